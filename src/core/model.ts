@@ -1,0 +1,138 @@
+// The rally definition: what the route book and the entry list say before the
+// first car starts. Distances are stored in metres and shown in the rally's unit.
+
+export type DistanceUnit = 'mi' | 'km';
+
+/** Kinds of control, in the order a car meets them around a special stage. */
+export type ControlKind =
+  | 'TC'              // time control: check-in to the whole minute
+  | 'SS_START'        // stage start: standing start, allotted start time
+  | 'SPLIT'           // split point inside a stage
+  | 'SS_FINISH'       // flying finish: the stage time is taken here
+  | 'STOP'            // stop control after the flying finish
+  | 'SERVICE_IN'
+  | 'SERVICE_OUT'
+  | 'REGROUP_IN'
+  | 'REGROUP_OUT'
+  | 'PARC_FERME_IN'
+  | 'PARC_FERME_OUT'
+  | 'PASSAGE';        // stamp only, no time
+
+/** Controls whose arrival is a time-of-day check-in judged against a due time. */
+export const TIMED_ARRIVAL_KINDS: ReadonlySet<ControlKind> = new Set([
+  'TC', 'SERVICE_IN', 'SERVICE_OUT', 'REGROUP_IN', 'REGROUP_OUT', 'PARC_FERME_IN', 'PARC_FERME_OUT',
+]);
+
+export interface Control {
+  /** Unique within the rally, e.g. `TC3`, `SS3S`, `SS3F`, `TC3A`. */
+  id: string;
+  kind: ControlKind;
+  name?: string;
+  /** For SS_START, SPLIT, SS_FINISH, STOP: the stage this control belongs to. */
+  stage?: string;
+  /** For SPLIT: distance from the stage start, metres. */
+  splitDistanceM?: number;
+  /**
+   * Target time for the road section that ends at this control, measured from
+   * the car's departure at the previous time-of-day control (TC, service out,
+   * regroup out, or stage start under the US "from stage start" method). ms.
+   */
+  targetMs?: number;
+  /** Scheduled due time of car 0 / the first car at this control, rally-local ISO (`2026-02-06T16:00`). */
+  firstCarDue?: string;
+}
+
+export interface Section {
+  id: string;
+  name?: string;
+  /** Controls in itinerary order. */
+  controls: Control[];
+}
+
+export interface Leg {
+  id: string;
+  name: string;
+  /** Local date the leg starts, `2026-02-06`. */
+  date: string;
+  sections: Section[];
+}
+
+export type StageType = 'special' | 'superSpecial' | 'power';
+
+export interface Stage {
+  /** `SS1` … */
+  code: string;
+  name: string;
+  /** Competitive length in metres. */
+  distanceM: number;
+  type: StageType;
+  /** Timing precision override for this stage in ms (1 = thousandth, e.g. a WRC power stage). */
+  precisionMs?: number;
+  /** Leg id the stage belongs to. */
+  leg: string;
+}
+
+export interface RallyClass {
+  code: string;
+  name: string;
+}
+
+export interface Person {
+  name: string;
+  /** ISO 3166-1 alpha-3 or the sport's usual three-letter code, e.g. `USA`, `FIN`. */
+  nationality?: string;
+}
+
+export type Support = 'factory' | 'privateer';
+
+export interface Entry {
+  /** Car (door) number; unique within the rally. */
+  car: number;
+  driver: Person;
+  codriver: Person;
+  make: string;
+  model: string;
+  class: string;
+  entrant?: string;
+  support?: Support;
+  /** Championship codes this crew is registered for, e.g. `ara-national`, `ara-l4wd`. */
+  eligibility?: string[];
+  /** FIA priority group or seeding note (e.g. `P1`). */
+  group?: string;
+  /** True for entries invented for fixtures; shown as such. */
+  fictional?: boolean;
+}
+
+/** Which preset and version a rally is scored under, plus its supplementary-regulation overrides. */
+export interface RulesChoice {
+  preset: string;
+  version: string;
+  /** Per-value overrides by rule key (see rules/types.ts), each with the SR article that sets it. */
+  overrides?: Record<string, { value: unknown; rule: string }>;
+}
+
+export interface RallyDefinition {
+  id: string;
+  name: string;
+  /** IANA zone the times are written in, e.g. `America/Detroit`. */
+  timeZone: string;
+  distanceUnit: DistanceUnit;
+  startDate: string;
+  endDate: string;
+  rules: RulesChoice;
+  legs: Leg[];
+  /** Stages in running order. */
+  stages: Stage[];
+  classes: RallyClass[];
+  entries: Entry[];
+  /** Gap between consecutive cars at the start, ms (for due times). */
+  startIntervalMs?: number;
+  country?: string;
+  championshipRound?: string;
+}
+
+export const METRES_PER_MILE = 1609.344;
+
+export function distanceIn(unit: DistanceUnit, metres: number): number {
+  return unit === 'mi' ? metres / METRES_PER_MILE : metres / 1000;
+}

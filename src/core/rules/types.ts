@@ -1,0 +1,97 @@
+// A rules preset is versioned data. Every value carries the rule that sets it
+// and whether that rule was confirmed in the rulebook; values the reference
+// could not confirm are marked `confirmed: false` and shown as such wherever
+// they are used. A rally's supplementary regulations may override any value.
+
+export interface Cited<T> {
+  value: T;
+  /** Where the value comes from, e.g. `FIA-regional Art 44.2.10a (FMU26, transcribed)`. */
+  rule: string;
+  /** False when the rule reference could not confirm it (tag [NF] or an inference). */
+  confirmed: boolean;
+  note?: string;
+}
+
+export type Rounding = 'truncate' | 'round' | 'ceil';
+export type TieBreak = 'firstStage' | 'firstNonSuperSpecial' | 'lastStage';
+export type LatenessReset = 'overnightRegroup' | 'mainTimeControl' | 'event';
+export type OnExceed = 'retire' | 'exclude' | 'fixedPenalty';
+export type RestartBase = 'fastestInClass' | 'fastestInPriorityGroup' | 'fastestOverall' | 'stageMax';
+/** How a road section's target time is counted for the following TC. */
+export type TargetFrom = 'previousTimeControl' | 'stageStart';
+
+export interface RuleValues {
+  /** Special-stage timing precision in ms: 100 = tenths, 1000 = whole seconds. */
+  stagePrecisionMs: Cited<number>;
+  /** How a stage time is brought to that precision. */
+  stageRounding: Cited<Rounding>;
+  /** Control (TC) times are recorded to the whole minute, seconds dropped. */
+  controlResolutionMs: Cited<number>;
+  /** Where a road section's target time counts from. */
+  targetFrom: Cited<TargetFrom>;
+  /** Penalty per minute (or part) late at a TC, ms. */
+  latePenaltyPerMinuteMs: Cited<number>;
+  /** Penalty per minute (or part) early at a TC, ms. */
+  earlyPenaltyPerMinuteMs: Cited<number>;
+  /** Whether early arrival at the last control of a leg/rally is allowed without penalty. */
+  earlyAllowedAtLegEnd: Cited<boolean>;
+  /** Lateness over one target time beyond which the crew is out, minutes; null = no limit. */
+  maxLatenessPerTargetMin: Cited<number | null>;
+  /** Accumulated lateness beyond which the crew is out, minutes; null = no limit. */
+  maxLatenessCumulativeMin: Cited<number | null>;
+  cumulativeLatenessResetAt: Cited<LatenessReset>;
+  onExceedMaxLateness: Cited<OnExceed>;
+  /** Ceiling on the road penalty counted for lateness, ms; null = none. */
+  latenessPenaltyCapMs: Cited<number | null>;
+  /** Jump-start penalties for the 1st, 2nd, 3rd … offence across the rally, ms; beyond the list: stewards. */
+  jumpStartPenaltiesMs: Cited<number[]>;
+  /** MSUK: the time jumped is added to the first offence's penalty. */
+  jumpStartAddsJumpedTime: Cited<boolean>;
+  /** Stage maximum ("max time"): charged instead of a slower time; null = none (FIA). */
+  stageMaxTime: Cited<{ kind: 'none' } | { kind: 'fixed'; ms: number } | { kind: 'perKm'; msPerKm: number }>;
+  /** What a crew that does not complete a stage is charged (when it may continue). */
+  dnfStageCharge: Cited<'retire' | 'maxTime' | 'maxTimePlus'>;
+  dnfStagePlusMs: Cited<number>;
+  /** Super Rally / restart after retirement. */
+  restartAllowed: Cited<boolean>;
+  restartBase: Cited<RestartBase>;
+  /** Added to the base per missed special stage, ms. */
+  restartPlusMs: Cited<number>;
+  /** Added per missed super special stage, ms. */
+  restartPlusMsSuperSpecial: Cited<number>;
+  restartMaxPerLeg: Cited<number>;
+  /** Whether a crew retiring in the last section of the rally may restart and be classified. */
+  restartAllowedInLastSection: Cited<boolean>;
+  /** Default notional time when the Clerk gives none: the given ones only. */
+  notionalTimePolicy: Cited<'givenOnly'>;
+  /** Tie-break order for equal totals. */
+  tieBreak: Cited<TieBreak>;
+  /** What decides when the tie-break stage is tied as well. */
+  tieBreakThen: Cited<'nextStage'>;
+  /** Data-quality: a stage average above this is flagged as impossible, km/h. */
+  maxAverageSpeedKph: Cited<number>;
+  /** Safety: a crew is overdue when it has not finished a stage within this factor of the field's expected time. */
+  overdueFactor: Cited<number>;
+  /** Safety: and at least this many ms after it was expected. */
+  overdueMinMs: Cited<number>;
+  /** Inquiry window after provisional results, minutes. */
+  inquiryWindowMin: Cited<number>;
+}
+
+export type RuleKey = keyof RuleValues;
+
+export interface RuleSet extends RuleValues {
+  id: string;
+  version: string;
+  name: string;
+  /** Body of rules, e.g. `FIA`, `ARA`, `Motorsport UK`. */
+  body: string;
+  /** Short list of sources, keyed as in docs/rules.md. */
+  sources: Record<string, string>;
+}
+
+/** The rule values a piece of workings relied on, for showing which were unconfirmed. */
+export function citation<K extends RuleKey>(rules: RuleSet, key: K): { key: K; value: RuleValues[K]['value']; rule: string; confirmed: boolean } {
+  const c = rules[key];
+  return { key, value: c.value as RuleValues[K]['value'], rule: c.rule, confirmed: c.confirmed };
+}
