@@ -74,6 +74,10 @@ export interface RuleValues {
   overdueFactor: Cited<number>;
   /** Safety: and at least this many ms after it was expected. */
   overdueMinMs: Cited<number>;
+  /** Safety: stage average speed assumed when the field has no pace yet, km/h. */
+  overdueDefaultSpeedKph: Cited<number>;
+  /** Data-quality: stage start = TC check-in minute + this gap, when the itinerary gives none (SS_START.targetMs); null = no check. */
+  stageStartGapMs: Cited<number | null>;
   /** Inquiry window after provisional results, minutes. */
   inquiryWindowMin: Cited<number>;
 }

@@ -1,8 +1,185 @@
-// Placeholder: the live plugin (SSE, deltas, heartbeats) lands here.
-import type { FastifyInstance } from 'fastify';
+// Live updates over Server-Sent Events.
+//   GET /api/rallies/:id/live      public: `init`, then one `delta` per change (id = log seq)
+//   GET /api/rallies/:id/live/hq   officers: `overdue` and `counts` whenever they change
+// The protocol is described in docs/live.md.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// NOTE: brings in the OpenAPI fields (summary, tags) of route schemas.
+import type {} from '@fastify/swagger';
+import { DEFAULT_HUB_OPTIONS, LiveHub } from './hub.ts';
+import { HqHub } from './hq.ts';
+import { HEARTBEAT, openSseResponse } from './sse.ts';
+import type { LiveChange, LiveSource, RallySnapshot } from './source.ts';
+import { sourceFromDeps } from './states-source.ts';
 
-export interface LiveDeps {
-  [key: string]: unknown;
+export type { LiveSource, RallySnapshot, LiveChange } from './source.ts';
+export type { LiveDelta } from './delta.ts';
+
+export interface LiveOptions {
+  /** Comment line every this many ms so proxies keep an idle stream open. */
+  heartbeatMs: number;
+  /** Reconnect delay suggested to EventSource, ms. */
+  retryMs: number;
+  /** Delta frames kept per rally for Last-Event-ID resume. */
+  ringSize: number;
+  /** A subscriber with more than this many bytes unsent is dropped (it reconnects and resumes). */
+  maxBufferedBytes: number;
+  /** How often the HQ overdue list is recomputed while someone watches it, ms. */
+  hqIntervalMs: number;
 }
 
-export async function registerLive(_app: FastifyInstance, _deps: LiveDeps): Promise<void> {}
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
+  heartbeatMs: 15_000,
+  retryMs: 2_000,
+  ringSize: DEFAULT_HUB_OPTIONS.ringSize,
+  maxBufferedBytes: DEFAULT_HUB_OPTIONS.maxBufferedBytes,
+  hqIntervalMs: 5_000,
+};
+
+export type HqDecision = { ok: true } | { ok: false; status: 401 | 403; message: string };
+
+export interface LiveDeps {
+  /** The event log (its `onAppended` wakes us up, also for other processes on PostgreSQL). */
+  store?: unknown;
+  /** The scored-state cache (`RallyStates`): `get(rallyId)` and `on('change', …)`. */
+  states?: unknown;
+  /** Auth helpers of the server; used for the HQ stream. */
+  auth?: unknown;
+  /** Overrides everything above for tests: a ready source of snapshots and changes. */
+  source?: LiveSource;
+  /** Decides whether a request may read a rally's HQ stream; default: from `auth`. */
+  authorizeHq?: (request: FastifyRequest, rallyId: string) => Promise<HqDecision>;
+  options?: Partial<LiveOptions>;
+  /** Server clock, epoch ms (tests pass their own). */
+  now?: () => number;
+}
+
+export interface LiveHandle {
+  hub: LiveHub;
+  hq: HqHub;
+  options: LiveOptions;
+}
+
+const paramsSchema = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
+const liveQuery = {
+  type: 'object',
+  properties: { lastEventId: { type: 'string', description: 'Resume after this seq (EventSource cannot set the Last-Event-ID header on a new connection).' } },
+} as const;
+const hqQuery = {
+  type: 'object',
+  properties: { token: { type: 'string', description: 'Officer token, for EventSource, which cannot set an Authorization header.' } },
+} as const;
+
+/** `Last-Event-ID` from the header or `?lastEventId=`; undefined when malformed. */
+export function readLastEventId(header: unknown, query: unknown): number | null | undefined {
+  const raw = typeof header === 'string' && header !== '' ? header : typeof query === 'string' && query !== '' ? query : null;
+  if (raw === null) return null;
+  return /^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
+}
+
+function problem(reply: FastifyReply, status: number, title: string, detail: string, field?: string): FastifyReply {
+  return reply.code(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail, ...(field ? { field } : {}) });
+}
+
+export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promise<LiveHandle> {
+  const options: LiveOptions = { ...DEFAULT_LIVE_OPTIONS, ...deps.options };
+  const now = deps.now ?? (() => Date.now());
+  const source = deps.source ?? sourceFromDeps(deps);
+  const authorizeHq = deps.authorizeHq ?? ((request: FastifyRequest, rallyId: string) => defaultAuthorizeHq(deps.auth, request, rallyId));
+  const hub = new LiveHub({ ringSize: options.ringSize, maxBufferedBytes: options.maxBufferedBytes });
+  const hq = new HqHub(now, options.maxBufferedBytes);
+
+  // Changes of one rally are handled strictly in order, even when a snapshot is asynchronous.
+  const queues = new Map<string, Promise<void>>();
+  const onChange = (change: LiveChange) => {
+    const handle = (s: RallySnapshot | null) => {
+      if (!s) return;
+      hub.applyChange(change, s);
+      hq.applyChange(change, s);
+    };
+    const pending = queues.get(change.rallyId);
+    let snap: ReturnType<LiveSource['snapshot']>;
+    if (!pending) {
+      snap = source.snapshot(change.rallyId);
+      if (!(snap instanceof Promise)) return handle(snap);
+    } else {
+      snap = pending.then(() => source.snapshot(change.rallyId));
+    }
+    const next: Promise<void> = snap
+      .then(handle)
+      .catch((err: unknown) => app.log.error({ err, rallyId: change.rallyId }, 'live: cannot apply change'))
+      .finally(() => { if (queues.get(change.rallyId) === next) queues.delete(change.rallyId); });
+    queues.set(change.rallyId, next);
+  };
+  const unsubscribe = source.onChange(onChange);
+
+  const heartbeat = setInterval(() => { hub.heartbeat(); hq.heartbeat(HEARTBEAT); }, options.heartbeatMs);
+  heartbeat.unref();
+  const hqTimer = setInterval(() => {
+    for (const id of hq.rallyIds()) {
+      Promise.resolve(source.snapshot(id))
+        .then((s) => hq.tick((rid) => (rid === id ? s : null)))
+        .catch((err: unknown) => app.log.error({ err, rallyId: id }, 'live: cannot refresh the overdue list'));
+    }
+  }, options.hqIntervalMs);
+  hqTimer.unref();
+
+  app.addHook('preClose', async () => {
+    clearInterval(heartbeat);
+    clearInterval(hqTimer);
+    unsubscribe();
+    hub.closeAll();
+    hq.closeAll();
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { lastEventId?: string } }>('/api/rallies/:id/live', {
+    schema: {
+      summary: 'Live results of a rally (Server-Sent Events)',
+      description: 'Sends `init` (the whole picture) then one `delta` per change, with `id:` = the log seq. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get exactly the missed deltas, or `reset` when too far back. A comment line arrives every heartbeat interval.',
+      tags: ['live'],
+      params: paramsSchema,
+      querystring: liveQuery,
+    },
+  }, async (request, reply) => {
+    const lastEventId = readLastEventId(request.headers['last-event-id'], request.query.lastEventId);
+    if (lastEventId === undefined) {
+      return problem(reply, 400, 'Bad Last-Event-ID', 'Last-Event-ID (header or lastEventId query) must be a log seq: a whole number ≥ 0. Omit it to start with the whole picture.', 'lastEventId');
+    }
+    const snapshot = await source.snapshot(request.params.id);
+    if (!snapshot) return problem(reply, 404, 'Unknown rally', `No rally with id "${request.params.id}". List rallies with GET /api/rallies.`, 'id');
+    reply.hijack();
+    openSseResponse(reply.raw, options.retryMs);
+    const client = hub.subscribe(snapshot, reply.raw, lastEventId);
+    request.raw.on('close', () => client.close('closed'));
+    reply.raw.on('error', () => client.close('closed'));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/api/rallies/:id/live/hq', {
+    schema: {
+      summary: 'HQ stream of a rally: overdue crews, conflicts and anomalies (Server-Sent Events)',
+      description: 'For officers of the rally. Token in `Authorization: Bearer …` or `?token=`. Sends `overdue` and `counts` at once and whenever they change.',
+      tags: ['live'],
+      params: paramsSchema,
+      querystring: hqQuery,
+    },
+  }, async (request, reply) => {
+    if (!request.headers.authorization && request.query.token) request.headers.authorization = `Bearer ${request.query.token}`;
+    const snapshot = await source.snapshot(request.params.id);
+    if (!snapshot) return problem(reply, 404, 'Unknown rally', `No rally with id "${request.params.id}". List rallies with GET /api/rallies.`, 'id');
+    const decision = await authorizeHq(request, request.params.id);
+    if (!decision.ok) return problem(reply, decision.status, decision.status === 401 ? 'Unauthorized' : 'Forbidden', decision.message, 'token');
+    reply.hijack();
+    openSseResponse(reply.raw, options.retryMs);
+    const client = hq.subscribe(snapshot, reply.raw);
+    request.raw.on('close', () => client.close('closed'));
+    reply.raw.on('error', () => client.close('closed'));
+  });
+
+  return { hub, hq, options };
+}
+
+async function defaultAuthorizeHq(_auth: unknown, request: FastifyRequest, _rallyId: string): Promise<HqDecision> {
+  if (!request.headers.authorization) {
+    return { ok: false, status: 401, message: 'The HQ stream needs an officer token: send Authorization: Bearer <token> or ?token=<token>.' };
+  }
+  return { ok: false, status: 403, message: 'This server cannot check officer tokens for the HQ stream.' };
+}

@@ -1,0 +1,207 @@
+// The public live stream of every rally: one channel per rally, a ring of the
+// recent delta frames for resume, and the subscribers. Each event is
+// serialised once and the same bytes are written to every subscriber — that
+// is what keeps ten thousand phones cheap.
+import type { Control } from '../../core/model.ts';
+import type { StageClassification } from '../../core/results.ts';
+import { computeDelta, liveExclusion, liveRetirement, liveRow, liveStageTime, StageTimesMemory } from './delta.ts';
+import type { LiveDelta } from './delta.ts';
+import { encodeEvent, HEARTBEAT, SseClient } from './sse.ts';
+import type { DropReason, SseSink } from './sse.ts';
+import type { LiveChange, LiveFactRef, RallySnapshot } from './source.ts';
+
+export interface HubOptions {
+  /** Delta frames kept per rally for Last-Event-ID resume; older resumes get a `reset`. */
+  ringSize: number;
+  /** A subscriber with more than this many bytes waiting is dropped. */
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_HUB_OPTIONS: HubOptions = { ringSize: 1000, maxBufferedBytes: 1 << 20 };
+
+interface RingEntry {
+  fromSeq: number;
+  toSeq: number;
+  frame: Buffer;
+}
+
+export interface LiveStats {
+  rallies: number;
+  subscribers: number;
+  eventsSent: number;
+  droppedSlow: number;
+}
+
+class Channel {
+  seq = -1;
+  readonly clients = new Set<SseClient>();
+  readonly ring: RingEntry[] = [];
+  readonly stageMemory = new StageTimesMemory();
+  /** `init` frame cached for the seq it was built at (a crowd connecting at once shares it). */
+  initFrame: { seq: number; frame: Buffer } | null = null;
+  constructor(readonly rallyId: string) {}
+}
+
+/** The `init`/`reset` payload: the whole current picture, once per connection. */
+export function initPayload(s: RallySnapshot): Record<string, unknown> {
+  const c = s.classification;
+  const latest = c.after ? s.stageResults(c.after) : null;
+  return {
+    rallyId: s.rallyId,
+    seq: s.seq,
+    name: s.definition.name,
+    timeZone: s.definition.timeZone,
+    after: c.after,
+    stages: s.definition.stages.map((st) => ({ code: st.code, name: st.name, distanceM: st.distanceM })),
+    entries: s.definition.entries.map((e) => ({
+      car: e.car, driver: e.driver.name, codriver: e.codriver.name, class: e.class, make: e.make, model: e.model,
+    })),
+    rows: c.rows.map(liveRow),
+    stageWinners: c.stageWinners.map((w) => ({ stage: w.stage, cars: [...w.cars], timeMs: w.timeMs })),
+    retired: c.retired.map(liveRetirement),
+    excluded: c.excluded.map(liveExclusion),
+    latestStage: latest ? latest.rows.map((r) => liveStageTime(latest.stage.code, r)) : [],
+  };
+}
+
+/** Stages a batch of facts may have changed; null = cannot tell (e.g. a retraction), look at all. */
+export function touchedStages(facts: readonly LiveFactRef[], controls: ReadonlyMap<string, Control>): Set<string> | null {
+  const out = new Set<string>();
+  for (const f of facts) {
+    if (f.stage) out.add(f.stage);
+    else if (f.control) {
+      const stage = controls.get(f.control)?.stage;
+      if (stage) out.add(stage);
+    } else if (f.type === 'retraction' || f.type === 'restart' || f.type === 'exclusion' || f.type === 'retirement' || f.type === 'penalty') {
+      return null;
+    }
+  }
+  return out;
+}
+
+export class LiveHub {
+  private readonly channels = new Map<string, Channel>();
+  private readonly controlsByRally = new Map<string, Map<string, Control>>();
+  private eventsSent = 0;
+  private droppedSlow = 0;
+
+  constructor(private readonly options: HubOptions = DEFAULT_HUB_OPTIONS) {}
+
+  private channel(rallyId: string): Channel {
+    let ch = this.channels.get(rallyId);
+    if (!ch) {
+      ch = new Channel(rallyId);
+      this.channels.set(rallyId, ch);
+    }
+    return ch;
+  }
+
+  private controls(s: RallySnapshot): Map<string, Control> {
+    let m = this.controlsByRally.get(s.rallyId);
+    if (!m) {
+      m = new Map(s.definition.legs.flatMap((l) => l.sections.flatMap((sec) => sec.controls.map((c) => [c.id, c] as const))));
+      this.controlsByRally.set(s.rallyId, m);
+    }
+    return m;
+  }
+
+  /** Folds one change into the rally's channel; `snapshot` is the state after it. Returns the delta sent. */
+  applyChange(change: LiveChange, snapshot: RallySnapshot): LiveDelta {
+    const ch = this.channel(change.rallyId);
+    const touched = touchedStages(change.facts, this.controls(snapshot));
+    const codes = touched ?? new Set(snapshot.definition.stages.map((s) => s.code));
+    const factCars = new Set(change.facts.map((f) => f.car).filter((c): c is number => c !== undefined));
+    const stages: StageClassification[] = [];
+    for (const code of codes) {
+      const st = snapshot.stageResults(code);
+      if (!st) continue;
+      if (!ch.stageMemory.has(code)) {
+        // First sight of this stage since start: report only the cars these facts are about.
+        ch.stageMemory.remember({ ...st, rows: st.rows.filter((r) => !factCars.has(r.car)) });
+      }
+      stages.push(st);
+    }
+    const delta = computeDelta({
+      rallyId: change.rallyId,
+      fromSeq: change.fromSeq,
+      toSeq: change.toSeq,
+      before: change.before,
+      after: change.after,
+      facts: change.facts.map((f) => (f.car !== undefined ? { id: f.id, seq: f.seq, type: f.type, car: f.car } : { id: f.id, seq: f.seq, type: f.type })),
+      touchedStages: stages,
+      stageMemory: ch.stageMemory,
+    });
+    const frame = encodeEvent({ id: change.toSeq, event: 'delta', data: delta });
+    ch.ring.push({ fromSeq: change.fromSeq, toSeq: change.toSeq, frame });
+    if (ch.ring.length > this.options.ringSize) ch.ring.splice(0, ch.ring.length - this.options.ringSize);
+    ch.seq = change.toSeq;
+    ch.initFrame = null;
+    this.broadcast(ch, frame);
+    return delta;
+  }
+
+  private broadcast(ch: Channel, frame: Buffer): void {
+    for (const c of ch.clients) if (c.send(frame)) this.eventsSent++;
+  }
+
+  /**
+   * Adds a subscriber. Without `lastEventId` it gets `init`; with one it gets
+   * exactly the deltas after that seq, or `reset` (the whole picture) when the
+   * ring no longer reaches back that far.
+   */
+  subscribe(snapshot: RallySnapshot, sink: SseSink, lastEventId: number | null, onClose?: (reason: DropReason) => void): SseClient {
+    const ch = this.channel(snapshot.rallyId);
+    if (ch.seq < snapshot.seq) ch.seq = snapshot.seq;
+    const client = new SseClient(sink, this.options.maxBufferedBytes, (c, reason) => {
+      ch.clients.delete(c);
+      if (reason === 'slow') this.droppedSlow++;
+      onClose?.(reason);
+    });
+    ch.clients.add(client);
+    if (lastEventId === null) {
+      client.send(this.initFrame(ch, snapshot, 'init'));
+    } else if (lastEventId !== ch.seq) {
+      const from = ch.ring.findIndex((e) => e.fromSeq === lastEventId);
+      if (lastEventId < ch.seq && from >= 0) {
+        for (const e of ch.ring.slice(from)) client.send(e.frame);
+      } else {
+        client.send(this.initFrame(ch, snapshot, 'reset'));
+      }
+    }
+    return client;
+  }
+
+  private initFrame(ch: Channel, snapshot: RallySnapshot, event: 'init' | 'reset'): Buffer {
+    if (event === 'init' && ch.initFrame && ch.initFrame.seq === snapshot.seq) return ch.initFrame.frame;
+    const frame = encodeEvent({ id: snapshot.seq, event, data: initPayload(snapshot) });
+    if (event === 'init') ch.initFrame = { seq: snapshot.seq, frame };
+    return frame;
+  }
+
+  /** Writes a heartbeat comment to every subscriber of every rally. */
+  heartbeat(): void {
+    for (const ch of this.channels.values()) this.broadcast(ch, HEARTBEAT);
+  }
+
+  /** Drops the cached itinerary of a rally (its definition changed). */
+  forgetDefinition(rallyId: string): void {
+    this.controlsByRally.delete(rallyId);
+    this.channels.get(rallyId)?.stageMemory.clear();
+  }
+
+  subscriberCount(rallyId?: string): number {
+    if (rallyId !== undefined) return this.channels.get(rallyId)?.clients.size ?? 0;
+    let n = 0;
+    for (const ch of this.channels.values()) n += ch.clients.size;
+    return n;
+  }
+
+  stats(): LiveStats {
+    return { rallies: this.channels.size, subscribers: this.subscriberCount(), eventsSent: this.eventsSent, droppedSlow: this.droppedSlow };
+  }
+
+  /** Ends every stream (server shutdown). */
+  closeAll(): void {
+    for (const ch of this.channels.values()) for (const c of [...ch.clients]) { c.close('closed'); c.sink.destroy(); }
+  }
+}

@@ -1,0 +1,47 @@
+// What the live module needs from the rest of the server, kept narrow so the
+// stream can be tested without a database: a snapshot of a rally's scored
+// state, and a callback per change (facts appended here or, on PostgreSQL, by
+// another process and announced through LISTEN/NOTIFY).
+import type { RallyDefinition } from '../../core/model.ts';
+import type { Classification, OverdueCrew, StageClassification } from '../../core/results.ts';
+import type { Issue } from '../../core/issues.ts';
+
+export interface LiveFactRef {
+  id: string;
+  seq: number;
+  type: string;
+  car?: number;
+  control?: string;
+  stage?: string;
+  /** `at` of a control time, kept for the replay clock. */
+  at?: string;
+}
+
+export interface RallySnapshot {
+  rallyId: string;
+  /** Log seq the snapshot reflects (0 = empty log). */
+  seq: number;
+  definition: RallyDefinition;
+  classification: Classification;
+  stageResults(stage: string): StageClassification | null;
+  overdue(nowLocalMs: number): OverdueCrew[];
+  issues(): Issue[];
+  /** Latest control time of day in the log (`2026-02-07T11:32:05.3`), to start the HQ log clock; optional. */
+  latestAt?(): string | null;
+}
+
+export interface LiveChange {
+  rallyId: string;
+  /** Seq before the change (the facts are `fromSeq < seq <= toSeq`). */
+  fromSeq: number;
+  toSeq: number;
+  facts: LiveFactRef[];
+  before: Classification;
+  after: Classification;
+}
+
+export interface LiveSource {
+  /** The rally's current state, or null for an unknown rally. Called synchronously after a change. */
+  snapshot(rallyId: string): RallySnapshot | null | Promise<RallySnapshot | null>;
+  onChange(listener: (change: LiveChange) => void): () => void;
+}

@@ -1,0 +1,49 @@
+// Thin client for the rallyhq HTTP API: JSON in, JSON out, problem details
+// turned into readable errors. ETags make repeated polls cheap on a poor link.
+
+export class ApiError extends Error {
+  constructor(public readonly status: number, message: string, public readonly body: unknown) {
+    super(message);
+  }
+}
+
+const etags = new Map<string, { etag: string; body: unknown }>();
+
+function problemText(body: unknown, status: number): string {
+  if (body && typeof body === 'object') {
+    const b = body as { detail?: string; title?: string; message?: string; errors?: { path?: string; message?: string }[] };
+    const errs = Array.isArray(b.errors) ? b.errors.map((e) => `${e.path ?? ''} ${e.message ?? ''}`.trim()).join('; ') : '';
+    return [b.detail ?? b.message ?? b.title, errs].filter(Boolean).join(' — ') || `HTTP ${status}`;
+  }
+  return `HTTP ${status}`;
+}
+
+export async function getJson<T>(path: string, token?: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const cached = etags.get(path);
+  if (cached) headers['if-none-match'] = cached.etag;
+  const res = await fetch(path, { headers });
+  if (res.status === 304 && cached) return cached.body as T;
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, problemText(body, res.status), body);
+  const etag = res.headers.get('etag');
+  if (etag) etags.set(path, { etag, body });
+  return body as T;
+}
+
+export async function sendJson<T>(method: 'POST' | 'PUT', path: string, payload: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(path, { method, headers, body: JSON.stringify(payload) });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, problemText(body, res.status), body);
+  return body as T;
+}
+
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

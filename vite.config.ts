@@ -1,0 +1,25 @@
+// Builds the browser pages (src/web) into src/web/dist, which the server serves.
+// Plain TypeScript and DOM: small pages that load fast on one bar of signal.
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const web = fileURLToPath(new URL('./src/web/', import.meta.url));
+
+export default defineConfig({
+  root: web,
+  base: '/',
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2020',
+    rollupOptions: {
+      input: {
+        index: `${web}index.html`,
+        rally: `${web}rally.html`,
+        marshal: `${web}marshal.html`,
+        hq: `${web}hq.html`,
+      },
+    },
+  },
+});
