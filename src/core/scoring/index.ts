@@ -1,12 +1,20 @@
 // The scoring API every adapter uses. Results are a pure function of the
 // rally definition, the rules and the facts; the state also folds one new fact
 // at a time so a server keeps results live without rescoring the rally.
-// NOTE: placeholder signatures; the implementation lands with the scoring core.
+// SEE: docs/scoring.md for how a total is built and the choices made.
 import type { RallyDefinition } from '../model.ts';
 import type { Fact } from '../facts.ts';
 import type { RuleSet } from '../rules/types.ts';
 import type { Classification, StageClassification, Workings, OverdueCrew } from '../results.ts';
 import type { Issue } from '../issues.ts';
+import { Engine } from './engine.ts';
+import { classifyEngine, type ClassifyOptions } from './classification.ts';
+import { stageResultsEngine } from './stage-results.ts';
+import { explainEngine } from './explain.ts';
+import { dataIssuesEngine, overdueEngine } from './quality-bridge.ts';
+
+export type { ClassifyOptions };
+export { formatWorkings } from './format-workings.ts';
 
 export interface ScoringState {
   readonly definition: RallyDefinition;
@@ -15,39 +23,77 @@ export interface ScoringState {
   readonly factCount: number;
 }
 
-export interface ClassifyOptions {
-  /** Classification after this stage (`SS7`); default: after the last stage with any time. */
-  after?: string;
-  /** Only this leg's stages and penalties. */
-  leg?: string;
-  /** Only crews of this class (positions become class positions). */
-  class?: string;
+/**
+ * A state is a view of an engine at one version. Folding a fact into the
+ * newest state moves the engine forward in place (fast); an older state stays
+ * valid and rebuilds its own engine from the log the first time it is used.
+ */
+interface StateImpl extends ScoringState {
+  readonly engine: Engine;
+  readonly version: number;
+  /** Engine rebuilt for a state the shared engine has moved past. */
+  own?: Engine;
 }
 
-export function createState(_definition: RallyDefinition, _rules: RuleSet): ScoringState {
-  throw new Error('not implemented');
+function impl(state: ScoringState): StateImpl {
+  const s = state as StateImpl;
+  if (!(s.engine instanceof Engine)) throw new TypeError('not a scoring state: create one with createState() or score()');
+  return s;
 }
-export function applyFact(_state: ScoringState, _fact: Fact): ScoringState {
-  throw new Error('not implemented');
+
+function engineOf(state: ScoringState): Engine {
+  const s = impl(state);
+  if (s.engine.version === s.version) return s.engine;
+  if (!s.own) {
+    const e = new Engine(s.definition, s.rules);
+    for (const f of s.engine.log.slice(0, s.factCount)) e.apply(f);
+    s.own = e;
+  }
+  return s.own;
 }
+
+export function createState(definition: RallyDefinition, rules: RuleSet): ScoringState {
+  const engine = new Engine(definition, rules);
+  const s: StateImpl = { definition, rules, factCount: 0, engine, version: engine.version };
+  return s;
+}
+
+export function applyFact(state: ScoringState, fact: Fact): ScoringState {
+  let e = engineOf(state);
+  if (e !== impl(state).engine || e.log.length !== state.factCount) {
+    // Branching from an older state: continue on a private copy.
+    const copy = new Engine(state.definition, state.rules);
+    for (const f of e.log.slice(0, state.factCount)) copy.apply(f);
+    e = copy;
+  }
+  e.apply(fact);
+  const next: StateImpl = { definition: state.definition, rules: state.rules, factCount: state.factCount + 1, engine: e, version: e.version };
+  return next;
+}
+
 export function score(definition: RallyDefinition, rules: RuleSet, facts: readonly Fact[]): ScoringState {
   let s = createState(definition, rules);
   for (const f of facts) s = applyFact(s, f);
   return s;
 }
-export function classify(_state: ScoringState, _options?: ClassifyOptions): Classification {
-  throw new Error('not implemented');
+
+export function classify(state: ScoringState, options?: ClassifyOptions): Classification {
+  return classifyEngine(engineOf(state), options ?? {});
 }
-export function stageResults(_state: ScoringState, _stage: string, _options?: { class?: string }): StageClassification {
-  throw new Error('not implemented');
+
+export function stageResults(state: ScoringState, stage: string, options?: { class?: string }): StageClassification {
+  return stageResultsEngine(engineOf(state), stage, options ?? {});
 }
-export function explain(_state: ScoringState, _car: number, _stage?: string): Workings {
-  throw new Error('not implemented');
+
+export function explain(state: ScoringState, car: number, stage?: string): Workings {
+  return explainEngine(engineOf(state), car, stage);
 }
-export function dataIssues(_state: ScoringState): Issue[] {
-  throw new Error('not implemented');
+
+export function dataIssues(state: ScoringState): Issue[] {
+  return dataIssuesEngine(engineOf(state));
 }
+
 /** Crews that started a stage and have not reached its finish in the expected window; `nowLocalMs` is rally-local ms. */
-export function overdueCrews(_state: ScoringState, _nowLocalMs: number): OverdueCrew[] {
-  throw new Error('not implemented');
+export function overdueCrews(state: ScoringState, nowLocalMs: number): OverdueCrew[] {
+  return overdueEngine(engineOf(state), nowLocalMs);
 }

@@ -23,7 +23,7 @@ export interface HqOverdue {
   seq: number;
   /** Rally-local time the list was computed at, `2026-02-07T11:32:05.000`. */
   now: string;
-  crews: OverdueCrew[];
+  overdue: OverdueCrew[];
 }
 
 export function countIssues(issues: readonly Issue[]): HqCounts {
@@ -92,7 +92,7 @@ export class HqHub {
     const crews = s.overdue(nowLocal);
     const key = overdueKey(crews);
     let overdueFrame: Buffer | null = null;
-    const overdue: HqOverdue = { rallyId: s.rallyId, seq: s.seq, now: formatLocalDateTime(nowLocal), crews };
+    const overdue: HqOverdue = { rallyId: s.rallyId, seq: s.seq, now: formatLocalDateTime(nowLocal), overdue: crews };
     if (force || key !== ch.overdueKey) {
       ch.overdueKey = key;
       overdueFrame = encodeEvent({ id: s.seq, event: 'overdue', data: overdue });
@@ -127,6 +127,12 @@ export class HqHub {
     if (first.overdue) client.send(first.overdue);
     if (first.counts) client.send(first.counts);
     return client;
+  }
+
+  /** Sends a frame (the public delta, an announcement) to the officers watching a rally. */
+  forward(rallyId: string, frame: Buffer): void {
+    const ch = this.channels.get(rallyId);
+    if (ch) for (const c of ch.clients) c.send(frame);
   }
 
   heartbeat(frame: Buffer): void {

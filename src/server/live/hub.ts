@@ -105,8 +105,8 @@ export class LiveHub {
     return m;
   }
 
-  /** Folds one change into the rally's channel; `snapshot` is the state after it. Returns the delta sent. */
-  applyChange(change: LiveChange, snapshot: RallySnapshot): LiveDelta {
+  /** Folds one change into the rally's channel; `snapshot` is the state after it. Returns the delta and its frame. */
+  applyChange(change: LiveChange, snapshot: RallySnapshot): { delta: LiveDelta; frame: Buffer } {
     const ch = this.channel(change.rallyId);
     const touched = touchedStages(change.facts, this.controls(snapshot));
     const codes = touched ?? new Set(snapshot.definition.stages.map((s) => s.code));
@@ -137,7 +137,18 @@ export class LiveHub {
     ch.seq = change.toSeq;
     ch.initFrame = null;
     this.broadcast(ch, frame);
-    return delta;
+    return { delta, frame };
+  }
+
+  /**
+   * Sends an event that is not part of the results log (e.g. `publication`)
+   * to every subscriber of a rally. It carries no id, so resume is unaffected.
+   */
+  announce(rallyId: string, event: string, data: unknown): Buffer {
+    const frame = encodeEvent({ event, data });
+    const ch = this.channels.get(rallyId);
+    if (ch) this.broadcast(ch, frame);
+    return frame;
   }
 
   private broadcast(ch: Channel, frame: Buffer): void {

@@ -35,6 +35,26 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   hqIntervalMs: 5_000,
 };
 
+/**
+ * `RALLYHQ_LIVE_HEARTBEAT_MS`, `RALLYHQ_LIVE_RETRY_MS`, `RALLYHQ_LIVE_RING_SIZE`,
+ * `RALLYHQ_LIVE_MAX_BUFFERED_BYTES`, `RALLYHQ_LIVE_HQ_INTERVAL_MS`: whole numbers ≥ 1.
+ * WARNING: a malformed value is a startup error naming the variable, never a silent default.
+ */
+export function optionsFromEnv(env: Record<string, string | undefined>): Partial<LiveOptions> {
+  const keys: [keyof LiveOptions, string][] = [
+    ['heartbeatMs', 'RALLYHQ_LIVE_HEARTBEAT_MS'], ['retryMs', 'RALLYHQ_LIVE_RETRY_MS'], ['ringSize', 'RALLYHQ_LIVE_RING_SIZE'],
+    ['maxBufferedBytes', 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES'], ['hqIntervalMs', 'RALLYHQ_LIVE_HQ_INTERVAL_MS'],
+  ];
+  const out: Partial<LiveOptions> = {};
+  for (const [key, name] of keys) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (!/^\d{1,10}$/.test(raw.trim()) || Number(raw) < 1) throw new Error(`${name} must be a whole number ≥ 1, got '${raw}'`);
+    out[key] = Number(raw);
+  }
+  return out;
+}
+
 export type HqDecision = { ok: true } | { ok: false; status: 401 | 403; message: string };
 
 export interface LiveDeps {
@@ -57,6 +77,8 @@ export interface LiveHandle {
   hub: LiveHub;
   hq: HqHub;
   options: LiveOptions;
+  /** Pushes an event outside the results log (e.g. `publication` after POST …/publications) to a rally's public and HQ streams. */
+  announce(rallyId: string, event: string, data: unknown): void;
 }
 
 const paramsSchema = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
@@ -81,7 +103,7 @@ function problem(reply: FastifyReply, status: number, title: string, detail: str
 }
 
 export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promise<LiveHandle> {
-  const options: LiveOptions = { ...DEFAULT_LIVE_OPTIONS, ...deps.options };
+  const options: LiveOptions = { ...DEFAULT_LIVE_OPTIONS, ...optionsFromEnv(process.env), ...deps.options };
   const now = deps.now ?? (() => Date.now());
   const source = deps.source ?? sourceFromDeps(deps);
   const authorizeHq = deps.authorizeHq ?? ((request: FastifyRequest, rallyId: string) => defaultAuthorizeHq(deps.auth, request, rallyId));
@@ -93,7 +115,9 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
   const onChange = (change: LiveChange) => {
     const handle = (s: RallySnapshot | null) => {
       if (!s) return;
-      hub.applyChange(change, s);
+      const { frame } = hub.applyChange(change, s);
+      // Officers get the public delta too (their desk refreshes conflicts on it), then overdue and counts.
+      hq.forward(change.rallyId, frame);
       hq.applyChange(change, s);
     };
     const pending = queues.get(change.rallyId);
@@ -174,10 +198,29 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     reply.raw.on('error', () => client.close('closed'));
   });
 
-  return { hub, hq, options };
+  return {
+    hub, hq, options,
+    announce(rallyId, event, data) {
+      hq.forward(rallyId, hub.announce(rallyId, event, data));
+    },
+  };
 }
 
-async function defaultAuthorizeHq(_auth: unknown, request: FastifyRequest, _rallyId: string): Promise<HqDecision> {
+interface AuthLike {
+  requireRole(request: FastifyRequest, roles: readonly ('admin' | 'officer' | 'timekeeper')[], rallyId?: string): Promise<unknown>;
+}
+
+/**
+ * Officers of the rally and administrators may read its HQ stream. The
+ * server's auth throws its own 401/403 problems (naming `authorization`),
+ * which the app's error mapper answers with.
+ */
+async function defaultAuthorizeHq(auth: unknown, request: FastifyRequest, rallyId: string): Promise<HqDecision> {
+  const a = auth as AuthLike | undefined;
+  if (a && typeof a.requireRole === 'function') {
+    await a.requireRole(request, ['officer'], rallyId);
+    return { ok: true };
+  }
   if (!request.headers.authorization) {
     return { ok: false, status: 401, message: 'The HQ stream needs an officer token: send Authorization: Bearer <token> or ?token=<token>.' };
   }

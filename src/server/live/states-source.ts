@@ -1,8 +1,126 @@
-// Adapts the server's scored-state cache (RallyStates) to the narrow LiveSource.
-import type { LiveSource } from './source.ts';
-import type { LiveDeps } from './index.ts';
+// Adapts the server's scored-state cache (RallyStates, src/server/rally-states.ts)
+// to the narrow LiveSource the live streams need. The cache folds every
+// appended fact — ours, or another process's announced through LISTEN/NOTIFY —
+// and emits one 'change' per batch; this module only reads it.
+import { classify, dataIssues, overdueCrews, stageResults } from '../../core/scoring/index.ts';
+import type { ScoringState } from '../../core/scoring/index.ts';
+import type { Classification, StageClassification } from '../../core/results.ts';
+import type { Fact } from '../../core/facts.ts';
+import type { LiveChange, LiveFactRef, LiveSource, RallySnapshot } from './source.ts';
 
-export function sourceFromDeps(deps: LiveDeps): LiveSource {
-  if (!deps.states) throw new Error('registerLive needs `states` (RallyStates) or a `source`');
-  throw new Error('RallyStates adapter not wired yet');
+/** What the live module reads from the cache: a rally's state and its log position. */
+export interface RallyStatesLike {
+  get(rallyId: string): unknown;
+  on(event: 'change', listener: (c: StatesChange) => void): unknown;
+  off?(event: 'change', listener: (c: StatesChange) => void): unknown;
+}
+
+export interface StatesChange {
+  rallyId: string;
+  fromSeq: number;
+  toSeq: number;
+  facts: { seq: number; fact: Fact }[];
+  before: Classification;
+  after: Classification;
+}
+
+interface Entry {
+  state: ScoringState;
+  seq: number;
+}
+
+function isScoringState(x: unknown): x is ScoringState {
+  return typeof x === 'object' && x !== null && 'definition' in x && 'rules' in x && 'factCount' in x;
+}
+
+/** Reads `{ state, seq }` out of whatever `RallyStates.get` returns (the cache's entry, or the state itself). */
+export function readEntry(x: unknown): Entry | null {
+  if (!x || typeof x !== 'object') return null;
+  const o = x as Record<string, unknown>;
+  const state = isScoringState(o.state) ? o.state : isScoringState(x) ? x : null;
+  if (!state) return null;
+  const seqField = [o.seq, o.lastSeq, o.toSeq].find((v) => typeof v === 'number');
+  return { state, seq: typeof seqField === 'number' ? seqField : state.factCount };
+}
+
+/** The latest control time in a log, text as recorded. */
+function latestAt(facts: Iterable<Fact>): string | null {
+  let best: string | null = null;
+  for (const f of facts) if (f.type === 'controlTime' && (best === null || f.at > best)) best = f.at;
+  return best;
+}
+
+export function factRef(seq: number, f: Fact): LiveFactRef {
+  const ref: LiveFactRef = { id: f.id, seq, type: f.type };
+  if ('car' in f && typeof f.car === 'number') ref.car = f.car;
+  if ('control' in f && typeof f.control === 'string') ref.control = f.control;
+  if ('stage' in f && typeof f.stage === 'string') ref.stage = f.stage;
+  if (f.type === 'controlTime') ref.at = f.at;
+  return ref;
+}
+
+/** A lazily computed snapshot: a delta needs stage results of two stages, not the whole picture. */
+export function snapshotOf(rallyId: string, entry: Entry, facts?: () => Iterable<Fact>): RallySnapshot {
+  const { state, seq } = entry;
+  let classification: Classification | null = null;
+  const stages = new Map<string, StageClassification | null>();
+  return {
+    rallyId,
+    seq,
+    definition: state.definition,
+    get classification() {
+      return (classification ??= classify(state));
+    },
+    stageResults(code) {
+      if (!stages.has(code)) {
+        stages.set(code, state.definition.stages.some((s) => s.code === code) ? stageResults(state, code) : null);
+      }
+      return stages.get(code) ?? null;
+    },
+    overdue: (nowLocalMs) => overdueCrews(state, nowLocalMs),
+    issues: () => dataIssues(state),
+    latestAt: () => (facts ? latestAt(facts()) : null),
+  };
+}
+
+export interface SourceDeps {
+  states?: unknown;
+  /** Optional: reads the log to start the HQ clock from the latest recorded time. */
+  readFacts?: (rallyId: string) => Promise<Fact[]>;
+}
+
+export function sourceFromStates(states: RallyStatesLike): LiveSource {
+  const latestTimes = new Map<string, string>();
+  return {
+    snapshot(rallyId) {
+      const got = states.get(rallyId);
+      const make = (x: unknown) => {
+        const entry = readEntry(x);
+        if (!entry) return null;
+        const s = snapshotOf(rallyId, entry);
+        s.latestAt = () => latestTimes.get(rallyId) ?? null;
+        return s;
+      };
+      return got instanceof Promise ? got.then(make) : make(got);
+    },
+    onChange(listener) {
+      const handler = (c: StatesChange) => {
+        const facts = c.facts.map((sf) => factRef(sf.seq, sf.fact));
+        const at = latestAt(c.facts.map((sf) => sf.fact));
+        if (at && at > (latestTimes.get(c.rallyId) ?? '')) latestTimes.set(c.rallyId, at);
+        const change: LiveChange = { rallyId: c.rallyId, fromSeq: c.fromSeq, toSeq: c.toSeq, facts, before: c.before, after: c.after };
+        listener(change);
+      };
+      states.on('change', handler);
+      return () => { states.off?.('change', handler); };
+    },
+  };
+}
+
+export function sourceFromDeps(deps: { states?: unknown }): LiveSource {
+  const s = deps.states as RallyStatesLike | undefined;
+  if (!s || typeof s.get !== 'function' || typeof s.on !== 'function') {
+    throw new Error('registerLive needs `states` (RallyStates from src/server/rally-states.ts) or a `source`');
+  }
+  return sourceFromStates(s);
 }

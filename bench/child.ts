@@ -1,0 +1,74 @@
+// Helpers for benchmarks that run a server in a child process: a free port,
+// start-and-wait-until-listening, stop.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Child {
+  proc: ChildProcess;
+  url: string;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `node <args>` and waits until GET `readyPath` on `port` answers (any status). */
+export async function startChild(args: string[], port: number, opts: { readyPath?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Child> {
+  const proc = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => { out += d.toString(); if (out.length > 200_000) out = out.slice(-100_000); });
+  proc.stderr?.on('data', (d: Buffer) => { out += d.toString(); if (out.length > 200_000) out = out.slice(-100_000); });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`child exited with ${proc.exitCode}: ${args.join(' ')}\n${out}`);
+    try {
+      await fetch(url + (opts.readyPath ?? '/'), { signal: AbortSignal.timeout(1000) });
+      break;
+    } catch {
+      if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`child did not listen on ${port}: ${args.join(' ')}\n${out}`); }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    proc,
+    url,
+    output: () => out,
+    stop(signal: NodeJS.Signals = 'SIGTERM') {
+      return new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        proc.once('exit', () => { clearTimeout(t); resolve(); });
+        proc.kill(signal);
+      });
+    },
+  };
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Nearest-rank percentile, p in 0..100. */
+export function percentile(xs: readonly number[] | Float64Array, p: number): number {
+  const s = Float64Array.from(xs).sort();
+  if (s.length === 0) return NaN;
+  const rank = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[rank]!;
+}

@@ -1,0 +1,93 @@
+// The classification renderers on hand-built results (see sample.test-data.ts):
+// every expected string is worked out by hand from the ms in the sample.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { classificationCsv, classificationJson, classificationTable, CLASSIFICATION_CSV_HEADER } from './classification.ts';
+import { getPreset } from '../../core/rules/presets/index.ts';
+import { classification, definition } from './sample.test-data.ts';
+import { displayWidth } from './table.ts';
+
+const rules = getPreset('ara')!;
+const ctx = { definition, rules };
+
+function assertClean(text: string): void {
+  assert.ok(!/NaN|undefined|\bnull\b/.test(text), `no NaN/undefined/null in:\n${text}`);
+}
+
+describe('results table', () => {
+  const out = classificationTable(classification, ctx, 80);
+  const lines = out.split('\n');
+  const rowOf = (car: number) => lines.find((l) => new RegExp(`^\\s*\\d+\\s+${car}\\s`).test(l)) ?? '';
+
+  test('fits 80 columns and never prints NaN, undefined or null', () => {
+    for (const l of lines) assert.ok(displayWidth(l) <= 80, `too wide (${displayWidth(l)}): ${l}`);
+    assertClean(out);
+  });
+  test('title names the rally and the stage it is after: 2 of 3 stages', () => assert.match(lines[0]!, /Sample Rally 2026: overall, after SS2 \(2 of 3 stages\)/));
+  test('leader: 3 723 400 ms → 1:02:03.4, 40 s of penalties → 0:40, gained 2 places → ▲2', () => {
+    const r = rowOf(23);
+    assert.match(r, /^\s*1\s+23\s+Perocarpi \/ Wells/, "family names when initials do not fit 80 columns");
+    for (const s of ['1:02:03.4', '0:40', '▲2']) assert.ok(r.includes(s), `${s} in ${r}`);
+  });
+  test('second: 12 300 ms behind the leader and the car ahead → +12.3 twice, lost a place → ▼1', () => {
+    const r = rowOf(7);
+    assert.equal(r.match(/\+12\.3/g)?.length, 2);
+    assert.ok(r.includes('▼1'));
+  });
+  test('third: 76 600 ms → +1:16.6 to the leader, 64 300 ms → +1:04.3 to the car ahead', () => {
+    const r = rowOf(12);
+    assert.ok(r.includes('+1:16.6') && r.includes('+1:04.3'), r);
+  });
+  test('retired and excluded crews are listed with where and why, not in the table', () => {
+    assert.equal(rowOf(41), '');
+    assert.match(out, /Retired\n[^]*41\s+A\. Snow \/ B\. Bank\s+SS2\s+hit a snowbank/);
+    assert.match(out, /Excluded\n[^]*5\s+C\. Lamp \/ D\. Beam\s+headlights not as the rules require \(SR 12\.3\)/);
+  });
+  test('stage winners with the length in miles (an ARA rally): SS1 4.21 mi 3:45.2', () => {
+    assert.match(out, /SS1\s+Lake Ridge\s+4\.21 mi\s+3:45\.2\s+23 L\. Perocarpi/);
+  });
+  test('--class O2WD keeps only that class in the retired and excluded lists', () => {
+    const l4 = classificationTable({ ...classification, class: 'L4WD', rows: classification.rows.slice(0, 3) }, ctx, 80);
+    assert.ok(!l4.includes('Retired') && !l4.includes('Excluded'));
+    assert.match(l4, /class L4WD/);
+  });
+});
+
+describe('results csv', () => {
+  const csv = classificationCsv(classification, ctx);
+  const lines = csv.split('\r\n');
+  test('header row first, one record per crew, CRLF line ends', () => {
+    assert.equal(lines[0], CLASSIFICATION_CSV_HEADER.join(','));
+    assert.equal(lines.length, 1 + classification.rows.length + 1);
+    assert.equal(lines.at(-1), '');
+  });
+  test('a driver name with a comma is quoted: "Lia Block, Jr."', () => assert.ok(lines.find((l) => l.includes(',12,'))!.includes(',"Lia Block, Jr.",')));
+  test('the leader row carries ms and text: 3723400 and 1:02:03.4, penalty 40000 and 0:40', () => {
+    const leader = lines[1]!;
+    assert.ok(leader.startsWith('1,1,23,Luis Perocarpi,USA,Mark Wells,USA,L4WD,Mini,JCW Countryman ALL4,running,'));
+    assert.ok(leader.includes(',40000,0:40,3723400,1:02:03.4,'));
+  });
+  test('no NaN, undefined or null text', () => assertClean(csv));
+});
+
+describe('results json', () => {
+  const json = classificationJson(classification, ctx) as {
+    rows: { car: number; totalMs: number; total: string; gapToLeader: string | null; gapToLeaderMs: number | null; penalty: string }[];
+    retired: { car: number; where: string }[]; stagesCounted: string[]; stageWinners: { distance: number; time: string }[];
+  };
+  test('totals in ms and as text: 3723400 → 1:02:03.4', () => {
+    assert.equal(json.rows[0]!.totalMs, 3_723_400);
+    assert.equal(json.rows[0]!.total, '1:02:03.4');
+    assert.equal(json.rows[0]!.penalty, '0:40');
+  });
+  test('gaps: leader null, second 12300 → +12.3', () => {
+    assert.equal(json.rows[0]!.gapToLeaderMs, null);
+    assert.equal(json.rows[1]!.gapToLeader, '+12.3');
+  });
+  test('stages counted after SS2 are SS1 and SS2; winners carry miles', () => {
+    assert.deepEqual(json.stagesCounted, ['SS1', 'SS2']);
+    assert.equal(json.stageWinners[0]!.distance, 4.21);
+    assert.equal(json.stageWinners[0]!.time, '3:45.2');
+  });
+  test('retired crews listed with where', () => assert.deepEqual(json.retired.map((r) => [r.car, r.where]), [[41, 'SS2']]));
+});

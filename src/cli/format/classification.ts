@@ -1,0 +1,184 @@
+// An overall or class classification as a table, JSON or CSV: positions,
+// crews, totals, penalties, gaps and position changes, then stage winners and
+// the crews retired or excluded, with their reasons.
+import type { Classification, ClassificationRow } from '../../core/results.ts';
+import { distanceIn, type Entry, type RallyDefinition } from '../../core/model.ts';
+import type { RuleSet } from '../../core/rules/types.ts';
+import { formatDuration, formatGap } from '../../core/time/index.ts';
+import { fitsUncut, renderTable, type Column } from './table.ts';
+import { toCsv, type CsvValue } from './csv.ts';
+import { crewShort, crewSurnames, distanceText, gapText, makeModel, penaltyText, positionChangeText, stageDecimals, timeText } from './cells.ts';
+import { entriesByCar, stagesUpTo, totalDecimals } from './context.ts';
+
+export interface RenderContext {
+  definition: RallyDefinition;
+  rules: RuleSet;
+}
+
+function title(c: Classification, ctx: RenderContext): string {
+  const def = ctx.definition;
+  const scope = c.class ? `class ${c.class}` : 'overall';
+  const legName = c.leg ? def.legs.find((l) => l.id === c.leg)?.name ?? c.leg : null;
+  const counted = stagesUpTo(def, c.after, c.leg).length;
+  const total = def.stages.filter((s) => !c.leg || s.leg === c.leg).length;
+  const after = c.after === null ? 'before the first stage' : `after ${c.after} (${counted} of ${total} stages)`;
+  return `${def.name}: ${scope}${legName ? `, ${legName}` : ''}, ${after}`;
+}
+
+function unknownEntry(car: number): Entry {
+  return { car, driver: { name: `car ${car}` }, codriver: { name: '' }, make: '', model: '', class: '' };
+}
+
+function classifiedRows(c: Classification): ClassificationRow[] {
+  return c.rows.filter((r) => r.position !== null);
+}
+
+/** Retired and excluded crews limited to the classification's class, when it has one. */
+function outLists(c: Classification, entries: Map<number, Entry>): Pick<Classification, 'retired' | 'excluded'> {
+  const inScope = (car: number): boolean => !c.class || entries.get(car)?.class === c.class;
+  return { retired: c.retired.filter((r) => inScope(r.car)), excluded: c.excluded.filter((x) => inScope(x.car)) };
+}
+
+export function classificationTable(c: Classification, ctx: RenderContext, width = 80): string {
+  const entries = entriesByCar(ctx.definition);
+  const dec = totalDecimals(ctx.rules);
+  const columns: Column[] = [
+    { header: 'Pos', align: 'right' },
+    { header: 'Car', align: 'right' },
+    { header: 'Crew', flex: true, minWidth: 14 },
+    { header: 'Class' },
+    { header: 'Car model', flex: true, minWidth: 10, shrinkOrder: 0 },
+    { header: 'Total', align: 'right' },
+    { header: 'Pen', align: 'right' },
+    { header: 'Gap', align: 'right' },
+    { header: 'Diff', align: 'right' },
+    { header: '±' },
+  ];
+  const rowsWith = (crew: (e: Entry) => string): string[][] => classifiedRows(c).map((r) => [
+    String(r.position),
+    String(r.car),
+    crew(r.entry),
+    r.entry.class,
+    makeModel(r.entry),
+    timeText(r.totalMs, dec),
+    penaltyText(r.penaltyMs),
+    gapText(r.gapToLeaderMs, dec),
+    gapText(r.gapToPrevMs, dec),
+    positionChangeText(r.positionChange),
+  ]);
+  // NOTE: initials and family names read best; when they do not fit, family names only.
+  const initialled = rowsWith(crewShort);
+  const rows = fitsUncut(columns, initialled, 2, width) ? initialled : rowsWith(crewSurnames);
+  const parts = [title(c, ctx) + '\n\n'];
+  parts.push(rows.length ? renderTable(columns, rows, width) : '(no classified crews yet)\n');
+
+  if (c.stageWinners.length) {
+    parts.push('\nStage winners\n');
+    const winnerRows = c.stageWinners.map((w) => {
+      const stage = ctx.definition.stages.find((s) => s.code === w.stage);
+      const crews = w.cars.map((car) => `${car} ${crewShort(entries.get(car) ?? unknownEntry(car))}`).join('; ');
+      return [w.stage, stage?.name ?? '', stage ? distanceText(stage.distanceM, ctx.definition.distanceUnit) : '',
+        timeText(w.timeMs, stageDecimals(stage?.precisionMs, ctx.rules.stagePrecisionMs.value)), crews];
+    });
+    parts.push(renderTable([
+      { header: 'Stage' }, { header: 'Name', flex: true, minWidth: 10 }, { header: 'Length', align: 'right' },
+      { header: 'Time', align: 'right' }, { header: 'Winner', flex: true, minWidth: 14 },
+    ], winnerRows, width));
+  }
+  const { retired, excluded } = outLists(c, entries);
+  if (retired.length) {
+    parts.push('\nRetired\n');
+    parts.push(renderTable([
+      { header: 'Car', align: 'right' }, { header: 'Crew', flex: true, minWidth: 12 }, { header: 'Where' }, { header: 'Reason', flex: true, minWidth: 12 },
+    ], retired.map((r) => [
+      String(r.car), crewShort(entries.get(r.car) ?? unknownEntry(r.car)), r.where,
+      r.reason + (r.permanent ? ' (permanent)' : '') + (r.restartedAt ? ` (restarted at ${r.restartedAt})` : ''),
+    ]), width));
+  }
+  if (excluded.length) {
+    parts.push('\nExcluded\n');
+    parts.push(renderTable([
+      { header: 'Car', align: 'right' }, { header: 'Crew', flex: true, minWidth: 12 }, { header: 'Reason', flex: true, minWidth: 16 },
+    ], excluded.map((x) => [String(x.car), crewShort(entries.get(x.car) ?? unknownEntry(x.car)), x.reason + (x.rule ? ` (${x.rule})` : '')]), width));
+  }
+  const notClassified = c.rows.filter((r) => r.position === null && r.status !== 'retired' && r.status !== 'excluded');
+  if (notClassified.length) parts.push(`\nNot classified (${notClassified[0]!.status === 'notStarted' ? 'not started' : 'not yet classified'}): cars ${notClassified.map((r) => r.car).join(', ')}\n`);
+  return parts.join('');
+}
+
+function personJson(p: { name: string; nationality?: string } | undefined): { name: string; nationality: string | null } {
+  return { name: p?.name ?? '', nationality: p?.nationality ?? null };
+}
+
+/** Machine-readable: every time as integer ms beside the text people read. */
+export function classificationJson(c: Classification, ctx: RenderContext): unknown {
+  const def = ctx.definition;
+  const entries = entriesByCar(def);
+  const dec = totalDecimals(ctx.rules);
+  const { retired, excluded } = outLists(c, entries);
+  return {
+    rally: { id: def.id, name: def.name, distanceUnit: def.distanceUnit, rules: { preset: ctx.rules.id, version: ctx.rules.version } },
+    after: c.after,
+    leg: c.leg ?? null,
+    class: c.class ?? null,
+    stagesCounted: stagesUpTo(def, c.after, c.leg),
+    rows: c.rows.map((r) => ({
+      position: r.position,
+      classPosition: r.classPosition,
+      car: r.car,
+      driver: personJson(r.entry.driver),
+      codriver: personJson(r.entry.codriver),
+      class: r.entry.class,
+      make: r.entry.make,
+      model: r.entry.model,
+      status: r.status,
+      stagesMs: r.stagesMs,
+      stages: formatDuration(r.stagesMs, dec),
+      stagesCounted: r.stagesCounted,
+      roadPenaltyMs: r.roadPenaltyMs,
+      otherPenaltyMs: r.otherPenaltyMs,
+      penaltyMs: r.penaltyMs,
+      penalty: penaltyText(r.penaltyMs) || '0:00',
+      totalMs: r.totalMs,
+      total: formatDuration(r.totalMs, dec),
+      gapToLeaderMs: r.gapToLeaderMs,
+      gapToLeader: r.gapToLeaderMs === null ? null : formatGap(r.gapToLeaderMs, dec),
+      gapToPrevMs: r.gapToPrevMs,
+      gapToPrev: r.gapToPrevMs === null ? null : formatGap(r.gapToPrevMs, dec),
+      positionChange: r.positionChange,
+    })),
+    stageWinners: c.stageWinners.map((w) => {
+      const stage = def.stages.find((s) => s.code === w.stage);
+      return {
+        stage: w.stage,
+        name: stage?.name ?? null,
+        distance: stage ? Math.round(distanceIn(def.distanceUnit, stage.distanceM) * 100) / 100 : null,
+        distanceUnit: def.distanceUnit,
+        cars: w.cars,
+        timeMs: w.timeMs,
+        time: formatDuration(w.timeMs, stageDecimals(stage?.precisionMs, ctx.rules.stagePrecisionMs.value)),
+      };
+    }),
+    retired: retired.map((r) => ({ car: r.car, where: r.where, reason: r.reason, permanent: r.permanent, restartedAt: r.restartedAt ?? null, fact: r.factId })),
+    excluded: excluded.map((x) => ({ car: x.car, reason: x.reason, rule: x.rule ?? null, fact: x.factId })),
+  };
+}
+
+export const CLASSIFICATION_CSV_HEADER = [
+  'position', 'class_position', 'car', 'driver', 'driver_nationality', 'codriver', 'codriver_nationality', 'class', 'make', 'model',
+  'status', 'stages_counted', 'stages_ms', 'road_penalty_ms', 'other_penalty_ms', 'penalty_ms', 'penalty', 'total_ms', 'total',
+  'gap_to_leader_ms', 'gap_to_leader', 'gap_to_prev_ms', 'gap_to_prev', 'position_change',
+] as const;
+
+/** One row per crew (classified or not), with a header row. */
+export function classificationCsv(c: Classification, ctx: RenderContext): string {
+  const dec = totalDecimals(ctx.rules);
+  const rows: CsvValue[][] = c.rows.map((r) => [
+    r.position, r.classPosition, r.car, r.entry.driver.name, r.entry.driver.nationality ?? null, r.entry.codriver?.name ?? null,
+    r.entry.codriver?.nationality ?? null, r.entry.class, r.entry.make, r.entry.model, r.status, r.stagesCounted, r.stagesMs,
+    r.roadPenaltyMs, r.otherPenaltyMs, r.penaltyMs, penaltyText(r.penaltyMs) || '0:00', r.totalMs, formatDuration(r.totalMs, dec),
+    r.gapToLeaderMs, r.gapToLeaderMs === null ? null : formatGap(r.gapToLeaderMs, dec),
+    r.gapToPrevMs, r.gapToPrevMs === null ? null : formatGap(r.gapToPrevMs, dec), r.positionChange,
+  ]);
+  return toCsv(CLASSIFICATION_CSV_HEADER, rows);
+}

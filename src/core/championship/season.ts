@@ -1,0 +1,164 @@
+// Series, seasons, rounds, championships and registrations. A season is data
+// (seeds/*.json or the store); round results come from a scored rally or are
+// entered as external results. Every calendar fact carries its source and
+// whether it was confirmed.
+
+export interface Series {
+  id: string;
+  name: string;
+  /** Sanctioning body, e.g. `ARA`, `FIA`. */
+  body: string;
+}
+
+export type ChampionshipKind = 'drivers' | 'codrivers' | 'manufacturers';
+
+export interface Championship {
+  /** Unique within the season, e.g. `drivers`, `l4wd-drivers`, `manufacturers`. */
+  id: string;
+  name: string;
+  kind: ChampionshipKind;
+  /** Points scheme id (see schemes.ts) or a custom scheme given in the season. */
+  scheme: string;
+  /** Registration code crews must carry (`Entry.eligibility`), e.g. `ara-national`; absent = every crew. */
+  eligibility?: string;
+  /** Class championships: only crews of this class, placed among themselves. */
+  class?: string;
+  /** Best N results count (dropped rounds); absent = every round counts. */
+  countBest?: { value: number; rule: string; confirmed: boolean; note?: string };
+  /** Manufacturers: how many nominated cars of a make score per round (WRCM08: two). */
+  carsPerMake?: number;
+}
+
+export interface CalendarRound {
+  /** Unique within the season, e.g. `snodrift`. */
+  id: string;
+  /** 1-based order in the season. */
+  round: number;
+  name: string;
+  /** Local dates, `2026-02-06`; null when not announced. */
+  startDate: string | null;
+  endDate: string | null;
+  location?: string;
+  /** Rally id when rallyhq scores the round itself. */
+  rally?: string;
+  /** Rally file under the repository, relative, when there is one (`fixtures/snodrift-2026.rally.json`). */
+  rallyFile?: string;
+  confirmed: boolean;
+  source: string;
+  note?: string;
+}
+
+export interface Registration {
+  championship: string;
+  driver?: string;
+  codriver?: string;
+  make?: string;
+  /** Manufacturers: the car is nominated to score for its make. */
+  nominated?: boolean;
+}
+
+export interface Season {
+  id: string;
+  series: Series;
+  year: number;
+  name: string;
+  classes: { code: string; name: string }[];
+  rounds: CalendarRound[];
+  championships: Championship[];
+  registrations?: Registration[];
+  sources: Record<string, string>;
+  note?: string;
+}
+
+export type CrewStatus = 'finished' | 'retired' | 'excluded' | 'notStarted';
+
+/** One crew's result at one round, as championship points need it. */
+export interface RoundCrewResult {
+  car?: number;
+  driver: string;
+  codriver?: string;
+  make: string;
+  class: string;
+  status: CrewStatus;
+  /** Overall final position; null when not classified. */
+  position: number | null;
+  /** Place in the general classification after the last Saturday stage (WRC 2024). */
+  saturdayPosition?: number | null;
+  /** Place in the Sunday-only classification (WRC 2025 Super Sunday). */
+  sundayPosition?: number | null;
+  /** Place on the Power Stage (by stage time). */
+  powerStagePosition?: number | null;
+  /** Championship codes the crew is registered for. */
+  eligibility?: string[];
+  /** Nominated to score for its make in manufacturers' championships. */
+  nominated?: boolean;
+}
+
+export interface RoundResult {
+  round: string;
+  /** `provisional` until the stewards approve; standings show which. */
+  status: 'provisional' | 'final';
+  /** Share of the scheduled special-stage distance that was run (0..1); absent = all. SEE: FMU26 Art 3.1. */
+  runShare?: number;
+  /** The Power Stage was stopped or thrown out: no Power Stage points (ARA22, Ojibwe 2022). */
+  powerStageVoid?: boolean;
+  crews: RoundCrewResult[];
+  source: string;
+}
+
+/** A crew is in a championship when it carries the code (or the season registers it), and in its class for class championships. */
+export function isEligible(championship: Championship, crew: RoundCrewResult, registrations: readonly Registration[] = []): boolean {
+  if (championship.class && crew.class !== championship.class) return false;
+  if (!championship.eligibility) return true;
+  if (crew.eligibility?.includes(championship.eligibility)) return true;
+  return registrations.some((r) => r.championship === championship.id
+    && (r.driver === undefined || r.driver === crew.driver)
+    && (r.codriver === undefined || r.codriver === crew.codriver)
+    && (r.make === undefined || r.make === crew.make)
+    && (r.driver !== undefined || r.codriver !== undefined || r.make !== undefined));
+}
+
+/** Whether a crew's car scores for its make: nominated in the result or by a season registration. */
+export function isNominated(championship: Championship, crew: RoundCrewResult, registrations: readonly Registration[] = []): boolean {
+  if (crew.nominated) return true;
+  return registrations.some((r) => r.championship === championship.id && r.nominated === true && r.make === crew.make
+    && (r.driver === undefined || r.driver === crew.driver));
+}
+
+/** Problems with a season document, as text naming the field and the fix. */
+export function seasonProblems(season: Season, knownSchemes: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const roundIds = new Set<string>();
+  season.rounds.forEach((r, i) => {
+    if (roundIds.has(r.id)) problems.push(`rounds[${i}].id: '${r.id}' appears twice; give each round its own id`);
+    roundIds.add(r.id);
+    if (r.round !== i + 1) problems.push(`rounds[${i}].round: expected ${i + 1}, got ${r.round}; list rounds in calendar order`);
+    for (const key of ['startDate', 'endDate'] as const) {
+      const d = r[key];
+      if (d !== null && !isCalendarDate(d)) problems.push(`rounds[${i}].${key}: '${d}' is not a calendar date (YYYY-MM-DD)`);
+    }
+  });
+  const classes = new Set(season.classes.map((c) => c.code));
+  const champIds = new Set<string>();
+  season.championships.forEach((c, i) => {
+    if (champIds.has(c.id)) problems.push(`championships[${i}].id: '${c.id}' appears twice`);
+    champIds.add(c.id);
+    if (!knownSchemes.has(c.scheme)) problems.push(`championships[${i}].scheme: unknown scheme '${c.scheme}'; use one of ${[...knownSchemes].join(', ')}`);
+    if (c.class && !classes.has(c.class)) problems.push(`championships[${i}].class: unknown class '${c.class}'; add it to classes`);
+    if (c.countBest && (!Number.isInteger(c.countBest.value) || c.countBest.value < 1)) problems.push(`championships[${i}].countBest.value: must be a whole number ≥ 1`);
+  });
+  return problems;
+}
+
+/** `2015-02-30` is not a date; `2015-02-28` is. */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
+  return d <= days;
+}

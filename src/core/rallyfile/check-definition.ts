@@ -1,0 +1,127 @@
+// Checks on a rally definition that its shape alone cannot express: unique
+// numbers and ids, references that resolve, dates in order, a known rules preset.
+import type { RallyDefinition } from '../model.ts';
+import { resolveRules } from '../rules/resolve.ts';
+import { parseLocalDate } from '../time/index.ts';
+import { child, show, type PathError } from './errors.ts';
+
+/** Control kinds that belong to a special stage and must name it. */
+const STAGE_KINDS = new Set(['SS_START', 'SPLIT', 'SS_FINISH', 'STOP']);
+
+/** Where each id of the definition sits, so fact checks can resolve names. */
+export interface DefinitionIndex {
+  cars: Set<number>;
+  classes: Set<string>;
+  stages: Set<string>;
+  legs: Set<string>;
+  sections: Set<string>;
+  /** Control id → its kind and stage. */
+  controls: Map<string, { kind: string; stage?: string }>;
+  /** First and last rally-local ms a time may fall in: a day before startDate to the end of the day after endDate. */
+  window: { fromMs: number; toMs: number } | null;
+}
+
+const DAY_MS = 86_400_000;
+
+export function indexDefinition(def: RallyDefinition): DefinitionIndex {
+  const controls = new Map<string, { kind: string; stage?: string }>();
+  const sections = new Set<string>();
+  for (const leg of def.legs) for (const section of leg.sections) {
+    sections.add(section.id);
+    for (const c of section.controls) if (!controls.has(c.id)) controls.set(c.id, c.stage === undefined ? { kind: c.kind } : { kind: c.kind, stage: c.stage });
+  }
+  const start = parseLocalDate(def.startDate);
+  const end = parseLocalDate(def.endDate);
+  return {
+    cars: new Set(def.entries.map((e) => e.car)),
+    classes: new Set(def.classes.map((c) => c.code)),
+    stages: new Set(def.stages.map((s) => s.code)),
+    legs: new Set(def.legs.map((l) => l.id)),
+    sections,
+    controls,
+    window: start !== null && end !== null ? { fromMs: start - DAY_MS, toMs: end + 2 * DAY_MS } : null,
+  };
+}
+
+/** Reports each repeated value after its first occurrence. */
+function duplicates<T>(items: readonly T[], key: (t: T) => string | number, path: (i: number) => string, what: string): PathError[] {
+  const first = new Map<string | number, number>();
+  const out: PathError[] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    const seen = first.get(k);
+    if (seen === undefined) first.set(k, i);
+    else out.push({ path: path(i), message: `duplicate ${what} ${show(k)}: already used at index ${seen}; each ${what} must be unique` });
+  });
+  return out;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every semantic error in a definition whose shape is already valid. `base` is its JSON path. */
+export function checkDefinition(def: RallyDefinition, base = '$.rally'): PathError[] {
+  const errors: PathError[] = [];
+  const at = (...steps: (string | number)[]): string => steps.reduce<string>((p, s) => child(p, s), base);
+
+  if (!isTimeZone(def.timeZone)) errors.push({ path: at('timeZone'), message: `unknown time zone ${show(def.timeZone)}; use an IANA name such as America/Detroit or Europe/London` });
+  const start = parseLocalDate(def.startDate);
+  const end = parseLocalDate(def.endDate);
+  if (start !== null && end !== null && end < start) errors.push({ path: at('endDate'), message: `endDate ${def.endDate} is before startDate ${def.startDate}` });
+
+  // Rules: a known preset at a known version, overrides that name rule values
+  // of the right type. SEE: src/core/rules/resolve.ts.
+  for (const e of resolveRules(def.rules).errors) errors.push({ path: `${base}.${e.path}`, message: e.message });
+
+  errors.push(...duplicates(def.classes, (c) => c.code, (i) => at('classes', i, 'code'), 'class code'));
+  errors.push(...duplicates(def.legs, (l) => l.id, (i) => at('legs', i, 'id'), 'leg id'));
+  errors.push(...duplicates(def.stages, (s) => s.code, (i) => at('stages', i, 'code'), 'stage code'));
+  errors.push(...duplicates(def.entries, (e) => e.car, (i) => at('entries', i, 'car'), 'car number'));
+
+  const classes = new Set(def.classes.map((c) => c.code));
+  def.entries.forEach((e, i) => {
+    if (!classes.has(e.class)) errors.push({ path: at('entries', i, 'class'), message: `car ${e.car} is in unknown class ${show(e.class)}; declare it under rally.classes or use one of ${[...classes].join(', ') || '(none declared)'}` });
+  });
+
+  const legs = new Set(def.legs.map((l) => l.id));
+  def.stages.forEach((s, i) => {
+    if (!legs.has(s.leg)) errors.push({ path: at('stages', i, 'leg'), message: `stage ${s.code} names unknown leg ${show(s.leg)}; use one of ${[...legs].join(', ') || '(no legs declared)'}` });
+  });
+
+  const stages = new Set(def.stages.map((s) => s.code));
+  const sectionIds = new Map<string, string>();
+  const controlIds = new Map<string, string>();
+  def.legs.forEach((leg, l) => {
+    const legDate = parseLocalDate(leg.date);
+    if (legDate !== null && start !== null && end !== null && (legDate < start || legDate > end)) {
+      errors.push({ path: at('legs', l, 'date'), message: `leg ${leg.id} is dated ${leg.date}, outside the rally's ${def.startDate} to ${def.endDate}` });
+    }
+    leg.sections.forEach((section, s) => {
+      const sPath = at('legs', l, 'sections', s);
+      const prev = sectionIds.get(section.id);
+      if (prev !== undefined) errors.push({ path: child(sPath, 'id'), message: `duplicate section id ${show(section.id)}: already used at ${prev}` });
+      else sectionIds.set(section.id, child(sPath, 'id'));
+      section.controls.forEach((c, k) => {
+        const cPath = child(child(sPath, 'controls'), k);
+        const seen = controlIds.get(c.id);
+        if (seen !== undefined) errors.push({ path: child(cPath, 'id'), message: `duplicate control id ${show(c.id)}: already used at ${seen}` });
+        else controlIds.set(c.id, child(cPath, 'id'));
+        if (c.stage !== undefined && !stages.has(c.stage)) {
+          errors.push({ path: child(cPath, 'stage'), message: `control ${c.id} names unknown stage ${show(c.stage)}; use one of ${[...stages].join(', ') || '(no stages declared)'}` });
+        } else if (c.stage === undefined && STAGE_KINDS.has(c.kind)) {
+          errors.push({ path: child(cPath, 'stage'), message: `control ${c.id} is a ${c.kind} and must name its stage (e.g. "SS1")` });
+        }
+        if (c.kind === 'SPLIT' && c.splitDistanceM === undefined) {
+          errors.push({ path: child(cPath, 'splitDistanceM'), message: `split ${c.id} must give its distance from the stage start in metres` });
+        }
+      });
+    });
+  });
+  return errors;
+}

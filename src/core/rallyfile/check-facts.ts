@@ -1,0 +1,124 @@
+// Checks on facts against a rally definition: every car, control, stage and
+// section a fact names must exist, every time must fall within the rally's
+// dates, and across facts: unique ids, corrections that point somewhere, and no
+// stage finish before its start.
+import type { Fact } from '../facts.ts';
+import { formatLocalDateTime, parseLocalDateTime } from '../time/index.ts';
+import type { DefinitionIndex } from './check-definition.ts';
+import { child, show, type PathError } from './errors.ts';
+
+function carError(index: DefinitionIndex, car: number, path: string): PathError[] {
+  return index.cars.has(car) ? [] : [{ path, message: `unknown car ${car}; no entry has this car number` }];
+}
+
+function stageError(index: DefinitionIndex, stage: string, path: string): PathError[] {
+  return index.stages.has(stage) ? [] : [{ path, message: `unknown stage ${show(stage)}; use one of ${[...index.stages].join(', ') || '(no stages declared)'}` }];
+}
+
+function controlError(index: DefinitionIndex, control: string, path: string): PathError[] {
+  return index.controls.has(control) ? [] : [{ path, message: `unknown control ${show(control)}; no control in the itinerary has this id` }];
+}
+
+/** Errors in one fact (already of a valid shape) against the definition; `path` is the fact's JSON path. */
+export function checkFactReferences(index: DefinitionIndex, fact: Fact, path: string): PathError[] {
+  const errors: PathError[] = [];
+  if ('car' in fact) errors.push(...carError(index, fact.car, child(path, 'car')));
+  switch (fact.type) {
+    case 'controlTime': {
+      errors.push(...controlError(index, fact.control, child(path, 'control')));
+      const ms = parseLocalDateTime(fact.at);
+      if (ms !== null && index.window && (ms < index.window.fromMs || ms >= index.window.toMs)) {
+        errors.push({
+          path: child(path, 'at'),
+          message: `time ${show(fact.at)} is outside the rally's dates (allowed ${formatLocalDateTime(index.window.fromMs).slice(0, 10)} to ${formatLocalDateTime(index.window.toMs - 1).slice(0, 10)}); check the date part`,
+        });
+      }
+      break;
+    }
+    case 'stageTime':
+    case 'jumpStart':
+    case 'stageCancelled':
+      errors.push(...stageError(index, fact.stage, child(path, 'stage')));
+      break;
+    case 'stageInterrupted':
+      errors.push(...stageError(index, fact.stage, child(path, 'stage')));
+      fact.notionalTimes.forEach((n, i) => errors.push(...carError(index, n.car, child(child(child(path, 'notionalTimes'), i), 'car'))));
+      break;
+    case 'penalty':
+      if (fact.control !== undefined) errors.push(...controlError(index, fact.control, child(path, 'control')));
+      if (fact.stage !== undefined) errors.push(...stageError(index, fact.stage, child(path, 'stage')));
+      break;
+    case 'retirement':
+      if (!index.controls.has(fact.where) && !index.stages.has(fact.where)) {
+        errors.push({ path: child(path, 'where'), message: `unknown place ${show(fact.where)}; give a control id (e.g. TC5) or a stage code (e.g. SS6)` });
+      }
+      break;
+    case 'restart':
+      if (!index.sections.has(fact.section) && !index.legs.has(fact.section)) {
+        errors.push({ path: child(path, 'section'), message: `unknown section ${show(fact.section)}; give the id of the section (or leg) at whose start the crew restarts` });
+      }
+      break;
+    case 'exclusion':
+    case 'retraction':
+      break;
+  }
+  return errors;
+}
+
+export interface CrossCheckResult {
+  errors: PathError[];
+  warnings: PathError[];
+}
+
+/**
+ * Checks that need every fact at once. `facts` pairs each fact of a valid shape
+ * with its JSON path; facts whose shape failed are left out by the caller.
+ */
+export function checkAcrossFacts(index: DefinitionIndex, facts: readonly { fact: Fact; path: string }[]): CrossCheckResult {
+  const errors: PathError[] = [];
+  const warnings: PathError[] = [];
+
+  const firstPath = new Map<string, string>();
+  for (const { fact, path } of facts) {
+    const seen = firstPath.get(fact.id);
+    if (seen !== undefined) errors.push({ path: child(path, 'id'), message: `duplicate fact id ${show(fact.id)}: already used at ${seen}; each fact needs its own id` });
+    else firstPath.set(fact.id, path);
+  }
+
+  const superseded = new Set<string>();
+  for (const { fact, path } of facts) {
+    if (fact.supersedes === undefined) continue;
+    superseded.add(fact.supersedes);
+    if (fact.supersedes === fact.id) errors.push({ path: child(path, 'supersedes'), message: `fact ${show(fact.id)} supersedes itself; name the earlier fact it corrects` });
+    else if (!firstPath.has(fact.supersedes)) {
+      // NOTE: live, a correction can arrive before the fact it corrects; in a
+      // whole file that is suspicious but not fatal.
+      warnings.push({ path: child(path, 'supersedes'), message: `supersedes fact ${show(fact.supersedes)}, which is not in the file` });
+    }
+  }
+
+  // A stage finish before its start for the same car (facts still in force only:
+  // a superseded typo is exactly what a correction is for).
+  const startAt = new Map<string, number>();
+  const finishes: { key: string; ms: number; fact: Fact & { type: 'controlTime' }; path: string }[] = [];
+  for (const { fact, path } of facts) {
+    if (fact.type !== 'controlTime' || superseded.has(fact.id)) continue;
+    const control = index.controls.get(fact.control);
+    if (control?.stage === undefined) continue;
+    const ms = parseLocalDateTime(fact.at);
+    if (ms === null) continue;
+    const key = `${fact.car}@${control.stage}`;
+    if (control.kind === 'SS_START') startAt.set(key, ms);
+    else if (control.kind === 'SS_FINISH') finishes.push({ key, ms, fact, path });
+  }
+  for (const f of finishes) {
+    const start = startAt.get(f.key);
+    if (start !== undefined && f.ms <= start) {
+      errors.push({
+        path: child(f.path, 'at'),
+        message: `car ${f.fact.car} finishes ${index.controls.get(f.fact.control)?.stage} at ${f.fact.at}, not after its start at ${formatLocalDateTime(start)}; check the hour and minute`,
+      });
+    }
+  }
+  return { errors, warnings };
+}

@@ -1,0 +1,159 @@
+// Every value of every preset, checked against the rule reference
+// (docs: rally-rules.md §§1–5 and the §9 matrix). Each row was written by reading
+// the reference: the expected value, whether the reference confirms it ([V]/[T]
+// → true; [P], [NF] and rallyhq defaults → false), and the article the citation must name.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { getPreset, listPresets } from './index.ts';
+import { RULE_KEYS, checkRuleValues } from '../resolve.ts';
+import type { RuleKey } from '../types.ts';
+
+type Row = [key: RuleKey, value: unknown, confirmed: boolean, cites: RegExp, why: string];
+
+const FIA: Row[] = [
+  ['stagePrecisionMs', 100, true, /Art 47\.1.*FMU26/, 'FMU26 Art 47.1 [T]: special stages to 1/10 s'],
+  ['stageRounding', 'truncate', false, /47\.1/, '§3.1: FIA rounding [NF], use truncation'],
+  ['controlResolutionMs', 60_000, true, /Art 44\.1/, 'FMU26 Art 44.1 [T]: whole minute, seconds truncated'],
+  ['targetFrom', 'previousTimeControl', false, /9\.1\(a\)/, '§1: due = departure at previous TC + target, cited only as MSUK26 App 13 9.1(a)'],
+  ['latePenaltyPerMinuteMs', 10_000, true, /44\.2\.10a/, 'FMU26 44.2.10a [T]: 10 s per minute or part'],
+  ['earlyPenaltyPerMinuteMs', 60_000, true, /44\.2\.10b/, 'FMU26 44.2.10b [T]: 1 min per minute or part'],
+  ['earlyAllowedAtLegEnd', false, false, /3\.9\(c\)/, '§2.1: FIA equivalent of MSUK App 13 3.9(c) not re-verified'],
+  ['maxLatenessPerTargetMin', 15, true, /45\.1/, '§2.3 FMU26 45.1–45.3 [T]: exceeding 15 min ⇒ retire'],
+  ['maxLatenessCumulativeMin', 30, true, /45\.1/, '§2.3 [T]: 30 min between overnight regroups'],
+  ['cumulativeLatenessResetAt', 'overnightRegroup', true, /45\.1/, '§2.3 [T]: between two overnight regroups'],
+  ['onExceedMaxLateness', 'retire', true, /45\.1/, '§2.3 [T]: retired at that control'],
+  ['latenessPenaltyCapMs', 300_000, true, /45\.1/, '§2.3 [T]: capped at 30 min amount = 300 s'],
+  ['jumpStartPenaltiesMs', [10_000, 60_000, 180_000], true, /48\.6/, '§3.2 FMU26 48.6 [T]: 10 s / 1 min / 3 min'],
+  ['jumpStartAddsJumpedTime', false, true, /48\.6/, '§3.2 [T]: FIA 1st offence is 10 s flat'],
+  ['stageMaxTime', { kind: 'none' }, false, /§3\.3/, '§3.3: "FIA: there is no stage maximum" (no citation)'],
+  ['dnfStageCharge', 'retire', true, /Art 54/, '§3.3/§4.2 FMU26 Art 54 [T]: retired from the section'],
+  ['dnfStagePlusMs', 0, false, /Art 54/, 'not used under FIA'],
+  ['restartAllowed', true, true, /Art 54/, '§4.2 FMU26 Art 54 [T]'],
+  ['restartBase', 'fastestInClass', true, /Art 54/, '§4.2 [T]: fastest time in class'],
+  ['restartPlusMs', 600_000, true, /Art 54/, '§4.2 [T]: + 10 minutes per missed stage'],
+  ['restartPlusMsSuperSpecial', 300_000, true, /Art 54/, '§4.2 [T]: + 5 minutes per missed SSS'],
+  ['restartMaxPerLeg', 1, true, /Art 54/, '§4.2 [T]: at most once per leg'],
+  ['restartAllowedInLastSection', false, true, /Art 54/, '§4.2 [T]: last section of last day ⇒ not classified'],
+  ['notionalTimePolicy', 'givenOnly', true, /52\.1/, '§3.4 FMU26 52.1–52.4 [T]: the Clerk gives the fairest time'],
+  ['tieBreak', 'firstNonSuperSpecial', true, /64\.3/, '§5 FMU26 64.3 [T]: first stage that is not an SSS'],
+  ['tieBreakThen', 'nextStage', false, /64\.3/, '§5: beyond the first stage [NF]'],
+  ['maxAverageSpeedKph', 180, false, /rallyhq default/, 'not a regulation'],
+  ['overdueFactor', 1.3, false, /rallyhq default/, 'not a regulation'],
+  ['overdueMinMs', 180_000, false, /rallyhq default/, 'not a regulation'],
+  ['overdueDefaultSpeedKph', 80, false, /rallyhq default/, 'not a regulation'],
+  ['stageStartGapMs', 180_000, true, /44\.3\.1/, '§1 FMU26 44.3.1 [T]: stage start 3 minutes after the TC'],
+  ['inquiryWindowMin', 30, false, /NASA-INQ/, '§5: FIA protest window [NF]; NASA RS 30 min'],
+];
+
+const MSUK: Row[] = [
+  ['stagePrecisionMs', 1000, true, /App 13 Art 8\.4/, '§3.1 MSUK26 App 13 8.4 [V]: whole seconds unless documents say tenths'],
+  ['stageRounding', 'truncate', true, /App 13 Art 8\.4/, '§3.1 [V]: nearest preceding whole second'],
+  ['controlResolutionMs', 60_000, true, /App 13 Art 3\.6/, '§2.1 MSUK26 App 13 3.6 [V]'],
+  ['targetFrom', 'previousTimeControl', true, /9\.1\(a\)/, '§1 MSUK26 App 13 9.1(a) [V]; 3.7 for a stage finish'],
+  ['latePenaltyPerMinuteMs', 0, true, /App 8 1\.2/, '§2.2 App 8 1.2 and (h) [V]: penalty-free unless SRs say'],
+  ['earlyPenaltyPerMinuteMs', 60_000, true, /App 8 \(g\)/, '§2.2 App 8 (g) [V]: 1 min per minute early'],
+  ['earlyAllowedAtLegEnd', false, true, /3\.9\(c\)/, '§2.1 App 13 3.9(c) [V]: only if organisers authorise'],
+  ['maxLatenessPerTargetMin', null, false, /10\.1\(i\)/, '§2.3: OTL counts against scheduled time, rallyhq reads it as cumulative'],
+  ['maxLatenessCumulativeMin', 30, true, /10\.1\(i\)/, '§2.3 App 13 10.1(i) [V]: OTL more than 30 min'],
+  ['cumulativeLatenessResetAt', 'event', false, /10\.1/, '§9: "via scheduled time / MPL in SRs" — reset not stated'],
+  ['onExceedMaxLateness', 'retire', true, /App 8 \(a\)\(i\)/, '§2.2 App 8 (a)(i) [V]: multi-venue retired'],
+  ['latenessPenaltyCapMs', null, false, /§9/, '§9: "—"'],
+  ['jumpStartPenaltiesMs', [10_000, 60_000, 180_000], true, /App 8 \(e\)/, '§3.2 App 8 (e), App 14 (f) [V]'],
+  ['jumpStartAddsJumpedTime', true, true, /App 8 \(e\)/, '§3.2 [V]: 10 s plus the time jumped'],
+  ['stageMaxTime', { kind: 'none' }, false, /9\.1, 11\.1/, '§3.3 [V] concept exists; figure is per event'],
+  ['dnfStageCharge', 'retire', true, /App 8 \(a\)\(i\)/, '§3.3 App 8 (a) [V]: multi-venue retired'],
+  ['dnfStagePlusMs', 0, false, /App 8 \(a\)/, 'not used under MSUK'],
+  ['restartAllowed', false, false, /not found/, '§4.2: MSUK restart rules [NF]'],
+  ['restartBase', 'fastestInClass', false, /not found/, 'not used'],
+  ['restartPlusMs', 600_000, false, /not found/, 'not used'],
+  ['restartPlusMsSuperSpecial', 300_000, false, /not found/, 'not used'],
+  ['restartMaxPerLeg', 0, false, /not found/, 'not used'],
+  ['restartAllowedInLastSection', false, false, /not found/, 'not used'],
+  ['notionalTimePolicy', 'givenOnly', true, /4\.3[6-8]/, '§3.4 MSUK26 4.20, 4.36–4.38 [V]'],
+  ['tieBreak', 'firstStage', false, /not found/, '§9: MSUK tie-break NF'],
+  ['tieBreakThen', 'nextStage', false, /not found/, '§9: NF'],
+  ['maxAverageSpeedKph', 180, false, /rallyhq default/, 'not a regulation'],
+  ['overdueFactor', 1.3, false, /rallyhq default/, 'not a regulation'],
+  ['overdueMinMs', 180_000, false, /rallyhq default/, 'not a regulation'],
+  ['overdueDefaultSpeedKph', 80, false, /rallyhq default/, 'not a regulation'],
+  ['stageStartGapMs', null, false, /not found/, 'not in the reference for MSUK'],
+  ['inquiryWindowMin', 30, false, /not found/, 'not in the reference for MSUK'],
+];
+
+// ARA: the rulebook was not retrievable (§10.1) — nothing is confirmed.
+const ARA: Row[] = [
+  ['stagePrecisionMs', 100, false, /ARA-100AW24/, '§3.1: published to 0.1 s [P]; rule NF'],
+  ['stageRounding', 'truncate', false, /not found/, '§3.1 NF'],
+  ['controlResolutionMs', 60_000, false, /not found/, '§9: NF (assume minute)'],
+  ['targetFrom', 'stageStart', false, /NASA-MFIA/, '§1: US modified FIA counts from stage start; ARA NF'],
+  ['latePenaltyPerMinuteMs', 10_000, false, /not found/, '§2.2 NF'],
+  ['earlyPenaltyPerMinuteMs', 60_000, false, /not found/, '§2.2 NF'],
+  ['earlyAllowedAtLegEnd', false, false, /not found/, 'NF'],
+  ['maxLatenessPerTargetMin', 15, false, /WMWR17/, '§2.3: ARA NF; US SCCA example 15 min per stage'],
+  ['maxLatenessCumulativeMin', 30, false, /WMWR17/, '§2.3: US SCCA example 30 min per event'],
+  ['cumulativeLatenessResetAt', 'event', false, /WMWR17/, '§2.3: US SCCA example, per event'],
+  ['onExceedMaxLateness', 'exclude', false, /WMWR17/, '§2.3: US SCCA example, exclusion ("time barred")'],
+  ['latenessPenaltyCapMs', 300_000, false, /not found/, '§9 NF'],
+  ['jumpStartPenaltiesMs', [10_000, 60_000, 180_000], false, /not found/, '§3.2: ARA NF'],
+  ['jumpStartAddsJumpedTime', false, false, /not found/, '§3.2: ARA NF'],
+  ['stageMaxTime', { kind: 'none' }, false, /not found/, '§3.3: "max time" concept, rule NF'],
+  ['dnfStageCharge', 'retire', false, /not found/, '§3.3 NF'],
+  ['dnfStagePlusMs', 0, false, /not found/, 'NF, not used'],
+  ['restartAllowed', true, false, /not found/, '§4.2: Super Rally used in practice [P], formula NF'],
+  ['restartBase', 'fastestInClass', false, /not found/, '§4.2 NF'],
+  ['restartPlusMs', 600_000, false, /not found/, '§4.2 NF'],
+  ['restartPlusMsSuperSpecial', 300_000, false, /not found/, '§4.2 NF'],
+  ['restartMaxPerLeg', 1, false, /not found/, '§9 NF'],
+  ['restartAllowedInLastSection', false, false, /not found/, '§9 NF'],
+  ['notionalTimePolicy', 'givenOnly', false, /RA-STOP/, '§3.4: RA legacy worst time [P]; ARA NF'],
+  ['tieBreak', 'firstStage', false, /not found/, '§5: ARA NF'],
+  ['tieBreakThen', 'nextStage', false, /not found/, '§5: ARA NF'],
+  ['maxAverageSpeedKph', 180, false, /rallyhq default/, 'not a regulation'],
+  ['overdueFactor', 1.3, false, /rallyhq default/, 'not a regulation'],
+  ['overdueMinMs', 180_000, false, /rallyhq default/, 'not a regulation'],
+  ['overdueDefaultSpeedKph', 80, false, /rallyhq default/, 'not a regulation'],
+  ['stageStartGapMs', null, false, /not found/, 'NF'],
+  ['inquiryWindowMin', 30, false, /NASA-INQ/, '§5: NASA RS 30 min [V]; ARA window NF'],
+];
+
+const TABLES: Record<string, Row[]> = { fia: FIA, msuk: MSUK, ara: ARA };
+
+for (const [id, rows] of Object.entries(TABLES)) {
+  describe(`preset ${id}: every value against the rule reference`, () => {
+    const preset = getPreset(id);
+    test(`${id} exists and every rule key has a row here`, () => {
+      assert.ok(preset);
+      assert.deepEqual(rows.map((r) => r[0]).sort(), [...RULE_KEYS].sort());
+    });
+    for (const [key, value, confirmed, cites, why] of rows) {
+      test(`${id}.${key} = ${JSON.stringify(value)}, ${confirmed ? 'confirmed' : 'unconfirmed'} (${why})`, () => {
+        const cited = preset![key];
+        assert.deepEqual(cited.value, value);
+        assert.equal(cited.confirmed, confirmed);
+        assert.match(cited.rule, cites);
+        if (!confirmed) assert.ok(cited.note && cited.note.length > 5, 'an unconfirmed value says what was assumed');
+      });
+    }
+    test(`${id} passes the same schema as a rally's overrides`, () => {
+      assert.deepEqual(checkRuleValues(preset!), []);
+    });
+  });
+}
+
+test('listPresets names fia, ara and msuk with a version each; getPreset without version gives the newest', () => {
+  const list = listPresets();
+  assert.deepEqual(list.map((p) => p.id).sort(), ['ara', 'fia', 'msuk']);
+  for (const p of list) {
+    assert.match(p.version, /^\d{4}\.\d+$/);
+    assert.equal(getPreset(p.id, p.version)?.version, p.version);
+    assert.equal(getPreset(p.id)?.id, p.id);
+  }
+  assert.equal(getPreset('fia', '1999.1'), null);
+  assert.equal(getPreset('nascar'), null);
+});
+
+test('presets are frozen: no caller can change shared rules', () => {
+  const fia = getPreset('fia')!;
+  assert.throws(() => { (fia.latePenaltyPerMinuteMs as { value: number }).value = 1; });
+  assert.equal(getPreset('fia')!.latePenaltyPerMinuteMs.value, 10_000);
+});

@@ -1,0 +1,95 @@
+// Retirements and Super Rally restarts of one car, placed in the itinerary.
+// SEE: rally-rules §4.2 — FMU26 Art 54: a crew that fails to complete a section
+// may restart at the start of a later section; never after a permanent
+// retirement, and (FIA) not when it retired in the last section of the rally.
+import type { CarRestarted, CarRetired, Fact } from '../facts.ts';
+import type { Issue } from '../issues.ts';
+import type { RoadOutcome } from '../timing/road-penalties.ts';
+import type { CarContext } from './car.ts';
+
+export interface RetirementItem {
+  /** Itinerary position of the retirement (-Infinity when its place is unknown: it then counts everywhere). */
+  pos: number;
+  where: string;
+  reason: string;
+  permanent: boolean;
+  /** The retirement fact, or the control-time fact where maximum lateness was exceeded. */
+  fact: Fact | null;
+  rule?: string;
+  confirmed?: boolean;
+  restart?: { pos: number; section: string; fact: CarRestarted };
+}
+
+export function pairRestarts(car: number, live: Fact[], ctx: CarContext, road: RoadOutcome | null, issues: Issue[]): RetirementItem[] {
+  const { it, rules } = ctx;
+  const out: RetirementItem[] = [];
+  for (const f of live) {
+    if (f.type !== 'retirement') continue;
+    out.push({ pos: retirementPos(ctx, f, car, issues), where: f.where, reason: f.reason, permanent: f.permanent === true, fact: f });
+  }
+  const over = road?.maxLatenessExceeded;
+  if (over && over.action === 'retire') {
+    out.push({
+      pos: it.controls.get(over.control)?.pos ?? -Infinity, where: over.control, permanent: false, fact: null, rule: over.rule, confirmed: over.confirmed,
+      reason: `maximum lateness exceeded (${over.minutesLate} min late, ${over.cumulativeMinutes} min accumulated)`,
+    });
+  }
+  out.sort((a, b) => a.pos - b.pos || (a.fact?.id ?? '').localeCompare(b.fact?.id ?? ''));
+
+  const restarts = live.filter((f): f is CarRestarted => f.type === 'restart');
+  const lastSectionStart = lastSectionPos(ctx);
+  for (const f of restarts) {
+    const refuse = (detail: string): void => {
+      issues.push({ code: 'restart-not-allowed', severity: 'error', subject: `car ${car} at ${f.section}`, car, facts: [f.id], detail,
+        fix: 'retract the restart, or correct the retirement it follows' });
+    };
+    const pos = it.restartPoints.get(f.section);
+    if (pos === undefined) {
+      issues.push({ code: 'unknown-control', severity: 'error', subject: `car ${car} at ${f.section}`, car, facts: [f.id],
+        detail: `restart names section ${JSON.stringify(f.section)}, which is not a section or leg of the rally`, fix: 'supersede it with one naming a section id' });
+      continue;
+    }
+    if (!rules.restartAllowed.value) { refuse(`restarts are not allowed under these rules (${rules.restartAllowed.rule})`); continue; }
+    const before = out.filter((r) => r.pos < pos);
+    const last = before.at(-1);
+    if (!last) { refuse(`car ${car} has no retirement before section ${f.section}`); continue; }
+    if (last.restart) { refuse(`car ${car} already restarted at ${last.restart.section} after retiring at ${last.where}`); continue; }
+    if (last.permanent) { refuse(`car ${car} retired permanently at ${last.where}`); continue; }
+    if (!rules.restartAllowedInLastSection.value && last.pos >= lastSectionStart) {
+      refuse(`car ${car} retired in the last section of the rally (${rules.restartAllowedInLastSection.rule})`);
+      continue;
+    }
+    last.restart = { pos, section: f.section, fact: f };
+  }
+  return out;
+}
+
+function retirementPos(ctx: CarContext, f: CarRetired, car: number, issues: Issue[]): number {
+  const { it } = ctx;
+  const c = it.controls.get(f.where);
+  if (c) return c.pos;
+  const s = it.stageIndex.get(f.where);
+  // Retired in a stage: it did not complete it, so it counts from the stage's start.
+  if (s !== undefined) return it.stagePos[s]!;
+  issues.push({ code: 'unknown-control', severity: 'warning', subject: `car ${car} at ${f.where}`, car, facts: [f.id],
+    detail: `retirement names ${JSON.stringify(f.where)}, which is neither a control nor a stage; the crew counts as retired from the start`,
+    fix: 'supersede the retirement with one naming a control or stage' });
+  return -Infinity;
+}
+
+function lastSectionPos(ctx: CarContext): number {
+  const leg = ctx.def.legs.at(-1);
+  const section = leg?.sections.at(-1);
+  if (!section) return Infinity;
+  return ctx.it.restartPoints.get(section.id) ?? Infinity;
+}
+
+/** The retirement that keeps the car out of a classification whose last counted position is `boundary`, if any. */
+export function retiredAt(retirements: readonly RetirementItem[], boundary: number): RetirementItem | null {
+  let out: RetirementItem | null = null;
+  for (const r of retirements) {
+    if (r.pos > boundary) break;
+    out = r.restart && r.restart.pos <= boundary ? null : r;
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+// The folded facts: every fact by id, who supersedes whom, and each car's facts.
+// Folding is order-independent by construction: which facts are in effect, and
+// which of two disagreeing facts is chosen, depend only on the set of facts,
+// never on the order they arrived in.
+import type { Fact } from '../facts.ts';
+import type { FactRef } from '../results.ts';
+
+export class FactStore {
+  /** Every fact by id (one per id; see `add`). */
+  readonly byId = new Map<string, Fact>();
+  /** Target id → ids of the facts that name it in `supersedes`. */
+  readonly supersededBy = new Map<string, Set<string>>();
+  /** Car → ids of its facts. */
+  readonly byCar = new Map<number, Set<string>>();
+  /** Facts about the whole field (stage interrupted / cancelled). */
+  readonly global = new Set<string>();
+
+  /**
+   * Adds a fact; returns the facts whose effect may have changed (the fact,
+   * the one it supersedes, and a replaced duplicate), or [] when nothing changed.
+   * NOTE: two different facts with one id cannot both stand; the one whose JSON
+   * sorts first is kept, whatever the arrival order (the store rejects them anyway).
+   */
+  add(fact: Fact): Fact[] {
+    const old = this.byId.get(fact.id);
+    if (old) {
+      if (old === fact) return [];
+      const a = JSON.stringify(old), b = JSON.stringify(fact);
+      if (a === b || a < b) return [];
+      this.remove(old);
+      const touched = [old, ...this.insert(fact)];
+      return touched;
+    }
+    return this.insert(fact);
+  }
+
+  private insert(fact: Fact): Fact[] {
+    this.byId.set(fact.id, fact);
+    const touched: Fact[] = [fact];
+    const car = 'car' in fact && typeof fact.car === 'number' ? fact.car : null;
+    if (car !== null) {
+      let s = this.byCar.get(car);
+      if (!s) this.byCar.set(car, (s = new Set()));
+      s.add(fact.id);
+    } else if (fact.type !== 'retraction') {
+      this.global.add(fact.id);
+    }
+    if (fact.supersedes !== undefined && fact.supersedes !== fact.id) {
+      let s = this.supersededBy.get(fact.supersedes);
+      if (!s) this.supersededBy.set(fact.supersedes, (s = new Set()));
+      s.add(fact.id);
+      const target = this.byId.get(fact.supersedes);
+      if (target) touched.push(target);
+    }
+    return touched;
+  }
+
+  private remove(fact: Fact): void {
+    this.byId.delete(fact.id);
+    const car = 'car' in fact && typeof fact.car === 'number' ? fact.car : null;
+    if (car !== null) this.byCar.get(car)?.delete(fact.id);
+    this.global.delete(fact.id);
+    if (fact.supersedes !== undefined) this.supersededBy.get(fact.supersedes)?.delete(fact.id);
+  }
+
+  /**
+   * A fact is in effect unless some fact in the log names it in `supersedes`.
+   * NOTE: this holds even when the superseding fact is itself superseded or
+   * retracted: a correction of a correction leaves only the newest in effect,
+   * and retracting a correction withdraws it without reviving what it replaced.
+   */
+  active(id: string): boolean {
+    const s = this.supersededBy.get(id);
+    return !s || s.size === 0;
+  }
+
+  /** The facts that supersede `id` (for workings). */
+  supersedersOf(id: string): Fact[] {
+    const s = this.supersededBy.get(id);
+    if (!s) return [];
+    return [...s].map((x) => this.byId.get(x)).filter((f): f is Fact => f !== undefined).sort(byLogOrder);
+  }
+
+  carFacts(car: number): Fact[] {
+    const s = this.byCar.get(car);
+    if (!s) return [];
+    const out: Fact[] = [];
+    for (const id of s) { const f = this.byId.get(id); if (f) out.push(f); }
+    return out.sort(byLogOrder);
+  }
+
+  globalFacts(): Fact[] {
+    const out: Fact[] = [];
+    for (const id of this.global) { const f = this.byId.get(id); if (f) out.push(f); }
+    return out.sort(byLogOrder);
+  }
+}
+
+/**
+ * The deterministic order of facts: by log `seq` (facts without one after those
+ * with one), then by id. Where two facts disagree the first in this order wins.
+ */
+export function byLogOrder(a: Fact, b: Fact): number {
+  const sa = a.seq ?? Number.POSITIVE_INFINITY, sb = b.seq ?? Number.POSITIVE_INFINITY;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function refOf(f: Fact): FactRef {
+  const r: FactRef = { id: f.id, type: f.type };
+  if (f.seq !== undefined) r.seq = f.seq;
+  if (f.by !== undefined) r.by = f.by;
+  if (f.recordedAt !== undefined) r.recordedAt = f.recordedAt;
+  if (f.reason !== undefined) r.reason = f.reason;
+  return r;
+}

@@ -1,0 +1,195 @@
+// Road-section (time control) penalties for one car: walk the itinerary, work
+// out each due time from the car's own departures, and judge each check-in.
+// SEE: rally-rules §2 — the due-minute convention (MSUK26 App 13 Art 3.5,
+// FMU26 Art 44), late/early penalties per minute or part, maximum lateness
+// per target and accumulated (FMU26 Arts 45.1–45.3), the lateness penalty cap.
+import type { RallyDefinition } from '../model.ts';
+import type { OnExceed, RuleSet } from '../rules/types.ts';
+import type { WorkingStep } from '../results.ts';
+import { formatDuration } from '../time/duration.ts';
+import { formatTimeOfDay, MINUTE_MS } from '../time/local-time.ts';
+import { flattenItinerary, isJudged, startsRoadSection, toResolution } from './itinerary.ts';
+
+export interface CarControlTime {
+  control: string;
+  /** Rally-local ms (see time/local-time.ts). */
+  atMs: number;
+  factId: string;
+}
+
+export interface RoadPenalty {
+  control: string;
+  kind: 'late' | 'early';
+  minutes: number;
+  /** Penalty charged, ms (after any lateness cap; 0 where lateness is penalty-free). */
+  ms: number;
+  dueMs: number;
+  actualMs: number;
+  rule: string;
+  confirmed: boolean;
+  factId?: string;
+}
+
+export interface MaxLatenessExceeded {
+  control: string;
+  minutesLate: number;
+  cumulativeMinutes: number;
+  action: OnExceed;
+  rule: string;
+  confirmed: boolean;
+}
+
+export interface RoadOutcome {
+  penalties: RoadPenalty[];
+  totalMs: number;
+  capApplied: boolean;
+  maxLatenessExceeded: MaxLatenessExceeded | null;
+  steps: WorkingStep[];
+}
+
+export interface DueTime {
+  control: string;
+  dueMs: number;
+  /** The control whose recorded time the target counts from. */
+  fromControl: string;
+  fromMs: number;
+  targetMs: number;
+}
+
+const hhmm = (ms: number): string => formatTimeOfDay(ms, 0).slice(0, 5);
+/** A penalty as officials say it: `20 s`, `1:00`, `2:20`. */
+const seconds = (ms: number): string => (ms >= 60_000 ? formatDuration(ms, ms % 1000 ? 1 : 0) : `${formatDuration(ms, ms % 1000 ? 1 : 0)} s`);
+const minutesText = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : formatDuration(ms, 0));
+
+interface Judgement {
+  due: DueTime;
+  /** Recorded minute − due minute, in ms (positive = late). */
+  diffMs: number;
+  lastOfLeg: boolean;
+  time: CarControlTime;
+}
+
+/**
+ * Walks the itinerary for one car and yields each judged control that has a
+ * due time. A missing time ends the car's chain until its next recorded
+ * departure: no due time, so no penalty is invented. Departures are reset at
+ * each leg (a leg starts from its allotted start time, not from the night before).
+ */
+function* judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>): Generator<Judgement | { missing: string } | { newPeriod: true }> {
+  const resolution = rules.controlResolutionMs.value;
+  const targetFrom = rules.targetFrom.value;
+  const resetAt = rules.cumulativeLatenessResetAt.value;
+  let departure: { control: string; ms: number } | null = null;
+  let legIndex = -1;
+  for (const ic of flattenItinerary(def)) {
+    const { control } = ic;
+    if (ic.legIndex !== legIndex) {
+      if (legIndex !== -1 && resetAt !== 'event') yield { newPeriod: true };
+      legIndex = ic.legIndex;
+      departure = null;
+    }
+    const time = times.get(control.id);
+    if (isJudged(control) && departure && time) {
+      const dueMs = departure.ms + (control.targetMs as number);
+      const diffMs = toResolution(time.atMs, resolution) - toResolution(dueMs, resolution);
+      const due: DueTime = { control: control.id, dueMs, fromControl: departure.control, fromMs: departure.ms, targetMs: control.targetMs as number };
+      yield { due, diffMs, lastOfLeg: ic.lastOfLeg, time };
+    } else if (isJudged(control) && departure && !time) {
+      yield { missing: control.id };
+    }
+    if (startsRoadSection(control.kind, targetFrom)) {
+      // SEE: MSUK26 App 13 Art 3.7 — a to-the-second time starts a road section with its seconds dropped.
+      departure = time ? { control: control.id, ms: toResolution(time.atMs, resolution) } : null;
+    }
+    if (resetAt === 'mainTimeControl' && (control.kind === 'REGROUP_OUT' || control.kind === 'PARC_FERME_OUT')) yield { newPeriod: true };
+  }
+}
+
+/** Due times of one car at every judged control it can be judged at (for data-quality checks and displays). */
+export function dueTimes(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>): Map<string, DueTime> {
+  const out = new Map<string, DueTime>();
+  for (const j of judge(def, rules, times)) if ('due' in j) out.set(j.due.control, j.due);
+  return out;
+}
+
+export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>, car: number): RoadOutcome {
+  const late = rules.latePenaltyPerMinuteMs;
+  const early = rules.earlyPenaltyPerMinuteMs;
+  const resolution = rules.controlResolutionMs;
+  const cap = rules.latenessPenaltyCapMs;
+  const perTarget = rules.maxLatenessPerTargetMin;
+  const cumulativeLimit = rules.maxLatenessCumulativeMin;
+
+  const penalties: RoadPenalty[] = [];
+  const steps: WorkingStep[] = [];
+  let cumulativeMinutes = 0;
+  let periodLateMs = 0;
+  let capApplied = false;
+  let exceeded: MaxLatenessExceeded | null = null;
+
+  for (const j of judge(def, rules, times)) {
+    if ('newPeriod' in j) { cumulativeMinutes = 0; periodLateMs = 0; continue; }
+    if ('missing' in j) {
+      steps.push({ label: `car ${car}: no time at ${j.missing}; due times resume at its next recorded control`, note: 'no penalty is invented for a missing time' });
+      continue;
+    }
+    const { due, diffMs, time } = j;
+    const facts = [{ id: time.factId, type: 'controlTime' }];
+    const seen = `${due.control}: due ${hhmm(due.dueMs)} (${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)}), checked in ${formatTimeOfDay(time.atMs, 0)}`;
+    if (diffMs === 0) continue; // SEE: MSUK26 App 13 Art 3.5 — on time during the whole due minute.
+
+    if (diffMs > 0) {
+      // Late: per minute or part of a minute (FMU26 Art 44.2.10a).
+      const minutes = Math.ceil(diffMs / MINUTE_MS);
+      let ms = minutes * late.value;
+      cumulativeMinutes += minutes;
+      if (cap.value !== null && periodLateMs + ms > cap.value) {
+        ms = Math.max(0, cap.value - periodLateMs);
+        capApplied = true;
+      }
+      periodLateMs += ms;
+      const confirmed = late.confirmed && resolution.confirmed;
+      penalties.push({ control: due.control, kind: 'late', minutes, ms, dueMs: due.dueMs, actualMs: time.atMs, rule: late.rule, confirmed, factId: time.factId });
+      steps.push({
+        label: `${seen} → ${minutes} min late × ${seconds(late.value)} = ${seconds(ms)}${ms < minutes * late.value ? ` (lateness penalty capped at ${seconds(cap.value ?? 0)})` : ''}`,
+        ms, rule: ms < minutes * late.value ? `${late.rule}; ${cap.rule}` : late.rule, confirmed: confirmed && (ms === minutes * late.value || cap.confirmed), facts,
+      });
+      // SEE: rally-rules §2.3 — "exceeding 15 minutes" means 16 whole minutes; 15 is still allowed.
+      if (!exceeded) {
+        const overTarget = perTarget.value !== null && minutes > perTarget.value;
+        const overTotal = cumulativeLimit.value !== null && cumulativeMinutes > cumulativeLimit.value;
+        if (overTarget || overTotal) {
+          const limit = overTarget ? perTarget : cumulativeLimit;
+          exceeded = {
+            control: due.control, minutesLate: minutes, cumulativeMinutes,
+            action: rules.onExceedMaxLateness.value,
+            rule: `${limit.rule}; ${rules.onExceedMaxLateness.rule}`,
+            confirmed: limit.confirmed && rules.onExceedMaxLateness.confirmed,
+          };
+          steps.push({
+            label: overTarget
+              ? `${due.control}: ${minutes} min late exceeds the ${perTarget.value} min allowed per target → ${exceeded.action}`
+              : `${due.control}: ${cumulativeMinutes} min accumulated lateness exceeds ${cumulativeLimit.value} min → ${exceeded.action}`,
+            rule: exceeded.rule, confirmed: exceeded.confirmed, facts,
+          });
+        }
+      }
+      continue;
+    }
+
+    // Early: per minute or part of a minute (FMU26 Art 44.2.10b); it never reduces accumulated lateness.
+    const minutes = Math.ceil(-diffMs / MINUTE_MS);
+    if (j.lastOfLeg && rules.earlyAllowedAtLegEnd.value) {
+      steps.push({ label: `${seen} → ${minutes} min early at the end of the leg: allowed`, ms: 0, rule: rules.earlyAllowedAtLegEnd.rule, confirmed: rules.earlyAllowedAtLegEnd.confirmed, facts });
+      continue;
+    }
+    const ms = minutes * early.value;
+    const confirmed = early.confirmed && resolution.confirmed;
+    penalties.push({ control: due.control, kind: 'early', minutes, ms, dueMs: due.dueMs, actualMs: time.atMs, rule: early.rule, confirmed, factId: time.factId });
+    steps.push({ label: `${seen} → ${minutes} min early × ${seconds(early.value)} = ${seconds(ms)}`, ms, rule: early.rule, confirmed, facts });
+  }
+
+  const totalMs = penalties.reduce((sum, p) => sum + p.ms, 0);
+  if (penalties.length > 0) steps.push({ label: `road penalties for car ${car}: ${seconds(totalMs)}`, ms: totalMs });
+  return { penalties, totalMs, capApplied, maxLatenessExceeded: exceeded, steps };
+}

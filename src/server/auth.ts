@@ -1,0 +1,166 @@
+// Who may do what. Four roles (docs/operations.md):
+//   admin       everything, on every rally
+//   officer     results officer of one rally: writes facts and decisions, publishes, issues timekeeper tokens
+//   timekeeper  one rally, named controls: submits times (controlTime, stageTime, jumpStart) there only
+//   public      no token: reads
+// Tokens are 32 random bytes (base64url), shown once, stored as SHA-256 hex.
+// Enrollment codes are 8 characters from an alphabet without look-alikes,
+// typed as ABCD-EFGH or read from a QR code, usable once.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Fact } from '../core/facts.ts';
+import type { RallyDefinition } from '../core/model.ts';
+import type { Role, Store, TokenRecord } from '../store/contract.ts';
+import { apiError } from './problem.ts';
+
+export interface Principal {
+  tokenId: string;
+  role: Exclude<Role, 'public'>;
+  rallyId?: string;
+  controls?: string[];
+  /** Who, as recorded beside every write. */
+  label: string;
+  device?: string;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A new bearer token: 32 random bytes, base64url (43 characters). */
+export function newTokenSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function newTokenId(): string {
+  return `tok_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+// NOTE: no 0/O, 1/I/L, 2/Z, 5/S, 8/B: a marshal reads it off a screen in the cold.
+export const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
+
+/** 8 characters grouped `ABCD-EFGH`; rejection sampling keeps every character equally likely. */
+export function newEnrollmentCode(): string {
+  const out: string[] = [];
+  const limit = 256 - (256 % CODE_ALPHABET.length);
+  while (out.length < 8) {
+    for (const b of randomBytes(16)) {
+      if (b < limit && out.length < 8) out.push(CODE_ALPHABET[b % CODE_ALPHABET.length] as string);
+    }
+  }
+  return `${out.slice(0, 4).join('')}-${out.slice(4).join('')}`;
+}
+
+/** What a person typed (`abcd efgh`, `ABCD-EFGH`) in the form it is hashed in. */
+export function normalizeCode(text: string): string {
+  return text.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+export interface Auth {
+  /** The caller, or null for a request without a token. Throws 401 for an unknown or revoked token. */
+  authenticate(request: FastifyRequest): Promise<Principal | null>;
+  /** The caller if it has one of `roles` (admin always does) for `rallyId`; else throws 401/403. */
+  requireRole(request: FastifyRequest, roles: readonly Principal['role'][], rallyId?: string): Promise<Principal>;
+  /** Forget cached tokens (after a revocation). */
+  forget(): void;
+}
+
+const TOKEN_CACHE_MS = 5_000;
+
+function bearer(request: FastifyRequest): string | null {
+  const h = request.headers.authorization;
+  if (h === undefined || h === '') return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  if (!m) throw apiError('token-missing', 'The Authorization header must read "Bearer <token>".', 'authorization');
+  return m[1] as string;
+}
+
+function toPrincipal(t: TokenRecord): Principal {
+  if (t.role === 'public') throw apiError('token-wrong-role', 'A public token cannot be used to sign requests.', 'authorization');
+  return { tokenId: t.id, role: t.role, rallyId: t.rallyId, controls: t.controls, label: t.label, device: t.device };
+}
+
+const ROLE_NAMES: Record<Principal['role'], string> = { admin: 'administrator', officer: 'results officer', timekeeper: 'timekeeper' };
+
+export function createAuth(store: Store, now: () => Date): Auth {
+  // WARNING: cached for a few seconds so a busy control does not cost a query per time; a
+  // revocation in this process clears the cache at once, in another process within TOKEN_CACHE_MS.
+  const cache = new Map<string, { token: TokenRecord | null; until: number }>();
+  const seen = new WeakMap<FastifyRequest, Principal | null>();
+
+  async function lookup(hash: string): Promise<TokenRecord | null> {
+    const t = now().getTime();
+    const hit = cache.get(hash);
+    if (hit && hit.until > t) return hit.token;
+    const token = await store.findTokenByHash(hash);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, { token, until: t + TOKEN_CACHE_MS });
+    return token;
+  }
+
+  const auth: Auth = {
+    async authenticate(request) {
+      if (seen.has(request)) return seen.get(request) ?? null;
+      const secret = bearer(request);
+      if (secret === null) {
+        seen.set(request, null);
+        return null;
+      }
+      const token = await lookup(sha256Hex(secret));
+      if (!token) throw apiError('token-unknown', 'No token with this value is known to this server.', 'authorization');
+      if (token.revokedAt) throw apiError('token-revoked', `Token "${token.label}" was revoked at ${token.revokedAt}.`, 'authorization');
+      const p = toPrincipal(token);
+      seen.set(request, p);
+      return p;
+    },
+    async requireRole(request, roles, rallyId) {
+      const p = await auth.authenticate(request);
+      const wanted = roles.map((r) => ROLE_NAMES[r]).join(' or ');
+      if (!p) throw apiError('token-missing', `This needs a token of a ${wanted}${rallyId ? ` of rally "${rallyId}"` : ''}.`, 'authorization');
+      if (p.role === 'admin') return p;
+      if (!roles.includes(p.role)) {
+        throw apiError('token-wrong-role', `A ${ROLE_NAMES[p.role]} token cannot do this; it needs a ${wanted}.${p.role === 'timekeeper' ? ` A timekeeper may only submit times (controlTime, stageTime, jumpStart) at ${describeControls(p)}.` : ''}`, 'authorization');
+      }
+      if (rallyId !== undefined && p.rallyId !== rallyId) {
+        throw apiError('token-wrong-rally', `This token is for rally "${p.rallyId ?? '(none)'}", not "${rallyId}".`, 'authorization');
+      }
+      return p;
+    },
+    forget() {
+      cache.clear();
+    },
+  };
+  return auth;
+}
+
+function describeControls(p: Principal): string {
+  return p.controls && p.controls.length > 0 ? p.controls.join(', ') : '(no controls)';
+}
+
+const TIMEKEEPER_TYPES: ReadonlySet<Fact['type']> = new Set(['controlTime', 'stageTime', 'jumpStart']);
+
+/**
+ * May this principal write this fact? Officers and admins may write any fact of
+ * their rally; a timekeeper only evidence at its own controls (a stage counts
+ * as its own when one of its controls — start, split, finish — is).
+ * Returns null when allowed, else the error to answer with.
+ */
+export function factPermission(p: Principal, def: RallyDefinition, fact: Fact, path: string) {
+  if (p.role === 'admin') return null;
+  if (p.rallyId !== def.id) return apiError('token-wrong-rally', `This token is for rally "${p.rallyId ?? '(none)'}", not "${def.id}".`, 'authorization');
+  if (p.role === 'officer') return null;
+  const may = `it may submit controlTime, stageTime and jumpStart at ${describeControls(p)} only`;
+  if (!TIMEKEEPER_TYPES.has(fact.type) || fact.supersedes !== undefined) {
+    const what = fact.supersedes !== undefined ? 'a correction' : `a ${fact.type}`;
+    return apiError('token-wrong-role', `A timekeeper token cannot submit ${what}: ${may}. Corrections and decisions are for the results officer.`, `${path}.type`);
+  }
+  const mine = new Set(p.controls ?? []);
+  if (fact.type === 'controlTime') {
+    if (!mine.has(fact.control)) return apiError('token-wrong-control', `Control ${fact.control} is not one of this token's controls: ${may}.`, `${path}.control`);
+    return null;
+  }
+  const stage = (fact as { stage: string }).stage;
+  const stageControls = def.legs.flatMap((l) => l.sections.flatMap((s) => s.controls)).filter((c) => c.stage === stage).map((c) => c.id);
+  if (mine.has(stage) || stageControls.some((c) => mine.has(c))) return null;
+  return apiError('token-wrong-control', `Stage ${stage} has none of this token's controls: ${may}.`, `${path}.stage`);
+}

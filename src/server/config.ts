@@ -1,0 +1,146 @@
+// Server settings in one place: defaults, then RALLYHQ_* environment
+// variables, then command-line flags. Validated at startup; every problem is
+// reported at once, and the settings are logged with secrets masked.
+// SEE: docs/operations.md for the table of settings.
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface ServerConfig {
+  /** `sqlite:<path>`, a plain path, `:memory:`, or `postgres://…`. */
+  db: string;
+  port: number;
+  host: string;
+  /** Seed the demo Sno*Drift rally when the database has no rallies. */
+  seedDemo: boolean;
+  /** Administrator token to accept (stored hashed); when absent one is generated on first start. */
+  adminToken?: string;
+  logLevel: LogLevel;
+  /** Largest request body, bytes. */
+  bodyLimit: number;
+}
+
+export const DEFAULTS: ServerConfig = {
+  db: 'sqlite:./data/rallyhq.db',
+  port: 3000,
+  host: '127.0.0.1',
+  seedDemo: true,
+  logLevel: 'info',
+  bodyLimit: 1_048_576,
+};
+
+/** Each setting: its flag, its environment variable, and what it means (for --help and the docs). */
+export const SETTINGS = [
+  { key: 'db', flag: '--db <url>', env: 'RALLYHQ_DB', help: 'database: sqlite:<path> (default sqlite:./data/rallyhq.db), :memory:, or postgres://user@host:5432/db' },
+  { key: 'port', flag: '--port <n>', env: 'RALLYHQ_PORT', help: 'TCP port (default 3000; 0 = any free port)' },
+  { key: 'host', flag: '--host <addr>', env: 'RALLYHQ_HOST', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
+  { key: 'seedDemo', flag: '--seed-demo / --no-seed-demo', env: 'RALLYHQ_SEED_DEMO', help: 'seed the demo Sno*Drift rally into an empty database (default on)' },
+  { key: 'adminToken', flag: '--admin-token <token>', env: 'RALLYHQ_ADMIN_TOKEN', help: 'administrator token to accept (default: generated at first start and printed once)' },
+  { key: 'logLevel', flag: '--log-level <level>', env: 'RALLYHQ_LOG_LEVEL', help: `log level: ${LOG_LEVELS.join(', ')} (default info)` },
+  { key: 'bodyLimit', flag: '--body-limit <bytes>', env: 'RALLYHQ_BODY_LIMIT', help: 'largest request body in bytes (default 1048576 = 1 MiB)' },
+] as const;
+
+export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; errors: string[] };
+
+export interface FlagValues {
+  db?: string;
+  port?: string;
+  host?: string;
+  'seed-demo'?: boolean;
+  'no-seed-demo'?: boolean;
+  'admin-token'?: string;
+  'log-level'?: string;
+  'body-limit'?: string;
+}
+
+function parseBool(text: string): boolean | null {
+  const t = text.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+  if (['0', 'false', 'no', 'off'].includes(t)) return false;
+  return null;
+}
+
+function parseInteger(text: string, min: number, max: number): number | null {
+  if (!/^\d+$/.test(text.trim())) return null;
+  const n = Number(text.trim());
+  return n >= min && n <= max ? n : null;
+}
+
+/** Builds the configuration: defaults < environment < flags. */
+export function loadConfig(flags: FlagValues, env: Record<string, string | undefined>): ConfigResult {
+  const errors: string[] = [];
+  const pick = (flag: string | undefined, envName: string): { text: string; from: string } | null => {
+    if (flag !== undefined) return { text: flag, from: `--${envName.replace(/^RALLYHQ_/, '').toLowerCase().replace(/_/g, '-')}` };
+    const e = env[envName];
+    return e !== undefined && e !== '' ? { text: e, from: envName } : null;
+  };
+  const config: ServerConfig = { ...DEFAULTS };
+
+  const db = pick(flags.db, 'RALLYHQ_DB');
+  if (db) {
+    if (db.text.trim() === '') errors.push(`${db.from}: give a database, e.g. sqlite:./data/rallyhq.db or postgres://postgres@127.0.0.1:5432/rallyhq`);
+    else config.db = db.text.trim();
+  }
+  const port = pick(flags.port, 'RALLYHQ_PORT');
+  if (port) {
+    const n = parseInteger(port.text, 0, 65535);
+    if (n === null) errors.push(`${port.from}: expected a port number 0–65535, got ${JSON.stringify(port.text)}`);
+    else config.port = n;
+  }
+  const host = pick(flags.host, 'RALLYHQ_HOST');
+  if (host) {
+    if (!/^[A-Za-z0-9.:[\]-]+$/.test(host.text)) errors.push(`${host.from}: expected an address such as 127.0.0.1 or 0.0.0.0, got ${JSON.stringify(host.text)}`);
+    else config.host = host.text;
+  }
+  if (flags['seed-demo'] && flags['no-seed-demo']) errors.push('--seed-demo and --no-seed-demo: give only one');
+  else if (flags['seed-demo']) config.seedDemo = true;
+  else if (flags['no-seed-demo']) config.seedDemo = false;
+  else if (env.RALLYHQ_SEED_DEMO !== undefined && env.RALLYHQ_SEED_DEMO !== '') {
+    const b = parseBool(env.RALLYHQ_SEED_DEMO);
+    if (b === null) errors.push(`RALLYHQ_SEED_DEMO: expected true or false, got ${JSON.stringify(env.RALLYHQ_SEED_DEMO)}`);
+    else config.seedDemo = b;
+  }
+  const admin = pick(flags['admin-token'], 'RALLYHQ_ADMIN_TOKEN');
+  if (admin) {
+    // NOTE: a short admin token is guessable; generated ones are 43 characters.
+    if (admin.text.length < 16) errors.push(`${admin.from}: an administrator token needs at least 16 characters (leave it out to have one generated)`);
+    else config.adminToken = admin.text;
+  }
+  const level = pick(flags['log-level'], 'RALLYHQ_LOG_LEVEL');
+  if (level) {
+    const l = level.text.trim().toLowerCase() as LogLevel;
+    if (!LOG_LEVELS.includes(l)) errors.push(`${level.from}: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level.text)}`);
+    else config.logLevel = l;
+  }
+  const limit = pick(flags['body-limit'], 'RALLYHQ_BODY_LIMIT');
+  if (limit) {
+    const n = parseInteger(limit.text, 1024, 1024 * 1024 * 1024);
+    if (n === null) errors.push(`${limit.from}: expected a number of bytes from 1024 up, got ${JSON.stringify(limit.text)}`);
+    else config.bodyLimit = n;
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+}
+
+/** A database URL with its password hidden: `postgres://app:***@db/rallyhq`. */
+export function maskDbUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
+
+/** The settings as they may be logged: passwords and tokens masked. */
+export function describeConfig(c: ServerConfig): Record<string, unknown> {
+  return { ...c, db: maskDbUrl(c.db), adminToken: c.adminToken ? '***' : '(generated at first start)' };
+}
+
+/** `SQLite ./data/rallyhq.db` or `PostgreSQL db.example:5432/rallyhq`, for the start-up line. */
+export function describeDb(url: string): string {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      const u = new URL(url);
+      return `PostgreSQL ${u.host}${u.pathname}`;
+    } catch {
+      return `PostgreSQL ${maskDbUrl(url)}`;
+    }
+  }
+  if (url === ':memory:' || url === 'sqlite::memory:') return 'SQLite in memory';
+  return `SQLite ${url.replace(/^sqlite:/, '')}`;
+}

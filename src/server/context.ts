@@ -1,0 +1,41 @@
+// What every route module receives: the store, the scored-state cache, auth,
+// the clock, and small helpers every route needs (find the rally or 404,
+// record an audit line).
+import type { FastifyRequest } from 'fastify';
+import type { Store } from '../store/contract.ts';
+import type { Auth, Principal } from './auth.ts';
+import { apiError } from './problem.ts';
+import type { RallyEntry, RallyStates } from './rally-states.ts';
+
+export interface ServerContext {
+  store: Store;
+  states: RallyStates;
+  auth: Auth;
+  now: () => Date;
+  /** The rally's in-memory entry; 404 when there is none. */
+  rally(id: string): Promise<RallyEntry>;
+  /** Records who did what (every write). */
+  audit(p: Principal, action: string, rallyId: string | undefined, detail: unknown): Promise<void>;
+}
+
+export function createContext(store: Store, states: RallyStates, auth: Auth, now: () => Date): ServerContext {
+  return {
+    store,
+    states,
+    auth,
+    now,
+    async rally(id) {
+      const entry = await states.get(id);
+      if (!entry) throw apiError('rally-not-found', `No rally with id "${id}".`, 'id');
+      return entry;
+    },
+    async audit(p, action, rallyId, detail) {
+      await store.audit({ at: now().toISOString(), principal: p.label, action, ...(rallyId ? { rallyId } : {}), detail: { tokenId: p.tokenId, device: p.device, ...(detail as object) } });
+    },
+  };
+}
+
+/** The rally id of a route `/api/rallies/:id/…`. */
+export function rallyIdOf(request: FastifyRequest): string {
+  return (request.params as { id: string }).id;
+}

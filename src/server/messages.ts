@@ -1,0 +1,57 @@
+// Messages for people: every error code the API can answer with, its title,
+// and the fix to suggest. Routes raise `apiError(code, detail, …)`; the
+// mapper in problem.ts turns it into problem+json. One place, so the wording
+// stays consistent and a translator (or a reviewer) finds it all here.
+
+export interface ProblemText {
+  status: number;
+  title: string;
+  /** What to do about it, when the detail does not already say. */
+  fix: string;
+}
+
+export const PROBLEMS = {
+  // 400: the request itself
+  'malformed-json': { status: 400, title: 'Malformed JSON', fix: 'Send a valid JSON document with Content-Type: application/json.' },
+  'empty-body': { status: 400, title: 'Empty body', fix: 'Send a JSON body, or drop the Content-Type header when there is none.' },
+  'bad-request': { status: 400, title: 'Bad request', fix: 'Correct the named field and send the request again.' },
+  'invalid-field': { status: 400, title: 'Invalid field', fix: 'Correct the named field and send the request again.' },
+  'invalid-fact': { status: 400, title: 'Invalid fact', fix: 'Correct the fields listed in `errors` (each by JSON path) and resend; nothing was stored.' },
+  'invalid-rally': { status: 400, title: 'Invalid rally', fix: 'Correct the fields listed in `errors` (each by JSON path) and resend; nothing was stored.' },
+  'invalid-rally-file': { status: 400, title: 'Invalid rally file', fix: 'Correct the fields listed in `errors` (each by JSON path) and import again; nothing was stored. `rallyhq validate <file>` shows the same list.' },
+  'reason-required': { status: 400, title: 'Reason required', fix: 'Corrections and decisions need a `reason` saying why, e.g. "time card shows 19:32".' },
+  'supersedes-required': { status: 400, title: 'Correction target required', fix: 'Give `supersedes`: the id of the fact this one corrects.' },
+  'unknown-fact': { status: 400, title: 'Unknown fact', fix: 'Give the id of a fact already in this rally\'s log (GET /api/rallies/:id/facts lists them).' },
+  'duplicate-id-in-batch': { status: 400, title: 'Duplicate fact id in batch', fix: 'Give every fact in a batch its own id.' },
+  'bad-time': { status: 400, title: 'Bad time', fix: 'Give a time as ISO 8601 with offset (2026-02-07T15:00:00Z) or rally-local (2026-02-07T10:00).' },
+  'unknown-stage': { status: 400, title: 'Unknown stage', fix: 'Use a stage code of this rally (GET /api/rallies/:id/itinerary).' },
+  'unknown-class': { status: 400, title: 'Unknown class', fix: 'Use a class code of this rally (GET /api/rallies/:id/entries).' },
+  'unknown-leg': { status: 400, title: 'Unknown leg', fix: 'Use a leg id of this rally (GET /api/rallies/:id/itinerary).' },
+  'unknown-car': { status: 400, title: 'Unknown car', fix: 'Use a car number from the entry list (GET /api/rallies/:id/entries).' },
+  'bad-enrollment-code': { status: 400, title: 'Enrollment code not accepted', fix: 'Codes work once and expire; ask the results officer for a new one.' },
+  'id-mismatch': { status: 400, title: 'Rally id mismatch', fix: 'The rally id in the body must match the one in the URL.' },
+  // 401/403: who is asking
+  'token-missing': { status: 401, title: 'Token required', fix: 'Send Authorization: Bearer <token>. Officers get tokens from the administrator; marshal phones by enrollment code.' },
+  'token-unknown': { status: 401, title: 'Token not recognised', fix: 'Check the token was copied whole; it is shown only once when issued. Ask for a new one if it is lost.' },
+  'token-revoked': { status: 401, title: 'Token revoked', fix: 'This token was revoked; ask the results officer for a new one.' },
+  'token-wrong-rally': { status: 403, title: 'Token is for another rally', fix: 'Use a token issued for this rally.' },
+  'token-wrong-control': { status: 403, title: 'Not your control', fix: 'A timekeeper token writes only at the controls it was issued for; ask the results officer.' },
+  'token-wrong-role': { status: 403, title: 'Not allowed for this role', fix: 'Ask someone with the needed role (results officer or administrator).' },
+  // 404/409/412/413/415
+  'not-found': { status: 404, title: 'Not found', fix: 'Check the URL; GET /openapi.json lists every route.' },
+  'rally-not-found': { status: 404, title: 'Unknown rally', fix: 'List rallies with GET /api/rallies.' },
+  'stage-not-found': { status: 404, title: 'Unknown stage', fix: 'Use a stage code of this rally (GET /api/rallies/:id/itinerary).' },
+  'car-not-found': { status: 404, title: 'Unknown car', fix: 'Use a car number from the entry list (GET /api/rallies/:id/entries).' },
+  'publication-not-found': { status: 404, title: 'Unknown publication', fix: 'List publications with GET /api/rallies/:id/publications.' },
+  'token-not-found': { status: 404, title: 'Unknown token', fix: 'List tokens with GET /api/tokens.' },
+  'rally-exists': { status: 409, title: 'Rally already exists', fix: 'Choose another rally id, or change the existing rally with PUT …/entries and PUT …/itinerary.' },
+  'version-conflict': { status: 409, title: 'Changed by someone else', fix: 'Read the current version (GET), reapply your change to it and send it with that version.' },
+  'fact-id-reused': { status: 409, title: 'Fact id already used for a different fact', fix: 'Give a new fact a new id; resend a fact only unchanged (that is answered with its original acknowledgment).' },
+  'payload-too-large': { status: 413, title: 'Request too large', fix: 'Send at most 1 MiB per request; split a large batch of facts into several.' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported content type', fix: 'Send Content-Type: application/json.' },
+  // 5xx
+  'store-unavailable': { status: 503, title: 'Database unavailable', fix: 'Retry shortly; nothing from this request was stored.' },
+  'internal': { status: 500, title: 'Internal error', fix: 'This is a fault in rallyhq, not in your request; the server log has the details.' },
+} as const satisfies Record<string, ProblemText>;
+
+export type ProblemCode = keyof typeof PROBLEMS;

@@ -1,0 +1,144 @@
+// Bulk import: reads records in chunks, checks each event edition as a batch
+// (duplicates, positions that do not fit, conflicts with what is stored),
+// writes the good lines, reports the bad ones by line, and keeps the
+// pre-aggregated tallies up to date. Re-importing a file adds nothing twice.
+import { checkBatch, HistoryCsvReader, isRejection, type HistoryRecord, type Rejection } from '../../core/championship/history-records.ts';
+import type { HistoryBackend, ImportProgress, ImportReport, TallyCounts } from './types.ts';
+
+const MAX_LISTED = 1000;
+const COMMIT_EVERY = 200_000;
+const TALLY_FLUSH = 200_000;
+
+export interface ImportOptions {
+  onProgress?: (p: ImportProgress) => void;
+  /** Calls onProgress about every this many lines. */
+  progressEvery?: number;
+  /** Monotonic clock in ms, for the rate in the report. */
+  now?: () => number;
+}
+
+function emptyCounts(): TallyCounts {
+  return { starts: 0, wins: 0, podiums: 0, titles: 0, stageWins: 0 };
+}
+
+/** Adds one accepted record to the tallies: four dimensions × (this event | `*`) × (this class | `*`). */
+export function tallyRecord(tallies: Map<string, TallyCounts>, r: HistoryRecord): void {
+  const isChamp = r.kind === 'championship';
+  const isStage = r.kind === 'stage';
+  const win = r.position === 1;
+  if (isStage && !win) return;
+  if (isChamp && !win) return;
+  const podium = r.position !== null && r.position <= 3;
+  const keys: [string, string | null][] = [['driver', r.driver], ['codriver', r.codriver], ['make', r.make], ['class', r.class]];
+  for (const [dim, key] of keys) {
+    if (!key) continue;
+    for (const ev of [r.event, '*']) {
+      for (const cls of [r.class, '*']) {
+        const k = `${dim}\u0001${ev}\u0001${cls}\u0001${key}`;
+        let c = tallies.get(k);
+        if (!c) tallies.set(k, (c = emptyCounts()));
+        if (isStage) c.stageWins++;
+        else if (isChamp) c.titles++;
+        else {
+          c.starts++;
+          if (win) c.wins++;
+          if (podium) c.podiums++;
+        }
+      }
+    }
+  }
+}
+
+/** Turns chunks of CSV lines (header first) into chunks of records and rejections. */
+export async function* csvChunks(lines: AsyncIterable<string[]>, reader: HistoryCsvReader): AsyncGenerator<(HistoryRecord | Rejection)[]> {
+  let lineNo = 0;
+  let headerDone = false;
+  for await (const chunk of lines) {
+    const out: (HistoryRecord | Rejection)[] = [];
+    for (const raw of chunk) {
+      lineNo++;
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (!headerDone) {
+        headerDone = true;
+        const bad = reader.header(line);
+        if (bad) {
+          yield [bad];
+          return;
+        }
+        continue;
+      }
+      if (line.trim() === '') continue;
+      out.push(reader.read(line, lineNo));
+    }
+    yield out;
+  }
+}
+
+/** Imports records (as chunks) through a backend; returns the report. */
+export async function importRecords(backend: HistoryBackend, chunks: AsyncIterable<(HistoryRecord | Rejection)[]>, options: ImportOptions = {}): Promise<ImportReport> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const rejected: Rejection[] = [];
+  let rejectedCount = 0;
+  let linesRead = 0;
+  let imported = 0;
+  let alreadyStored = 0;
+  let sinceCommit = 0;
+  let nextProgress = options.progressEvery ?? 50_000;
+  const tallies = new Map<string, TallyCounts>();
+  let batch: HistoryRecord[] = [];
+  let batchKey = '';
+  const reject = (r: Rejection): void => {
+    rejectedCount++;
+    if (rejected.length < MAX_LISTED) rejected.push(r);
+  };
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const first = batch[0]!;
+    const stored = await backend.storedFor(first.kind, first.event, first.year);
+    const outcome = checkBatch(batch, stored?.results ?? new Map(), stored?.positions ?? new Map());
+    for (const r of outcome.rejected) reject(r);
+    alreadyStored += outcome.alreadyStored;
+    if (outcome.accepted.length) {
+      await backend.write(outcome.accepted);
+      for (const r of outcome.accepted) tallyRecord(tallies, r);
+      imported += outcome.accepted.length;
+      sinceCommit += outcome.accepted.length;
+    }
+    batch = [];
+    if (tallies.size >= TALLY_FLUSH) {
+      await backend.addTallies(tallies);
+      tallies.clear();
+    }
+    if (sinceCommit >= COMMIT_EVERY) {
+      await backend.commit();
+      sinceCommit = 0;
+    }
+  };
+  for await (const chunk of chunks) {
+    for (const item of chunk) {
+      linesRead++;
+      if (isRejection(item)) {
+        reject(item);
+        continue;
+      }
+      // NOTE: championship rows and event rows of the same name and year are separate editions.
+      const key = `${item.kind === 'championship' ? 'c' : 'e'}\u0001${item.event}\u0001${item.year}`;
+      if (key !== batchKey) {
+        await flush();
+        batchKey = key;
+      }
+      batch.push(item);
+    }
+    if (options.onProgress && linesRead >= nextProgress) {
+      nextProgress = linesRead + (options.progressEvery ?? 50_000);
+      options.onProgress({ linesRead, imported, rejected: rejectedCount });
+    }
+  }
+  await flush();
+  if (tallies.size) await backend.addTallies(tallies);
+  await backend.commit();
+  options.onProgress?.({ linesRead, imported, rejected: rejectedCount });
+  const elapsedMs = now() - started;
+  return { linesRead, imported, alreadyStored, rejectedCount, rejected, elapsedMs, rowsPerSecond: elapsedMs > 0 ? Math.round(imported / (elapsedMs / 1000)) : imported };
+}

@@ -1,0 +1,244 @@
+// The history store on SQLite (better-sqlite3). Imports run in big
+// transactions with prepared statements; statistics read the pre-aggregated
+// tallies, so they stay fast under millions of stage results.
+import Database from 'better-sqlite3';
+import { migrateSqlite } from '../migrations/runner.ts';
+import { HISTORY_MIGRATIONS } from './migrations.ts';
+import { fingerprint, groupKey, resultKey, type HistoryRecord, type StoredResult } from '../../core/championship/history-records.ts';
+import type { RoundResult, Season } from '../../core/championship/season.ts';
+import { winStreaks, titleRuns, type Streak, type TitleRun } from '../../core/championship/streaks.ts';
+import type { HeadToHead, HistoryBackend, HistoryStore, StatsAnswer, StatsQuery, StreakQuery, TallyCounts } from './types.ts';
+import { buildHeadToHead, metricColumn, statRowFrom, type H2HRow, type WinnerRow, type TallyRow } from './queries.ts';
+
+export function openSqliteHistory(path: string): HistoryStore {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -262144');
+  db.pragma('temp_store = MEMORY');
+  migrateSqlite(db, 'history', HISTORY_MIGRATIONS);
+  return new SqliteHistory(db);
+}
+
+class SqliteHistory implements HistoryStore {
+  readonly kind = 'sqlite' as const;
+  constructor(private readonly db: Database.Database) {}
+
+  backend(): HistoryBackend {
+    return new SqliteBackend(this.db);
+  }
+
+  async addClasses(classes: { code: string; name: string }[]): Promise<void> {
+    const st = this.db.prepare('INSERT INTO history_class (code, name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING');
+    this.db.transaction(() => { for (const c of classes) st.run(c.code, c.name); })();
+  }
+
+  async classes(): Promise<{ code: string; name: string }[]> {
+    return this.db.prepare('SELECT code, name FROM history_class ORDER BY code').all() as { code: string; name: string }[];
+  }
+
+  private matchEvents(part: string | undefined): string[] {
+    if (!part) return ['*'];
+    const rows = this.db.prepare('SELECT DISTINCT name FROM history_event WHERE kind = \'event\' AND lower(name) LIKE ? ORDER BY name').all(`%${part.toLowerCase()}%`) as { name: string }[];
+    return rows.map((r) => r.name);
+  }
+
+  async stats(q: StatsQuery): Promise<StatsAnswer> {
+    const metric = q.metric ?? 'wins';
+    const events = this.matchEvents(q.event);
+    const cls = q.class ?? '*';
+    const limit = q.limit ?? 20;
+    if (events.length === 0) return { by: q.by, metric, events, class: q.class ?? null, rows: [] };
+    const col = metricColumn(metric);
+    const marks = events.map(() => '?').join(',');
+    const rows = this.db.prepare(`SELECT key, SUM(starts) AS starts, SUM(wins) AS wins, SUM(podiums) AS podiums, SUM(titles) AS titles, SUM(stage_wins) AS stage_wins
+      FROM history_tally WHERE dimension = ? AND class = ? AND event IN (${marks})
+      GROUP BY key HAVING SUM(${col}) > 0 ORDER BY SUM(${col}) DESC, key LIMIT ?`).all(q.by, cls, ...events, limit) as TallyRow[];
+    return { by: q.by, metric, events, class: q.class ?? null, rows: rows.map(statRowFrom) };
+  }
+
+  private winners(kind: 'event' | 'championship', by: string, event: string | undefined, cls: string | undefined): WinnerRow[] {
+    const who = by === 'make' ? 'm.name' : by === 'codriver' ? 'c.name' : 'p.name';
+    const where: string[] = ['e.kind = ?', 'r.position = 1'];
+    const args: unknown[] = [kind];
+    if (event) { where.push('lower(e.name) LIKE ?'); args.push(`%${event.toLowerCase()}%`); }
+    if (cls) { where.push('r.class = ?'); args.push(cls); }
+    return this.db.prepare(`SELECT e.name AS event, e.year AS year, r.class AS class, ${who} AS winner
+      FROM history_result r JOIN history_event e ON e.id = r.event_id
+      JOIN history_person p ON p.id = r.driver_id LEFT JOIN history_person c ON c.id = r.codriver_id JOIN history_make m ON m.id = r.make_id
+      WHERE ${where.join(' AND ')}`).all(...args) as WinnerRow[];
+  }
+
+  async streaks(q: StreakQuery): Promise<Streak[]> {
+    const wins = this.winners('event', q.by, q.event, q.class).filter((w) => w.winner !== null) as { event: string; year: number; class: string; winner: string }[];
+    return winStreaks(wins, q.min ?? 2).slice(0, q.limit ?? 20);
+  }
+
+  async titleRuns(q: { by: 'driver' | 'codriver' | 'make'; championship?: string; min: number; window: number }): Promise<TitleRun[]> {
+    const wins = this.winners('championship', q.by, q.championship, undefined).filter((w) => w.winner !== null);
+    return titleRuns(wins.map((w) => ({ championship: `${w.event} ${w.class}`, year: w.year, winner: w.winner! })), q.min, q.window);
+  }
+
+  async headToHead(a: string, b: string): Promise<HeadToHead> {
+    const id = (name: string): number | undefined => (this.db.prepare('SELECT id FROM history_person WHERE name = ?').get(name) as { id: number } | undefined)?.id;
+    const ia = id(a);
+    const ib = id(b);
+    if (ia === undefined || ib === undefined) return buildHeadToHead(a, b, []);
+    const rows = this.db.prepare(`SELECT e.name AS event, e.year AS year, ra.class AS class, ra.position AS ap, ra.status AS ast, rb.position AS bp, rb.status AS bst
+      FROM history_result ra JOIN history_result rb ON rb.event_id = ra.event_id AND rb.class = ra.class AND rb.driver_id = ?
+      JOIN history_event e ON e.id = ra.event_id
+      WHERE ra.driver_id = ? AND e.kind = 'event' ORDER BY e.year, e.name`).all(ib, ia) as H2HRow[];
+    return buildHeadToHead(a, b, rows);
+  }
+
+  async counts(): Promise<{ events: number; results: number; stageResults: number }> {
+    const one = (sql: string): number => (this.db.prepare(sql).get() as { n: number }).n;
+    return { events: one('SELECT count(*) AS n FROM history_event'), results: one('SELECT count(*) AS n FROM history_result'), stageResults: one('SELECT count(*) AS n FROM history_stage_result') };
+  }
+
+  async putSeason(season: Season, now: string): Promise<void> {
+    this.db.prepare('INSERT INTO championship_season (id, doc, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at').run(season.id, JSON.stringify(season), now);
+  }
+
+  async getSeason(id: string): Promise<Season | null> {
+    const row = this.db.prepare('SELECT doc FROM championship_season WHERE id = ?').get(id) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as Season) : null;
+  }
+
+  async listSeasons(): Promise<Season[]> {
+    return (this.db.prepare('SELECT doc FROM championship_season ORDER BY id').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Season);
+  }
+
+  async putRoundResult(season: string, result: RoundResult, now: string): Promise<void> {
+    this.db.prepare(`INSERT INTO championship_round_result (season_id, round_id, doc, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (season_id, round_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at`).run(season, result.round, JSON.stringify(result), now);
+  }
+
+  async roundResults(season: string): Promise<RoundResult[]> {
+    return (this.db.prepare('SELECT doc FROM championship_round_result WHERE season_id = ?').all(season) as { doc: string }[]).map((r) => JSON.parse(r.doc) as RoundResult);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+class SqliteBackend implements HistoryBackend {
+  private readonly persons = new Map<string, number>();
+  private readonly makes = new Map<string, number>();
+  private readonly editions = new Map<string, number>();
+  private inTx = false;
+  private readonly st;
+
+  constructor(private readonly db: Database.Database) {
+    for (const r of db.prepare('SELECT id, kind, name, year FROM history_event').iterate() as Iterable<{ id: number; kind: string; name: string; year: number }>) {
+      this.editions.set(`${r.kind}\u0001${r.name}\u0001${r.year}`, r.id);
+    }
+    this.st = {
+      person: db.prepare('INSERT INTO history_person (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id'),
+      make: db.prepare('INSERT INTO history_make (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id'),
+      event: db.prepare('INSERT INTO history_event (kind, name, year, date) VALUES (?, ?, ?, ?) RETURNING id'),
+      result: db.prepare('INSERT INTO history_result (event_id, class, driver_id, codriver_id, make_id, model, position, status, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      stage: db.prepare('INSERT INTO history_stage_result (event_id, class, stage, driver_id, position, time_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      tally: db.prepare(`INSERT INTO history_tally (dimension, event, class, key, starts, wins, podiums, titles, stage_wins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (dimension, event, class, key) DO UPDATE SET starts = starts + excluded.starts, wins = wins + excluded.wins,
+        podiums = podiums + excluded.podiums, titles = titles + excluded.titles, stage_wins = stage_wins + excluded.stage_wins`),
+    };
+  }
+
+  private begin(): void {
+    if (!this.inTx) {
+      this.db.exec('BEGIN');
+      this.inTx = true;
+    }
+  }
+
+  async knownClasses(): Promise<Set<string>> {
+    return new Set((this.db.prepare('SELECT code FROM history_class').all() as { code: string }[]).map((r) => r.code));
+  }
+
+  async storedFor(kind: HistoryRecord['kind'], event: string, year: number): Promise<{ results: Map<string, StoredResult>; positions: Map<string, Set<number>> } | null> {
+    const edKind = kind === 'championship' ? 'championship' : 'event';
+    const id = this.editions.get(`${edKind}\u0001${event}\u0001${year}`);
+    if (id === undefined) return null;
+    const results = new Map<string, StoredResult>();
+    const positions = new Map<string, Set<number>>();
+    const add = (r: HistoryRecord): void => {
+      results.set(resultKey(r), { position: r.position, fingerprint: fingerprint(r) });
+      if (r.position !== null) {
+        const g = groupKey(r);
+        let s = positions.get(g);
+        if (!s) positions.set(g, (s = new Set()));
+        s.add(r.position);
+      }
+    };
+    const base = { event, year, date: '', model: null, reason: null, source: null, line: 0 };
+    for (const r of this.db.prepare(`SELECT r.class, p.name AS driver, c.name AS codriver, m.name AS make, r.position, r.status FROM history_result r
+      JOIN history_person p ON p.id = r.driver_id LEFT JOIN history_person c ON c.id = r.codriver_id JOIN history_make m ON m.id = r.make_id WHERE r.event_id = ?`).iterate(id) as Iterable<{ class: string; driver: string; codriver: string | null; make: string; position: number | null; status: HistoryRecord['status'] }>) {
+      add({ ...base, kind: edKind, class: r.class, driver: r.driver, codriver: r.codriver, make: r.make, position: r.position, status: r.status, stage: null, timeMs: null });
+    }
+    if (edKind === 'event') {
+      for (const r of this.db.prepare(`SELECT s.class, s.stage, p.name AS driver, s.position, s.time_ms FROM history_stage_result s JOIN history_person p ON p.id = s.driver_id WHERE s.event_id = ?`).iterate(id) as Iterable<{ class: string; stage: number; driver: string; position: number | null; time_ms: number | null }>) {
+        add({ ...base, kind: 'stage', class: r.class, driver: r.driver, codriver: null, make: '', position: r.position, status: 'finished', stage: r.stage, timeMs: r.time_ms });
+      }
+    }
+    return { results, positions };
+  }
+
+  private personId(name: string): number {
+    let id = this.persons.get(name);
+    if (id === undefined) {
+      id = (this.st.person.get(name) as { id: number }).id;
+      this.persons.set(name, id);
+    }
+    return id;
+  }
+
+  private makeId(name: string): number {
+    let id = this.makes.get(name);
+    if (id === undefined) {
+      id = (this.st.make.get(name) as { id: number }).id;
+      this.makes.set(name, id);
+    }
+    return id;
+  }
+
+  private eventId(r: HistoryRecord): number {
+    const kind = r.kind === 'championship' ? 'championship' : 'event';
+    const key = `${kind}\u0001${r.event}\u0001${r.year}`;
+    let id = this.editions.get(key);
+    if (id === undefined) {
+      id = (this.st.event.get(kind, r.event, r.year, r.date) as { id: number }).id;
+      this.editions.set(key, id);
+    }
+    return id;
+  }
+
+  async write(records: readonly HistoryRecord[]): Promise<void> {
+    this.begin();
+    for (const r of records) {
+      const ev = this.eventId(r);
+      const driver = this.personId(r.driver);
+      if (r.kind === 'stage') {
+        this.st.stage.run(ev, r.class, r.stage, driver, r.position, r.timeMs);
+      } else {
+        this.st.result.run(ev, r.class, driver, r.codriver ? this.personId(r.codriver) : null, this.makeId(r.make), r.model, r.position, r.status, r.reason, r.source);
+      }
+    }
+  }
+
+  async addTallies(tallies: ReadonlyMap<string, TallyCounts>): Promise<void> {
+    this.begin();
+    for (const [k, c] of tallies) {
+      const [dim, ev, cls, key] = k.split('\u0001');
+      this.st.tally.run(dim, ev, cls, key, c.starts, c.wins, c.podiums, c.titles, c.stageWins);
+    }
+  }
+
+  async commit(): Promise<void> {
+    if (this.inTx) {
+      this.db.exec('COMMIT');
+      this.inTx = false;
+    }
+  }
+}
