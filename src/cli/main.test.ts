@@ -78,11 +78,11 @@ describe('bad rally files exit 1', () => {
     assert.match(r.err, /cannot read no-such\.rally\.json: no such file/);
     assert.ok(!/\n\s+at /.test(r.err), 'no stack trace');
   });
-  test('broken JSON gives the line and column: a stray comma on line 3', async () => {
+  test('broken JSON gives the line and column: the second comma of `  "version": 1,,` is line 3, column 16', async () => {
     writeFileSync(join(dir, 'broken.json'), '{\n  "format": "rallyhq.rally",\n  "version": 1,,\n}\n');
     const r = await run(['validate', 'broken.json'], dir);
     assert.equal(r.code, 1);
-    assert.match(r.out, /not valid JSON \(line 3, column 15\)/);
+    assert.match(r.out, /not valid JSON \(line 3, column 16\)/);
   });
   test('an invalid rally file lists every error by JSON path, not just the first', async () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ format: 'rallyhq.rally', version: 1, extra: true, facts: [{ id: 'f1', type: 'controlTime' }] }));

@@ -63,3 +63,10 @@ export const rallyParams = {
 } as const;
 
 export const decisionReason = { type: 'string', minLength: 1, description: 'Why (required): recorded with the decision and shown in the publication diff.' } as const;
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /** A request body documented in OpenAPI but checked in the handler with zod (see above). */
+    'x-body'?: unknown;
+  }
+}

@@ -1,140 +1,173 @@
-// Marshal time entry: car number, "now", correct the tenth, save — in two
-// seconds, with or without signal. Entries wait in an outbox on the phone
-// (localStorage, written before anything is sent) with ids of their own, so a
-// resend after a lost answer is acknowledged once by the server and never doubled.
-import { ApiError, sendJson } from './lib/api.ts';
+// Marshal time entry: car number, "Now", correct the tenth, save — in two
+// seconds, with or without signal. Times wait in an outbox on the phone
+// (lib/outbox.ts) until the server acknowledges them; "N waiting" says how many.
+import { ApiError, getJson, sendJson } from './lib/api.ts';
 import { $, h, replace } from './lib/dom.ts';
+import { newDeviceId, normalizeTimeOfDay, Outbox, shiftTenths, type SendError } from './lib/outbox.ts';
+import type { RallyDefinition } from './lib/types.ts';
 
-interface Device { token: string; rallyId: string; controls: string[]; deviceId: string; label: string }
-interface Pending { id: string; car: number; control: string; at: string; raw: string; state: 'waiting' | 'sent' | 'rejected'; message?: string }
+interface Device { token: string; rallyId: string; deviceId: string; name: string; label: string; controls: string[] }
+interface ControlInfo { id: string; label: string }
+interface Itinerary { legs: RallyDefinition['legs']; stages: RallyDefinition['stages'] }
 
 const KEY = 'rallyhq.marshal';
-const load = <T>(k: string, d: T): T => { try { return (JSON.parse(localStorage.getItem(`${KEY}.${k}`) ?? 'null') as T) ?? d; } catch { return d; } };
-const save = (k: string, v: unknown) => localStorage.setItem(`${KEY}.${k}`, JSON.stringify(v));
+const read = <T>(k: string, d: T): T => { try { return (JSON.parse(localStorage.getItem(`${KEY}.${k}`) ?? 'null') as T) ?? d; } catch { return d; } };
+const write = (k: string, v: unknown) => localStorage.setItem(`${KEY}.${k}`, JSON.stringify(v));
 
-let device = load<Device | null>('device', null);
-let entries = load<Pending[]>('entries', []);
+let device = read<Device | null>('device', null);
+let outbox: Outbox | null = null;
+let lastProblem = '';
 
-function pad(n: number, w = 2): string { return String(n).padStart(w, '0'); }
-/** The phone's wall clock as rally-local text; the phone is at the rally, in its time zone. */
-function localNow(d = new Date()): { date: string; time: string } {
-  return {
-    date: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
-    time: `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}`,
-  };
+const input = (sel: string) => $(sel) as HTMLInputElement;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The phone's wall clock as rally-local text: the phone is at the rally, in its time zone. */
+function phoneNow(d = new Date()): { date: string; time: string } {
+  return { date: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, time: `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${Math.floor(d.getMilliseconds() / 100)}` };
 }
 
-function nextId(): string {
-  const seq = load<number>('seq', 0) + 1;
-  save('seq', seq);
-  return `${device?.deviceId ?? 'device'}-${String(seq).padStart(6, '0')}`;
+/** ISO 8601 with the phone's offset, as recordedAt. */
+function isoWithOffset(d = new Date()): string {
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const { date, time } = phoneNow(d);
+  return `${date}T${time.slice(0, 8)}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+}
+
+/** A token's controls in running order with readable names; a stage code stands for its timing points. */
+function controlsOf(it: Itinerary | null, allowed: string[]): ControlInfo[] {
+  if (!it) return allowed.map((id) => ({ id, label: id }));
+  const kinds: Record<string, string> = { SS_START: 'start', SS_FINISH: 'finish', SPLIT: 'split', STOP: 'stop', TC: 'time control' };
+  const all = it.legs.flatMap((l) => l.sections.flatMap((s) => s.controls));
+  const mine = new Set(allowed);
+  return all
+    .filter((c) => mine.has(c.id) || (c.stage !== undefined && mine.has(c.stage) && c.kind !== 'STOP'))
+    .map((c) => ({ id: c.id, label: `${c.id} — ${c.name ?? `${c.stage ?? ''} ${kinds[c.kind] ?? c.kind}`.trim()}` }));
 }
 
 function renderCount(): void {
-  const waiting = entries.filter((e) => e.state === 'waiting').length;
-  const rejected = entries.filter((e) => e.state === 'rejected').length;
+  if (!outbox) return;
+  const waiting = outbox.count('waiting');
+  const rejected = outbox.count('rejected');
   $('#waiting').textContent = `${waiting} waiting${rejected ? ` · ${rejected} rejected` : ''}${navigator.onLine ? '' : ' · offline'}`;
-  replace($('#recent'), entries.slice(-15).reverse().map((e) => h('tr', { 'data-state': e.state },
-    h('td', {}, e.car), h('td', {}, e.control), h('td', {}, e.at.slice(11)),
-    h('td', { class: e.state === 'rejected' ? 'error' : 'muted' }, e.state === 'rejected' ? `rejected: ${e.message ?? ''}` : e.state))));
-}
-
-function persist(): void {
-  // Keep the last 500 acknowledged entries for the duplicate check; never drop waiting ones.
-  const sent = entries.filter((e) => e.state !== 'waiting');
-  entries = [...sent.slice(-500), ...entries.filter((e) => e.state === 'waiting')];
-  save('entries', entries);
-  renderCount();
-}
-
-function toFact(e: Pending) {
-  return { id: e.id, type: 'controlTime', car: e.car, control: e.control, at: e.at, source: 'marshalClock', device: device?.label, raw: e.raw };
+  $('#waiting').className = waiting ? 'meta pending' : 'meta';
+  $('#problem').textContent = lastProblem;
+  replace($('#recent'), [...outbox.entries()].slice(-15).reverse().map((e) => h('tr', { 'data-state': e.state, 'data-car': e.car },
+    h('td', { class: 'num' }, e.car), h('td', {}, e.control), h('td', { class: 'num' }, e.at.slice(11)),
+    h('td', { class: e.state === 'rejected' ? 'error' : 'muted' }, e.state === 'rejected' ? `rejected: ${e.message ?? ''}` : e.state === 'sent' ? '✓ sent' : 'waiting'))));
 }
 
 let syncing = false;
 async function sync(): Promise<void> {
-  if (syncing || !device) return;
-  const waiting = entries.filter((e) => e.state === 'waiting');
-  if (waiting.length === 0) return;
+  if (syncing || !device || !outbox || outbox.count('waiting') === 0) return;
   syncing = true;
-  const path = `/api/rallies/${encodeURIComponent(device.rallyId)}/facts`;
+  const d = device;
   try {
-    for (let i = 0; i < waiting.length; i += 100) {
-      const chunk = waiting.slice(i, i + 100);
+    const r = await outbox.sync(async (facts) => {
       try {
-        await sendJson('POST', path, { facts: chunk.map(toFact) }, device.token);
-        for (const e of chunk) e.state = 'sent';
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.status >= 500 || err.status === 0) throw err;
-        // The batch is atomic: find the bad entries one by one, keep the good ones.
-        for (const e of chunk) {
-          try {
-            await sendJson('POST', path, toFact(e), device.token);
-            e.state = 'sent';
-          } catch (one) {
-            if (one instanceof ApiError && one.status < 500) { e.state = 'rejected'; e.message = one.message; } else throw one;
-          }
-        }
+        await sendJson('POST', `/api/rallies/${encodeURIComponent(d.rallyId)}/facts`, { facts }, d.token);
+      } catch (e) {
+        // NOTE: fetch fails with a TypeError offline; only an ApiError carries an HTTP status.
+        throw (e instanceof ApiError ? { status: e.status, message: e.message } : { message: (e as Error).message }) satisfies SendError;
       }
-      persist();
-    }
-  } catch {
-    /* offline or server down: entries stay waiting and are retried */
+    });
+    lastProblem = r.stoppedBy === 'auth' ? `The server no longer accepts this phone (${r.message ?? ''}). Times are kept; ask HQ for a new code.`
+      : r.stoppedBy === 'server' ? `The server had a problem; retrying. (${r.message ?? ''})` : '';
   } finally {
     syncing = false;
-    persist();
+    renderCount();
   }
 }
 
-function record(): void {
+function checkDuplicate(): boolean {
   const warn = $('#warn');
-  const car = Number(($('#car') as HTMLInputElement).value.trim());
+  const car = Number(input('#car').value.trim());
   const control = ($('#control') as HTMLSelectElement).value;
-  const timeText = ($('#time') as HTMLInputElement).value.trim() || localNow().time;
-  if (!Number.isInteger(car) || car <= 0) { warn.textContent = 'Type the car number first.'; return; }
-  if (!/^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(timeText)) { warn.textContent = `"${timeText}" is not a time of day like 10:14:22.3`; return; }
-  const dup = entries.find((e) => e.car === car && e.control === control && e.state !== 'rejected');
-  if (dup && warn.dataset.confirm !== `${car}@${control}`) {
-    warn.textContent = `Car ${car} is already recorded at ${control} (${dup.at.slice(11)}). Press Save again to record a second time.`;
+  const dup = Number.isInteger(car) && car > 0 ? outbox?.duplicateOf(car, control) : undefined;
+  if (dup) {
+    warn.textContent = `Car ${car} is already recorded at ${control} (${dup.at.slice(11)}). Check the number; press Save again to record it a second time.`;
+    warn.dataset.dup = `${car}@${control}`;
+  } else if (warn.dataset.dup) {
+    warn.textContent = '';
+    delete warn.dataset.dup;
+  }
+  return dup !== undefined;
+}
+
+function record(): void {
+  if (!outbox) return;
+  const warn = $('#warn');
+  const carText = input('#car').value.trim();
+  const car = Number(carText);
+  const control = ($('#control') as HTMLSelectElement).value;
+  const typed = input('#time').value.trim();
+  const time = typed ? normalizeTimeOfDay(typed) : phoneNow().time;
+  if (!/^\d+$/.test(carText) || car <= 0) { warn.textContent = 'Type the car number first.'; input('#car').focus(); return; }
+  if (!time) { warn.textContent = `"${typed}" is not a time of day like 10:14:22.3 — correct it, or clear it and press Save to use the time now.`; input('#time').focus(); return; }
+  // The duplicate warning is shown while typing; saving anyway takes a second, deliberate press.
+  if (outbox.duplicateOf(car, control) && warn.dataset.confirm !== `${car}@${control}`) {
+    checkDuplicate();
     warn.dataset.confirm = `${car}@${control}`;
     return;
   }
   warn.textContent = '';
   delete warn.dataset.confirm;
-  const at = `${localNow().date}T${timeText}`;
-  entries.push({ id: nextId(), car, control, at, raw: `${car} ${timeText}`, state: 'waiting' });
-  persist();
-  ($('#car') as HTMLInputElement).value = '';
-  ($('#time') as HTMLInputElement).value = '';
-  ($('#car') as HTMLInputElement).focus();
+  delete warn.dataset.dup;
+  outbox.add({ car, control, at: `${phoneNow().date}T${time}`, raw: `${carText} ${typed || `now ${time}`}`, recordedAt: isoWithOffset() });
+  input('#car').value = '';
+  input('#time').value = '';
+  input('#car').focus();
+  renderCount();
   void sync();
 }
 
-function showEntry(): void {
-  if (!device) return;
+async function showEntry(d: Device): Promise<void> {
+  outbox = new Outbox(localStorage, `${KEY}.${d.rallyId}.${d.deviceId}`, { id: d.deviceId, name: d.name });
   $('#enroll').hidden = true;
   $('#entry').hidden = false;
+  let it = read<Itinerary | null>(`itinerary.${d.rallyId}`, null);
+  try {
+    it = await getJson<Itinerary>(`/api/rallies/${encodeURIComponent(d.rallyId)}/itinerary`);
+    write(`itinerary.${d.rallyId}`, { legs: it.legs, stages: it.stages });
+  } catch { /* offline: the copy kept at enrollment will do */ }
+  const controls = controlsOf(it, d.controls);
   const sel = $('#control') as HTMLSelectElement;
-  replace(sel, device.controls.map((c) => h('option', { value: c }, c)));
-  sel.value = load<string>('control', device.controls[0] ?? '');
-  sel.onchange = () => { save('control', sel.value); $('#control-title').textContent = sel.value; };
-  $('#control-title').textContent = sel.value;
-  $('#now').onclick = () => { ($('#time') as HTMLInputElement).value = localNow().time; };
+  replace(sel, controls.map((c) => h('option', { value: c.id }, c.label)));
+  const saved = read<string>('control', '');
+  if (controls.some((c) => c.id === saved)) sel.value = saved;
+  const title = () => { $('#control-title').textContent = sel.value || d.label; };
+  sel.onchange = () => { write('control', sel.value); title(); checkDuplicate(); };
+  title();
+  $('#who').textContent = `${d.label} · ${d.name}`;
+  $('#now').onclick = () => { input('#time').value = phoneNow().time; };
+  $('#minus').onclick = () => { const t = normalizeTimeOfDay(input('#time').value); if (t) input('#time').value = shiftTenths(t, -1); };
+  $('#plus').onclick = () => { const t = normalizeTimeOfDay(input('#time').value); if (t) input('#time').value = shiftTenths(t, 1); };
   $('#save').onclick = record;
-  ($('#car') as HTMLInputElement).onkeydown = (e) => { if (e.key === 'Enter') record(); };
-  ($('#time') as HTMLInputElement).onkeydown = (e) => { if (e.key === 'Enter') record(); };
+  input('#car').oninput = () => { delete $('#warn').dataset.confirm; checkDuplicate(); };
+  input('#car').onkeydown = (e) => { if (e.key === 'Enter') record(); };
+  input('#time').onkeydown = (e) => { if (e.key === 'Enter') record(); };
+  $('#forget').onclick = () => {
+    if (outbox && outbox.count('waiting') > 0 && !confirm(`${outbox.count('waiting')} times have not reached the server yet. They stay on this phone; enroll again to send them. Continue?`)) return;
+    localStorage.removeItem(`${KEY}.device`);
+    location.href = location.pathname;
+  };
   renderCount();
+  input('#car').focus();
+  void sync();
 }
 
 async function enroll(code: string, name: string): Promise<void> {
   const msg = $('#enroll-msg');
   msg.textContent = '';
+  if (!code) { msg.textContent = 'Type the enrollment code first (ABCD-EFGH).'; return; }
   try {
-    const r = await sendJson<{ token: string; rallyId: string; controls?: string[]; label?: string; device?: string; tokenId?: string; id?: string }>('POST', '/api/enroll', { code, device: name || 'marshal phone' });
-    device = { token: r.token, rallyId: r.rallyId, controls: r.controls ?? [], label: r.label ?? name, deviceId: (r.tokenId ?? r.id ?? name ?? 'device').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 24) || 'device' };
-    save('device', device);
+    const deviceName = name || 'marshal phone';
+    const r = await sendJson<{ token: string; rallyId: string; controls?: string[]; label: string }>('POST', '/api/enroll', { code, device: deviceName });
+    // A fresh random id per enrollment: two phones named alike never share fact ids.
+    device = { token: r.token, rallyId: r.rallyId, controls: r.controls ?? [], label: r.label, name: deviceName, deviceId: newDeviceId((b) => crypto.getRandomValues(b)) };
+    write('device', device);
     history.replaceState(null, '', location.pathname);
-    showEntry();
+    await showEntry(device);
   } catch (e) {
     msg.textContent = `Enrollment failed: ${(e as Error).message}`;
   }
@@ -142,16 +175,16 @@ async function enroll(code: string, name: string): Promise<void> {
 
 function start(): void {
   const code = new URLSearchParams(location.search).get('code');
-  if (device && !code) showEntry();
+  if (device && !code) void showEntry(device);
   else {
     $('#enroll').hidden = false;
-    if (code) ($('#code') as HTMLInputElement).value = code;
-    $('#enroll-btn').onclick = () => void enroll(($('#code') as HTMLInputElement).value.trim(), ($('#device-name') as HTMLInputElement).value.trim());
+    if (code) input('#code').value = code;
+    (code ? input('#device-name') : input('#code')).focus();
+    $('#enroll-btn').onclick = () => void enroll(input('#code').value.trim(), input('#device-name').value.trim());
   }
   addEventListener('online', () => void sync());
   addEventListener('offline', renderCount);
   setInterval(() => void sync(), 3000);
-  void sync();
 }
 
 start();

@@ -140,7 +140,8 @@ writes  POST <url>/api/rallies/<id>/facts (and, if the server does not know the
   --url      server address (env RALLYHQ_URL; default http://127.0.0.1:3000)
   --speed    how many times faster than real time (default 30)
   --rally    rally id on the server (default: the id in the rally file)
-  --token    administrator or results-officer token (env RALLYHQ_TOKEN);
+  --token    administrator or results-officer token (env RALLYHQ_TOKEN, else
+             RALLYHQ_ADMIN_TOKEN as given to `rallyhq serve`);
              printed by \`rallyhq serve\` the first time it starts
   --file     rally file to replay (default: fixtures/snodrift-2026.rally.json)
   --max-gap  longest pause between two facts, seconds (default 20)
@@ -161,7 +162,7 @@ export const command: CliCommand = {
     if (!Number.isFinite(maxGap) || maxGap < 0) return usageError(io, command, `--max-gap must be a number of seconds ≥ 0, got '${String(v['max-gap'])}'`);
     const url = (stringFlag(v.url) ?? process.env.RALLYHQ_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
     if (!/^https?:\/\//.test(url)) return usageError(io, command, `--url must start with http:// or https://, got '${url}'`);
-    const http: Http = { url, token: stringFlag(v.token) ?? process.env.RALLYHQ_TOKEN };
+    const http: Http = { url, token: stringFlag(v.token) ?? process.env.RALLYHQ_TOKEN ?? process.env.RALLYHQ_ADMIN_TOKEN };
 
     const path = stringFlag(v.file) ? resolve(io.cwd, String(v.file)) : DEFAULT_FILE;
     let text: string;

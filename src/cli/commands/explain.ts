@@ -61,7 +61,10 @@ export const command: CliCommand = {
     if (format.format === 'json') {
       io.out(toJson(workingsJson(workings, ctx, entry.value)));
     } else {
-      io.out(workingsHeading(workings, ctx, entry.value) + '\n' + formatWorkings(workings, definition.distanceUnit).trimEnd() + '\n');
+      // Times in the workings are shown to the stage's precision (a power stage to the thousandth).
+      const stage = stageCode ? definition.stages.find((s) => s.code === stageCode) : undefined;
+      const unitMs = stage?.precisionMs ?? rules.stagePrecisionMs.value;
+      io.out(workingsHeading(workings, ctx, entry.value) + '\n' + formatWorkings(workings, unitMs).trimEnd() + '\n');
     }
     return EXIT.ok;
   },

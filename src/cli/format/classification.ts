@@ -5,7 +5,7 @@ import type { Classification, ClassificationRow } from '../../core/results.ts';
 import { distanceIn, type Entry, type RallyDefinition } from '../../core/model.ts';
 import type { RuleSet } from '../../core/rules/types.ts';
 import { formatDuration, formatGap } from '../../core/time/index.ts';
-import { fitsUncut, renderTable, type Column } from './table.ts';
+import { fitsUncut, renderTable, wrap, type Column } from './table.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { crewShort, crewSurnames, distanceText, gapText, makeModel, penaltyText, positionChangeText, stageDecimals, timeText } from './cells.ts';
 import { entriesByCar, stagesUpTo, totalDecimals } from './context.ts';
@@ -15,14 +15,15 @@ export interface RenderContext {
   rules: RuleSet;
 }
 
-function title(c: Classification, ctx: RenderContext): string {
+/** The rally's name (wrapped to the width) and, below it, what this classification covers. */
+function heading(c: Classification, ctx: RenderContext, width: number): string {
   const def = ctx.definition;
-  const scope = c.class ? `class ${c.class}` : 'overall';
+  const scope = c.class ? `Class ${c.class}` : 'Overall';
   const legName = c.leg ? def.legs.find((l) => l.id === c.leg)?.name ?? c.leg : null;
   const counted = stagesUpTo(def, c.after, c.leg).length;
   const total = def.stages.filter((s) => !c.leg || s.leg === c.leg).length;
   const after = c.after === null ? 'before the first stage' : `after ${c.after} (${counted} of ${total} stages)`;
-  return `${def.name}: ${scope}${legName ? `, ${legName}` : ''}, ${after}`;
+  return `${wrap(def.name, width, 2)}\n${scope}${legName ? `, ${legName}` : ''}, ${after}\n\n`;
 }
 
 function unknownEntry(car: number): Entry {
@@ -69,7 +70,7 @@ export function classificationTable(c: Classification, ctx: RenderContext, width
   // NOTE: initials and family names read best; when they do not fit, family names only.
   const initialled = rowsWith(crewShort);
   const rows = fitsUncut(columns, initialled, 2, width) ? initialled : rowsWith(crewSurnames);
-  const parts = [title(c, ctx) + '\n\n'];
+  const parts = [heading(c, ctx, width)];
   parts.push(rows.length ? renderTable(columns, rows, width) : '(no classified crews yet)\n');
 
   if (c.stageWinners.length) {
@@ -86,20 +87,18 @@ export function classificationTable(c: Classification, ctx: RenderContext, width
     ], winnerRows, width));
   }
   const { retired, excluded } = outLists(c, entries);
+  // Reasons are what a reader wants here, so these lists wrap rather than cut.
+  const listLine = (car: number, text: string): string => wrap(`${String(car).padStart(4)}  ${text}`, width, 6) + '\n';
   if (retired.length) {
     parts.push('\nRetired\n');
-    parts.push(renderTable([
-      { header: 'Car', align: 'right' }, { header: 'Crew', flex: true, minWidth: 12 }, { header: 'Where' }, { header: 'Reason', flex: true, minWidth: 12 },
-    ], retired.map((r) => [
-      String(r.car), crewShort(entries.get(r.car) ?? unknownEntry(r.car)), r.where,
-      r.reason + (r.permanent ? ' (permanent)' : '') + (r.restartedAt ? ` (restarted at ${r.restartedAt})` : ''),
-    ]), width));
+    for (const r of retired) {
+      const notes = [r.permanent ? 'permanent' : '', r.restartedAt ? `restarted at ${r.restartedAt}` : ''].filter(Boolean);
+      parts.push(listLine(r.car, `${crewShort(entries.get(r.car) ?? unknownEntry(r.car))}, at ${r.where}: ${r.reason}${notes.length ? ` (${notes.join(', ')})` : ''}`));
+    }
   }
   if (excluded.length) {
     parts.push('\nExcluded\n');
-    parts.push(renderTable([
-      { header: 'Car', align: 'right' }, { header: 'Crew', flex: true, minWidth: 12 }, { header: 'Reason', flex: true, minWidth: 16 },
-    ], excluded.map((x) => [String(x.car), crewShort(entries.get(x.car) ?? unknownEntry(x.car)), x.reason + (x.rule ? ` (${x.rule})` : '')]), width));
+    for (const x of excluded) parts.push(listLine(x.car, `${crewShort(entries.get(x.car) ?? unknownEntry(x.car))}: ${x.reason}${x.rule ? ` (${x.rule})` : ''}`));
   }
   const notClassified = c.rows.filter((r) => r.position === null && r.status !== 'retired' && r.status !== 'excluded');
   if (notClassified.length) parts.push(`\nNot classified (${notClassified[0]!.status === 'notStarted' ? 'not started' : 'not yet classified'}): cars ${notClassified.map((r) => r.car).join(', ')}\n`);

@@ -1,7 +1,7 @@
 // The entry list in start order (car number): crews with nationalities, class,
 // car, entrant and whether the car is factory-supported or privateer.
 import type { Entry, RallyDefinition } from '../../core/model.ts';
-import { renderTable } from './table.ts';
+import { renderTable, wrap } from './table.ts';
 import { toCsv } from './csv.ts';
 import { makeModel } from './cells.ts';
 
@@ -14,15 +14,17 @@ export function entriesTable(def: RallyDefinition, entries: readonly Entry[], wi
   const fictional = entries.some((e) => e.fictional);
   const rows = entries.map((e) => [
     `${e.car}${e.fictional ? '*' : ''}`, e.driver.name, e.driver.nationality ?? '', e.codriver?.name ?? '', e.codriver?.nationality ?? '',
-    e.class, makeModel(e), e.entrant ?? '', e.support ?? '',
+    e.class, makeModel(e), e.entrant ?? '', e.support === 'factory' ? 'F' : e.support === 'privateer' ? 'P' : '',
   ]);
   const table = renderTable([
-    { header: 'Car', align: 'right' }, { header: 'Driver', flex: true, minWidth: 10 }, { header: 'Nat' },
-    { header: 'Co-driver', flex: true, minWidth: 10 }, { header: 'Nat' }, { header: 'Class' },
-    { header: 'Car model', flex: true, minWidth: 10, shrinkOrder: 0 }, { header: 'Entrant', flex: true, minWidth: 8, shrinkOrder: 0 }, { header: 'Support', flex: true, minWidth: 7, shrinkOrder: 0 },
+    // NOTE: names give up width last: an entry list is read for its names.
+    { header: 'Car', align: 'right' }, { header: 'Driver', flex: true, minWidth: 10, shrinkOrder: 2 }, { header: 'Nat' },
+    { header: 'Co-driver', flex: true, minWidth: 10, shrinkOrder: 2 }, { header: 'Nat' }, { header: 'Class' },
+    { header: 'Car model', flex: true, minWidth: 10, shrinkOrder: 0 }, { header: 'Entrant', flex: true, minWidth: 8, shrinkOrder: 0 }, { header: 'F/P' },
   ], rows, width);
-  const heading = `${def.name}: entry list${classCode ? `, class ${classCode}` : ''}, ${entries.length} crew${entries.length === 1 ? '' : 's'}, in start order`;
-  return `${heading}\n\n${table}${fictional ? '\n* fictional entry (invented for this file, not a real crew)\n' : ''}`;
+  const heading = `${wrap(def.name, width, 2)}\nEntry list${classCode ? `, class ${classCode}` : ''}, ${entries.length} crew${entries.length === 1 ? '' : 's'}, in start order`;
+  const notes = ['F/P: factory-supported or privateer', ...(fictional ? ['*: fictional entry (invented for this file, not a real crew)'] : [])];
+  return `${heading}\n\n${table}\n${notes.join('\n')}\n`;
 }
 
 export function entriesJson(def: RallyDefinition, entries: readonly Entry[]): unknown {

@@ -5,7 +5,7 @@ import type { StageClassification, StageRow, StageStatus } from '../../core/resu
 import type { Fact } from '../../core/facts.ts';
 import { distanceIn, type Control, type Entry, type RallyDefinition } from '../../core/model.ts';
 import { formatDuration, formatGap } from '../../core/time/index.ts';
-import { fitsUncut, renderTable, type Column } from './table.ts';
+import { fitsUncut, renderTable, wrap, type Column } from './table.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { crewShort, crewSurnames, distanceText, gapText, penaltyText, stageDecimals, timeText } from './cells.ts';
 import type { RenderContext } from './classification.ts';
@@ -75,7 +75,7 @@ export function stageTable(sc: StageClassification, ctx: RenderContext, facts: r
   const flags = [sc.cancelled ? 'CANCELLED' : '', sc.interrupted ? 'interrupted' : ''].filter(Boolean);
   const legName = def.legs.find((l) => l.id === sc.stage.leg)?.name;
   const parts = [
-    `${def.name}: ${sc.stage.code} ${sc.stage.name}, ${distanceText(sc.stage.distanceM, def.distanceUnit)}${legName ? `, ${legName}` : ''}` +
+    `${wrap(def.name, width, 2)}\n${sc.stage.code} ${sc.stage.name}, ${distanceText(sc.stage.distanceM, def.distanceUnit)}${legName ? `, ${legName}` : ''}` +
       `${classCode ? `, class ${classCode}` : ''}${flags.length ? ` (${flags.join(', ')})` : ''}\n\n`,
   ];
   const columns: Column[] = [

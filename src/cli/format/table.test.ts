@@ -28,3 +28,9 @@ test('truncate keeps the width and marks the cut', () => {
   assert.equal(truncate('Mini', 6), 'Mini');
   assert.equal(displayWidth('▲2'), 2);
 });
+
+test('wrap breaks at spaces within the width and indents what follows', async () => {
+  const { wrap } = await import('./table.ts');
+  assert.equal(wrap('  45  Went off into a snowbank', 20, 6), '  45  Went off into\n      a snowbank');
+  assert.equal(wrap('short', 20, 6), 'short');
+});

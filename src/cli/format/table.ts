@@ -62,18 +62,32 @@ export function fitsUncut(columns: Column[], rows: string[][], keep: number, max
 }
 
 /**
- * Renders rows under a header line, right-aligning numbers and times. Flexible
- * columns shrink first; if that is not enough the gap between columns narrows.
+ * Renders rows under a header line, right-aligning numbers and times. Columns
+ * sit two spaces apart when everything fits; otherwise one space apart, and
+ * flexible columns shrink (in shrink order) until the table fits.
  */
 export function renderTable(columns: Column[], rows: string[][], maxWidth = 80): string {
   const natural = columns.map((c, i) => Math.max(displayWidth(c.header), ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  let sep = 2;
-  let widths = fitWidths(columns, natural, sep, maxWidth);
-  if (widths.reduce((a, b) => a + b, 0) + sep * (widths.length - 1) > maxWidth) {
-    sep = 1;
-    widths = fitWidths(columns, natural, sep, maxWidth);
-  }
+  const sep = natural.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1) <= maxWidth ? 2 : 1;
+  const widths = fitWidths(columns, natural, sep, maxWidth);
   const line = (cells: string[]): string =>
     columns.map((c, i) => pad(truncate(cells[i] ?? '', widths[i]!), widths[i]!, c.align ?? 'left')).join(' '.repeat(sep)).trimEnd();
   return [line(columns.map((c) => c.header)), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Wraps `text` at spaces to `width` columns, continuation lines indented by `indent` spaces. */
+export function wrap(text: string, width: number, indent: number): string {
+  // Split on single spaces so runs of spaces (column gaps) survive as empty words.
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let current: string | null = null;
+  for (const word of words) {
+    const limit = lines.length === 0 ? width : width - indent;
+    if (current !== null && word !== '' && current.trim() !== '' && displayWidth(current) + 1 + displayWidth(word) > limit) {
+      lines.push(current);
+      current = word;
+    } else current = current === null ? word : `${current} ${word}`;
+  }
+  if (current !== null && current.trim() !== '') lines.push(current.trimEnd());
+  return lines.map((l, i) => (i === 0 ? l : ' '.repeat(indent) + l)).join('\n');
 }

@@ -20,7 +20,8 @@ export function workingsHeading(w: Workings, ctx: RenderContext, entry: Entry): 
   const result = w.resultMs === null ? 'no time' : formatDuration(w.resultMs, decimalsOf(w, ctx));
   const unconfirmed = w.rules.filter((r) => !r.confirmed).length;
   return [
-    `${def.name}: car ${entry.car}, ${crewFull(entry)} (${entry.class}, ${makeModel(entry)})`,
+    def.name,
+    `Car ${entry.car}, ${crewFull(entry)} (${entry.class}, ${makeModel(entry)})`,
     `${what}: ${result}; rules ${ctx.rules.id} ${ctx.rules.version}` +
       (unconfirmed ? `, ${unconfirmed} value${unconfirmed === 1 ? '' : 's'} used here unconfirmed by the rulebook` : ''),
   ].join('\n') + '\n';

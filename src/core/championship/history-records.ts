@@ -14,7 +14,7 @@ export interface HistoryRecord {
   kind: HistoryKind;
   event: string;
   year: number;
-  /** Start date of the event (championships: any date in the season), `YYYY-MM-DD`. */
+  /** A date the event ran (the finish date where known), `YYYY-MM-DD`; empty when no source gives it. */
   date: string;
   class: string;
   /** Place in the class's classification (stage rows: on the stage); null when not classified. */
@@ -43,7 +43,10 @@ export interface Rejection {
 }
 
 export const HISTORY_COLUMNS = ['kind', 'event', 'year', 'date', 'class', 'position', 'driver', 'codriver', 'make', 'model', 'status', 'reason', 'source', 'stage', 'time'] as const;
+/** Columns the header must name. */
 export const REQUIRED_COLUMNS = ['event', 'year', 'date', 'class', 'driver', 'make', 'status'] as const;
+/** Columns every line must fill (`date` may stay empty when no source gives it). */
+const REQUIRED_VALUES = ['event', 'year', 'class', 'driver', 'make', 'status'] as const;
 type Column = (typeof HISTORY_COLUMNS)[number];
 
 const STATUSES: Record<string, HistoryStatus> = {
@@ -112,7 +115,7 @@ export class HistoryCsvReader {
     const f = splitCsvLine(line);
     const reject = (code: RejectCode, reason: string): Rejection => ({ line: lineNo, code, reason });
     if (f.length !== this.width) return reject('wrong-field-count', `${f.length} fields where the header has ${this.width}; quote fields that hold commas`);
-    for (const col of REQUIRED_COLUMNS) if (!this.get(f, col)) return reject('missing-field', `'${col}' is empty`);
+    for (const col of REQUIRED_VALUES) if (!this.get(f, col)) return reject('missing-field', `'${col}' is empty`);
     const kindText = this.get(f, 'kind').toLowerCase() || 'event';
     if (kindText !== 'event' && kindText !== 'championship' && kindText !== 'stage') return reject('unknown-kind', `kind '${kindText}': use event, championship or stage`);
     const kind = kindText as HistoryKind;
@@ -120,9 +123,13 @@ export class HistoryCsvReader {
     const year = Number(yearText);
     if (!/^\d{4}$/.test(yearText) || year < 1894) return reject('bad-year', `year '${yearText}': four digits, 1894 or later (the first motoring competition)`);
     const date = this.get(f, 'date');
-    if (!isCalendarDate(date)) return reject('impossible-date', `date '${date}' is not a calendar date (YYYY-MM-DD)`);
-    if (Number(date.slice(0, 4)) !== year) return reject('impossible-date', `date ${date} is not in year ${year}`);
-    if (date > this.ctx.today) return reject('impossible-date', `date ${date} is after today (${this.ctx.today})`);
+    if (date) {
+      if (!isCalendarDate(date)) return reject('impossible-date', `date '${date}' is not a calendar date (YYYY-MM-DD)`);
+      if (Number(date.slice(0, 4)) !== year) return reject('impossible-date', `date ${date} is not in year ${year}`);
+      if (date > this.ctx.today) return reject('impossible-date', `date ${date} is after today (${this.ctx.today})`);
+    } else if (year > Number(this.ctx.today.slice(0, 4))) {
+      return reject('impossible-date', `year ${year} is after this year`);
+    }
     const classText = this.get(f, 'class');
     const cls = this.classes.get(classText.toLowerCase());
     if (!cls) return reject('unknown-class', `class '${classText}' is not known; add it to the history's classes first (known: ${[...this.classes.values()].slice(0, 12).join(', ')}${this.classes.size > 12 ? ', …' : ''})`);

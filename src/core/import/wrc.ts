@@ -122,7 +122,8 @@ export function importWrc(file: WrcRallyFile): { definition: RallyDefinition; fa
       const permanent = /permanent/i.test(r.status);
       facts.push({ type: 'retirement', id: `${c.car}-ret-${k + 1}`, seq: ++seq, car: c.car, where: r.control, reason: r.reason, permanent, recordedAt: r.time });
       if (permanent) continue;
-      const section = restartSection(file, c, r.control, positionOf);
+      const next = (c.retirements ?? []).map((x) => positionOf.get(x.control) ?? Infinity).filter((x) => x > (positionOf.get(r.control) ?? Infinity));
+      const section = restartSection(file, c, r.control, Math.min(Infinity, ...next), positionOf);
       if (section) facts.push({ type: 'restart', id: `${c.car}-restart-${k + 1}`, seq: ++seq, car: c.car, section, reason: 'rejoined under Super Rally' });
     }
   }
@@ -130,18 +131,19 @@ export function importWrc(file: WrcRallyFile): { definition: RallyDefinition; fa
 }
 
 /**
- * Where a rejoined crew restarted: the section of the first stage after its
- * retirement that it drove normally (the stages between carry assessed times);
- * failing that, the section after the one it retired in.
+ * Where a rejoined crew restarted: the first section starting after its
+ * retirement whose stage it drove normally (the stages between carry assessed
+ * times); failing that, the first section starting after the retirement.
+ * A crew that retired again later restarted before that second retirement.
  */
-function restartSection(file: WrcRallyFile, c: WrcCrew, control: string, positionOf: Map<string, number>): string | null {
+function restartSection(file: WrcRallyFile, c: WrcCrew, control: string, before: number, positionOf: Map<string, number>): string | null {
   const at = positionOf.get(control);
   if (at === undefined) return null;
   const status = c.stageTimeStatus ?? {};
+  // A restart is at a section start after the retirement.
   const after = file.stages
     .map((s) => ({ s, n: Number(STAGE_NUMBER.exec(s.code)?.[1] ?? NaN) }))
-    .filter(({ s, n }) => (positionOf.get(`SF${n}`) ?? -1) > at && s.code in c.stageTimes);
-  const normal = after.find(({ s }) => status[s.code] === undefined);
-  const first = normal ?? after.find(({ n }) => (positionOf.get(`TC${n}`) ?? -1) > at);
+    .filter(({ n }) => { const p = positionOf.get(`TC${n}`) ?? -1; return p > at && p < before; });
+  const first = after.find(({ s }) => s.code in c.stageTimes && status[s.code] === undefined) ?? after[0];
   return first ? `S${first.n}` : null;
 }

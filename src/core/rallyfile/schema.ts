@@ -16,6 +16,7 @@ export const LocalDateTimeText = z
   .string({ error: 'expected a time of day like 2026-02-06T19:32:05.3 (rally-local date and time)' })
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/, {
     error: 'expected a time of day like 2026-02-06T19:32:05.3 (rally-local date and time)',
+    abort: true,
   })
   .refine((t) => parseLocalDateTime(t) !== null, {
     error: 'not a real date and time; expected e.g. 2026-02-06T19:32:05.3 (month 1–12, hour 0–23, minutes and seconds 0–59)',
@@ -24,13 +25,13 @@ export const LocalDateTimeText = z
 
 export const LocalDateText = z
   .string({ error: 'expected a date like 2026-02-06' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date like 2026-02-06' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date like 2026-02-06', abort: true })
   .refine((t) => parseLocalDate(t) !== null, { error: 'not a real date; expected e.g. 2026-02-06' })
   .meta({ description: 'Local date, `2026-02-06`.' });
 
 export const DurationText = z
   .string({ error: 'expected a duration like 3:45.2 or 1:02:03.4' })
-  .regex(/^(\d+:)?(\d{1,2}:)?\d+(\.\d{1,3})?$/, { error: 'expected a duration like 3:45.2 or 1:02:03.4' })
+  .regex(/^(\d+:)?(\d{1,2}:)?\d+(\.\d{1,3})?$/, { error: 'expected a duration like 3:45.2 or 1:02:03.4', abort: true })
   .refine((t) => parseDuration(t) !== null, { error: 'not a valid duration; seconds and minutes must be below 60, e.g. 3:45.2' })
   .meta({ description: 'Duration, `m:ss.t` (`3:45.2`) or `h:mm:ss.t` (`1:02:03.4`), up to thousandths.' });
 

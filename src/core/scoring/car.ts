@@ -5,10 +5,7 @@
 import type { ControlTimeRecorded, Fact, JumpStartRecorded, StageTimeRecorded } from '../facts.ts';
 import type { Issue } from '../issues.ts';
 import type { RuleSet } from '../rules/types.ts';
-import type { StageStatus, WorkingStep } from '../results.ts';
-import { parseDuration } from '../time/duration.ts';
 import { parseLocalDateTime } from '../time/local-time.ts';
-import { chargeStageTime } from '../timing/stage-time.ts';
 import { roadPenalties, type CarControlTime, type RoadOutcome } from '../timing/road-penalties.ts';
 import type { RallyDefinition } from '../model.ts';
 import type { GlobalContext } from './global.ts';
@@ -16,22 +13,9 @@ import { AT_END, placeOfStageEnd, type Itinerary } from './itinerary.ts';
 import type { FactStore } from './store.ts';
 import { jumpStartItems, penaltyItems } from './penalties.ts';
 import { pairRestarts, type RetirementItem } from './retirement.ts';
+import { stageCell, twoTimes, type ChosenTime, type StageCell } from './stage-cell.ts';
 
-export interface StageCell {
-  status: StageStatus;
-  /** Time that counts in totals (rules' precision); null without a time. */
-  ms: number | null;
-  /** Time at the stage's own precision, for the stage's ranking. */
-  stageMs: number | null;
-  rawMs: number | null;
-  used: Fact[];
-  /** In-effect facts that disagree with the one used (two times for one car and control or stage). */
-  conflicts: Fact[];
-  steps: WorkingStep[];
-  splitsMs?: Record<string, number>;
-  /** Start time of day (rally-local ms) when the car started and has no finish yet. */
-  startedAtMs?: number;
-}
+export type { StageCell, ChosenTime };
 
 export interface PenaltyItem {
   /** Itinerary position where it was incurred (AT_END when it has no place). */
@@ -44,12 +28,6 @@ export interface PenaltyItem {
   facts: Fact[];
   stage?: string;
   control?: string;
-}
-
-export interface ChosenTime {
-  atMs: number;
-  fact: ControlTimeRecorded;
-  conflicts: ControlTimeRecorded[];
 }
 
 export interface CarDerived {
@@ -116,7 +94,7 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
     }
     if (!chosen) continue;
     controlTimes.set(control, chosen);
-    if (chosen.conflicts.length > 0) issues.push(twoTimes(car, `control ${control}`, [chosen.fact, ...chosen.conflicts], { control }));
+    if (chosen.conflicts.length > 0) issues.push(twoTimes(car, [chosen.fact, ...chosen.conflicts], { control }));
   }
 
   const stageFacts = groupBy(live.filter((f): f is StageTimeRecorded => f.type === 'stageTime'), (f) => f.stage);
@@ -127,7 +105,8 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
     }
   }
 
-  const cells = it.stages.map((stage, i) => stageCell(car, i, ctx, controlTimes, stageFacts.get(stage.code) ?? [], issues));
+  const cells: StageCell[] = [];
+  for (let i = 0; i < it.stages.length; i++) cells.push(stageCell(car, i, it, rules, global, controlTimes, stageFacts.get(it.stages[i]!.code), issues));
 
   const road = controlTimes.size > 0
     ? roadPenalties(ctx.def, rules, new Map<string, CarControlTime>([...controlTimes].map(([c, t]) => [c, { control: c, atMs: t.atMs, factId: t.fact.id }])), car)
@@ -168,73 +147,3 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
   }
   return { car, cells, penalties, retirements, exclusion, controlTimes, road, missed, issues, jumpEvidence: jumps.evidence };
 }
-
-function twoTimes(car: number, what: string, facts: Fact[], where: { control?: string; stage?: string }): Issue {
-  return {
-    code: 'two-times-one-control', severity: 'error', subject: `car ${car} at ${where.control ?? where.stage}`, car, ...where,
-    facts: facts.map((f) => f.id),
-    detail: `${facts.length} different times for car ${car} at ${what}; fact ${facts[0]!.id} is used (first in the log)`,
-    fix: 'supersede the wrong one with a correction that gives the reason',
-  };
-}
-
-function stageCell(car: number, i: number, ctx: CarContext, times: Map<string, ChosenTime>, stageFacts: StageTimeRecorded[], issues: Issue[]): StageCell {
-  const { it, rules, global } = ctx;
-  const stage = it.stages[i]!;
-  const empty = (status: StageStatus, extra: Partial<StageCell> = {}): StageCell => ({ status, ms: null, stageMs: null, rawMs: null, used: [], conflicts: [], steps: [], ...extra });
-  const cancelled = global.cancelled.get(stage.code);
-  if (cancelled) return empty('cancelled', { used: [cancelled], steps: [{ label: `${stage.code} cancelled: ${cancelled.reason}`, facts: [] }] });
-
-  const charge = (raw: number, status: StageStatus, used: Fact[], conflicts: Fact[], pre: WorkingStep[]): StageCell => {
-    const c = chargeStageTime(raw, stage, rules);
-    return { status: c.maxApplied && status === 'ok' ? 'maxTime' : status, ms: c.ms, stageMs: c.stageMs, rawMs: raw, used, conflicts, steps: [...pre, ...c.steps] };
-  };
-
-  const notional = global.notional.get(stage.code)?.get(car);
-  if (notional) {
-    return charge(notional.ms, 'notional', [notional.fact], notional.conflicts,
-      [{ label: `notional time given after ${stage.code} was interrupted: ${notional.fact.reason}`, ms: notional.ms, rule: rules.notionalTimePolicy.rule, confirmed: rules.notionalTimePolicy.confirmed }]);
-  }
-
-  let chosen: { ms: number; f: StageTimeRecorded } | null = null;
-  const conflicts: Fact[] = [];
-  for (const f of stageFacts) {
-    const ms = parseDuration(f.time);
-    if (ms === null) {
-      issues.push({ code: 'unparsable-time', severity: 'error', subject: `car ${car} at ${stage.code}`, car, stage: stage.code, facts: [f.id],
-        detail: `stage time ${JSON.stringify(f.time)} does not parse`, fix: 'supersede it with a time written as 3:45.2 or 1:02:03.4' });
-      continue;
-    }
-    if (!chosen) chosen = { ms, f };
-    else if (ms !== chosen.ms) conflicts.push(f);
-  }
-  if (chosen) {
-    if (conflicts.length) issues.push(twoTimes(car, `stage ${stage.code}`, [chosen.f, ...conflicts], { stage: stage.code }));
-    const what = chosen.f.assessed ? 'assessed by the officials' : `given by ${chosen.f.source ?? 'the timing'}`;
-    return charge(chosen.ms, chosen.f.assessed ? 'assessed' : 'ok', [chosen.f], conflicts, [{ label: `stage time ${what}: ${chosen.f.time}`, ms: chosen.ms }]);
-  }
-
-  const startId = it.startOf.get(stage.code), finishId = it.finishOf.get(stage.code);
-  const start = startId ? times.get(startId) : undefined;
-  const finish = finishId ? times.get(finishId) : undefined;
-  if (!start) return empty('notRun');
-  const splitsMs: Record<string, number> = {};
-  for (const sp of it.splitsOf.get(stage.code) ?? []) {
-    const t = times.get(sp);
-    if (t && t.atMs >= start.atMs) splitsMs[sp] = t.atMs - start.atMs;
-  }
-  const conflictsCt = [...start.conflicts, ...(finish?.conflicts ?? [])];
-  if (!finish) return empty('running', { startedAtMs: start.atMs, used: [start.fact], conflicts: conflictsCt, splitsMs });
-  const raw = finish.atMs - start.atMs;
-  if (raw < 0) {
-    issues.push({ code: 'finish-before-start', severity: 'error', subject: `car ${car} at ${stage.code}`, car, stage: stage.code, facts: [start.fact.id, finish.fact.id],
-      detail: `finish ${finish.fact.at} is before start ${start.fact.at}`, fix: 'supersede the wrong time of day with a correction' });
-    return empty('running', { startedAtMs: start.atMs, used: [start.fact, finish.fact] });
-  }
-  const cell = charge(raw, 'ok', [start.fact, finish.fact], conflictsCt, [
-    { label: `start ${start.fact.at} (${startId}), finish ${finish.fact.at} (${finishId}): finish − start`, ms: raw },
-  ]);
-  if (Object.keys(splitsMs).length) cell.splitsMs = splitsMs;
-  return cell;
-}
-

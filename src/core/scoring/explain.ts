@@ -8,7 +8,7 @@ import { citation, type RuleKey } from '../rules/types.ts';
 import type { FactRef, WorkingStep, Workings } from '../results.ts';
 import { formatDuration } from '../time/duration.ts';
 import { formatTimeOfDay } from '../time/local-time.ts';
-import type { StageCell } from './car.ts';
+import { cellSteps, type StageCell } from './stage-cell.ts';
 import { classifyEngine, scopeOf, tieNotes } from './classification.ts';
 import type { Engine } from './engine.ts';
 import { retiredAt } from './retirement.ts';
@@ -61,7 +61,7 @@ function explainStage(e: Engine, car: number, code: string): Workings {
   if (i === undefined) throw new RangeError(`explain: unknown stage ${JSON.stringify(code)}; stages are ${e.it.stages.map((s) => s.code).join(', ')}`);
   const score = e.carScore(car);
   const cell = score.cells[i]!;
-  const steps: WorkingStep[] = [...cell.steps];
+  const steps: WorkingStep[] = cellSteps(cell, e.it.stages[i]!, e.rules, e.it);
   const penalties = score.derived.penalties.filter((p) => p.stage === code);
   for (const p of penalties) steps.push({ label: `penalty: ${p.label}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
   for (const c of cell.conflicts) steps.push({ label: `not used: fact ${c.id} disagrees (two times for one car)`, facts: [refOf(c)], note: 'the first fact in the log is used; supersede the wrong one' });

@@ -8,7 +8,7 @@ import { decimalsFor, formatDuration } from '../time/duration.ts';
 
 /** Penalties and additions are shown as `+0:40.0`; plain times as `3:45.2`. */
 function amount(label: string, ms: number, decimals: number): string {
-  const isAddition = /penalt|^\+/i.test(label);
+  const isAddition = /^(penalty|road penalty|\+)/i.test(label);
   if (!isAddition) return formatDuration(ms, decimals);
   const m = Math.trunc(ms / 60_000);
   const rest = ms - m * 60_000;

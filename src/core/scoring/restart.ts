@@ -43,7 +43,7 @@ export function fillRestarts(d: CarDerived, it: Itinerary, rules: RuleSet, faste
     const plus = stage.type === 'superSpecial' ? rules.restartPlusMsSuperSpecial : rules.restartPlusMs;
     const ms = baseMs + plus.value;
     cells[i]! = {
-      status: 'restartCharged', ms, stageMs: ms, rawMs: null, used: [], conflicts: [],
+      status: 'restartCharged', ms, stageMs: ms, rawMs: null, source: 'restart', used: [], conflicts: [],
       steps: [
         { label: `missed under Super Rally; base ${baseLabel}`, ms: baseMs, rule: base.rule, confirmed: base.confirmed },
         { label: `+ ${formatDuration(plus.value, 0)} per missed ${stage.type === 'superSpecial' ? 'super special ' : ''}stage`, ms: plus.value, rule: plus.rule, confirmed: plus.confirmed },

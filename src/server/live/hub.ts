@@ -81,7 +81,8 @@ export function touchedStages(facts: readonly LiveFactRef[], controls: ReadonlyM
 
 export class LiveHub {
   private readonly channels = new Map<string, Channel>();
-  private readonly controlsByRally = new Map<string, Map<string, Control>>();
+  // Keyed by the definition itself: a changed itinerary is a new object and gets a new index.
+  private readonly controlsByDefinition = new WeakMap<object, Map<string, Control>>();
   private eventsSent = 0;
   private droppedSlow = 0;
 
@@ -97,10 +98,10 @@ export class LiveHub {
   }
 
   private controls(s: RallySnapshot): Map<string, Control> {
-    let m = this.controlsByRally.get(s.rallyId);
+    let m = this.controlsByDefinition.get(s.definition);
     if (!m) {
       m = new Map(s.definition.legs.flatMap((l) => l.sections.flatMap((sec) => sec.controls.map((c) => [c.id, c] as const))));
-      this.controlsByRally.set(s.rallyId, m);
+      this.controlsByDefinition.set(s.definition, m);
     }
     return m;
   }
@@ -192,12 +193,6 @@ export class LiveHub {
   /** Writes a heartbeat comment to every subscriber of every rally. */
   heartbeat(): void {
     for (const ch of this.channels.values()) this.broadcast(ch, HEARTBEAT);
-  }
-
-  /** Drops the cached itinerary of a rally (its definition changed). */
-  forgetDefinition(rallyId: string): void {
-    this.controlsByRally.delete(rallyId);
-    this.channels.get(rallyId)?.stageMemory.clear();
   }
 
   subscriberCount(rallyId?: string): number {

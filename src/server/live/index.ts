@@ -173,7 +173,7 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     reply.hijack();
     openSseResponse(reply.raw, options.retryMs);
     const client = hub.subscribe(snapshot, reply.raw, lastEventId);
-    request.raw.on('close', () => client.close('closed'));
+    reply.raw.on('close', () => client.close('closed'));
     reply.raw.on('error', () => client.close('closed'));
   });
 
@@ -194,7 +194,7 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     reply.hijack();
     openSseResponse(reply.raw, options.retryMs);
     const client = hq.subscribe(snapshot, reply.raw);
-    request.raw.on('close', () => client.close('closed'));
+    reply.raw.on('close', () => client.close('closed'));
     reply.raw.on('error', () => client.close('closed'));
   });
 

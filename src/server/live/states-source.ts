@@ -11,6 +11,8 @@ import type { LiveChange, LiveFactRef, LiveSource, RallySnapshot } from './sourc
 /** What the live module reads from the cache: a rally's state and its log position. */
 export interface RallyStatesLike {
   get(rallyId: string): unknown;
+  /** The memoised overall classification of an entry, when the cache offers one. */
+  classification?(entry: never): Classification;
   on(event: 'change', listener: (c: StatesChange) => void): unknown;
   off?(event: 'change', listener: (c: StatesChange) => void): unknown;
 }
@@ -27,6 +29,9 @@ export interface StatesChange {
 interface Entry {
   state: ScoringState;
   seq: number;
+  /** The stored log, when the cache keeps it (for the HQ log clock). */
+  facts?: readonly { fact: Fact }[];
+  raw: unknown;
 }
 
 function isScoringState(x: unknown): x is ScoringState {
@@ -40,7 +45,8 @@ export function readEntry(x: unknown): Entry | null {
   const state = isScoringState(o.state) ? o.state : isScoringState(x) ? x : null;
   if (!state) return null;
   const seqField = [o.seq, o.lastSeq, o.toSeq].find((v) => typeof v === 'number');
-  return { state, seq: typeof seqField === 'number' ? seqField : state.factCount };
+  const facts = Array.isArray(o.facts) ? (o.facts as { fact: Fact }[]) : undefined;
+  return { state, seq: typeof seqField === 'number' ? seqField : state.factCount, facts, raw: x };
 }
 
 /** The latest control time in a log, text as recorded. */
@@ -60,8 +66,11 @@ export function factRef(seq: number, f: Fact): LiveFactRef {
 }
 
 /** A lazily computed snapshot: a delta needs stage results of two stages, not the whole picture. */
-export function snapshotOf(rallyId: string, entry: Entry, facts?: () => Iterable<Fact>): RallySnapshot {
+export function snapshotOf(rallyId: string, entry: Entry, memoClassify?: (raw: unknown) => Classification): RallySnapshot {
   const { state, seq } = entry;
+  // NOTE: the cache's log only grows; its length now bounds what this snapshot saw, without a copy.
+  const log = entry.facts ?? null;
+  const logLength = log?.length ?? 0;
   let classification: Classification | null = null;
   const stages = new Map<string, StageClassification | null>();
   return {
@@ -69,7 +78,7 @@ export function snapshotOf(rallyId: string, entry: Entry, facts?: () => Iterable
     seq,
     definition: state.definition,
     get classification() {
-      return (classification ??= classify(state));
+      return (classification ??= memoClassify && (entry.raw as { seq?: unknown }).seq === seq ? memoClassify(entry.raw) : classify(state));
     },
     stageResults(code) {
       if (!stages.has(code)) {
@@ -79,35 +88,24 @@ export function snapshotOf(rallyId: string, entry: Entry, facts?: () => Iterable
     },
     overdue: (nowLocalMs) => overdueCrews(state, nowLocalMs),
     issues: () => dataIssues(state),
-    latestAt: () => (facts ? latestAt(facts()) : null),
+    latestAt: () => (log ? latestAt(log.slice(0, logLength).map((sf) => sf.fact)) : null),
   };
 }
 
-export interface SourceDeps {
-  states?: unknown;
-  /** Optional: reads the log to start the HQ clock from the latest recorded time. */
-  readFacts?: (rallyId: string) => Promise<Fact[]>;
-}
-
 export function sourceFromStates(states: RallyStatesLike): LiveSource {
-  const latestTimes = new Map<string, string>();
+  const memo = typeof states.classification === 'function' ? (raw: unknown) => states.classification!(raw as never) : undefined;
   return {
     snapshot(rallyId) {
       const got = states.get(rallyId);
       const make = (x: unknown) => {
         const entry = readEntry(x);
-        if (!entry) return null;
-        const s = snapshotOf(rallyId, entry);
-        s.latestAt = () => latestTimes.get(rallyId) ?? null;
-        return s;
+        return entry ? snapshotOf(rallyId, entry, memo) : null;
       };
       return got instanceof Promise ? got.then(make) : make(got);
     },
     onChange(listener) {
       const handler = (c: StatesChange) => {
         const facts = c.facts.map((sf) => factRef(sf.seq, sf.fact));
-        const at = latestAt(c.facts.map((sf) => sf.fact));
-        if (at && at > (latestTimes.get(c.rallyId) ?? '')) latestTimes.set(c.rallyId, at);
         const change: LiveChange = { rallyId: c.rallyId, fromSeq: c.fromSeq, toSeq: c.toSeq, facts, before: c.before, after: c.after };
         listener(change);
       };

@@ -140,5 +140,6 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
   await backend.commit();
   options.onProgress?.({ linesRead, imported, rejected: rejectedCount });
   const elapsedMs = now() - started;
+  rejected.sort((a, b) => a.line - b.line);
   return { linesRead, imported, alreadyStored, rejectedCount, rejected, elapsedMs, rowsPerSecond: elapsedMs > 0 ? Math.round(imported / (elapsedMs / 1000)) : imported };
 }

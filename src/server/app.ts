@@ -1,0 +1,128 @@
+// The rallyhq HTTP application: built here, started elsewhere (serve.ts), so
+// tests drive it with `app.inject` and no port.
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Store } from '../store/contract.ts';
+import { createAuth, type Auth } from './auth.ts';
+import { createContext, type ServerContext } from './context.ts';
+import { registerLive, type LiveHandle, type LiveOptions } from './live/index.ts';
+import { installProblemHandlers } from './problem.ts';
+import { RallyStates } from './rally-states.ts';
+import { registerChampionshipRoutes } from './routes/championships.ts';
+import { registerDecisionRoutes } from './routes/decisions.ts';
+import { registerFactRoutes } from './routes/facts.ts';
+import { registerIssueRoutes } from './routes/issues.ts';
+import { registerPublicationRoutes } from './routes/publications.ts';
+import { registerRallyRoutes } from './routes/rallies.ts';
+import { registerResultRoutes } from './routes/results.ts';
+import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerWeb } from './web/index.ts';
+
+export interface AppDeps {
+  store: Store;
+  /** Server clock (tests pass a fixed one). */
+  now?: () => Date;
+  /** Fastify logger: false (default) for tests, true or options when serving. */
+  log?: boolean | FastifyServerOptions['logger'];
+  /** Largest request body, bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** The database URL, for plugins that open their own connections (championship history). */
+  dbUrl?: string;
+  live?: Partial<LiveOptions>;
+  /** Log every request (noisy; default off). */
+  logRequests?: boolean;
+}
+
+export interface RallyhqHandles {
+  states: RallyStates;
+  auth: Auth;
+  ctx: ServerContext;
+  live: LiveHandle;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rallyhq: RallyhqHandles;
+  }
+}
+
+export const DEFAULT_BODY_LIMIT = 1_048_576;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  const app = Fastify({
+    logger: deps.log ?? false,
+    bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    logController: new LogController({ disableRequestLogging: !deps.logRequests }),
+    // NOTE: unknown fields are errors, not silently dropped; all problems are listed at once.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+  });
+  installProblemHandlers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'rallyhq API',
+        version: '0.1.0',
+        description: 'Stage-rally timing, results and publication. Reads are public; writes need `Authorization: Bearer <token>`. Errors are RFC 7807 problem details naming the field and the fix. SEE: docs/api.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Token issued by an administrator or results officer, or by enrollment' } } },
+      tags: [
+        { name: 'rallies', description: 'Rallies, itinerary, entries, rally files' },
+        { name: 'facts', description: 'The log: times and everything officials record' },
+        { name: 'decisions', description: 'Corrections, penalties, retirements, restarts, exclusions, notional times, cancellations' },
+        { name: 'results', description: 'Classifications, stage results, crews, workings' },
+        { name: 'publications', description: 'Provisional and official results, and what changed between them' },
+        { name: 'attention', description: 'Conflicts, anomalies, overdue crews, audit' },
+        { name: 'auth', description: 'Tokens and enrollment' },
+        { name: 'live', description: 'Server-Sent Events' },
+      ],
+    },
+    // Bodies checked with the rally file's zod schemas are documented from `x-body`.
+    transform: ({ schema, url }) => {
+      if (!schema || !('x-body' in schema)) return { schema, url };
+      const { 'x-body': body, ...rest } = schema as Record<string, unknown>;
+      return { schema: { ...rest, body } as typeof schema, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const states = new RallyStates(deps.store);
+  states.on('error', (err) => app.log.error({ err }, 'cannot catch up with the log'));
+  const auth = createAuth(deps.store, now);
+  const ctx = createContext(deps.store, states, auth, now);
+
+  await registerRallyRoutes(app, ctx);
+  await registerFactRoutes(app, ctx);
+  await registerDecisionRoutes(app, ctx);
+  await registerResultRoutes(app, ctx);
+  await registerPublicationRoutes(app, ctx);
+  await registerIssueRoutes(app, ctx);
+  await registerTokenRoutes(app, ctx);
+
+  const live = await registerLive(app, {
+    store: deps.store,
+    states,
+    auth,
+    authorizeHq: async (request, rallyId) => {
+      try {
+        await auth.requireRole(request, ['officer'], rallyId);
+        return { ok: true };
+      } catch (e) {
+        const status = (e as { status?: number }).status === 401 ? 401 : 403;
+        return { ok: false, status, message: e instanceof Error ? e.message : String(e) };
+      }
+    },
+    ...(deps.live ? { options: deps.live } : {}),
+    now: () => now().getTime(),
+  });
+  await registerChampionshipRoutes(app, { store: deps.store, dbUrl: deps.dbUrl, auth });
+  await registerWeb(app);
+
+  app.decorate('rallyhq', { states, auth, ctx, live });
+  app.addHook('onClose', async () => states.close());
+  return app;
+}

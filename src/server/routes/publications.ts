@@ -1,0 +1,98 @@
+// Publication: an officer freezes the results as an immutable, numbered,
+// time-stamped version (provisional, then official). Any two versions can be
+// compared: what changed, because of which facts, decided by whom and why.
+// SEE: FIA Sporting Regulations 58 (provisional and final classification).
+import type { FastifyInstance } from 'fastify';
+import type { PublicationRecord } from '../../store/contract.ts';
+import type { ServerContext } from '../context.ts';
+import { apiError } from '../problem.ts';
+import { diffPublications, snapshotOf } from '../publication-diff.ts';
+import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
+
+function head(p: PublicationRecord) {
+  return { rallyId: p.rallyId, number: p.number, kind: p.kind, publishedAt: p.publishedAt, principal: p.principal, reason: p.reason, uptoSeq: p.uptoSeq };
+}
+
+const numberParam = { type: 'integer', minimum: 1, description: 'Publication number (1, 2, 3…)' } as const;
+
+export async function registerPublicationRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  async function find(rallyId: string, n: number, field: string): Promise<PublicationRecord> {
+    await ctx.rally(rallyId);
+    const p = await ctx.store.getPublication(rallyId, n);
+    if (!p) throw apiError('publication-not-found', `${field}: rally "${rallyId}" has no publication ${n}.`, field);
+    return p;
+  }
+
+  app.post<{ Params: { id: string }; Body: { kind: 'provisional' | 'official'; reason?: string } }>('/api/rallies/:id/publications', {
+    schema: {
+      summary: 'Publish the current results as a numbered, immutable version',
+      description: 'Results officer of the rally. The snapshot holds the overall classification and every stage\'s times at the current log position.',
+      tags: ['publications'],
+      params: rallyParams,
+      body: {
+        type: 'object',
+        required: ['kind'],
+        additionalProperties: false,
+        properties: {
+          kind: { type: 'string', enum: ['provisional', 'official'] },
+          reason: { type: 'string', minLength: 1, description: 'Why now, e.g. "after leg 1", "after the inquiry window"' },
+        },
+      },
+      response: { 201: anyObject('{ number, kind, publishedAt, principal, reason, uptoSeq }'), 409: errorResponses[400], ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request, reply) => {
+    const p = await ctx.auth.requireRole(request, ['officer'], request.params.id);
+    const e = await ctx.states.catchUp(request.params.id);
+    if (!e) throw apiError('rally-not-found', `No rally with id "${request.params.id}".`, 'id');
+    if (e.rulesErrors.length > 0) {
+      throw apiError('rules-invalid', `The rally's rules choice has errors (${e.rulesErrors.map((r) => `${r.path}: ${r.message}`).join('; ')}); results cannot be published.`, 'rules', { errors: e.rulesErrors });
+    }
+    const record = await ctx.store.addPublication({
+      rallyId: e.rallyId,
+      kind: request.body.kind,
+      publishedAt: ctx.now().toISOString(),
+      principal: p.label,
+      ...(request.body.reason ? { reason: request.body.reason } : {}),
+      uptoSeq: e.seq,
+      snapshot: snapshotOf(e),
+    });
+    await ctx.audit(p, 'publish', e.rallyId, { number: record.number, kind: record.kind, uptoSeq: record.uptoSeq });
+    return reply.code(201).send(head(record));
+  });
+
+  app.get<{ Params: { id: string } }>('/api/rallies/:id/publications', {
+    schema: { summary: 'Publications of a rally, oldest first', tags: ['publications'], params: rallyParams, response: { 200: anyObject('{ publications: [{ number, kind, publishedAt, principal, reason, uptoSeq }] }'), ...errorResponses } },
+  }, async (request) => {
+    await ctx.rally(request.params.id);
+    return { rallyId: request.params.id, publications: (await ctx.store.listPublications(request.params.id)).map(head) };
+  });
+
+  app.get<{ Params: { id: string; n: number } }>('/api/rallies/:id/publications/:n', {
+    schema: {
+      summary: 'One publication with its snapshot',
+      tags: ['publications'],
+      params: { type: 'object', required: ['id', 'n'], properties: { id: rallyParams.properties.id, n: numberParam } },
+      response: { 200: anyObject('{ number, kind, publishedAt, principal, reason, uptoSeq, snapshot }'), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const p = await find(request.params.id, request.params.n, 'n');
+    // NOTE: a publication never changes, so it may be cached for good.
+    reply.header('cache-control', 'public, max-age=31536000, immutable');
+    return { ...head(p), snapshot: p.snapshot };
+  });
+
+  app.get<{ Params: { id: string; a: number; b: number } }>('/api/rallies/:id/publications/:a/diff/:b', {
+    schema: {
+      summary: 'What changed between publications a and b: positions and times, the facts behind them, who decided and why',
+      tags: ['publications'],
+      params: { type: 'object', required: ['id', 'a', 'b'], properties: { id: rallyParams.properties.id, a: numberParam, b: numberParam } },
+      response: { 200: anyObject('{ from, to, positions: [{ car, before, after, because: [seq] }], stageTimes: [...], facts: [...], decisions: [...] }'), ...errorResponses },
+    },
+  }, async (request) => {
+    const a = await find(request.params.id, request.params.a, 'a');
+    const b = await find(request.params.id, request.params.b, 'b');
+    const e = await ctx.rally(request.params.id);
+    return diffPublications(a, b, e.facts);
+  });
+}

@@ -1,0 +1,172 @@
+// Rallies: list, read, create (from a rules preset), import and export the
+// rally file, and the itinerary and entry list (changed by a results officer
+// with optimistic concurrency: send the version you read).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RallyDefinition } from '../../core/model.ts';
+import { checkDefinition } from '../../core/rallyfile/check-definition.ts';
+import { fromZod, type PathError } from '../../core/rallyfile/errors.ts';
+import { parseRallyFile } from '../../core/rallyfile/parse.ts';
+import { RALLY_FILE_FORMAT, RALLY_FILE_VERSION, RallyDefinitionSchema } from '../../core/rallyfile/schema.ts';
+import { serializeRallyFile } from '../../core/rallyfile/serialize.ts';
+import { listPresets } from '../../core/rules/presets/index.ts';
+import type { RallyRecord } from '../../store/contract.ts';
+import type { ServerContext } from '../context.ts';
+import { apiError, type ApiError } from '../problem.ts';
+import { anyObject, definitionJsonSchema, errorResponses, rallyFileJsonSchema, rallyParams } from '../schemas.ts';
+
+function invalidRally(code: 'invalid-rally' | 'invalid-rally-file', errors: PathError[]): ApiError {
+  const first = errors[0] as PathError;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more, listed in errors)` : '';
+  return apiError(code, `${first.path}: ${first.message}${more}`, first.path, { errors });
+}
+
+/** A definition checked as thoroughly as a rally file's; paths start at `base`. */
+export function checkRallyDefinition(raw: unknown, base: string): { ok: true; definition: RallyDefinition } | { ok: false; errors: PathError[] } {
+  const parsed = RallyDefinitionSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fromZod(parsed.error, raw, base) };
+  const definition = parsed.data as RallyDefinition;
+  const errors = checkDefinition(definition, base);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, definition };
+}
+
+function summary(r: RallyRecord) {
+  const d = r.definition;
+  return {
+    id: r.id, name: d.name, startDate: d.startDate, endDate: d.endDate, timeZone: d.timeZone,
+    country: d.country, championshipRound: d.championshipRound, rules: d.rules,
+    entries: d.entries.length, stages: d.stages.length, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt,
+  };
+}
+
+const versionField = { type: 'integer', minimum: 1, description: 'The version you read; a change by someone else since then answers 409.' };
+
+export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.get('/api/presets', {
+    schema: { summary: 'Rules presets a rally can be scored under', tags: ['rallies'], response: { 200: { type: 'array', items: anyObject('{ id, version, name }') } } },
+  }, async () => listPresets());
+
+  app.get('/api/rallies', {
+    schema: { summary: 'List rallies', tags: ['rallies'], response: { 200: anyObject('{ rallies: [...] }') } },
+  }, async () => ({ rallies: (await ctx.store.listRallies()).map(summary) }));
+
+  app.post('/api/rallies', {
+    schema: {
+      summary: 'Create a rally from its definition (rules: a preset and version, with overrides)',
+      description: 'Administrator. Invalid → 400 listing every error by path; nothing is stored.',
+      tags: ['rallies'],
+      'x-body': definitionJsonSchema,
+      response: { 201: anyObject('The new rally: summary with version 1.'), 409: errorResponses[400], ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request, reply) => {
+    const p = await ctx.auth.requireRole(request, ['admin']);
+    const checked = checkRallyDefinition(request.body, '$');
+    if (!checked.ok) throw invalidRally('invalid-rally', checked.errors);
+    const record = await ctx.store.createRally(checked.definition, ctx.now().toISOString());
+    ctx.states.invalidate(record.id);
+    await ctx.audit(p, 'create-rally', record.id, { name: record.definition.name });
+    return reply.code(201).send(summary(record));
+  });
+
+  app.post('/api/rallies/import', {
+    schema: {
+      summary: 'Import a rally file (definition and facts)',
+      description: 'Administrator. The whole file is checked first; invalid → 400 listing every error by JSON path and nothing is stored.',
+      tags: ['rallies'],
+      'x-body': rallyFileJsonSchema,
+      response: { 201: anyObject('{ id, version, facts, lastSeq, warnings }'), 409: errorResponses[400], ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request, reply) => {
+    const p = await ctx.auth.requireRole(request, ['admin']);
+    const parsed = parseRallyFile(request.body);
+    if (!parsed.ok) throw invalidRally('invalid-rally-file', parsed.errors);
+    const { rally, facts } = parsed.file;
+    if (await ctx.store.getRally(rally.id)) throw apiError('rally-exists', `A rally with id "${rally.id}" already exists.`, '$.rally.id');
+    const at = ctx.now().toISOString();
+    const record = await ctx.store.createRally(rally, at);
+    const results = facts.length === 0 ? [] : await ctx.store.appendFacts(rally.id, facts.map((f) => {
+      const { seq: _seq, ...fact } = f;
+      return { fact: fact as typeof f, principal: p.label, ...(p.device ? { device: p.device } : {}), receivedAt: at };
+    }));
+    ctx.states.invalidate(rally.id);
+    await ctx.audit(p, 'import-rally', rally.id, { facts: facts.length });
+    return reply.code(201).send({ ...summary(record), facts: results.length, lastSeq: results.at(-1)?.stored.seq ?? 0, warnings: parsed.warnings });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/rallies/:id', {
+    schema: { summary: 'A rally: summary, definition and log position', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ id, name, …, version, lastSeq, definition }'), ...errorResponses } },
+  }, async (request) => {
+    const e = await ctx.rally(request.params.id);
+    return { id: e.rallyId, name: e.definition.name, version: e.version, lastSeq: e.seq, rulesErrors: e.rulesErrors, definition: e.definition };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/rallies/:id/export', {
+    schema: { summary: 'Export the rally file (definition and every fact)', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('The rally file (format rallyhq.rally); its JSON Schema is in schema/rally-file.schema.json'), ...errorResponses } },
+  }, async (request, reply) => {
+    const e = await ctx.rally(request.params.id);
+    const text = serializeRallyFile({ format: RALLY_FILE_FORMAT, version: RALLY_FILE_VERSION, rally: e.definition, facts: e.facts.map((sf) => sf.fact) });
+    return reply
+      .header('content-disposition', `attachment; filename="${e.rallyId}.rally.json"`)
+      .type('application/json; charset=utf-8')
+      .serializer((x: unknown) => x as string)
+      .send(text);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/rallies/:id/itinerary', {
+    schema: { summary: 'Legs, sections, controls and stages', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ version, timeZone, legs, stages }'), ...errorResponses } },
+  }, async (request) => {
+    const e = await ctx.rally(request.params.id);
+    return { rallyId: e.rallyId, version: e.version, timeZone: e.definition.timeZone, distanceUnit: e.definition.distanceUnit, legs: e.definition.legs, stages: e.definition.stages };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/rallies/:id/entries', {
+    schema: { summary: 'Entry list and classes', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ version, classes, entries }'), ...errorResponses } },
+  }, async (request) => {
+    const e = await ctx.rally(request.params.id);
+    return { rallyId: e.rallyId, version: e.version, classes: e.definition.classes, entries: e.definition.entries };
+  });
+
+  async function update(request: FastifyRequest, id: string, action: string, change: (def: RallyDefinition, body: Record<string, unknown>) => unknown) {
+    const p = await ctx.auth.requireRole(request, ['officer'], id);
+    const body = request.body as Record<string, unknown>;
+    const e = await ctx.rally(id);
+    const raw = change(e.definition, body);
+    const checked = checkRallyDefinition(raw, '$');
+    if (!checked.ok) throw invalidRally('invalid-rally', checked.errors);
+    const record = await ctx.store.updateRally(id, checked.definition, body.version as number, ctx.now().toISOString());
+    ctx.states.invalidate(id);
+    await ctx.audit(p, action, id, { version: record.version });
+    return record;
+  }
+
+  app.put<{ Params: { id: string } }>('/api/rallies/:id/itinerary', {
+    schema: {
+      summary: 'Replace the itinerary (legs and stages)',
+      description: 'Results officer of the rally. Send the version you read; 409 when it changed meanwhile.',
+      tags: ['rallies'],
+      params: rallyParams,
+      body: { type: 'object', required: ['version', 'legs', 'stages'], properties: { version: versionField, legs: { type: 'array' }, stages: { type: 'array' } }, additionalProperties: false },
+      response: { 200: anyObject('{ version, legs, stages }'), 409: errorResponses[400], ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request) => {
+    const r = await update(request, request.params.id, 'update-itinerary', (def, b) => ({ ...def, legs: b.legs, stages: b.stages }));
+    return { rallyId: r.id, version: r.version, legs: r.definition.legs, stages: r.definition.stages };
+  });
+
+  app.put<{ Params: { id: string } }>('/api/rallies/:id/entries', {
+    schema: {
+      summary: 'Replace the entry list (and optionally the classes)',
+      description: 'Results officer of the rally. Send the version you read; 409 when it changed meanwhile.',
+      tags: ['rallies'],
+      params: rallyParams,
+      body: { type: 'object', required: ['version', 'entries'], properties: { version: versionField, entries: { type: 'array' }, classes: { type: 'array' } }, additionalProperties: false },
+      response: { 200: anyObject('{ version, classes, entries }'), 409: errorResponses[400], ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request) => {
+    const r = await update(request, request.params.id, 'update-entries', (def, b) => ({ ...def, entries: b.entries, classes: b.classes ?? def.classes }));
+    return { rallyId: r.id, version: r.version, classes: r.definition.classes, entries: r.definition.entries };
+  });
+}

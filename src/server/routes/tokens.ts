@@ -1,0 +1,182 @@
+// Tokens and enrollment.
+//   POST   /api/tokens                      issue a token (shown once)
+//   GET    /api/tokens?rally=               list (never the secrets)
+//   DELETE /api/tokens/:tokenId             revoke
+//   POST   /api/rallies/:id/enrollments     one-time code for a marshal's phone (ABCD-EFGH, QR-friendly URL)
+//   POST   /api/enroll                      { code, device } → a device token scoped to the rally and controls
+//   GET    /api/whoami                      what the presented token may do
+// Administrators issue any token; a results officer issues timekeeper tokens
+// and codes for its own rally.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Role, TokenRecord } from '../../store/contract.ts';
+import { newEnrollmentCode, newTokenId, newTokenSecret, normalizeCode, sha256Hex, type Principal } from '../auth.ts';
+import type { ServerContext } from '../context.ts';
+import { apiError } from '../problem.ts';
+import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
+
+const DEFAULT_ENROLLMENT_MINUTES = 12 * 60;
+
+function publicView(t: TokenRecord) {
+  const { hash: _hash, ...rest } = t;
+  return rest;
+}
+
+interface TokenRequest { role: Exclude<Role, 'public'>; rallyId?: string; controls?: string[]; label: string; device?: string }
+
+export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  /** Checks scope and controls; throws 400/403 naming the field. */
+  async function checkScope(request: FastifyRequest, issuer: Principal, want: TokenRequest, base: string): Promise<void> {
+    if (want.role === 'admin') {
+      if (issuer.role !== 'admin') throw apiError('token-wrong-role', 'Only an administrator can issue administrator tokens.', `${base}.role`);
+      if (want.rallyId !== undefined) throw apiError('invalid-field', `${base}.rallyId: an administrator token is not limited to a rally; leave rallyId out.`, `${base}.rallyId`);
+      return;
+    }
+    if (want.rallyId === undefined) throw apiError('invalid-field', `${base}.rallyId: required field is missing; ${want.role} tokens belong to one rally.`, `${base}.rallyId`);
+    if (issuer.role !== 'admin') {
+      if (want.role !== 'timekeeper') throw apiError('token-wrong-role', 'A results officer issues timekeeper tokens only; ask the administrator for an officer token.', `${base}.role`);
+      if (issuer.rallyId !== want.rallyId) throw apiError('token-wrong-rally', `This token is for rally "${issuer.rallyId}", not "${want.rallyId}".`, 'authorization');
+    }
+    const e = await ctx.rally(want.rallyId);
+    if (want.role === 'timekeeper') {
+      if (!want.controls || want.controls.length === 0) throw apiError('invalid-field', `${base}.controls: a timekeeper token needs the controls it may write at, e.g. ["SS3S", "SS3F"].`, `${base}.controls`);
+      const known = new Set([...e.definition.legs.flatMap((l) => l.sections.flatMap((s) => s.controls.map((c) => c.id))), ...e.definition.stages.map((s) => s.code)]);
+      want.controls.forEach((c, i) => {
+        if (!known.has(c)) throw apiError('unknown-control', `${base}.controls[${i}]: no control or stage "${c}" in rally "${e.rallyId}".`, `${base}.controls[${i}]`);
+      });
+    } else if (want.controls !== undefined) {
+      throw apiError('invalid-field', `${base}.controls: only timekeeper tokens are limited to controls; leave controls out.`, `${base}.controls`);
+    }
+    void request;
+  }
+
+  const roleSchema = { type: 'string', enum: ['admin', 'officer', 'timekeeper'] };
+  const controlsSchema = { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Timekeeper: control ids (or stage codes) it may write at' };
+
+  app.post<{ Body: TokenRequest }>('/api/tokens', {
+    schema: {
+      summary: 'Issue a token (the secret is in this response only)',
+      tags: ['auth'],
+      body: {
+        type: 'object',
+        required: ['role', 'label'],
+        additionalProperties: false,
+        properties: { role: roleSchema, rallyId: { type: 'string', minLength: 1 }, controls: controlsSchema, label: { type: 'string', minLength: 1, maxLength: 200 }, device: { type: 'string', minLength: 1, maxLength: 200 } },
+      },
+      response: { 201: anyObject('{ token, id, role, rallyId, controls, label } — store the token now; it is never shown again'), ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request, reply) => {
+    const issuer = await ctx.auth.requireRole(request, ['officer']);
+    await checkScope(request, issuer, request.body, '$');
+    const secret = newTokenSecret();
+    const record: TokenRecord = { id: newTokenId(), hash: sha256Hex(secret), ...request.body, createdAt: ctx.now().toISOString(), createdBy: issuer.label };
+    await ctx.store.createToken(record);
+    await ctx.audit(issuer, 'issue-token', record.rallyId, { id: record.id, role: record.role, controls: record.controls, label: record.label });
+    return reply.code(201).send({ token: secret, ...publicView(record) });
+  });
+
+  app.get<{ Querystring: { rally?: string } }>('/api/tokens', {
+    schema: {
+      summary: 'List tokens (never their secrets)',
+      tags: ['auth'],
+      querystring: { type: 'object', additionalProperties: false, properties: { rally: { type: 'string', minLength: 1, description: 'Only tokens of this rally (required for officers)' } } },
+      response: { 200: anyObject('{ tokens: [...] }'), ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request) => {
+    const p = await ctx.auth.requireRole(request, ['officer']);
+    const rally = request.query.rally;
+    if (p.role !== 'admin') {
+      if (rally === undefined) throw apiError('invalid-field', `query.rally: a results officer lists the tokens of its rally: add ?rally=${p.rallyId}.`, 'query.rally');
+      if (rally !== p.rallyId) throw apiError('token-wrong-rally', `This token is for rally "${p.rallyId}", not "${rally}".`, 'authorization');
+    }
+    return { tokens: (await ctx.store.listTokens(rally)).map(publicView) };
+  });
+
+  app.delete<{ Params: { tokenId: string } }>('/api/tokens/:tokenId', {
+    schema: {
+      summary: 'Revoke a token',
+      tags: ['auth'],
+      params: { type: 'object', required: ['tokenId'], properties: { tokenId: { type: 'string', minLength: 1 } } },
+      response: { 200: anyObject('The revoked token'), ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request) => {
+    const p = await ctx.auth.requireRole(request, ['officer']);
+    const all = await ctx.store.listTokens(p.role === 'admin' ? undefined : p.rallyId);
+    const t = all.find((x) => x.id === request.params.tokenId);
+    if (!t) throw apiError('token-not-found', `No token "${request.params.tokenId}"${p.role === 'admin' ? '' : ` in rally "${p.rallyId}"`}.`, 'tokenId');
+    if (p.role !== 'admin' && t.role !== 'timekeeper') throw apiError('token-wrong-role', 'A results officer revokes timekeeper tokens only.', 'tokenId');
+    const at = ctx.now().toISOString();
+    if (!t.revokedAt) await ctx.store.revokeToken(t.id, at);
+    ctx.auth.forget();
+    await ctx.audit(p, 'revoke-token', t.rallyId, { id: t.id, label: t.label });
+    return publicView({ ...t, revokedAt: t.revokedAt ?? at });
+  });
+
+  app.post<{ Params: { id: string }; Body: { role?: 'timekeeper' | 'officer'; controls?: string[]; label: string; expiresInMinutes?: number } }>('/api/rallies/:id/enrollments', {
+    schema: {
+      summary: 'Create a one-time enrollment code for a marshal\'s phone',
+      description: 'Results officer of the rally. The code (ABCD-EFGH) is typed on the phone or read from a QR code of `url`; it works once and expires.',
+      tags: ['auth'],
+      params: rallyParams,
+      body: {
+        type: 'object',
+        required: ['label'],
+        additionalProperties: false,
+        properties: {
+          role: { type: 'string', enum: ['timekeeper', 'officer'], default: 'timekeeper' },
+          controls: controlsSchema,
+          label: { type: 'string', minLength: 1, maxLength: 200, description: 'Who or where, e.g. "SS3 flying finish"' },
+          expiresInMinutes: { type: 'integer', minimum: 1, maximum: 7 * 24 * 60, default: DEFAULT_ENROLLMENT_MINUTES },
+        },
+      },
+      response: { 201: anyObject('{ code, url, expiresAt, role, controls, label }'), ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request, reply) => {
+    const rallyId = request.params.id;
+    const issuer = await ctx.auth.requireRole(request, ['officer'], rallyId);
+    const body = request.body;
+    const role = body.role ?? 'timekeeper';
+    await checkScope(request, issuer, { role, rallyId, controls: body.controls, label: body.label }, '$');
+    const code = newEnrollmentCode();
+    const expiresAt = new Date(ctx.now().getTime() + (body.expiresInMinutes ?? DEFAULT_ENROLLMENT_MINUTES) * 60_000).toISOString();
+    await ctx.store.createEnrollment({ codeHash: sha256Hex(normalizeCode(code)), rallyId, role, ...(body.controls ? { controls: body.controls } : {}), label: body.label, expiresAt, createdBy: issuer.label });
+    await ctx.audit(issuer, 'create-enrollment', rallyId, { role, controls: body.controls, label: body.label, expiresAt });
+    return reply.code(201).send({ code, url: `/enroll?code=${code}`, expiresAt, rallyId, role, controls: body.controls ?? [], label: body.label });
+  });
+
+  app.post<{ Body: { code: string; device: string } }>('/api/enroll', {
+    schema: {
+      summary: 'Turn an enrollment code into a device token (once)',
+      tags: ['auth'],
+      body: {
+        type: 'object',
+        required: ['code', 'device'],
+        additionalProperties: false,
+        properties: { code: { type: 'string', minLength: 4, maxLength: 40, description: 'As shown: ABCD-EFGH (case and dashes do not matter)' }, device: { type: 'string', minLength: 1, maxLength: 200, description: 'A name for this phone, e.g. "SS3 finish phone 1"' } },
+      },
+      response: { 201: anyObject('{ token, id, role, rallyId, controls, label, device } — store the token on the device now'), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const at = ctx.now().toISOString();
+    const e = await ctx.store.consumeEnrollment(sha256Hex(normalizeCode(request.body.code)), at);
+    if (!e) throw apiError('bad-enrollment-code', 'code: this code is unknown, already used or expired.', 'code');
+    const secret = newTokenSecret();
+    const record: TokenRecord = {
+      id: newTokenId(), hash: sha256Hex(secret), role: e.role, rallyId: e.rallyId, ...(e.controls ? { controls: e.controls } : {}),
+      label: e.label, device: request.body.device, createdAt: at, createdBy: e.createdBy,
+    };
+    await ctx.store.createToken(record);
+    await ctx.store.audit({ at, principal: record.label, action: 'enroll', rallyId: e.rallyId, detail: { tokenId: record.id, device: record.device, createdBy: e.createdBy } });
+    return reply.code(201).send({ token: secret, ...publicView(record) });
+  });
+
+  app.get('/api/whoami', {
+    schema: { summary: 'The role, rally and controls of the presented token (public without one)', tags: ['auth'], response: { 200: anyObject('{ role, rallyId, controls, label, device }') } },
+  }, async (request) => {
+    const p = await ctx.auth.authenticate(request);
+    return p ? { role: p.role, rallyId: p.rallyId, controls: p.controls, label: p.label, device: p.device, tokenId: p.tokenId } : { role: 'public' };
+  });
+}

@@ -1,0 +1,95 @@
+// How a batch of appends becomes log rows, shared by every adapter so the
+// idempotency rules live in one place: a fact id already in the rally's log —
+// or earlier in the same batch — is acknowledged with the ORIGINAL stored
+// fact and writes nothing; every new fact takes the next seq, gap-free.
+import { carOf, type Fact } from '../core/facts.ts';
+import type { AppendInput, AppendResult, StoredFact } from './contract.ts';
+
+/** One caller's batch, serialised up front so an unserialisable fact fails that caller alone, before anything is queued. */
+export interface PreparedBatch {
+  rallyId: string;
+  inputs: AppendInput[];
+  /** JSON of each fact without its `seq`, as stored. */
+  bodies: string[];
+}
+
+/** A row of the `facts` table. */
+export interface FactRow {
+  rallyId: string;
+  seq: number;
+  factId: string;
+  type: string;
+  car: number | null;
+  body: string;
+  principal: string;
+  device: string | null;
+  receivedAt: string;
+}
+
+/** Throws (TypeError from JSON.stringify) when a fact cannot be serialised: a programmer error at the caller. */
+export function prepareBatch(rallyId: string, inputs: readonly AppendInput[]): PreparedBatch {
+  const bodies = inputs.map((input) => {
+    const { seq: _seq, ...rest } = input.fact;
+    const body = JSON.stringify(rest);
+    if (typeof body !== 'string') throw new TypeError(`fact ${String(input.fact?.id)} cannot be serialised as JSON`);
+    return body;
+  });
+  return { rallyId, inputs: [...inputs], bodies };
+}
+
+export function storedFromRow(row: FactRow): StoredFact {
+  const fact = { ...(JSON.parse(row.body) as Fact), seq: row.seq };
+  return {
+    rallyId: row.rallyId,
+    seq: row.seq,
+    fact,
+    receivedAt: row.receivedAt,
+    principal: row.principal,
+    ...(row.device !== null && row.device !== undefined ? { device: row.device } : {}),
+  };
+}
+
+export interface AppendPlan {
+  /** One result per input, in input order. */
+  results: AppendResult[];
+  /** The rows to insert, in seq order. */
+  rows: FactRow[];
+  /** The rally's last seq once the rows are in. */
+  lastSeq: number;
+}
+
+/**
+ * Plans one batch against the rally's current head. `existing` finds a fact
+ * already in the log by id (the adapter's lookup: a query, or a map it keeps).
+ */
+export function planAppend(batch: PreparedBatch, lastSeq: number, existing: (factId: string) => StoredFact | undefined): AppendPlan {
+  const inBatch = new Map<string, StoredFact>();
+  const results: AppendResult[] = [];
+  const rows: FactRow[] = [];
+  let seq = lastSeq;
+  batch.inputs.forEach((input, i) => {
+    const factId = input.fact.id;
+    const original = inBatch.get(factId) ?? existing(factId);
+    if (original) {
+      results.push({ stored: original, duplicate: true });
+      return;
+    }
+    seq += 1;
+    const row: FactRow = {
+      rallyId: batch.rallyId,
+      seq,
+      factId,
+      type: input.fact.type,
+      car: carOf(input.fact as Fact),
+      body: batch.bodies[i] as string,
+      principal: input.principal,
+      device: input.device ?? null,
+      receivedAt: input.receivedAt,
+    };
+    const stored = storedFromRow(row);
+    inBatch.set(factId, stored);
+    rows.push(row);
+    results.push({ stored, duplicate: false });
+  });
+  return { results, rows, lastSeq: seq };
+}

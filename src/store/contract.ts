@@ -1,0 +1,110 @@
+// src/store/contract.ts — the event log and everything the server persists.
+import type { Fact } from '../core/facts.ts';
+import type { RallyDefinition } from '../core/model.ts';
+
+export interface StoredFact {
+  rallyId: string;
+  /** 1-based position in the rally's log; gap-free per rally. */
+  seq: number;
+  fact: Fact;            // fact.seq is set to seq when read back
+  /** Server time it became durable, ISO 8601 UTC. */
+  receivedAt: string;
+  /** Who wrote it: principal id (user/device token owner). */
+  principal: string;
+  device?: string;
+}
+
+export interface AppendInput { fact: Fact; principal: string; device?: string; receivedAt: string }
+/** duplicate = a fact with this id was already in the rally's log: `stored` is the ORIGINAL (nothing new written). */
+export interface AppendResult { stored: StoredFact; duplicate: boolean }
+
+export interface RallyRecord {
+  id: string;
+  definition: RallyDefinition;
+  createdAt: string;
+  updatedAt: string;
+  /** Incremented on each definition change (optimistic concurrency). */
+  version: number;
+}
+
+export interface PublicationRecord {
+  rallyId: string;
+  /** 1, 2, 3… per rally. */
+  number: number;
+  kind: 'provisional' | 'official';
+  publishedAt: string;
+  principal: string;
+  reason?: string;
+  /** Log position the results were computed at. */
+  uptoSeq: number;
+  /** Immutable JSON snapshot of the results at publication. */
+  snapshot: unknown;
+}
+
+export type Role = 'admin' | 'officer' | 'timekeeper' | 'public';
+
+export interface TokenRecord {
+  id: string;
+  /** SHA-256 hex of the secret; the secret itself is never stored. */
+  hash: string;
+  role: Role;
+  /** For officer/timekeeper: the rally it is limited to. */
+  rallyId?: string;
+  /** For timekeeper: the controls it may write at. */
+  controls?: string[];
+  label: string;
+  device?: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt?: string;
+}
+
+export interface EnrollmentRecord {
+  /** SHA-256 hex of the short code. */
+  codeHash: string;
+  rallyId: string;
+  role: Role;
+  controls?: string[];
+  label: string;
+  expiresAt: string;
+  createdBy: string;
+  usedAt?: string;
+}
+
+export interface AuditRecord { at: string; principal: string; action: string; rallyId?: string; detail: unknown }
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres' | 'memory';
+  createRally(definition: RallyDefinition, at: string): Promise<RallyRecord>;   // throws StoreError('rally-exists')
+  updateRally(id: string, definition: RallyDefinition, expectedVersion: number, at: string): Promise<RallyRecord>; // 'version-conflict' | 'rally-not-found'
+  getRally(id: string): Promise<RallyRecord | null>;
+  listRallies(): Promise<RallyRecord[]>;
+  /** Atomic: all of the batch or none. Concurrent calls share durable commits (group commit). Acknowledged = durable. */
+  appendFacts(rallyId: string, inputs: AppendInput[]): Promise<AppendResult[]>;
+  readFacts(rallyId: string, afterSeq?: number, limit?: number): Promise<StoredFact[]>;
+  getFact(rallyId: string, factId: string): Promise<StoredFact | null>;
+  latestSeq(rallyId: string): Promise<number>;
+  addPublication(p: Omit<PublicationRecord, 'number'>): Promise<PublicationRecord>;
+  /** Full records, snapshots included, in number order. */
+  listPublications(rallyId: string): Promise<PublicationRecord[]>;
+  getPublication(rallyId: string, number: number): Promise<PublicationRecord | null>;
+  createToken(t: TokenRecord): Promise<void>;
+  findTokenByHash(hash: string): Promise<TokenRecord | null>;
+  revokeToken(id: string, at: string): Promise<void>;
+  listTokens(rallyId?: string): Promise<TokenRecord[]>;
+  createEnrollment(e: EnrollmentRecord): Promise<void>;
+  /** One-time: marks it used and returns it, or null if unknown, used or expired (atomic across processes). */
+  consumeEnrollment(codeHash: string, at: string): Promise<EnrollmentRecord | null>;
+  audit(r: AuditRecord): Promise<void>;
+  listAudit(rallyId: string): Promise<AuditRecord[]>;
+  /** Called after facts of a rally became durable — by this process or (PostgreSQL: LISTEN/NOTIFY) by any other. */
+  onAppended(listener: (rallyId: string, lastSeq: number) => void): () => void;
+  close(): Promise<void>;
+}
+
+export class StoreError extends Error {
+  constructor(public readonly code: 'rally-exists' | 'rally-not-found' | 'version-conflict' | 'unavailable', message: string) { super(message); }
+}
+
+/** Options accepted by `openStore` (src/store/open.ts). */
+export interface OpenStoreOptions { log?: (msg: string) => void }

@@ -1,0 +1,157 @@
+// Schema of the fact log and what the server persists beside it (component
+// `log`). JSON is kept as TEXT in both databases so a stored fact or snapshot
+// reads back byte for byte as written (PostgreSQL's jsonb would reorder keys).
+// Facts and publications are append-only: triggers refuse UPDATE and DELETE.
+import type { Migration } from './runner.ts';
+
+const SQLITE_V1 = `
+CREATE TABLE rallies (
+  id TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version > 0),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE facts (
+  rally_id TEXT NOT NULL REFERENCES rallies (id),
+  seq INTEGER NOT NULL CHECK (seq > 0),
+  fact_id TEXT NOT NULL CHECK (length(fact_id) > 0),
+  type TEXT NOT NULL,
+  car INTEGER,
+  body TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  device TEXT,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (rally_id, seq),
+  UNIQUE (rally_id, fact_id)
+);
+CREATE INDEX facts_by_car ON facts (rally_id, car);
+CREATE TRIGGER facts_no_update BEFORE UPDATE ON facts BEGIN SELECT RAISE(ABORT, 'facts are append-only'); END;
+CREATE TRIGGER facts_no_delete BEFORE DELETE ON facts BEGIN SELECT RAISE(ABORT, 'facts are append-only'); END;
+CREATE TABLE publications (
+  rally_id TEXT NOT NULL REFERENCES rallies (id),
+  number INTEGER NOT NULL CHECK (number > 0),
+  kind TEXT NOT NULL CHECK (kind IN ('provisional', 'official')),
+  published_at TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  reason TEXT,
+  upto_seq INTEGER NOT NULL,
+  snapshot TEXT NOT NULL,
+  PRIMARY KEY (rally_id, number)
+);
+CREATE TRIGGER publications_no_update BEFORE UPDATE ON publications BEGIN SELECT RAISE(ABORT, 'publications are immutable'); END;
+CREATE TRIGGER publications_no_delete BEFORE DELETE ON publications BEGIN SELECT RAISE(ABORT, 'publications are immutable'); END;
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'officer', 'timekeeper', 'public')),
+  rally_id TEXT,
+  controls TEXT,
+  label TEXT NOT NULL,
+  device TEXT,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX tokens_by_rally ON tokens (rally_id);
+CREATE TABLE enrollments (
+  code_hash TEXT PRIMARY KEY,
+  rally_id TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'officer', 'timekeeper', 'public')),
+  controls TEXT,
+  label TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  action TEXT NOT NULL,
+  rally_id TEXT,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_by_rally ON audit (rally_id, id);
+`;
+
+const POSTGRES_V1 = `
+CREATE TABLE rallies (
+  id TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  version INTEGER NOT NULL CHECK (version > 0),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE facts (
+  rally_id TEXT NOT NULL REFERENCES rallies (id),
+  seq INTEGER NOT NULL CHECK (seq > 0),
+  fact_id TEXT NOT NULL CHECK (length(fact_id) > 0),
+  type TEXT NOT NULL,
+  car INTEGER,
+  body TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  device TEXT,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (rally_id, seq),
+  UNIQUE (rally_id, fact_id)
+);
+CREATE INDEX facts_by_car ON facts (rally_id, car);
+CREATE FUNCTION rallyhq_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END $$;
+CREATE TRIGGER facts_append_only BEFORE UPDATE OR DELETE ON facts FOR EACH ROW EXECUTE FUNCTION rallyhq_refuse_change();
+CREATE TABLE publications (
+  rally_id TEXT NOT NULL REFERENCES rallies (id),
+  number INTEGER NOT NULL CHECK (number > 0),
+  kind TEXT NOT NULL CHECK (kind IN ('provisional', 'official')),
+  published_at TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  reason TEXT,
+  upto_seq INTEGER NOT NULL,
+  snapshot TEXT NOT NULL,
+  PRIMARY KEY (rally_id, number)
+);
+CREATE TRIGGER publications_append_only BEFORE UPDATE OR DELETE ON publications FOR EACH ROW EXECUTE FUNCTION rallyhq_refuse_change();
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'officer', 'timekeeper', 'public')),
+  rally_id TEXT,
+  controls TEXT,
+  label TEXT NOT NULL,
+  device TEXT,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX tokens_by_rally ON tokens (rally_id);
+CREATE TABLE enrollments (
+  code_hash TEXT PRIMARY KEY,
+  rally_id TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'officer', 'timekeeper', 'public')),
+  controls TEXT,
+  label TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  at TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  action TEXT NOT NULL,
+  rally_id TEXT,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_by_rally ON audit (rally_id, id);
+`;
+
+export const LOG_COMPONENT = 'log';
+
+export const logMigrations: readonly Migration[] = [
+  { version: 1, name: 'fact log, rallies, publications, tokens, enrollments, audit', sqlite: SQLITE_V1, postgres: POSTGRES_V1 },
+];

@@ -1,0 +1,86 @@
+// Rows of the SQL adapters (SQLite and PostgreSQL share column names) turned
+// into contract records. NULL columns become absent fields, never `undefined`
+// or `null`, so a record reads back equal to the one written.
+import type { RallyDefinition } from '../core/model.ts';
+import type { AuditRecord, EnrollmentRecord, PublicationRecord, RallyRecord, Role, TokenRecord } from './contract.ts';
+import type { FactRow } from './append-plan.ts';
+
+type Nullable<T> = T | null;
+
+export interface RallyRow { id: string; definition: string; version: number; created_at: string; updated_at: string }
+export interface FactDbRow {
+  rally_id: string; seq: number; fact_id: string; type: string; car: Nullable<number>; body: string;
+  principal: string; device: Nullable<string>; received_at: string;
+}
+export interface PublicationRow {
+  rally_id: string; number: number; kind: 'provisional' | 'official'; published_at: string; principal: string;
+  reason: Nullable<string>; upto_seq: number; snapshot: string;
+}
+export interface TokenRow {
+  id: string; hash: string; role: Role; rally_id: Nullable<string>; controls: Nullable<string>; label: string;
+  device: Nullable<string>; created_at: string; created_by: string; revoked_at: Nullable<string>;
+}
+export interface EnrollmentRow {
+  code_hash: string; rally_id: string; role: Role; controls: Nullable<string>; label: string; expires_at: string;
+  created_by: string; used_at: Nullable<string>;
+}
+export interface AuditRow { at: string; principal: string; action: string; rally_id: Nullable<string>; detail: string }
+
+export const FACT_COLUMNS = 'rally_id, seq, fact_id, type, car, body, principal, device, received_at';
+
+export function rallyFromRow(r: RallyRow): RallyRecord {
+  return { id: r.id, definition: JSON.parse(r.definition) as RallyDefinition, createdAt: r.created_at, updatedAt: r.updated_at, version: Number(r.version) };
+}
+
+export function factRowFromDb(r: FactDbRow): FactRow {
+  return {
+    rallyId: r.rally_id, seq: Number(r.seq), factId: r.fact_id, type: r.type, car: r.car === null ? null : Number(r.car),
+    body: r.body, principal: r.principal, device: r.device, receivedAt: r.received_at,
+  };
+}
+
+export function publicationFromRow(r: PublicationRow): PublicationRecord {
+  return {
+    rallyId: r.rally_id, number: Number(r.number), kind: r.kind, publishedAt: r.published_at, principal: r.principal,
+    ...(r.reason !== null ? { reason: r.reason } : {}),
+    uptoSeq: Number(r.upto_seq), snapshot: JSON.parse(r.snapshot) as unknown,
+  };
+}
+
+export function tokenFromRow(r: TokenRow): TokenRecord {
+  return {
+    id: r.id, hash: r.hash, role: r.role,
+    ...(r.rally_id !== null ? { rallyId: r.rally_id } : {}),
+    ...(r.controls !== null ? { controls: JSON.parse(r.controls) as string[] } : {}),
+    label: r.label,
+    ...(r.device !== null ? { device: r.device } : {}),
+    createdAt: r.created_at, createdBy: r.created_by,
+    ...(r.revoked_at !== null ? { revokedAt: r.revoked_at } : {}),
+  };
+}
+
+export function tokenToParams(t: TokenRecord): unknown[] {
+  return [t.id, t.hash, t.role, t.rallyId ?? null, t.controls ? JSON.stringify(t.controls) : null, t.label, t.device ?? null, t.createdAt, t.createdBy, t.revokedAt ?? null];
+}
+
+export function enrollmentFromRow(r: EnrollmentRow): EnrollmentRecord {
+  return {
+    codeHash: r.code_hash, rallyId: r.rally_id, role: r.role,
+    ...(r.controls !== null ? { controls: JSON.parse(r.controls) as string[] } : {}),
+    label: r.label, expiresAt: r.expires_at, createdBy: r.created_by,
+    ...(r.used_at !== null ? { usedAt: r.used_at } : {}),
+  };
+}
+
+export function enrollmentToParams(e: EnrollmentRecord): unknown[] {
+  return [e.codeHash, e.rallyId, e.role, e.controls ? JSON.stringify(e.controls) : null, e.label, e.expiresAt, e.createdBy, e.usedAt ?? null];
+}
+
+export function auditFromRow(r: AuditRow): AuditRecord {
+  return { at: r.at, principal: r.principal, action: r.action, ...(r.rally_id !== null ? { rallyId: r.rally_id } : {}), detail: JSON.parse(r.detail) as unknown };
+}
+
+/** JSON text of a value that must serialise (`undefined` becomes `null`). */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,259 @@
+// The store on an SQLite file (better-sqlite3, WAL, synchronous=FULL). A fact
+// is acknowledged only after the transaction holding it has committed, i.e.
+// is on disk. Concurrent appendFacts calls are gathered into one transaction
+// (group commit); each caller's batch runs inside its own SAVEPOINT, so a batch
+// refused by the database rolls back alone and the others still commit.
+import Database from 'better-sqlite3';
+import type { RallyDefinition } from '../../core/model.ts';
+import {
+  StoreError,
+  type AppendInput, type AppendResult, type AuditRecord, type EnrollmentRecord, type PublicationRecord,
+  type RallyRecord, type Store, type StoredFact, type TokenRecord,
+} from '../contract.ts';
+import { planAppend, prepareBatch, storedFromRow, type PreparedBatch } from '../append-plan.ts';
+import { GroupCommit, type Pending } from '../group-commit.ts';
+import { AppendedListeners } from '../listeners.ts';
+import { migrateSqlite } from '../migrations/runner.ts';
+import { LOG_COMPONENT, logMigrations } from '../migrations/log.ts';
+import {
+  FACT_COLUMNS, auditFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
+  type AuditRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
+} from '../sql-rows.ts';
+
+function prepareStatements(db: Database.Database) {
+  return {
+    rallyHead: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rallies WHERE id = ?'),
+    setHead: db.prepare<[number, string]>('UPDATE rallies SET last_seq = ? WHERE id = ?'),
+    factById: db.prepare<[string, string], FactDbRow>(`SELECT ${FACT_COLUMNS} FROM facts WHERE rally_id = ? AND fact_id = ?`),
+    insertFact: db.prepare(`INSERT INTO facts (${FACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    readFacts: db.prepare<[string, number, number], FactDbRow>(`SELECT ${FACT_COLUMNS} FROM facts WHERE rally_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    rally: db.prepare<[string], RallyRow>('SELECT id, definition, version, created_at, updated_at FROM rallies WHERE id = ?'),
+  };
+}
+type Statements = ReturnType<typeof prepareStatements>;
+
+export interface SqliteStoreOptions { log?: (msg: string) => void }
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly listeners: AppendedListeners;
+  private readonly commits: GroupCommit<PreparedBatch, AppendResult[]>;
+  private readonly q: Statements;
+  private closed = false;
+
+  /** Opens (creating if needed) and migrates the database file. Throws what better-sqlite3 throws; `openStore` words it for people. */
+  constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+    const db = new Database(path);
+    this.db = db;
+    db.pragma('journal_mode = WAL');
+    // WARNING: FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and an acknowledged fact must survive.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // NOTE: another process (a CLI import, a second server) may hold the write lock for a moment.
+    db.pragma('busy_timeout = 5000');
+    migrateSqlite(db, LOG_COMPONENT, logMigrations);
+    this.listeners = new AppendedListeners(options.log);
+    this.commits = new GroupCommit((group) => this.flush(group));
+    this.q = prepareStatements(db);
+  }
+
+  private readonly db: Database.Database;
+
+  /** Flushes run so far: fewer than the appendFacts calls when commits were shared. */
+  get groupCommits(): number {
+    return this.commits.flushes;
+  }
+
+  async createRally(definition: RallyDefinition, at: string): Promise<RallyRecord> {
+    this.open();
+    try {
+      this.db.prepare('INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES (?, ?, 1, ?, ?)').run(definition.id, JSON.stringify(definition), at, at);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreError('rally-exists', `a rally with id "${definition.id}" already exists`);
+      throw e;
+    }
+    return this.mustGetRally(definition.id);
+  }
+
+  async updateRally(id: string, definition: RallyDefinition, expectedVersion: number, at: string): Promise<RallyRecord> {
+    this.open();
+    const changed = this.db.prepare('UPDATE rallies SET definition = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?')
+      .run(JSON.stringify(definition), at, id, expectedVersion).changes;
+    if (changed === 0) {
+      const current = this.q.rally.get(id);
+      if (!current) throw new StoreError('rally-not-found', `no rally with id "${id}"`);
+      throw new StoreError('version-conflict', `rally "${id}" is at version ${current.version}, not ${expectedVersion}: reload it and apply the change again`);
+    }
+    return this.mustGetRally(id);
+  }
+
+  async getRally(id: string): Promise<RallyRecord | null> {
+    this.open();
+    const row = this.q.rally.get(id);
+    return row ? rallyFromRow(row) : null;
+  }
+
+  async listRallies(): Promise<RallyRecord[]> {
+    this.open();
+    return this.db.prepare<[], RallyRow>('SELECT id, definition, version, created_at, updated_at FROM rallies ORDER BY created_at, id').all().map(rallyFromRow);
+  }
+
+  async appendFacts(rallyId: string, inputs: AppendInput[]): Promise<AppendResult[]> {
+    this.open();
+    const batch = prepareBatch(rallyId, inputs);
+    if (inputs.length === 0) return [];
+    return this.commits.submit(batch);
+  }
+
+  async readFacts(rallyId: string, afterSeq = 0, limit?: number): Promise<StoredFact[]> {
+    this.open();
+    return this.q.readFacts.all(rallyId, afterSeq, limit ?? -1).map((r) => storedFromRow(factRowFromDb(r)));
+  }
+
+  async getFact(rallyId: string, factId: string): Promise<StoredFact | null> {
+    this.open();
+    const row = this.q.factById.get(rallyId, factId);
+    return row ? storedFromRow(factRowFromDb(row)) : null;
+  }
+
+  async latestSeq(rallyId: string): Promise<number> {
+    this.open();
+    return this.q.rallyHead.get(rallyId)?.last_seq ?? 0;
+  }
+
+  async addPublication(p: Omit<PublicationRecord, 'number'>): Promise<PublicationRecord> {
+    this.open();
+    const insert = this.db.transaction(() => {
+      if (!this.q.rallyHead.get(p.rallyId)) throw new StoreError('rally-not-found', `no rally with id "${p.rallyId}"`);
+      const { next } = this.db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM publications WHERE rally_id = ?').get(p.rallyId) as { next: number };
+      this.db.prepare('INSERT INTO publications (rally_id, number, kind, published_at, principal, reason, upto_seq, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(p.rallyId, next, p.kind, p.publishedAt, p.principal, p.reason ?? null, p.uptoSeq, jsonText(p.snapshot));
+      return next;
+    });
+    const number = insert.immediate();
+    return (await this.getPublication(p.rallyId, number)) as PublicationRecord;
+  }
+
+  async listPublications(rallyId: string): Promise<PublicationRecord[]> {
+    this.open();
+    return this.db.prepare<[string], PublicationRow>('SELECT * FROM publications WHERE rally_id = ? ORDER BY number').all(rallyId).map(publicationFromRow);
+  }
+
+  async getPublication(rallyId: string, number: number): Promise<PublicationRecord | null> {
+    this.open();
+    const row = this.db.prepare<[string, number], PublicationRow>('SELECT * FROM publications WHERE rally_id = ? AND number = ?').get(rallyId, number);
+    return row ? publicationFromRow(row) : null;
+  }
+
+  async createToken(t: TokenRecord): Promise<void> {
+    this.open();
+    this.db.prepare('INSERT INTO tokens (id, hash, role, rally_id, controls, label, device, created_at, created_by, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...tokenToParams(t));
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    this.open();
+    const row = this.db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?').get(hash);
+    return row ? tokenFromRow(row) : null;
+  }
+
+  async revokeToken(id: string, at: string): Promise<void> {
+    this.open();
+    this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
+  }
+
+  async listTokens(rallyId?: string): Promise<TokenRecord[]> {
+    this.open();
+    const rows = rallyId === undefined
+      ? this.db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id').all()
+      : this.db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE rally_id = ? ORDER BY created_at, id').all(rallyId);
+    return rows.map(tokenFromRow);
+  }
+
+  async createEnrollment(e: EnrollmentRecord): Promise<void> {
+    this.open();
+    this.db.prepare('INSERT INTO enrollments (code_hash, rally_id, role, controls, label, expires_at, created_by, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(...enrollmentToParams(e));
+  }
+
+  async consumeEnrollment(codeHash: string, at: string): Promise<EnrollmentRecord | null> {
+    this.open();
+    // NOTE: one UPDATE … RETURNING is atomic even against another process on the same file.
+    const row = this.db.prepare<[string, string, string], EnrollmentRow>(
+      'UPDATE enrollments SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND julianday(expires_at) > julianday(?) RETURNING *',
+    ).get(at, codeHash, at);
+    return row ? enrollmentFromRow(row) : null;
+  }
+
+  async audit(r: AuditRecord): Promise<void> {
+    this.open();
+    this.db.prepare('INSERT INTO audit (at, principal, action, rally_id, detail) VALUES (?, ?, ?, ?, ?)').run(r.at, r.principal, r.action, r.rallyId ?? null, jsonText(r.detail));
+  }
+
+  async listAudit(rallyId: string): Promise<AuditRecord[]> {
+    this.open();
+    return this.db.prepare<[string], AuditRow>('SELECT at, principal, action, rally_id, detail FROM audit WHERE rally_id = ? ORDER BY id').all(rallyId).map(auditFromRow);
+  }
+
+  onAppended(listener: (rallyId: string, lastSeq: number) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.commits.drain();
+    this.listeners.clear();
+    this.db.close();
+  }
+
+  /** One transaction for the whole group; one savepoint per caller. */
+  private flush(group: Pending<PreparedBatch, AppendResult[]>[]): void {
+    const outcomes: ({ ok: true; results: AppendResult[]; lastSeq: number; wrote: boolean } | { ok: false; error: unknown })[] = [];
+    const appendOne = this.db.transaction((batch: PreparedBatch) => this.appendBatch(batch));
+    this.db.transaction(() => {
+      for (const p of group) {
+        try {
+          outcomes.push({ ok: true, ...appendOne(p.input) });
+        } catch (error) {
+          // A failure that ended the outer transaction (disk full, I/O) fails the whole group.
+          if (!this.db.inTransaction) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+    }).immediate();
+    // Committed: now, and only now, acknowledge.
+    const heads = new Map<string, number>();
+    group.forEach((p, i) => {
+      const o = outcomes[i];
+      if (!o) return;
+      if (o.ok) {
+        if (o.wrote) heads.set(p.input.rallyId, Math.max(heads.get(p.input.rallyId) ?? 0, o.lastSeq));
+        p.resolve(o.results);
+      } else {
+        p.reject(o.error);
+      }
+    });
+    for (const [rallyId, lastSeq] of heads) this.listeners.emit(rallyId, lastSeq);
+  }
+
+  private appendBatch(batch: PreparedBatch): { results: AppendResult[]; lastSeq: number; wrote: boolean } {
+    const head = this.q.rallyHead.get(batch.rallyId);
+    if (!head) throw new StoreError('rally-not-found', `no rally with id "${batch.rallyId}"`);
+    const plan = planAppend(batch, head.last_seq, (factId) => {
+      const row = this.q.factById.get(batch.rallyId, factId);
+      return row ? storedFromRow(factRowFromDb(row)) : undefined;
+    });
+    for (const r of plan.rows) this.q.insertFact.run(r.rallyId, r.seq, r.factId, r.type, r.car, r.body, r.principal, r.device, r.receivedAt);
+    if (plan.rows.length > 0) this.q.setHead.run(plan.lastSeq, batch.rallyId);
+    return { results: plan.results, lastSeq: plan.lastSeq, wrote: plan.rows.length > 0 };
+  }
+
+  private mustGetRally(id: string): RallyRecord {
+    const row = this.q.rally.get(id);
+    if (!row) throw new Error(`rally ${id} vanished after writing it`);
+    return rallyFromRow(row);
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error('store is closed');
+  }
+}
