@@ -35,6 +35,12 @@ export function usageError(io: CliIO, command: Pick<CliCommand, 'name' | 'usage'
   return EXIT.usage;
 }
 
+/** An unknown stage, class, leg or car: the message (which lists the valid ones) and a pointer to the usage; exit code 2. */
+export function valueError(io: CliIO, command: Pick<CliCommand, 'name'>, message: string): number {
+  io.err(`rallyhq ${command.name}: ${message}\n(rallyhq ${command.name} --help shows the usage)\n`);
+  return EXIT.usage;
+}
+
 export type OutputFormat = 'table' | 'json' | 'csv' | 'text';
 
 /** Reads `--format`, checking it against the formats this command supports. */

@@ -95,7 +95,7 @@ export function findStage(def: RallyDefinition, text: string, flag: string): Fou
     ?? (/^\d+$/.test(want) ? def.stages.find((s) => s.code.toUpperCase() === `SS${Number(want)}`) : undefined);
   if (stage) return { ok: true, value: stage };
   const codes = def.stages.map((s) => s.code);
-  return { ok: false, message: `unknown stage '${text}' for ${flag}: ${def.name} has ${codes.length ? codes.join(', ') : 'no stages'}` };
+  return { ok: false, message: `unknown stage '${text}' for ${flag}: this rally has ${codes.length ? codes.join(', ') : 'no stages'}` };
 }
 
 /** A class by code or name, case-insensitive. */
@@ -104,7 +104,7 @@ export function findClass(def: RallyDefinition, text: string): Found<RallyClass>
   const cls = def.classes.find((c) => c.code.toLowerCase() === want) ?? def.classes.find((c) => c.name.toLowerCase() === want);
   if (cls) return { ok: true, value: cls };
   const list = def.classes.map((c) => (c.name && c.name !== c.code ? `${c.code} (${c.name})` : c.code));
-  return { ok: false, message: `unknown class '${text}' for --class: ${def.name} has ${list.length ? list.join(', ') : 'no classes'}` };
+  return { ok: false, message: `unknown class '${text}' for --class: this rally has ${list.length ? list.join(', ') : 'no classes'}` };
 }
 
 /** A leg by id, by name, or by its number in running order (`--leg 1`). */
@@ -115,7 +115,7 @@ export function findLeg(def: RallyDefinition, text: string): Found<Leg> {
     ?? (/^\d+$/.test(want) ? def.legs[Number(want) - 1] : undefined);
   if (leg) return { ok: true, value: leg };
   const list = def.legs.map((l, i) => `${i + 1} (${l.id}${l.name ? `, ${l.name}` : ''})`);
-  return { ok: false, message: `unknown leg '${text}' for --leg: ${def.name} has ${list.length ? list.join(', ') : 'no legs'}` };
+  return { ok: false, message: `unknown leg '${text}' for --leg: this rally has ${list.length ? list.join(', ') : 'no legs'}` };
 }
 
 /** An entry by car number. */
@@ -124,5 +124,5 @@ export function findEntry(def: RallyDefinition, text: string): Found<Entry> {
   const entry = Number.isInteger(car) ? def.entries.find((e) => e.car === car) : undefined;
   if (entry) return { ok: true, value: entry };
   const cars = numberRanges(def.entries.map((e) => e.car));
-  return { ok: false, message: `unknown car '${text}' for --car: ${def.name} has cars ${cars || '(none)'}` };
+  return { ok: false, message: `unknown car '${text}' for --car: this rally has cars ${cars || '(none)'}` };
 }

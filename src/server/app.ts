@@ -119,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.live ? { options: deps.live } : {}),
     now: () => now().getTime(),
   });
-  await registerChampionshipRoutes(app, { store: deps.store, dbUrl: deps.dbUrl, auth });
+  await registerChampionshipRoutes(app, { store: deps.store, dbUrl: deps.dbUrl, auth, now });
   await registerWeb(app);
 
   app.decorate('rallyhq', { states, auth, ctx, live });

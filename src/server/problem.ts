@@ -80,6 +80,9 @@ export const problemSchema = {
   additionalProperties: true,
 } as const;
 
+/** Node socket errors and PostgreSQL connection-class SQLSTATEs (08xxx, 57P0x). */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '08000', '08001', '08003', '08006', '57P01', '57P02', '57P03', 'SQLITE_BUSY']);
+
 interface AjvError { instancePath?: string; message?: string; params?: Record<string, unknown>; keyword?: string }
 
 /** Fastify's schema-validation errors (params, querystring, body) as field errors. */
@@ -125,6 +128,11 @@ export function toApiError(err: unknown, request: FastifyRequest): ApiError {
     if (storeCode === 'version-conflict') return apiError('version-conflict', e.message, 'version');
     if (storeCode === 'rally-not-found') return apiError('rally-not-found', e.message, 'id');
     if (storeCode === 'unavailable') return apiError('store-unavailable', e.message);
+  }
+  // A database connection lost mid-request (PostgreSQL restarting): nothing was acknowledged, so retrying is safe.
+  if (typeof storeCode === 'string' && CONNECTION_CODES.has(storeCode)) {
+    request.log.warn({ err }, 'database unavailable');
+    return apiError('store-unavailable', 'The database is not reachable right now.');
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return apiError('bad-request', e.message);

@@ -48,12 +48,17 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
   /** Per rally: the tail of the chain of catch-ups, so they run one at a time and in order. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly unsubscribe: () => void;
+  /** Per rally: facts offered by this process's appends, waiting for the next fold. */
+  private readonly pending = new Map<string, { facts: StoredFact[]; done: Promise<void> }>();
 
   constructor(private readonly store: Store) {
     super();
     this.unsubscribe = store.onAppended((rallyId, lastSeq) => {
       if (!this.entries.has(rallyId)) return;
-      this.catchUp(rallyId, lastSeq).catch((e: unknown) => this.emit('error', e instanceof Error ? e : new Error(String(e))));
+      // NOTE: deferred a turn, so our own appends usually arrive first through offer() and need no read.
+      setImmediate(() => {
+        this.catchUp(rallyId, lastSeq).catch((e: unknown) => this.emit('error', e instanceof Error ? e : new Error(String(e))));
+      });
     });
   }
 
@@ -76,14 +81,48 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
     if (entry.seq >= atLeastSeq) return entry;
     return this.serialize(rallyId, async () => {
       if (entry.seq >= atLeastSeq) return entry;
-      for (;;) {
-        const page = await this.store.readFacts(rallyId, entry.seq, PAGE);
-        if (page.length === 0) break;
-        this.fold(entry, page);
-        if (page.length < PAGE) break;
-      }
+      await this.readAndFold(entry);
       return entry;
     });
+  }
+
+  /**
+   * Facts this process has just appended: folded without reading them back
+   * when they follow on from what the state has (else the gap is read from
+   * the store). Offers arriving together are folded as one change, so a burst
+   * of single-fact requests costs one classification, not one each.
+   * Resolves when the state includes them.
+   */
+  async offer(rallyId: string, stored: readonly StoredFact[]): Promise<void> {
+    const entry = await this.get(rallyId);
+    if (!entry || stored.length === 0) return;
+    let batch = this.pending.get(rallyId);
+    if (!batch) {
+      const facts: StoredFact[] = [];
+      const done = this.serialize(rallyId, async () => {
+        // Wait one turn of the event loop: every append the store acknowledged together joins this fold.
+        await new Promise((resolve) => setImmediate(resolve));
+        this.pending.delete(rallyId);
+        facts.sort((a, b) => a.seq - b.seq);
+        const fresh = facts.filter((sf) => sf.seq > entry.seq);
+        const contiguous = fresh.every((sf, i) => sf.seq === entry.seq + 1 + i);
+        if (fresh.length > 0 && contiguous) this.fold(entry, fresh);
+        else if (fresh.length > 0) await this.readAndFold(entry);
+      });
+      batch = { facts, done };
+      this.pending.set(rallyId, batch);
+    }
+    batch.facts.push(...stored);
+    await batch.done;
+  }
+
+  private async readAndFold(entry: RallyEntry): Promise<void> {
+    for (;;) {
+      const page = await this.store.readFacts(entry.rallyId, entry.seq, PAGE);
+      if (page.length === 0) break;
+      this.fold(entry, page);
+      if (page.length < PAGE) break;
+    }
   }
 
   /** Drops a rally's state so the next read rebuilds it (after its definition changed). */

@@ -65,7 +65,8 @@ async function sync(): Promise<void> {
   try {
     const r = await outbox.sync(async (facts) => {
       try {
-        await sendJson('POST', `/api/rallies/${encodeURIComponent(d.rallyId)}/facts`, { facts }, d.token);
+        // One fact goes bare, several as an atomic batch: both are idempotent on the fact ids.
+        await sendJson('POST', `/api/rallies/${encodeURIComponent(d.rallyId)}/facts`, facts.length === 1 ? facts[0] : { facts }, d.token);
       } catch (e) {
         // NOTE: fetch fails with a TypeError offline; only an ApiError carries an HTTP status.
         throw (e instanceof ApiError ? { status: e.status, message: e.message } : { message: (e as Error).message }) satisfies SendError;

@@ -127,7 +127,7 @@ function connectLive(): void {
     // The first init is what the page already shows; a later one follows a reconnect the server could not resume.
     if (seenInit) scheduleRender();
     seenInit = true;
-    $('#live').textContent = 'live';
+    $('#live').textContent = '';
   });
   es.addEventListener('delta', (ev) => {
     const d = JSON.parse((ev as MessageEvent<string>).data) as LiveDelta;
@@ -136,8 +136,8 @@ function connectLive(): void {
   });
   es.addEventListener('reset', () => scheduleRender());
   es.addEventListener('publication', () => void loadPublication());
-  es.onopen = () => { $('#live').textContent = 'live'; };
-  es.onerror = () => { $('#live').textContent = 'reconnecting…'; };
+  es.onopen = () => { $('#live').textContent = ''; };
+  es.onerror = () => { $('#live').textContent = 'no connection — retrying…'; };
 }
 
 async function start(): Promise<void> {

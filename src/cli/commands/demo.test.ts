@@ -18,6 +18,14 @@ describe('rallyhq demo', () => {
     assert.deepEqual(plan.map((p) => p.sendAfterMs), [0, 0, 20_000]);
   });
 
+  test('a restart first of all (no time of day) goes with the next fact; a penalty recorded 19:10−05:00 is placed at 19:10 Detroit time', () => {
+    const restart: Fact = { id: 'r', type: 'restart', car: 45, section: 'L2A' };
+    const penalty: Fact = { id: 'p', type: 'penalty', car: 3, seconds: 10, reason: 'late', recordedAt: '2026-02-07T19:10:00-05:00' };
+    const plan = planReplay([restart, t('a', 3, 'TC1', '2026-02-07T19:00:00'), penalty], 60, 20_000, 'America/Detroit');
+    assert.deepEqual(plan.map((p) => p.atLocalMs - plan[1]!.atLocalMs), [0, 0, 600_000]);
+    assert.deepEqual(plan.map((p) => p.sendAfterMs), [0, 0, 10_000]);
+  });
+
   test('a late-synced earlier time does not move the replay clock backwards', () => {
     const plan = planReplay([t('a', 3, 'TC1', '2026-02-06T19:10:00'), t('b', 7, 'TC1', '2026-02-06T19:05:00'), t('c', 9, 'TC1', '2026-02-06T19:11:00')], 60, 20_000);
     assert.deepEqual(plan.map((p) => p.sendAfterMs), [0, 0, 1_000]);

@@ -13,6 +13,7 @@ import type { Fact } from '../../core/facts.ts';
 import type { Control, RallyDefinition } from '../../core/model.ts';
 import { parseRallyFile } from '../../core/rallyfile/parse.ts';
 import { formatDuration, formatGap, formatLocalDateTime, formatTimeOfDay, parseLocalDateTime } from '../../core/time/index.ts';
+import { toRallyLocalMs } from '../../server/live/clock.ts';
 
 const DEFAULT_FILE = fileURLToPath(new URL('../../../fixtures/snodrift-2026.rally.json', import.meta.url));
 
@@ -29,18 +30,27 @@ export interface PlannedFact {
  * Quiet spells longer than `maxGapMs` of replay time (the night between legs)
  * are shortened to `maxGapMs`. Facts keep their order (the file is chronological).
  */
-export function planReplay(facts: readonly Fact[], speed: number, maxGapMs: number): PlannedFact[] {
+export function planReplay(facts: readonly Fact[], speed: number, maxGapMs: number, timeZone = 'UTC'): PlannedFact[] {
+  const own = facts.map((f) => ownTime(f, timeZone));
+  // A fact without a time of day (a restart, a decision) goes with the fact before it, or, first of all, the next one.
+  const firstKnown = own.find((t) => t !== null) ?? 0;
   const out: PlannedFact[] = [];
   let prevAt: number | null = null;
   let clock = 0;
-  for (const fact of facts) {
-    const own = fact.type === 'controlTime' ? parseLocalDateTime(fact.at) : null;
-    const at: number = own ?? prevAt ?? 0;
+  facts.forEach((fact, i) => {
+    const at: number = own[i] ?? prevAt ?? firstKnown;
     if (prevAt !== null && at > prevAt) clock += Math.min((at - prevAt) / speed, maxGapMs);
     prevAt = prevAt === null ? at : Math.max(prevAt, at);
     out.push({ fact, atLocalMs: at, sendAfterMs: Math.round(clock) });
-  }
+  });
   return out;
+}
+
+/** When a fact happened, rally-local ms: a control time's `at`, else when it was recorded; null when unknown. */
+function ownTime(f: Fact, timeZone: string): number | null {
+  if (f.type === 'controlTime') return parseLocalDateTime(f.at);
+  const recorded = f.recordedAt ? Date.parse(f.recordedAt) : NaN;
+  return Number.isFinite(recorded) ? toRallyLocalMs(recorded, timeZone) : null;
 }
 
 /** Stage start times by `car|stage`, to print a finish as the stage time people read. */
@@ -141,7 +151,7 @@ writes  POST <url>/api/rallies/<id>/facts (and, if the server does not know the
   --speed    how many times faster than real time (default 30)
   --rally    rally id on the server (default: the id in the rally file)
   --token    administrator or results-officer token (env RALLYHQ_TOKEN, else
-             RALLYHQ_ADMIN_TOKEN as given to `rallyhq serve`);
+             RALLYHQ_ADMIN_TOKEN as given to \`rallyhq serve\`);
              printed by \`rallyhq serve\` the first time it starts
   --file     rally file to replay (default: fixtures/snodrift-2026.rally.json)
   --max-gap  longest pause between two facts, seconds (default 20)
@@ -200,7 +210,7 @@ export const command: CliCommand = {
 
     const controls = controlIndex(def);
     const starts = startTimes(def, file.file.facts);
-    const plan = planReplay(remaining, speed, maxGap * 1000);
+    const plan = planReplay(remaining, speed, maxGap * 1000, def.timeZone);
     const began = Date.now();
     let done = 0, rejected = 0;
     for (let i = 0; i < plan.length;) {
@@ -223,7 +233,7 @@ export const command: CliCommand = {
         io.out(`[${String(total - remaining.length + done).padStart(String(total).length)}/${total}] ${formatLocalDateTime(b.atLocalMs).slice(5, 19).replace('T', ' ')}  ${describeFact(b.fact, controls, starts)}${status}\n`);
       }
     }
-    io.out(`done: ${done} facts replayed${rejected ? `, ${rejected} rejected` : ''} in ${formatDuration(Date.now() - began, 0)}\n`);
+    io.out(`done: ${done} facts replayed${rejected ? `, ${rejected} rejected` : ''} in ${Math.round((Date.now() - began) / 1000)} s\n`);
     return rejected ? EXIT.dataError : EXIT.ok;
   },
 };

@@ -1,6 +1,6 @@
 // `rallyhq entries <file>`: the entry list in start order. Reads the rally file; writes stdout.
 import type { CliCommand } from '../command.ts';
-import { EXIT, formatFlag, outputWidth, parseFlags, stringFlag, usageError } from '../args.ts';
+import { EXIT, formatFlag, valueError, outputWidth, parseFlags, stringFlag, usageError } from '../args.ts';
 import { findClass, loadRally, printLoadFailure } from '../load-rally.ts';
 import { entriesCsv, entriesJson, entriesTable, startOrder } from '../format/entries.ts';
 import { toJson } from '../format/json.ts';
@@ -44,7 +44,7 @@ export const command: CliCommand = {
     const cls = stringFlag(flags.values.class);
     if (cls !== undefined) {
       const found = findClass(definition, cls);
-      if (!found.ok) return usageError(io, command, found.message);
+      if (!found.ok) return valueError(io, command, found.message);
       classCode = found.value.code;
     }
     const entries = startOrder(definition, classCode);

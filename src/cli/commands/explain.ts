@@ -3,7 +3,7 @@
 // rules and rounding applied, each penalty with its reason and rule, and the
 // rule values the rule reference could not confirm. Reads the rally file; writes stdout.
 import type { CliCommand } from '../command.ts';
-import { EXIT, formatFlag, parseFlags, stringFlag, usageError } from '../args.ts';
+import { EXIT, formatFlag, valueError, parseFlags, stringFlag, usageError } from '../args.ts';
 import { findEntry, findStage, loadRally, printLoadFailure } from '../load-rally.ts';
 import { explain, formatWorkings } from '../../core/scoring/index.ts';
 import { workingsHeading, workingsJson } from '../format/workings.ts';
@@ -48,12 +48,12 @@ export const command: CliCommand = {
     }
     const { definition, rules, state } = loaded.rally;
     const entry = findEntry(definition, carArg);
-    if (!entry.ok) return usageError(io, command, entry.message);
+    if (!entry.ok) return valueError(io, command, entry.message);
     const stageArg = stringFlag(flags.values.stage);
     let stageCode: string | undefined;
     if (stageArg !== undefined) {
       const found = findStage(definition, stageArg, '--stage');
-      if (!found.ok) return usageError(io, command, found.message);
+      if (!found.ok) return valueError(io, command, found.message);
       stageCode = found.value.code;
     }
     const workings = explain(state, entry.value.car, stageCode);

@@ -1,7 +1,7 @@
 // `rallyhq results <file>`: the overall or class classification after a stage.
 // Reads the rally file; writes the classification to stdout.
 import type { CliCommand } from '../command.ts';
-import { EXIT, formatFlag, outputWidth, parseFlags, stringFlag, usageError } from '../args.ts';
+import { EXIT, formatFlag, valueError, outputWidth, parseFlags, stringFlag, usageError } from '../args.ts';
 import { findClass, findLeg, findStage, loadRally, printLoadFailure } from '../load-rally.ts';
 import { classify, type ClassifyOptions } from '../../core/scoring/index.ts';
 import { classificationCsv, classificationJson, classificationTable } from '../format/classification.ts';
@@ -49,23 +49,23 @@ export const command: CliCommand = {
     const after = stringFlag(flags.values.after);
     if (after !== undefined) {
       const found = findStage(definition, after, '--after');
-      if (!found.ok) return usageError(io, command, found.message);
+      if (!found.ok) return valueError(io, command, found.message);
       options.after = found.value.code;
     }
     const cls = stringFlag(flags.values.class);
     if (cls !== undefined) {
       const found = findClass(definition, cls);
-      if (!found.ok) return usageError(io, command, found.message);
+      if (!found.ok) return valueError(io, command, found.message);
       options.class = found.value.code;
     }
     const leg = stringFlag(flags.values.leg);
     if (leg !== undefined) {
       const found = findLeg(definition, leg);
-      if (!found.ok) return usageError(io, command, found.message);
+      if (!found.ok) return valueError(io, command, found.message);
       options.leg = found.value.id;
       if (options.after) {
         const stage = definition.stages.find((s) => s.code === options.after);
-        if (stage && stage.leg !== options.leg) return usageError(io, command, `--after ${options.after} is in leg ${stage.leg}, not in --leg ${leg}`);
+        if (stage && stage.leg !== options.leg) return valueError(io, command, `--after ${options.after} is in leg ${stage.leg}, not in --leg ${leg}`);
       }
     }
 

@@ -1,7 +1,7 @@
 // `rallyhq stage <file> SS3`: one stage's times, positions, gaps, markers,
 // splits and penalties. Reads the rally file; writes to stdout.
 import type { CliCommand } from '../command.ts';
-import { EXIT, formatFlag, outputWidth, parseFlags, stringFlag, usageError } from '../args.ts';
+import { EXIT, formatFlag, valueError, outputWidth, parseFlags, stringFlag, usageError } from '../args.ts';
 import { findClass, findStage, loadRally, printLoadFailure } from '../load-rally.ts';
 import { stageResults } from '../../core/scoring/index.ts';
 import { stageCsv, stageJson, stageTable } from '../format/stage.ts';
@@ -47,12 +47,12 @@ export const command: CliCommand = {
     }
     const { definition, rules, state, facts } = loaded.rally;
     const stage = findStage(definition, stageArg, '<stage>');
-    if (!stage.ok) return usageError(io, command, stage.message);
+    if (!stage.ok) return valueError(io, command, stage.message);
     let classCode: string | undefined;
     const cls = stringFlag(flags.values.class);
     if (cls !== undefined) {
       const found = findClass(definition, cls);
-      if (!found.ok) return usageError(io, command, found.message);
+      if (!found.ok) return valueError(io, command, found.message);
       classCode = found.value.code;
     }
     const sc = stageResults(state, stage.value.code, classCode ? { class: classCode } : undefined);

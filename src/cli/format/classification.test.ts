@@ -40,8 +40,8 @@ describe('results table', () => {
   });
   test('retired and excluded crews are listed with where and why, not in the table', () => {
     assert.equal(rowOf(41), '');
-    assert.match(out, /Retired\n\s+41  A\. Snow \/ B\. Bank, at SS2: hit a snowbank\n/);
-    assert.match(out, /Excluded\n\s+5  C\. Lamp \/ D\. Beam: headlights not as the rules require \(SR 12\.3\)\n/);
+    assert.match(out, /Retired\n\s+41 {2}A\. Snow \/ B\. Bank, at SS2: hit a snowbank\n/);
+    assert.match(out, /Excluded\n\s+5 {2}C\. Lamp \/ D\. Beam: headlights not as the rules require \(SR 12\.3\)\n/);
   });
   test('stage winners with the length in miles (an ARA rally): SS1 4.21 mi 3:45.2', () => {
     assert.match(out, /SS1\s+Lake Ridge\s+4\.21 mi\s+3:45\.2\s+23 L\. Perocarpi/);

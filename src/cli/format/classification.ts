@@ -43,11 +43,13 @@ function outLists(c: Classification, entries: Map<number, Entry>): Pick<Classifi
 export function classificationTable(c: Classification, ctx: RenderContext, width = 80): string {
   const entries = entriesByCar(ctx.definition);
   const dec = totalDecimals(ctx.rules);
+  // NOTE: a class classification leaves out the class column: it would say the same on every line.
+  const showClass = !c.class;
   const columns: Column[] = [
     { header: 'Pos', align: 'right' },
     { header: 'Car', align: 'right' },
     { header: 'Crew', flex: true, minWidth: 14 },
-    { header: 'Class' },
+    ...(showClass ? [{ header: 'Class' }] : []),
     { header: 'Car model', flex: true, minWidth: 10, shrinkOrder: 0 },
     { header: 'Total', align: 'right' },
     { header: 'Pen', align: 'right' },
@@ -59,7 +61,7 @@ export function classificationTable(c: Classification, ctx: RenderContext, width
     String(r.position),
     String(r.car),
     crew(r.entry),
-    r.entry.class,
+    ...(showClass ? [r.entry.class] : []),
     makeModel(r.entry),
     timeText(r.totalMs, dec),
     penaltyText(r.penaltyMs),

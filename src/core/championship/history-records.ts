@@ -168,13 +168,17 @@ export function isRejection(x: HistoryRecord | Rejection): x is Rejection {
   return 'code' in x;
 }
 
-/** The classification a record places a crew in: one event edition, one class, one stage. */
-export function groupKey(r: Pick<HistoryRecord, 'kind' | 'event' | 'year' | 'class' | 'stage'>): string {
-  return `${r.kind}\u0001${r.event}\u0001${r.year}\u0001${r.class}\u0001${r.stage ?? ''}`;
+/**
+ * The classification a record places a crew in, within one event edition:
+ * the class (and the stage, for stage rows). Batches hold one edition each,
+ * so the edition itself is left out of the key.
+ */
+export function groupKey(r: Pick<HistoryRecord, 'kind' | 'class' | 'stage'>): string {
+  return r.kind === 'stage' ? `s\u0001${r.class}\u0001${r.stage}` : `${r.kind === 'championship' ? 'c' : 'e'}\u0001${r.class}`;
 }
 
-/** Natural key of one result: a driver appears once per classification. Re-importing it adds nothing. */
-export function resultKey(r: Pick<HistoryRecord, 'kind' | 'event' | 'year' | 'class' | 'stage' | 'driver'>): string {
+/** Natural key of one result within its edition: a driver appears once per classification. Re-importing it adds nothing. */
+export function resultKey(r: Pick<HistoryRecord, 'kind' | 'class' | 'stage' | 'driver'>): string {
   return `${groupKey(r)}\u0001${r.driver}`;
 }
 
@@ -197,7 +201,7 @@ export interface BatchOutcome {
 }
 
 /**
- * Checks the records of one batch (normally one event edition) against each
+ * Checks the records of one event edition (one batch) against each
  * other and against what is stored: a second result for the same driver in
  * the same classification is a duplicate; a position taken by another crew or
  * beyond a gap does not fit (positions run 1, 2, 3 … without holes).
@@ -206,17 +210,14 @@ export function checkBatch(records: readonly HistoryRecord[], stored: ReadonlyMa
   const rejected: Rejection[] = [];
   let alreadyStored = 0;
   const seen = new Map<string, number>();
-  const dates = new Map<string, { date: string; line: number }>();
+  const first = records[0];
   const candidates: HistoryRecord[] = [];
   for (const r of records) {
     const key = resultKey(r);
-    const edition = `${r.kind}\u0001${r.event}\u0001${r.year}`;
-    const firstDate = dates.get(edition);
-    if (firstDate && firstDate.date !== r.date) {
-      rejected.push({ line: r.line, code: 'date-mismatch', reason: `date ${r.date} differs from ${firstDate.date} on line ${firstDate.line} for ${r.event} ${r.year}` });
+    if (first && first.date !== r.date) {
+      rejected.push({ line: r.line, code: 'date-mismatch', reason: `date ${r.date || '(empty)'} differs from ${first.date || '(empty)'} on line ${first.line} for ${r.event} ${r.year}` });
       continue;
     }
-    if (!firstDate) dates.set(edition, { date: r.date, line: r.line });
     const firstLine = seen.get(key);
     if (firstLine !== undefined) {
       rejected.push({ line: r.line, code: 'duplicate-result', reason: `duplicate result: line ${firstLine} already has ${r.driver} in ${describeGroup(r)}` });

@@ -67,6 +67,22 @@ describe('WRC 2018 traps (SEE: fixtures/real/README.md)', () => {
     assert.equal(w.resultMs, 10 * 60_000 + 14_800);
   });
 
+  test('power stage bonus points (+5 … +1 in the official WRC drivers points) go to our top five of the power stage, in order', () => {
+    for (const [name, ps] of [['wrc-2018-monte-carlo.json', 'SS17'], ['wrc-2018-sweden.json', 'SS19']] as const) {
+      const file = load(name);
+      const bonus = new Map<number, number>();
+      for (const c of file.crews) {
+        const champs = (c.official as { championships?: { championship: string; pointsBreakdown?: string }[] }).championships ?? [];
+        const wrc = champs.find((x) => x.championship === 'FIA World Rally Championship for Drivers');
+        const plus = Number(wrc?.pointsBreakdown?.split('+')[1] ?? 0);
+        if (plus > 0) bonus.set(c.car, plus);
+      }
+      const want = [...bonus].sort((a, b) => b[1] - a[1]).map(([car]) => car);
+      const { state } = scoreFile(file);
+      assert.deepEqual(stageResults(state, ps).rows.slice(0, 5).map((r) => r.car), want, name);
+    }
+  });
+
   test('Monte-Carlo car 86 has all 17 stage times but retired permanently (LATE 3H, maximum lateness): not classified', () => {
     const { final } = scoreFile(load('wrc-2018-monte-carlo.json'));
     const row = final.rows.find((r) => r.car === 86);

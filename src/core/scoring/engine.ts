@@ -12,11 +12,22 @@ import { buildGlobal, type GlobalContext } from './global.ts';
 import { buildItinerary, type Itinerary } from './itinerary.ts';
 import { fillRestarts, REAL_TIME, type FastestLookup } from './restart.ts';
 import { FactStore } from './store.ts';
+import type { RankIndex } from './rank-index.ts';
 
 export interface CarScore {
   derived: CarDerived;
   /** Cells with Super Rally charges filled in. */
   cells: StageCell[];
+  /** prefixMs[k] = sum of the counted times of stages 0..k-1; prefixCount likewise counts them (for O(1) totals). */
+  prefixMs: Float64Array;
+  prefixCount: Int32Array;
+}
+
+/** Statuses whose time counts in a total. */
+export const COUNTED: ReadonlySet<string> = new Set(['ok', 'notional', 'assessed', 'restartCharged', 'maxTime']);
+
+function sameCell(a: StageCell, b: StageCell): boolean {
+  return a.status === b.status && a.ms === b.ms && a.stageMs === b.stageMs;
 }
 
 export class Engine {
@@ -30,7 +41,13 @@ export class Engine {
   private readonly full = new Map<number, CarScore>();
   private readonly restartDependents = new Set<number>();
   private readonly fastestByStage = new Map<number, { ms: number; car: number }[]>();
+  /** Overall stage winners by stage index (null: nobody has a driven time yet). */
+  readonly winners = new Map<number, { cars: number[]; timeMs: number } | null>();
   readonly classCache = new Map<string, Classification>();
+  /** Standing orders by scope key, kept up to date incrementally (rank-index.ts). */
+  readonly rankIndexes = new Map<string, RankIndex>();
+  /** Which cars each version changed (null: everything), for the rank indexes to catch up. */
+  private readonly changes: { version: number; cars: number[] | null }[] = [];
   readonly stageCache = new Map<string, StageClassification>();
 
   constructor(readonly definition: RallyDefinition, readonly rules: RuleSet) {
@@ -44,33 +61,73 @@ export class Engine {
     if (touched.length === 0) return;
     this.classCache.clear();
     this.stageCache.clear();
-    let anyCar = false;
+    const cars = new Set<number>();
     for (const f of touched) {
       const car = 'car' in f && typeof f.car === 'number' ? f.car : null;
-      if (car !== null) {
-        this.own.delete(car);
-        this.full.delete(car);
-        anyCar = true;
-      } else if (f.type !== 'retraction') {
-        this.global = null;
-        this.own.clear();
-        this.full.clear();
-        this.restartDependents.clear();
-      }
+      if (car !== null) cars.add(car);
+      else if (f.type !== 'retraction') return this.invalidateAll();
     }
-    if (anyCar) {
+    const dependents = [...this.restartDependents];
+    // Narrow invalidation: re-derive a car that was already scored and find which stages changed.
+    let changed: Set<number> | 'all' = new Set();
+    for (const car of cars) {
+      const old = this.own.get(car);
+      this.own.delete(car);
+      this.full.delete(car);
+      if (!old) { changed = 'all'; continue; }
+      const now = this.ownOf(car);
+      if (changed === 'all') continue;
+      for (let i = 0; i < now.cells.length; i++) if (!sameCell(old.cells[i]!, now.cells[i]!)) changed.add(i);
+    }
+    if (changed === 'all') {
       this.fastestByStage.clear();
-      for (const c of this.restartDependents) this.full.delete(c);
+      this.winners.clear();
+    } else {
+      for (const i of changed) { this.fastestByStage.delete(i); this.winners.delete(i); }
     }
+    // Super Rally charges depend on other cars' times on the stages missed.
+    if (changed === 'all' || changed.size > 0) {
+      for (const c of dependents) { this.full.delete(c); cars.add(c); }
+    }
+    this.changes.push({ version: this.version, cars: [...cars] });
+  }
+
+  /** Cars whose scoring may have changed since `version`; null when everything may have. */
+  carsChangedSince(version: number): Set<number> | null {
+    const out = new Set<number>();
+    for (let k = this.changes.length - 1; k >= 0; k--) {
+      const c = this.changes[k]!;
+      if (c.version <= version) break;
+      if (c.cars === null) return null;
+      for (const car of c.cars) out.add(car);
+    }
+    return out;
+  }
+
+  private invalidateAll(): void {
+    this.changes.push({ version: this.version, cars: null });
+    this.rankIndexes.clear();
+    this.global = null;
+    this.own.clear();
+    this.full.clear();
+    this.restartDependents.clear();
+    this.fastestByStage.clear();
+    this.winners.clear();
   }
 
   /** Cars to score: every entry, then any car that has facts but no entry (reported, never classified). */
   cars(): number[] {
+    if (this.carList && this.carListSize === this.store.byCar.size) return this.carList;
     const entries = this.definition.entries.map((e) => e.car);
     const known = new Set(entries);
     const extra = [...this.store.byCar.keys()].filter((c) => !known.has(c)).sort((a, b) => a - b);
-    return [...entries, ...extra];
+    this.carListSize = this.store.byCar.size;
+    this.carList = [...entries, ...extra];
+    return this.carList;
   }
+
+  private carList: number[] | null = null;
+  private carListSize = -1;
 
   globalContext(): GlobalContext {
     if (!this.global) this.global = buildGlobal(this.store, this.it);
@@ -94,7 +151,15 @@ export class Engine {
     if (derived.missed.length > 0) this.restartDependents.add(car);
     else this.restartDependents.delete(car);
     const cells = fillRestarts(derived, this.it, this.rules, this.fastest);
-    s = { derived, cells };
+    const prefixMs = new Float64Array(cells.length + 1);
+    const prefixCount = new Int32Array(cells.length + 1);
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i]!;
+      const counts = c.ms !== null && COUNTED.has(c.status);
+      prefixMs[i + 1] = prefixMs[i]! + (counts ? c.ms! : 0);
+      prefixCount[i + 1] = prefixCount[i]! + (counts ? 1 : 0);
+    }
+    s = { derived, cells, prefixMs, prefixCount };
     this.full.set(car, s);
     return s;
   }

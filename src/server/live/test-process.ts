@@ -33,10 +33,10 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServer(db: string, opts: { port?: number; token?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
+export async function startServer(db: string, opts: { port?: number; token?: string; env?: NodeJS.ProcessEnv; seedDemo?: boolean } = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const args = ['bin/rallyhq.js', 'serve', '--db', db, '--port', String(port), '--no-seed-demo', '--admin-token', token, '--log-level', 'warn'];
+  const args = ['bin/rallyhq.js', 'serve', '--db', db, '--port', String(port), opts.seedDemo ? '--seed-demo' : '--no-seed-demo', '--admin-token', token, '--log-level', 'warn'];
   const proc = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => { out += d.toString(); });

@@ -1,8 +1,188 @@
-// Placeholder: championship and history routes land here.
-import type { FastifyInstance } from 'fastify';
+// Championship and history routes: seasons, standings with workings and title
+// maths, points schemes, history import (administrators; CSV body) and the
+// statistics. Public reads need no token. The history store is opened from the
+// server's database URL (an in-memory SQLite one when there is none).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { apiError } from '../problem.ts';
+import type { Auth } from '../auth.ts';
+import type { Store } from '../../store/contract.ts';
+import { computeStandings, titleMaths, POINTS_SCHEMES, type RoundResult } from '../../core/championship/index.ts';
+import { openHistoryStore } from '../../store/history/open-history.ts';
+import { allSeasons, checkSeason, findSeason, roundResults } from '../../store/history/season-source.ts';
+import { importCsvText } from '../../store/history/csv-file.ts';
+import { STAT_DIMENSIONS, STAT_METRICS, type HistoryStore, type StatDimension, type StatMetric } from '../../store/history/types.ts';
 
 export interface ChampionshipDeps {
-  [key: string]: unknown;
+  store?: Store;
+  /** `sqlite:<path>` or `postgres://…`; absent = an in-memory history. */
+  dbUrl?: string | undefined;
+  auth?: Pick<Auth, 'requireRole'>;
+  /** Clock for the import's "no results dated after today" check. */
+  now?: () => Date;
+  /** A history store to use instead of opening one (tests). */
+  history?: HistoryStore;
 }
 
-export async function registerChampionshipRoutes(_app: FastifyInstance, _deps: ChampionshipDeps): Promise<void> {}
+const open = { type: 'object', additionalProperties: true } as const;
+const problemRef = (): Record<string, unknown> => ({ 400: { description: 'Bad request (problem+json): the field and the fix', ...open }, 404: { description: 'Not found (problem+json)', ...open } });
+
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+export async function registerChampionshipRoutes(app: FastifyInstance, deps: ChampionshipDeps): Promise<void> {
+  const history = deps.history ?? await openHistoryStore(deps.dbUrl ?? 'sqlite::memory:');
+  if (!deps.history) app.addHook('onClose', async () => history.close());
+  const now = deps.now ?? (() => new Date());
+
+  if (!app.hasContentTypeParser('text/csv')) {
+    app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
+  }
+
+  const requireAdmin = async (request: FastifyRequest): Promise<void> => {
+    if (!deps.auth) throw apiError('token-wrong-role', 'History import needs an administrator token and this server has no authentication configured.', 'authorization');
+    await deps.auth.requireRole(request, ['admin']);
+  };
+
+  app.get('/api/championships', {
+    schema: { tags: ['championships'], summary: 'Seasons with their rounds (calendar, sources, confirmed or not) and championships', response: { 200: { type: 'array', items: open } } },
+  }, async () => (await allSeasons(history)).map((s) => ({
+    id: s.id, name: s.name, year: s.year, series: s.series, note: s.note ?? null,
+    rounds: s.rounds, championships: s.championships.map((c) => ({ id: c.id, name: c.name, kind: c.kind, scheme: c.scheme, class: c.class ?? null, eligibility: c.eligibility ?? null })),
+  })));
+
+  app.get<{ Params: { season: string } }>('/api/championships/:season', {
+    schema: { tags: ['championships'], summary: 'One season as stored or seeded, with any problems in it', params: { type: 'object', required: ['season'], properties: { season: { type: 'string' } } }, response: { 200: open, ...problemRef() } },
+  }, async (request) => {
+    const season = await findSeason(request.params.season, history);
+    if (!season) throw apiError('not-found', `No season '${request.params.season}'; GET /api/championships lists them.`, 'season');
+    return { season, problems: checkSeason(season) };
+  });
+
+  app.get<{ Params: { season: string }; Querystring: { championship?: string; after?: string } }>('/api/championships/:season/standings', {
+    schema: {
+      tags: ['championships'],
+      summary: 'Standings after a round: per-round points, counted and dropped rounds, points by classification, count-back, title maths',
+      params: { type: 'object', required: ['season'], properties: { season: { type: 'string' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: {
+        championship: { type: 'string', description: 'Championship id of the season (default: the first, e.g. drivers)' },
+        after: { type: 'string', description: 'Round id or number; default: the last round with results' },
+      } },
+      response: { 200: open, ...problemRef() },
+    },
+  }, async (request) => {
+    const season = await findSeason(request.params.season, history);
+    if (!season) throw apiError('not-found', `No season '${request.params.season}'; GET /api/championships lists them.`, 'season');
+    const champId = request.query.championship ?? season.championships[0]?.id;
+    const champ = season.championships.find((c) => c.id === champId);
+    if (!champ) throw apiError('invalid-field', `Unknown championship '${champId}': ${season.id} has ${season.championships.map((c) => c.id).join(', ')}.`, 'query.championship');
+    let after: string | undefined;
+    if (request.query.after !== undefined) {
+      const r = season.rounds.find((x) => x.id === request.query.after || String(x.round) === request.query.after);
+      if (!r) throw apiError('invalid-field', `Unknown round '${request.query.after}': rounds are ${season.rounds.map((x) => `${x.round} (${x.id})`).join(', ')}.`, 'query.after');
+      after = r.id;
+    }
+    const scheme = POINTS_SCHEMES[champ.scheme];
+    if (!scheme) throw apiError('invalid-field', `Championship ${champ.id} names unknown scheme '${champ.scheme}'.`, 'championship.scheme');
+    const { results, notes } = await roundResults(season, history);
+    const standings = computeStandings(season, champ, scheme, results, after);
+    return { standings, title: titleMaths(standings, scheme), notes };
+  });
+
+  app.put<{ Params: { season: string; round: string }; Body: RoundResult }>('/api/championships/:season/rounds/:round/results', {
+    schema: {
+      tags: ['championships'], summary: 'Store a round\'s result (external results, or a final result replacing the scored rally file) — administrators',
+      params: { type: 'object', required: ['season', 'round'], properties: { season: { type: 'string' }, round: { type: 'string' } } },
+      body: { type: 'object', required: ['status', 'crews', 'source'], additionalProperties: false, properties: {
+        round: { type: 'string' }, status: { type: 'string', enum: ['provisional', 'final'] }, runShare: { type: 'number', minimum: 0, maximum: 1 },
+        powerStageVoid: { type: 'boolean' }, source: { type: 'string', minLength: 1 },
+        crews: { type: 'array', items: { type: 'object', required: ['driver', 'make', 'class', 'status', 'position'], additionalProperties: false, properties: {
+          car: { type: 'integer' }, driver: { type: 'string', minLength: 1 }, codriver: { type: 'string' }, make: { type: 'string' }, class: { type: 'string' },
+          status: { type: 'string', enum: ['finished', 'retired', 'excluded', 'notStarted'] }, position: { type: ['integer', 'null'], minimum: 1 },
+          saturdayPosition: { type: ['integer', 'null'], minimum: 1 }, sundayPosition: { type: ['integer', 'null'], minimum: 1 }, powerStagePosition: { type: ['integer', 'null'], minimum: 1 },
+          eligibility: { type: 'array', items: { type: 'string' } }, nominated: { type: 'boolean' },
+        } } },
+      } },
+      response: { 200: open, ...problemRef() },
+    },
+  }, async (request) => {
+    await requireAdmin(request);
+    const season = await findSeason(request.params.season, history);
+    if (!season) throw apiError('not-found', `No season '${request.params.season}'.`, 'season');
+    if (!season.rounds.some((r) => r.id === request.params.round)) throw apiError('not-found', `No round '${request.params.round}' in ${season.id}: rounds are ${season.rounds.map((r) => r.id).join(', ')}.`, 'round');
+    const result: RoundResult = { ...request.body, round: request.params.round };
+    if (!(await history.getSeason(season.id))) await history.putSeason(season, now().toISOString());
+    await history.putRoundResult(season.id, result, now().toISOString());
+    return { stored: true, season: season.id, round: result.round, crews: result.crews.length };
+  });
+
+  app.get('/api/points-schemes', {
+    schema: { tags: ['championships'], summary: 'Points schemes as cited data (each table with its rule and whether it is confirmed)', response: { 200: { type: 'array', items: open } } },
+  }, async () => Object.values(POINTS_SCHEMES));
+
+  app.post<{ Body: string }>('/api/history/import', {
+    bodyLimit: MAX_IMPORT_BYTES,
+    schema: {
+      tags: ['history'],
+      summary: 'Import historical results (text/csv, layout in docs/championships.md) — administrators. Good lines land; bad lines are reported by line with the reason; re-importing adds nothing twice.',
+      consumes: ['text/csv'],
+      response: { 200: { description: 'Import report', ...open }, ...problemRef() },
+    },
+  }, async (request) => {
+    await requireAdmin(request);
+    if (typeof request.body !== 'string' || request.body.trim() === '') {
+      throw apiError('bad-request', 'Send the CSV as the request body with Content-Type: text/csv (header line first).', 'body');
+    }
+    return importCsvText(history, request.body, { today: now().toISOString().slice(0, 10) });
+  });
+
+  const statsQuery = {
+    type: 'object', additionalProperties: false, required: ['by'], properties: {
+      by: { type: 'string', enum: [...STAT_DIMENSIONS] },
+      event: { type: 'string', description: 'Part of an event name, any case (Monte Carlo)' },
+      class: { type: 'string' },
+      metric: { type: 'string', enum: [...STAT_METRICS], default: 'wins' },
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 20 },
+    },
+  };
+  app.get<{ Querystring: { by: StatDimension; event?: string; class?: string; metric?: StatMetric; limit?: number } }>('/api/history/stats', {
+    schema: { tags: ['history'], summary: 'Wins, podiums, starts, titles and stage wins by driver, co-driver, make or class', querystring: statsQuery, response: { 200: open, ...problemRef() } },
+  }, async (request) => {
+    const q = request.query;
+    return history.stats({ by: q.by, ...(q.event ? { event: q.event } : {}), ...(q.class ? { class: q.class } : {}), ...(q.metric ? { metric: q.metric } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+  });
+
+  app.get<{ Querystring: { by: 'make' | 'driver' | 'codriver'; event?: string; class?: string; min?: number; limit?: number } }>('/api/history/streaks', {
+    schema: {
+      tags: ['history'], summary: 'Wins of an event in a row (consecutive editions) by make, driver or co-driver',
+      querystring: { type: 'object', additionalProperties: false, properties: {
+        by: { type: 'string', enum: ['make', 'driver', 'codriver'], default: 'make' }, event: { type: 'string' }, class: { type: 'string' },
+        min: { type: 'integer', minimum: 1, default: 2 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 20 },
+      } },
+      response: { 200: { type: 'array', items: open }, ...problemRef() },
+    },
+  }, async (request) => {
+    const q = request.query;
+    return history.streaks({ by: q.by, ...(q.event ? { event: q.event } : {}), ...(q.class ? { class: q.class } : {}), ...(q.min ? { min: q.min } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+  });
+
+  app.get<{ Querystring: { by: 'driver' | 'codriver' | 'make'; championship?: string; min: number; window: number } }>('/api/history/title-runs', {
+    schema: {
+      tags: ['history'], summary: 'Title runs: at least `min` titles within `window` consecutive seasons ("four titles in five seasons")',
+      querystring: { type: 'object', additionalProperties: false, properties: {
+        by: { type: 'string', enum: ['driver', 'codriver', 'make'], default: 'driver' }, championship: { type: 'string' },
+        min: { type: 'integer', minimum: 1, default: 4 }, window: { type: 'integer', minimum: 1, default: 5 },
+      } },
+      response: { 200: { type: 'array', items: open }, ...problemRef() },
+    },
+  }, async (request) => {
+    const q = request.query;
+    return history.titleRuns({ by: q.by, min: q.min, window: q.window, ...(q.championship ? { championship: q.championship } : {}) });
+  });
+
+  app.get<{ Querystring: { a: string; b: string } }>('/api/history/head-to-head', {
+    schema: {
+      tags: ['history'], summary: 'Head-to-head of two drivers over the classifications both were in',
+      querystring: { type: 'object', additionalProperties: false, required: ['a', 'b'], properties: { a: { type: 'string', minLength: 1 }, b: { type: 'string', minLength: 1 } } },
+      response: { 200: open, ...problemRef() },
+    },
+  }, async (request) => history.headToHead(request.query.a, request.query.b));
+}

@@ -96,8 +96,7 @@ export async function submitFacts(ctx: ServerContext, request: FastifyRequest, r
     return { fact: clean as Fact, principal: p.label, ...(p.device ? { device: p.device } : {}), receivedAt };
   }));
   // Read-your-writes: the results a client asks for next include these facts.
-  const last = Math.max(0, ...results.map((r) => r.stored.seq));
-  await ctx.states.catchUp(rallyId, last);
+  await ctx.states.offer(rallyId, results.filter((r) => !r.duplicate).map((r) => r.stored));
   const decisions = facts.filter((f) => DECISIONS.has(f.type) || f.supersedes !== undefined);
   results.forEach((r, i) => {
     const f = facts[i] as Fact;

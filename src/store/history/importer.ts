@@ -3,7 +3,7 @@
 // writes the good lines, reports the bad ones by line, and keeps the
 // pre-aggregated tallies up to date. Re-importing a file adds nothing twice.
 import { checkBatch, HistoryCsvReader, isRejection, type HistoryRecord, type Rejection } from '../../core/championship/history-records.ts';
-import type { HistoryBackend, ImportProgress, ImportReport, TallyCounts } from './types.ts';
+import type { HistoryBackend, ImportProgress, ImportReport, TallyCounts, TallyMap } from './types.ts';
 
 const MAX_LISTED = 1000;
 const COMMIT_EVERY = 200_000;
@@ -22,32 +22,39 @@ function emptyCounts(): TallyCounts {
 }
 
 /** Adds one accepted record to the tallies: four dimensions × (this event | `*`) × (this class | `*`). */
-export function tallyRecord(tallies: Map<string, TallyCounts>, r: HistoryRecord): void {
+export function tallyRecord(tallies: TallyMap, r: HistoryRecord): number {
   const isChamp = r.kind === 'championship';
   const isStage = r.kind === 'stage';
   const win = r.position === 1;
-  if (isStage && !win) return;
-  if (isChamp && !win) return;
+  if ((isStage || isChamp) && !win) return 0;
   const podium = r.position !== null && r.position <= 3;
-  const keys: [string, string | null][] = [['driver', r.driver], ['codriver', r.codriver], ['make', r.make], ['class', r.class]];
-  for (const [dim, key] of keys) {
+  let added = 0;
+  for (let d = 0; d < 4; d++) {
+    const key = d === 0 ? r.driver : d === 1 ? r.codriver : d === 2 ? r.make : r.class;
     if (!key) continue;
-    for (const ev of [r.event, '*']) {
-      for (const cls of [r.class, '*']) {
-        const k = `${dim}\u0001${ev}\u0001${cls}\u0001${key}`;
-        let c = tallies.get(k);
-        if (!c) tallies.set(k, (c = emptyCounts()));
-        if (isStage) c.stageWins++;
-        else if (isChamp) c.titles++;
-        else {
-          c.starts++;
-          if (win) c.wins++;
-          if (podium) c.podiums++;
-        }
+    const dim = DIMS[d]!;
+    for (let v = 0; v < 4; v++) {
+      const prefix = `${dim}\u0001${v & 1 ? '*' : r.event}\u0001${v & 2 ? '*' : r.class}`;
+      let inner = tallies.get(prefix);
+      if (!inner) tallies.set(prefix, (inner = new Map()));
+      let c = inner.get(key);
+      if (!c) {
+        inner.set(key, (c = emptyCounts()));
+        added++;
+      }
+      if (isStage) c.stageWins++;
+      else if (isChamp) c.titles++;
+      else {
+        c.starts++;
+        if (win) c.wins++;
+        if (podium) c.podiums++;
       }
     }
   }
+  return added;
 }
+
+const DIMS = ['driver', 'codriver', 'make', 'class'] as const;
 
 /** Turns chunks of CSV lines (header first) into chunks of records and rejections. */
 export async function* csvChunks(lines: AsyncIterable<string[]>, reader: HistoryCsvReader): AsyncGenerator<(HistoryRecord | Rejection)[]> {
@@ -85,7 +92,8 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
   let alreadyStored = 0;
   let sinceCommit = 0;
   let nextProgress = options.progressEvery ?? 50_000;
-  const tallies = new Map<string, TallyCounts>();
+  const tallies: TallyMap = new Map();
+  let tallySize = 0;
   let batch: HistoryRecord[] = [];
   let batchKey = '';
   const reject = (r: Rejection): void => {
@@ -101,14 +109,15 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
     alreadyStored += outcome.alreadyStored;
     if (outcome.accepted.length) {
       await backend.write(outcome.accepted);
-      for (const r of outcome.accepted) tallyRecord(tallies, r);
+      for (const r of outcome.accepted) tallySize += tallyRecord(tallies, r);
       imported += outcome.accepted.length;
       sinceCommit += outcome.accepted.length;
     }
     batch = [];
-    if (tallies.size >= TALLY_FLUSH) {
+    if (tallySize >= TALLY_FLUSH) {
       await backend.addTallies(tallies);
       tallies.clear();
+      tallySize = 0;
     }
     if (sinceCommit >= COMMIT_EVERY) {
       await backend.commit();

@@ -7,7 +7,7 @@ import { HISTORY_MIGRATIONS } from './migrations.ts';
 import { fingerprint, groupKey, resultKey, type HistoryRecord, type StoredResult } from '../../core/championship/history-records.ts';
 import type { RoundResult, Season } from '../../core/championship/season.ts';
 import { winStreaks, titleRuns, type Streak, type TitleRun } from '../../core/championship/streaks.ts';
-import type { HeadToHead, HistoryBackend, HistoryStore, StatsAnswer, StatsQuery, StreakQuery, TallyCounts } from './types.ts';
+import type { HeadToHead, HistoryBackend, HistoryStore, StatsAnswer, StatsQuery, StreakQuery, TallyCounts, TallyMap } from './types.ts';
 import { buildHeadToHead, metricColumn, statRowFrom, type H2HRow, type WinnerRow, type TallyRow } from './queries.ts';
 
 export async function openPostgresHistory(url: string): Promise<HistoryStore> {
@@ -232,10 +232,11 @@ class PostgresBackend implements HistoryBackend {
     }
   }
 
-  async addTallies(tallies: ReadonlyMap<string, TallyCounts>): Promise<void> {
+  async addTallies(tallies: TallyMap): Promise<void> {
     await this.send();
     const c = await this.tx();
-    const entries = [...tallies];
+    const entries: [string, TallyCounts][] = [];
+    for (const [prefix, inner] of tallies) for (const [key, counts] of inner) entries.push([`${prefix}\u0001${key}`, counts]);
     for (let i = 0; i < entries.length; i += 50_000) {
       const part = entries.slice(i, i + 50_000);
       const cols: string[][] = [[], [], [], []];

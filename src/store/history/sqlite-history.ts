@@ -7,7 +7,7 @@ import { HISTORY_MIGRATIONS } from './migrations.ts';
 import { fingerprint, groupKey, resultKey, type HistoryRecord, type StoredResult } from '../../core/championship/history-records.ts';
 import type { RoundResult, Season } from '../../core/championship/season.ts';
 import { winStreaks, titleRuns, type Streak, type TitleRun } from '../../core/championship/streaks.ts';
-import type { HeadToHead, HistoryBackend, HistoryStore, StatsAnswer, StatsQuery, StreakQuery, TallyCounts } from './types.ts';
+import type { HeadToHead, HistoryBackend, HistoryStore, StatsAnswer, StatsQuery, StreakQuery, TallyMap } from './types.ts';
 import { buildHeadToHead, metricColumn, statRowFrom, type H2HRow, type WinnerRow, type TallyRow } from './queries.ts';
 
 export function openSqliteHistory(path: string): HistoryStore {
@@ -227,11 +227,11 @@ class SqliteBackend implements HistoryBackend {
     }
   }
 
-  async addTallies(tallies: ReadonlyMap<string, TallyCounts>): Promise<void> {
+  async addTallies(tallies: TallyMap): Promise<void> {
     this.begin();
-    for (const [k, c] of tallies) {
-      const [dim, ev, cls, key] = k.split('\u0001');
-      this.st.tally.run(dim, ev, cls, key, c.starts, c.wins, c.podiums, c.titles, c.stageWins);
+    for (const [prefix, inner] of tallies) {
+      const [dim, ev, cls] = prefix.split('\u0001');
+      for (const [key, c] of inner) this.st.tally.run(dim, ev, cls, key, c.starts, c.wins, c.podiums, c.titles, c.stageWins);
     }
   }
 

@@ -87,10 +87,13 @@ export interface HistoryBackend {
   /** Inserts accepted records (events, people and makes created as needed). */
   write(records: readonly HistoryRecord[]): Promise<void>;
   /** Adds counts to the pre-aggregated tallies. */
-  addTallies(tallies: ReadonlyMap<string, TallyCounts>): Promise<void>;
+  addTallies(tallies: TallyMap): Promise<void>;
   /** Ends a big transaction; the importer calls it every so many rows and at the end. */
   commit(): Promise<void>;
 }
+
+/** Tallies under construction: by `dimension␁event␁class`, then by key (driver, make, …). */
+export type TallyMap = Map<string, Map<string, TallyCounts>>;
 
 export interface TallyCounts {
   starts: number;

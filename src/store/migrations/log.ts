@@ -150,8 +150,31 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_rally ON audit (rally_id, id);
 `;
 
+// Locks the rallies an append group writes to (in id order, so two groups never
+// deadlock) and only then looks up the facts already stored under the group's
+// ids — two statements, one round trip. NOTE: each statement of a VOLATILE
+// plpgsql function takes a fresh snapshot, so the lookup sees every fact
+// committed by the writer that held the lock before us.
+const POSTGRES_V2 = `
+CREATE FUNCTION rallyhq_lock_for_append(rally_ids text[], key_rallies text[], key_facts text[]) RETURNS json
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  heads json;
+  found json;
+BEGIN
+  SELECT json_agg(json_build_object('id', r.id, 'last_seq', r.last_seq)) INTO heads
+    FROM (SELECT id, last_seq FROM rallies WHERE id = ANY (rally_ids) ORDER BY id FOR UPDATE) r;
+  SELECT json_agg(f) INTO found
+    FROM (SELECT x.rally_id, x.seq, x.fact_id, x.type, x.car, x.body, x.principal, x.device, x.received_at
+            FROM facts x JOIN unnest(key_rallies, key_facts) AS k (rally_id, fact_id) ON x.rally_id = k.rally_id AND x.fact_id = k.fact_id) f;
+  RETURN json_build_object('heads', COALESCE(heads, '[]'::json), 'found', COALESCE(found, '[]'::json));
+END $$;
+`;
+
 export const LOG_COMPONENT = 'log';
 
 export const logMigrations: readonly Migration[] = [
   { version: 1, name: 'fact log, rallies, publications, tokens, enrollments, audit', sqlite: SQLITE_V1, postgres: POSTGRES_V1 },
+  // SQLite appends run in-process with no round trips: nothing to add there.
+  { version: 2, name: 'PostgreSQL: lock and look up an append group in one round trip', sqlite: 'SELECT 1;', postgres: POSTGRES_V2 },
 ];

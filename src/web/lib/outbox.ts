@@ -90,8 +90,9 @@ export class Outbox {
 
   /**
    * Sends waiting entries in batches. A batch is atomic on the server, so a
-   * rejected batch is retried one entry at a time to keep the good ones. A
-   * network failure or a server error stops the round: entries stay waiting.
+   * rejected batch is retried one entry at a time to keep the good ones. No
+   * answer at all, or a server error for a single entry, stops the round:
+   * entries stay waiting for the next one.
    */
   async sync(send: SendBatch): Promise<SyncResult> {
     const result: SyncResult = { sent: 0, rejected: 0, waiting: 0 };
@@ -104,7 +105,9 @@ export class Outbox {
           for (const e of chunk) e.state = 'sent';
           result.sent += chunk.length;
         } catch (err) {
-          if (!isRejection(err)) throw err;
+          // NOTE: a server error on a batch is retried one entry at a time too: one odd entry must
+          // not hold the others back; the first single failure (server still down) ends the round.
+          if (!isRejection(err) && !(isServerError(err) && chunk.length > 1)) throw err;
           for (const e of chunk) {
             try {
               await send([this.toFact(e)]);
@@ -140,6 +143,11 @@ export class Outbox {
 function isRejection(err: unknown): boolean {
   const status = (err as SendError | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 408 && status !== 429;
+}
+
+function isServerError(err: unknown): boolean {
+  const status = (err as SendError | null)?.status;
+  return typeof status === 'number' && status >= 500;
 }
 
 /** A device id from the platform's random source (works outside secure contexts too). */

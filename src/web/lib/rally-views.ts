@@ -21,9 +21,12 @@ export function distanceText(definition: RallyDefinition, metres: number): strin
 }
 
 export const crewName = (e: Entry): string => `${e.driver.name} / ${e.codriver.name}`;
+/** Surnames only, as timing screens show a crew in a narrow column: `Sorensen / Lindqvist`. */
+const surname = (name: string): string => name.trim().split(/\s+/).at(-1) ?? name;
+export const crewShort = (e: Entry): string => `${surname(e.driver.name)} / ${surname(e.codriver.name)}`;
 
 /** A gap where 0 means "this is the leader": shown as a dash, not `+0.0`. */
-const gap = (ms: number | null | undefined): string => (ms ? formatGap(ms) : ms === 0 ? '—' : '');
+const gap = (ms: number | null | undefined): string => (ms ? formatGap(ms) : '—');
 /** Penalties are whole seconds in every preset in use; show them so (`+1:00`). */
 const penalty = (ms: number): string => `+${formatDuration(ms, ms % 1000 === 0 ? 0 : 1)}`;
 
@@ -33,7 +36,7 @@ function change(n: number | null): Node | string {
 }
 
 function crewLink(ctx: ViewContext, e: Entry): HTMLElement {
-  return h('a', { href: `?id=${encodeURIComponent(ctx.definition.id)}&view=crew&car=${e.car}`, onclick: (ev: Event) => { ev.preventDefault(); ctx.openCrew(e.car); } }, crewName(e));
+  return h('a', { href: `?id=${encodeURIComponent(ctx.definition.id)}&view=crew&car=${e.car}`, title: crewName(e), onclick: (ev: Event) => { ev.preventDefault(); ctx.openCrew(e.car); } }, crewShort(e));
 }
 
 const statusText: Record<string, string> = { retired: 'RET', excluded: 'EXC', notStarted: 'DNS', running: '', finished: '' };
@@ -42,20 +45,19 @@ export function overallView(ctx: ViewContext, c: Classification, cls: string): N
   const rows = c.rows.map((r) => {
     const pos = cls ? r.classPosition : r.position;
     return h('tr', { class: ctx.fresh.has(r.car) ? 'flash' : undefined, 'data-car': r.car },
-      h('td', { class: 'num pos' }, pos ?? statusText[r.status] ?? r.status),
+      h('td', { class: 'num pos' }, pos ?? statusText[r.status] ?? r.status, r.positionChange ? h('div', { class: 'sub' }, change(r.positionChange)) : null),
       h('td', { class: 'num car' }, r.car),
       h('td', { class: 'crew' }, crewLink(ctx, r.entry), h('div', { class: 'sub' }, `${r.entry.make} ${r.entry.model}`, cls ? '' : ` · ${r.entry.class}`)),
       h('td', { class: 'num total' }, r.position === null && r.stagesCounted === 0 ? '' : formatDuration(r.totalMs)),
       h('td', { class: 'num gap' }, r.position === null ? '' : gap(r.gapToLeaderMs)),
       h('td', { class: 'num wide' }, r.position === null ? '' : gap(r.gapToPrevMs)),
-      h('td', { class: 'num wide' }, r.penaltyMs ? penalty(r.penaltyMs) : ''),
-      h('td', { class: 'chg' }, change(r.positionChange)));
+      h('td', { class: 'num wide' }, r.penaltyMs ? penalty(r.penaltyMs) : ''));
   });
   const className = ctx.definition.classes.find((x) => x.code === cls)?.name;
   return [
     h('p', { class: 'muted', id: 'after' }, c.after ? `After ${c.after}` : 'No stage run yet', className ? ` · ${className}` : ''),
     h('table', { id: 'leaderboard' },
-      h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'Pos'), h('th', { class: 'num' }, 'Car'), h('th', {}, 'Crew'), h('th', { class: 'num' }, 'Total'), h('th', { class: 'num' }, 'Gap'), h('th', { class: 'num wide' }, 'Diff'), h('th', { class: 'num wide' }, 'Pen.'), h('th', {}, ''))),
+      h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'Pos'), h('th', { class: 'num' }, 'Car'), h('th', {}, 'Crew'), h('th', { class: 'num' }, 'Total'), h('th', { class: 'num' }, 'Gap'), h('th', { class: 'num wide' }, 'Diff'), h('th', { class: 'num wide' }, 'Pen.'))),
       h('tbody', {}, rows)),
     c.retired.length ? h('section', {}, h('h3', {}, 'Retired'), h('ul', { class: 'list' }, c.retired.map((r) => h('li', {}, `#${r.car} at ${r.where}: ${r.reason}${r.restartedAt ? ` (restarted at ${r.restartedAt})` : ''}`)))) : null,
     c.excluded.length ? h('section', {}, h('h3', {}, 'Excluded'), h('ul', { class: 'list' }, c.excluded.map((r) => h('li', {}, `#${r.car}: ${r.reason}${r.rule ? ` (${r.rule})` : ''}`)))) : null,

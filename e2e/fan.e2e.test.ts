@@ -1,0 +1,146 @@
+// Journeys 4 and 5 (docs of the project: the crew at the service park, the fan
+// on one bar): the rally page in real Chromium at phone size, against a real
+// server holding the Sno*Drift 2026 fixture.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
+import { formatLocalDateTime, parseLocalDateTime } from '../src/core/time/index.ts';
+
+/** `1:02:03.4`, `3:45.2`, `12.3` → ms, written here rather than taken from the code under test. */
+function readDuration(text: string): number {
+  const m = /^(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})\.(\d)$/.exec(text.trim());
+  assert.ok(m, `"${text}" is not a time like 1:02:03.4`);
+  return ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3])) * 1000 + Number(m[4]) * 100;
+}
+
+let browser: Browser | null = null;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+describe('a fan and a crew on the rally page (phone, 375 px)', () => {
+  let server: TestServer;
+  // Car 10's SS16 finish is held back, so the test can post it and watch it arrive.
+  before(async () => { if (browser) server = await startServer({ keep: (f) => f.id !== 'SS16F-10' }); });
+  after(async () => { await server?.close(); });
+
+  test('a fan opens the rally from the list and sees the leaderboard ordered by total, times as 1:02:03.4', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(server.url + '/');
+      await page.getByRole('link', { name: /Sno\*Drift Rally 2026/ }).click();
+      await page.waitForSelector('#leaderboard tbody tr');
+      assert.match(await page.locator('#title').innerText(), /Sno\*Drift Rally 2026/);
+      // The rally is run in miles (ARA): the header says so.
+      assert.match(await page.locator('#meta').innerText(), /16 stages · \d+\.\d\d mi/);
+      const rows = await page.locator('#leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+        pos: tr.querySelector('.pos')?.textContent ?? '', car: tr.querySelector('.car')?.textContent ?? '', total: tr.querySelector('.total')?.textContent ?? '', gap: tr.querySelector('.gap')?.textContent ?? '',
+      })));
+      const classified = rows.filter((r) => /^\d+$/.test(r.pos));
+      assert.ok(classified.length >= 50, `expected the ~58 classified crews, got ${classified.length}`);
+      assert.deepEqual(classified.map((r) => Number(r.pos)), classified.map((_, i) => i + 1), 'positions 1, 2, 3, … in order');
+      const totals = classified.map((r) => readDuration(r.total));
+      for (let i = 1; i < totals.length; i++) assert.ok(totals[i]! >= totals[i - 1]!, `row ${i + 1} (${classified[i]!.total}) is not behind row ${i} (${classified[i - 1]!.total})`);
+      // Gap to the leader, read as people write it (+12.3, +1:14.1), equals the difference of the shown totals.
+      assert.equal(classified[0]!.gap, '—');
+      for (const r of classified.slice(1, 6)) {
+        assert.match(r.gap, /^\+(\d+:)?\d{1,2}\.\d$/);
+        assert.equal(readDuration(r.gap.slice(1)), readDuration(r.total) - totals[0]!, `gap of car ${r.car}`);
+      }
+      // Excluded car 52 (fixture: lighting, Clerk of the Course decision 2) is listed apart, not ranked.
+      assert.match(await page.locator('#view').innerText(), /#52: Auxiliary headlights/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a fan watching SS16 sees car 10 finish (start 15:23:00.0, finish +5:02.3) without reloading, highlighted', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}&view=stage&stage=SS16`);
+      await page.waitForSelector('#stage-table tbody tr');
+      const row = page.locator('#stage-table tr[data-car="10"]');
+      assert.equal((await row.locator('.time').innerText()).trim(), '—', 'car 10 is on the stage, no time yet');
+      await page.evaluate(() => { (window as unknown as { marker: number }).marker = 1; });
+      // By hand: SS16S-10 is 15:23:00.0 in the fixture; a finish 5 min 2.3 s later is a stage time of 5:02.3.
+      const start = parseLocalDateTime('2026-02-07T15:23:00.0')!;
+      const finish = formatLocalDateTime(start + 302_300).replace(/00$/, '');
+      const posted = await server.api('POST', `/api/rallies/${server.rallyId}/facts`, { id: 'e2e-SS16F-10', type: 'controlTime', car: 10, control: 'SS16F', at: finish, source: 'eztrak' }, server.officerToken);
+      assert.equal(posted.status, 201);
+      await page.waitForFunction(() => document.querySelector('#stage-table tr[data-car="10"] .time')?.textContent === '5:02.3', null, { timeout: 5000 });
+      assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, 'the page was not reloaded');
+      assert.equal(await row.getAttribute('class'), 'flash', 'the new time is highlighted');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('crew 19 opens its page and sees its +1:00 penalty with the rule (Stewards\' decision 1, speeding to TC10)', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.locator('#leaderboard tr[data-car="19"] .crew a').click();
+      await page.waitForSelector('#crew-title');
+      assert.match(await page.locator('#crew-title').innerText(), /^#19 /);
+      // The fixture's penalty fact: 60 s, "Speeding on the road section to TC10 (police radar report)", rule "Stewards' decision 1".
+      const pen = await page.locator('#penalties').innerText();
+      assert.match(pen, /\+1:00 Speeding on the road section to TC10/);
+      assert.match(pen, /Rule: Stewards' decision 1/);
+      // Stage times in the crew's table, and the gap chart to the class leader (one line).
+      assert.equal(await page.locator('#crew-table tbody tr').count(), 16);
+      assert.equal(await page.locator('svg.chart polyline').count(), 1);
+      assert.ok(new URL(page.url()).searchParams.get('car') === '19', 'the crew page has its own address to share');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a fan compares cars 2 and 7 on the gap chart: an SVG with two polylines, 2 ahead of 7 at the end', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.getByRole('button', { name: 'Compare' }).click();
+      await page.selectOption('#compare-a', '2');
+      await page.selectOption('#compare-b', '7');
+      await page.waitForFunction(() => document.querySelectorAll('svg.chart polyline').length === 2);
+      const lines = await page.locator('svg.chart polyline').evaluateAll((ps) => ps.map((p) => ({ label: p.getAttribute('data-series') ?? '', points: (p.getAttribute('points') ?? '').split(' ').map((xy) => Number(xy.split(',')[1])) })));
+      assert.match(lines[0]!.label, /^#2 /);
+      assert.match(lines[1]!.label, /^#7 /);
+      // Head to head, the crew ahead sits on the zero line (top). Cars 2 and 7 end 0.8 s apart, 2 ahead (fixture results).
+      const lastA = lines[0]!.points.at(-1)!;
+      const lastB = lines[1]!.points.at(-1)!;
+      assert.ok(lastA < lastB, 'car 2 ahead of car 7 after SS16: its line is above');
+      assert.equal(new URL(page.url()).searchParams.get('compare'), '2,7');
+      await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'rallyhq-shot-')), 'compare.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the rally page fits a 375 px phone: no sideways scrolling of the page itself', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.waitForSelector('#leaderboard tbody tr');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 375, `page is ${width} px wide`);
+      const dir = mkdtempSync(join(tmpdir(), 'rallyhq-shot-'));
+      await page.screenshot({ path: join(dir, 'rally-phone.png') });
+      console.log(`phone screenshot: ${join(dir, 'rally-phone.png')}`);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULTS, describeConfig, describeDb, loadConfig, maskDbUrl } from './config.ts';
+
+describe('server settings: defaults < RALLYHQ_* < flags', () => {
+  test('nothing given → sqlite:./data/rallyhq.db on 127.0.0.1:3000, demo seeded', () => {
+    assert.deepEqual(loadConfig({}, {}), { ok: true, config: DEFAULTS });
+    assert.equal(DEFAULTS.db, 'sqlite:./data/rallyhq.db');
+    assert.equal(DEFAULTS.port, 3000);
+    assert.equal(DEFAULTS.host, '127.0.0.1');
+  });
+
+  test('RALLYHQ_PORT=4000 and --port 5000 → 5000 (the flag wins)', () => {
+    const r = loadConfig({ port: '5000' }, { RALLYHQ_PORT: '4000' });
+    assert.ok(r.ok && r.config.port === 5000);
+    const e = loadConfig({}, { RALLYHQ_PORT: '4000' });
+    assert.ok(e.ok && e.config.port === 4000);
+  });
+
+  test('RALLYHQ_SEED_DEMO=false, then --seed-demo turns it back on', () => {
+    const off = loadConfig({}, { RALLYHQ_SEED_DEMO: 'false' });
+    assert.ok(off.ok && off.config.seedDemo === false);
+    const on = loadConfig({ 'seed-demo': true }, { RALLYHQ_SEED_DEMO: 'false' });
+    assert.ok(on.ok && on.config.seedDemo === true);
+  });
+
+  test('every bad value is reported at once, each naming its flag or variable', () => {
+    const r = loadConfig({ port: 'eighty', 'log-level': 'loud', 'admin-token': 'short' }, { RALLYHQ_SEED_DEMO: 'maybe' });
+    assert.equal(r.ok, false);
+    const errors = r.ok ? [] : r.errors;
+    assert.equal(errors.length, 4);
+    assert.ok(errors.some((e) => e.startsWith('--port:')));
+    assert.ok(errors.some((e) => e.startsWith('--log-level:')));
+    assert.ok(errors.some((e) => e.startsWith('--admin-token:')));
+    assert.ok(errors.some((e) => e.startsWith('RALLYHQ_SEED_DEMO:')));
+  });
+
+  test('secrets are masked: the PostgreSQL password and the admin token', () => {
+    assert.equal(maskDbUrl('postgres://app:s3cret@db.example:5432/rallyhq'), 'postgres://app:***@db.example:5432/rallyhq');
+    const r = loadConfig({ db: 'postgres://app:s3cret@db/x', 'admin-token': 'a-long-enough-admin-token' }, {});
+    assert.ok(r.ok);
+    const shown = JSON.stringify(describeConfig(r.config));
+    assert.ok(!shown.includes('s3cret') && !shown.includes('a-long-enough-admin-token'), shown);
+  });
+
+  test('the start-up line names the database kind and place', () => {
+    assert.equal(describeDb('sqlite:./data/rallyhq.db'), 'SQLite ./data/rallyhq.db');
+    assert.equal(describeDb('postgres://app:pw@db.example:5432/rallyhq'), 'PostgreSQL db.example:5432/rallyhq');
+  });
+});

@@ -1,0 +1,91 @@
+// Championship and history routes through the real app (memory log store, in-memory history).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../testing/harness.ts';
+
+const seed = (name: string): string => readFileSync(new URL(`../../../seeds/${name}`, import.meta.url), 'utf8');
+const CSV = { 'content-type': 'text/csv' };
+
+describe('championship and history API', () => {
+  let s: TestServer;
+  before(async () => { s = await startTestServer('memory', { now: () => new Date('2026-11-26T12:00:00Z') }); });
+  after(async () => { await s.close(); });
+
+  test('GET /api/championships lists the seeded ARA 2026 season, Sno*Drift round 1, rounds marked unconfirmed', async () => {
+    const r = await s.call('GET', '/api/championships');
+    assert.equal(r.statusCode, 200);
+    const seasons = r.json() as { id: string; rounds: { id: string; round: number; confirmed: boolean; source: string }[] }[];
+    const ara = seasons.find((x) => x.id === 'ara-2026')!;
+    assert.equal(ara.rounds[0]!.id, 'snodrift');
+    assert.ok(ara.rounds.every((x) => x.confirmed === false && x.source.length > 0));
+  });
+
+  test('GET standings after round 1: national points 22-17-14-12-10 from the scored Sno*Drift file (SNO23 [P])', async () => {
+    const r = await s.call('GET', '/api/championships/ara-2026/standings?after=1');
+    assert.equal(r.statusCode, 200);
+    const body = r.json() as { standings: { rows: { total: number; rank: number }[]; roundsRemaining: string[] }; title: { leader: string; clinched: boolean } };
+    assert.deepEqual(body.standings.rows.slice(0, 5).map((x) => x.total), [22, 17, 14, 12, 10]);
+    assert.equal(body.standings.roundsRemaining.length, 7);
+    assert.equal(body.title.clinched, false);
+  });
+
+  test('bad query: unknown championship → 400 naming query.championship', async () => {
+    const r = await s.call('GET', '/api/championships/ara-2026/standings?championship=nope');
+    assert.equal(r.statusCode, 400);
+    assert.equal((r.json() as { field: string }).field, 'query.championship');
+    assert.equal((await s.call('GET', '/api/championships/nope/standings')).statusCode, 404);
+  });
+
+  test('history import needs an administrator token', async () => {
+    const r = await s.call('POST', '/api/history/import', seed('history-monte-carlo-1964-1967.csv'), undefined, CSV);
+    assert.equal(r.statusCode, 401);
+  });
+
+  test('import the seeds, then "how many times has a Mini won Monte Carlo" → 3, and Mini four Dakars in a row', async () => {
+    for (const f of ['history-monte-carlo-1964-1967.csv', 'history-dakar-cars-2012-2015.csv']) {
+      const r = await s.call('POST', '/api/history/import', seed(f), ADMIN_TOKEN, CSV);
+      assert.equal(r.statusCode, 200, r.body);
+      assert.equal((r.json() as { rejectedCount: number }).rejectedCount, 0);
+    }
+    const stats = await s.call('GET', `/api/history/stats?by=make&event=${encodeURIComponent('Monte Carlo')}`);
+    assert.equal(stats.statusCode, 200);
+    assert.equal((stats.json() as { rows: { key: string; wins: number }[] }).rows.find((x) => x.key === 'Mini')?.wins, 3);
+    const streaks = await s.call('GET', '/api/history/streaks?by=make&event=Dakar');
+    const top = (streaks.json() as { winner: string; length: number; from: number; to: number }[])[0]!;
+    assert.deepEqual([top.winner, top.length, top.from, top.to], ['Mini', 4, 2012, 2015]);
+    const h2h = await s.call('GET', `/api/history/head-to-head?a=${encodeURIComponent('Stéphane Peterhansel')}&b=${encodeURIComponent('Nani Roma')}`);
+    assert.deepEqual([(h2h.json() as { aAhead: number }).aAhead, (h2h.json() as { bAhead: number }).bAhead], [2, 1]);
+  });
+
+  test('import report lists a bad line with its number and reason', async () => {
+    const csv = 'kind,event,year,date,class,position,driver,codriver,make,model,status,reason,source\nevent,X Rally,2015,2015-02-30,overall,1,A,,Audi,,finished,,t\n';
+    const r = await s.call('POST', '/api/history/import', csv, ADMIN_TOKEN, CSV);
+    const body = r.json() as { imported: number; rejected: { line: number; code: string }[] };
+    assert.deepEqual([body.imported, body.rejected[0]!.line, body.rejected[0]!.code], [0, 2, 'impossible-date']);
+  });
+
+  test('stats with a bad --by → 400 naming the field', async () => {
+    const r = await s.call('GET', '/api/history/stats?by=team');
+    assert.equal(r.statusCode, 400);
+  });
+
+  test('PUT an external round result, then standings after round 2 add it (22 + 22 for a double winner)', async () => {
+    const first = (await s.call('GET', '/api/championships/ara-2026/standings?after=1')).json() as { standings: { rows: { competitor: string }[] } };
+    const winner = first.standings.rows[0]!.competitor;
+    const put = await s.call('PUT', '/api/championships/ara-2026/rounds/100aw/results', {
+      status: 'final', source: 'test result',
+      crews: [{ driver: winner, make: 'Subaru', class: 'O4WD', status: 'finished', position: 1, eligibility: ['ara-national'] }],
+    }, ADMIN_TOKEN);
+    assert.equal(put.statusCode, 200, put.body);
+    const r = (await s.call('GET', '/api/championships/ara-2026/standings?after=2')).json() as { standings: { rows: { competitor: string; total: number }[] } };
+    assert.deepEqual([r.standings.rows[0]!.competitor, r.standings.rows[0]!.total], [winner, 44]);
+  });
+
+  test('the routes are in the OpenAPI reference', async () => {
+    const doc = (await s.call('GET', '/openapi.json')).json() as { paths: Record<string, unknown> };
+    for (const p of ['/api/championships', '/api/championships/{season}/standings', '/api/history/import', '/api/history/stats', '/api/history/streaks', '/api/history/head-to-head']) {
+      assert.ok(doc.paths[p], p);
+    }
+  });
+});

@@ -1,0 +1,292 @@
+// The store contract as tests, run against every adapter (memory, SQLite,
+// PostgreSQL) so they cannot drift apart. Each test works on rallies of its
+// own, so one store serves the whole suite.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Fact } from '../core/facts.ts';
+import type { RallyDefinition } from '../core/model.ts';
+import { StoreError, type AppendInput, type Store } from './contract.ts';
+
+export interface StoreHandle { store: Store; cleanup(): Promise<void> }
+
+let counter = 0;
+/** A fresh rally id per call, so tests sharing one store do not meet. */
+export function uniqueRallyId(prefix = 'rally'): string {
+  counter += 1;
+  return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A small but complete rally definition: one leg, one stage, two cars. */
+export function sampleRally(id: string, name = 'Test Rally'): RallyDefinition {
+  return {
+    id,
+    name,
+    timeZone: 'America/Detroit',
+    distanceUnit: 'mi',
+    startDate: '2026-02-06',
+    endDate: '2026-02-07',
+    rules: { preset: 'ara', version: '2025' },
+    legs: [{ id: 'L1', name: 'Leg 1', date: '2026-02-06', sections: [{ id: 'S1', controls: [
+      { id: 'TC0', kind: 'TC', firstCarDue: '2026-02-06T16:00' },
+      { id: 'SS1S', kind: 'SS_START', stage: 'SS1' },
+      { id: 'SS1F', kind: 'SS_FINISH', stage: 'SS1' },
+    ] }] }],
+    stages: [{ code: 'SS1', name: 'Nine Mile', distanceM: 12_000, type: 'special', leg: 'L1' }],
+    classes: [{ code: 'L4WD', name: 'Limited 4WD' }],
+    entries: [
+      { car: 1, driver: { name: 'A. Driver' }, codriver: { name: 'A. Codriver' }, make: 'Subaru', model: 'WRX', class: 'L4WD' },
+      { car: 2, driver: { name: 'B. Driver' }, codriver: { name: 'B. Codriver' }, make: 'Subaru', model: 'WRX', class: 'L4WD' },
+    ],
+  };
+}
+
+/** A control time fact: car 1 at SS1F, `n` tenths of a second after 16:30. */
+export function controlTime(id: string, n = 0, car = 1): Fact {
+  return { id, type: 'controlTime', car, control: 'SS1F', at: `2026-02-06T16:30:${String(Math.floor(n / 10) % 60).padStart(2, '0')}.${n % 10}` };
+}
+
+export function input(fact: Fact, principal = 'tk-ss1f', receivedAt = '2026-02-06T21:30:00.000Z', device = 'phone-7'): AppendInput {
+  return { fact, principal, device, receivedAt };
+}
+
+async function expectStoreError(p: Promise<unknown>, code: StoreError['code']): Promise<void> {
+  await assert.rejects(p, (e: unknown) => e instanceof StoreError && e.code === code);
+}
+
+export function storeContractSuite(name: string, factory: () => Promise<StoreHandle>): void {
+  describe(`store contract: ${name}`, () => {
+    let handle: StoreHandle;
+    let store: Store;
+    before(async () => { handle = await factory(); store = handle.store; });
+    after(async () => { await handle.cleanup(); });
+
+    async function newRally(): Promise<string> {
+      const id = uniqueRallyId();
+      await store.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
+      return id;
+    }
+
+    test('createRally → version 1, read back by getRally and listRallies; a second create → rally-exists', async () => {
+      const id = uniqueRallyId();
+      const def = sampleRally(id, 'Sno*Drift');
+      const rec = await store.createRally(def, '2026-01-10T12:00:00.000Z');
+      assert.deepEqual(rec, { id, definition: def, createdAt: '2026-01-10T12:00:00.000Z', updatedAt: '2026-01-10T12:00:00.000Z', version: 1 });
+      assert.deepEqual(await store.getRally(id), rec);
+      assert.ok((await store.listRallies()).some((r) => r.id === id && r.definition.name === 'Sno*Drift'));
+      await expectStoreError(store.createRally(def, '2026-01-10T12:00:01.000Z'), 'rally-exists');
+      assert.equal(await store.getRally(uniqueRallyId('missing')), null);
+    });
+
+    test('updateRally at version 1 → version 2; a stale version → version-conflict; unknown rally → rally-not-found', async () => {
+      const id = await newRally();
+      const changed = { ...sampleRally(id), name: 'Renamed' };
+      const rec = await store.updateRally(id, changed, 1, '2026-01-11T08:00:00.000Z');
+      assert.equal(rec.version, 2);
+      assert.equal(rec.definition.name, 'Renamed');
+      assert.equal(rec.createdAt, '2026-01-10T12:00:00.000Z');
+      assert.equal(rec.updatedAt, '2026-01-11T08:00:00.000Z');
+      await expectStoreError(store.updateRally(id, sampleRally(id), 1, '2026-01-11T09:00:00.000Z'), 'version-conflict');
+      assert.equal((await store.getRally(id))?.definition.name, 'Renamed');
+      await expectStoreError(store.updateRally(uniqueRallyId('missing'), sampleRally('x'), 1, '2026-01-11T09:00:00.000Z'), 'rally-not-found');
+    });
+
+    test('3 facts in one batch → seqs 1, 2, 3, read back in order with fact.seq, principal, device, receivedAt', async () => {
+      const id = await newRally();
+      const facts = [controlTime('a', 1), controlTime('b', 2, 2), controlTime('c', 3)];
+      const acks = await store.appendFacts(id, facts.map((f) => input(f)));
+      assert.deepEqual(acks.map((a) => [a.stored.seq, a.duplicate]), [[1, false], [2, false], [3, false]]);
+      const log = await store.readFacts(id);
+      assert.deepEqual(log.map((s) => s.seq), [1, 2, 3]);
+      assert.deepEqual(log.map((s) => s.fact), facts.map((f, i) => ({ ...f, seq: i + 1 })));
+      assert.deepEqual(log[0], { rallyId: id, seq: 1, fact: { ...facts[0], seq: 1 }, receivedAt: '2026-02-06T21:30:00.000Z', principal: 'tk-ss1f', device: 'phone-7' });
+      assert.deepEqual(acks.map((a) => a.stored), log);
+      const noDevice = await store.appendFacts(id, [{ fact: controlTime('d', 4), principal: 'hq', receivedAt: '2026-02-06T21:31:00.000Z' }]);
+      assert.equal('device' in (noDevice[0]?.stored ?? {}), false);
+      assert.equal('device' in ((await store.getFact(id, 'd')) ?? {}), false);
+    });
+
+    test('readFacts afterSeq 3, limit 4 of 10 → seqs 4..7; afterSeq 10 → none; unknown rally → none', async () => {
+      const id = await newRally();
+      await store.appendFacts(id, Array.from({ length: 10 }, (_, i) => input(controlTime(`f${i}`, i))));
+      assert.deepEqual((await store.readFacts(id, 3, 4)).map((s) => s.seq), [4, 5, 6, 7]);
+      assert.deepEqual((await store.readFacts(id, 7)).map((s) => s.fact.id), ['f7', 'f8', 'f9']);
+      assert.deepEqual(await store.readFacts(id, 10), []);
+      assert.deepEqual(await store.readFacts(uniqueRallyId('missing')), []);
+    });
+
+    test('re-appending id "a" later (with a different time) → duplicate, original ack, nothing new written', async () => {
+      const id = await newRally();
+      const [first] = await store.appendFacts(id, [input(controlTime('a', 1), 'tk-1', '2026-02-06T21:30:00.000Z')]);
+      await store.appendFacts(id, [input(controlTime('b', 2))]);
+      const [again] = await store.appendFacts(id, [input(controlTime('a', 99), 'tk-2', '2026-02-06T22:00:00.000Z')]);
+      assert.equal(again?.duplicate, true);
+      assert.deepEqual(again?.stored, first?.stored);
+      assert.equal(again?.stored.principal, 'tk-1');
+      assert.equal(await store.latestSeq(id), 2);
+      assert.equal((await store.readFacts(id)).length, 2);
+    });
+
+    test('id "a" twice in one batch [a, b, a] → a:1, b:2, then a duplicate of seq 1; log holds 2', async () => {
+      const id = await newRally();
+      const acks = await store.appendFacts(id, [input(controlTime('a', 1)), input(controlTime('b', 2)), input(controlTime('a', 5))]);
+      assert.deepEqual(acks.map((a) => [a.stored.fact.id, a.stored.seq, a.duplicate]), [['a', 1, false], ['b', 2, false], ['a', 1, true]]);
+      assert.deepEqual(acks[2]?.stored, acks[0]?.stored);
+      assert.equal((await store.readFacts(id)).length, 2);
+    });
+
+    test('atomic batch: [ok, ok, unserialisable] and [ok, ok, empty id] store nothing; the next append takes seq 1', async () => {
+      const id = await newRally();
+      const unserialisable = { ...controlTime('bad', 3), extra: 10n } as unknown as Fact;
+      await assert.rejects(store.appendFacts(id, [input(controlTime('g1', 1)), input(controlTime('g2', 2)), input(unserialisable)]));
+      await assert.rejects(store.appendFacts(id, [input(controlTime('g1', 1)), input(controlTime('g2', 2)), input(controlTime('', 3))]));
+      assert.equal(await store.latestSeq(id), 0);
+      assert.deepEqual(await store.readFacts(id), []);
+      assert.equal(await store.getFact(id, 'g1'), null);
+      const [ack] = await store.appendFacts(id, [input(controlTime('g1', 1))]);
+      assert.deepEqual([ack?.stored.seq, ack?.duplicate], [1, false]);
+    });
+
+    test('a refused batch among concurrent ones fails alone: the other callers commit, seqs stay gap-free', async () => {
+      const id = await newRally();
+      const outcomes = await Promise.allSettled([
+        store.appendFacts(id, [input(controlTime('x1', 1)), input(controlTime('x2', 2))]),
+        store.appendFacts(id, [input(controlTime('y1', 3)), input(controlTime('', 4))]),
+        store.appendFacts(id, [input(controlTime('z1', 5))]),
+      ]);
+      assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+      const log = await store.readFacts(id);
+      assert.deepEqual(log.map((s) => s.seq), [1, 2, 3]);
+      assert.deepEqual(log.map((s) => s.fact.id).sort(), ['x1', 'x2', 'z1']);
+    });
+
+    test('appendFacts to an unknown rally → rally-not-found; an empty batch → []', async () => {
+      await expectStoreError(store.appendFacts(uniqueRallyId('missing'), [input(controlTime('a'))]), 'rally-not-found');
+      const id = await newRally();
+      assert.deepEqual(await store.appendFacts(id, []), []);
+    });
+
+    test('50 concurrent callers × 4 single-fact appends → 200 unique, gap-free seqs 1..200', async () => {
+      const id = await newRally();
+      const seqs: number[] = [];
+      await Promise.all(Array.from({ length: 50 }, async (_, caller) => {
+        for (let k = 0; k < 4; k++) {
+          const [ack] = await store.appendFacts(id, [input(controlTime(`c${caller}-${k}`, k, 1 + (caller % 2)))]);
+          seqs.push(ack?.stored.seq ?? -1);
+        }
+      }));
+      assert.deepEqual(seqs.sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i + 1));
+      const log = await store.readFacts(id);
+      assert.deepEqual(log.map((s) => s.seq), Array.from({ length: 200 }, (_, i) => i + 1));
+      assert.equal(new Set(log.map((s) => s.fact.id)).size, 200);
+      assert.equal(await store.latestSeq(id), 200);
+    });
+
+    test('getFact by id → the stored fact; unknown id or rally → null; latestSeq 0 for an empty or unknown rally', async () => {
+      const id = await newRally();
+      assert.equal(await store.latestSeq(id), 0);
+      assert.equal(await store.latestSeq(uniqueRallyId('missing')), 0);
+      await store.appendFacts(id, [input(controlTime('a', 1)), input(controlTime('b', 2))]);
+      const b = await store.getFact(id, 'b');
+      assert.equal(b?.seq, 2);
+      assert.deepEqual(b?.fact, { ...controlTime('b', 2), seq: 2 });
+      assert.equal(await store.getFact(id, 'nope'), null);
+      assert.equal(await store.getFact(uniqueRallyId('missing'), 'a'), null);
+      assert.equal(await store.latestSeq(id), 2);
+    });
+
+    test('publications are numbered 1, 2, 3 per rally and cannot be changed through the objects passed or returned', async () => {
+      const id = await newRally();
+      const other = await newRally();
+      const snapshot = { overall: [{ car: 1, totalMs: 754_300 }] };
+      const p1 = await store.addPublication({ rallyId: id, kind: 'provisional', publishedAt: '2026-02-07T01:00:00.000Z', principal: 'officer', uptoSeq: 10, snapshot });
+      snapshot.overall[0]!.totalMs = 1; // mutating the caller's object afterwards must not reach the store
+      const p2 = await store.addPublication({ rallyId: id, kind: 'provisional', publishedAt: '2026-02-07T01:30:00.000Z', principal: 'officer', reason: 'penalty car 2', uptoSeq: 12, snapshot: { n: 2 } });
+      const p3 = await store.addPublication({ rallyId: id, kind: 'official', publishedAt: '2026-02-07T02:00:00.000Z', principal: 'clerk', uptoSeq: 12, snapshot: { n: 3 } });
+      const q1 = await store.addPublication({ rallyId: other, kind: 'provisional', publishedAt: '2026-02-07T01:00:00.000Z', principal: 'officer', uptoSeq: 0, snapshot: [] });
+      assert.deepEqual([p1.number, p2.number, p3.number, q1.number], [1, 2, 3, 1]);
+      assert.deepEqual(p1, { rallyId: id, number: 1, kind: 'provisional', publishedAt: '2026-02-07T01:00:00.000Z', principal: 'officer', uptoSeq: 10, snapshot: { overall: [{ car: 1, totalMs: 754_300 }] } });
+      (p2.snapshot as { n: number }).n = 99;
+      assert.deepEqual(await store.getPublication(id, 2), { rallyId: id, number: 2, kind: 'provisional', publishedAt: '2026-02-07T01:30:00.000Z', principal: 'officer', reason: 'penalty car 2', uptoSeq: 12, snapshot: { n: 2 } });
+      assert.deepEqual((await store.listPublications(id)).map((p) => [p.number, p.kind]), [[1, 'provisional'], [2, 'provisional'], [3, 'official']]);
+      assert.deepEqual((await store.getPublication(id, 1))?.snapshot, { overall: [{ car: 1, totalMs: 754_300 }] });
+      assert.equal(await store.getPublication(id, 4), null);
+      await expectStoreError(store.addPublication({ rallyId: uniqueRallyId('missing'), kind: 'official', publishedAt: '2026-02-07T02:00:00.000Z', principal: 'x', uptoSeq: 0, snapshot: {} }), 'rally-not-found');
+    });
+
+    test('tokens: found by hash, revoked once (first time kept), listed per rally', async () => {
+      const rally = uniqueRallyId();
+      const tk = { id: `tok-${rally}`, hash: `h-${rally}`, role: 'timekeeper' as const, rallyId: rally, controls: ['SS1S', 'SS1F'], label: 'SS1 finish', device: 'phone-7', createdAt: '2026-02-06T10:00:00.000Z', createdBy: 'admin' };
+      const off = { id: `off-${rally}`, hash: `ho-${rally}`, role: 'officer' as const, rallyId: rally, label: 'results', createdAt: '2026-02-06T10:01:00.000Z', createdBy: 'admin' };
+      const adm = { id: `adm-${rally}`, hash: `ha-${rally}`, role: 'admin' as const, label: 'series admin', createdAt: '2026-02-06T09:00:00.000Z', createdBy: 'setup' };
+      await store.createToken(tk);
+      await store.createToken(off);
+      await store.createToken(adm);
+      assert.deepEqual(await store.findTokenByHash(tk.hash), tk);
+      assert.deepEqual(await store.findTokenByHash(adm.hash), adm);
+      assert.equal(await store.findTokenByHash('no-such-hash'), null);
+      await store.revokeToken(tk.id, '2026-02-06T12:00:00.000Z');
+      await store.revokeToken(tk.id, '2026-02-06T13:00:00.000Z');
+      assert.equal((await store.findTokenByHash(tk.hash))?.revokedAt, '2026-02-06T12:00:00.000Z');
+      assert.deepEqual((await store.listTokens(rally)).map((t) => t.id), [tk.id, off.id]);
+      const all = (await store.listTokens()).map((t) => t.id);
+      assert.ok(all.includes(adm.id) && all.includes(tk.id) && all.includes(off.id));
+    });
+
+    test('enrollment: consumed once (second → null), expired → null, unknown → null; 10 racing consumers → exactly one wins', async () => {
+      const rally = uniqueRallyId();
+      const e = { codeHash: `c-${rally}`, rallyId: rally, role: 'timekeeper' as const, controls: ['SS1F'], label: 'SS1 finish', expiresAt: '2026-02-06T12:00:00.000Z', createdBy: 'officer' };
+      await store.createEnrollment(e);
+      assert.deepEqual(await store.consumeEnrollment(e.codeHash, '2026-02-06T11:00:00.000Z'), { ...e, usedAt: '2026-02-06T11:00:00.000Z' });
+      assert.equal(await store.consumeEnrollment(e.codeHash, '2026-02-06T11:00:01.000Z'), null);
+      const late = { ...e, codeHash: `late-${rally}` };
+      await store.createEnrollment(late);
+      assert.equal(await store.consumeEnrollment(late.codeHash, '2026-02-06T12:00:00.001Z'), null);
+      assert.equal(await store.consumeEnrollment(late.codeHash, '2026-02-06T11:59:59.999Z') !== null, true, 'an expired attempt does not use the code up');
+      assert.equal(await store.consumeEnrollment('unknown', '2026-02-06T11:00:00.000Z'), null);
+      const race = { ...e, codeHash: `race-${rally}`, controls: undefined };
+      delete race.controls;
+      await store.createEnrollment(race);
+      const wins = await Promise.all(Array.from({ length: 10 }, () => store.consumeEnrollment(race.codeHash, '2026-02-06T11:00:00.000Z')));
+      assert.equal(wins.filter((w) => w !== null).length, 1);
+      assert.equal('controls' in (wins.find((w) => w !== null) ?? {}), false);
+    });
+
+    test('audit: records of a rally listed in order with their detail; other rallies left out', async () => {
+      const rally = uniqueRallyId();
+      await store.audit({ at: '2026-02-06T10:00:00.000Z', principal: 'admin', action: 'token.create', rallyId: rally, detail: { tokenId: 't1', controls: ['SS1F'] } });
+      await store.audit({ at: '2026-02-06T10:00:00.000Z', principal: 'admin', action: 'token.create', rallyId: uniqueRallyId(), detail: {} });
+      await store.audit({ at: '2026-02-06T10:05:00.000Z', principal: 'officer', action: 'publish', rallyId: rally, detail: 'provisional 1' });
+      await store.audit({ at: '2026-02-06T10:06:00.000Z', principal: 'admin', action: 'login', detail: null });
+      assert.deepEqual(await store.listAudit(rally), [
+        { at: '2026-02-06T10:00:00.000Z', principal: 'admin', action: 'token.create', rallyId: rally, detail: { tokenId: 't1', controls: ['SS1F'] } },
+        { at: '2026-02-06T10:05:00.000Z', principal: 'officer', action: 'publish', rallyId: rally, detail: 'provisional 1' },
+      ]);
+    });
+
+    test('onAppended fires (rally, lastSeq) once the facts are readable; not after unsubscribing', async () => {
+      const id = await newRally();
+      const seen: [string, number, number][] = [];
+      const off = store.onAppended((rallyId, lastSeq) => {
+        if (rallyId !== id) return;
+        void store.latestSeq(id).then((readable) => seen.push([rallyId, lastSeq, readable]));
+      });
+      await store.appendFacts(id, [input(controlTime('a', 1)), input(controlTime('b', 2))]);
+      await waitFor(() => seen.length >= 1);
+      assert.deepEqual(seen[0], [id, 2, 2]);
+      off();
+      const before = seen.length;
+      await store.appendFacts(id, [input(controlTime('c', 3))]);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(seen.length, before);
+    });
+  });
+}
+
+/** Polls until `ok()` holds, for at most `ms` (events from another connection arrive asynchronously). */
+export async function waitFor(ok: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

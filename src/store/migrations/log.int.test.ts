@@ -1,0 +1,34 @@
+// Schema of the `log` component after each migration version, checked against
+// what the store needs (tables, columns, keys) rather than against a dump.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { migrateSqlite } from './runner.ts';
+import { LOG_COMPONENT, logMigrations } from './log.ts';
+
+function columns(db: Database.Database, table: string): string[] {
+  return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+}
+
+test('log v1 on SQLite: six tables; facts keyed (rally_id, seq) and unique on (rally_id, fact_id)', () => {
+  const db = new Database(':memory:');
+  assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations.slice(0, 1)), [1]);
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  assert.deepEqual(tables, ['audit', 'enrollments', 'facts', 'publications', 'rallies', 'rallyhq_migrations', 'tokens']);
+  assert.deepEqual(columns(db, 'facts'), ['rally_id', 'seq', 'fact_id', 'type', 'car', 'body', 'principal', 'device', 'received_at']);
+  assert.deepEqual(columns(db, 'rallies'), ['id', 'definition', 'version', 'created_at', 'updated_at', 'last_seq']);
+  db.prepare("INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES ('r', '{}', 1, 't', 't')").run();
+  const insert = db.prepare("INSERT INTO facts (rally_id, seq, fact_id, type, body, principal, received_at) VALUES ('r', ?, ?, 'controlTime', '{}', 'p', 't')");
+  insert.run(1, 'a');
+  assert.throws(() => insert.run(1, 'b'), /UNIQUE|PRIMARY/);
+  assert.throws(() => insert.run(2, 'a'), /UNIQUE/);
+  assert.throws(() => insert.run(2, ''), /CHECK/);
+  db.close();
+});
+
+test('log v2 on SQLite adds nothing (PostgreSQL-only function); v1..v2 applied once, a second run applies none', () => {
+  const db = new Database(':memory:');
+  assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), [1, 2]);
+  assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), []);
+  db.close();
+});

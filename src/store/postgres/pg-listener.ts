@@ -1,0 +1,95 @@
+// One dedicated connection that LISTENs on `rallyhq_facts`, so facts committed
+// by any server process wake this one. When the connection drops (PostgreSQL
+// restarted, a network blip, the backend terminated) it reconnects with
+// backoff and then reports `reconnected`: notifications sent while it was away
+// are lost, so the store asks its consumers to re-read from their last seq.
+import pg from 'pg';
+
+export const FACTS_CHANNEL = 'rallyhq_facts';
+
+export interface ListenerEvents {
+  notify(payload: string): void;
+  reconnected(): void;
+  log(msg: string): void;
+}
+
+const MIN_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+
+export class PgListener {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private backoffMs = MIN_BACKOFF_MS;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly config: pg.ClientConfig, private readonly events: ListenerEvents) {}
+
+  /** First connection: failure is thrown to the caller (openStore reports it). */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const c = this.client;
+    this.client = null;
+    if (c) await c.end().catch(() => {});
+  }
+
+  /** The backend pid of the listening connection (tests terminate it to simulate a drop). */
+  get backendPid(): number | null {
+    return (this.client as unknown as { processID?: number } | null)?.processID ?? null;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ ...this.config, application_name: 'rallyhq-listen' });
+    let dropped = false;
+    const onDrop = (why: string) => {
+      if (dropped) return;
+      dropped = true;
+      if (this.client === client) this.client = null;
+      client.end().catch(() => {});
+      if (!this.stopped) {
+        this.events.log(`LISTEN connection lost (${why}); reconnecting`);
+        this.scheduleReconnect();
+      }
+    };
+    client.on('error', (e) => onDrop(e.message));
+    client.on('end', () => onDrop('connection ended'));
+    client.on('notification', (msg) => {
+      if (msg.channel === FACTS_CHANNEL && msg.payload) this.events.notify(msg.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${FACTS_CHANNEL}`);
+    } catch (e) {
+      dropped = true;
+      await client.end().catch(() => {});
+      throw e;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.client = client;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.timer || this.stopped) return;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.connect().then(() => {
+        if (this.stopped) return;
+        this.backoffMs = MIN_BACKOFF_MS;
+        this.events.log('LISTEN connection restored');
+        this.events.reconnected();
+      }, (e: unknown) => {
+        this.events.log(`LISTEN reconnect failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.scheduleReconnect();
+      });
+    }, delay);
+  }
+}

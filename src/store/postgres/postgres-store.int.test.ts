@@ -1,0 +1,122 @@
+// The store contract on a real PostgreSQL database, plus what only PostgreSQL
+// shows: two store instances (two pools, as two server processes would have)
+// on one database, NOTIFY between them, seqs under concurrent writers, the
+// LISTEN connection surviving a drop, and a clear error when unreachable.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { createTestDatabase, pgSkipReason, type TestDatabase } from '../../testing/pg.ts';
+import { StoreError } from '../contract.ts';
+import { controlTime, input, sampleRally, storeContractSuite, uniqueRallyId, waitFor } from '../contract.suite.ts';
+import { PostgresStore } from './postgres-store.ts';
+
+const skip = await pgSkipReason();
+
+if (skip) {
+  test('PostgreSQL store', { skip }, () => {});
+} else {
+  storeContractSuite('postgres', async () => {
+    const db = await createTestDatabase();
+    const store = await PostgresStore.open(db.url);
+    return { store, cleanup: async () => { await store.close(); await db.drop(); } };
+  });
+
+  describe('postgres store: several processes on one database', () => {
+    let db: TestDatabase;
+    let a: PostgresStore;
+    let b: PostgresStore;
+    before(async () => {
+      db = await createTestDatabase();
+      [a, b] = await Promise.all([PostgresStore.open(db.url), PostgresStore.open(db.url)]);
+    });
+    after(async () => { await a.close(); await b.close(); await db.drop(); });
+
+    test('an append on store A fires onAppended on store B within a second', async () => {
+      const id = uniqueRallyId();
+      await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
+      const heard: number[] = [];
+      const off = b.onAppended((rallyId, lastSeq) => { if (rallyId === id) heard.push(lastSeq); });
+      await a.appendFacts(id, [input(controlTime('a', 1)), input(controlTime('b', 2))]);
+      await waitFor(() => heard.includes(2), 1000);
+      off();
+      assert.equal((await b.readFacts(id)).length, 2);
+    });
+
+    test('A and B each append 100 single facts concurrently (20 callers each) → seqs 1..200, no gap, no repeat', async () => {
+      const id = uniqueRallyId();
+      await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
+      const writers = [a, b].flatMap((s, si) => Array.from({ length: 20 }, async (_, w) => {
+        for (let k = 0; k < 5; k++) await s.appendFacts(id, [input(controlTime(`s${si}-w${w}-${k}`, k))]);
+      }));
+      await Promise.all(writers);
+      const log = await b.readFacts(id);
+      assert.deepEqual(log.map((s) => s.seq), Array.from({ length: 200 }, (_, i) => i + 1));
+      assert.equal(new Set(log.map((s) => s.fact.id)).size, 200);
+    });
+
+    test('the same fact id sent to A and B at once → stored once; both acks carry the same seq', async () => {
+      const id = uniqueRallyId();
+      await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
+      for (let i = 0; i < 20; i++) {
+        const [ra, rb] = await Promise.all([a.appendFacts(id, [input(controlTime(`dup${i}`, i))]), b.appendFacts(id, [input(controlTime(`dup${i}`, i))])]);
+        assert.equal(ra[0]?.stored.seq, rb[0]?.stored.seq);
+        assert.deepEqual([ra[0]?.duplicate, rb[0]?.duplicate].sort(), [false, true]);
+      }
+      assert.equal(await a.latestSeq(id), 20);
+    });
+
+    test('the LISTEN connection cut by the server → reconnects, announces every rally, then hears new facts again', async () => {
+      const id = uniqueRallyId();
+      await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
+      await a.appendFacts(id, [input(controlTime('before', 1))]);
+      const heard: number[] = [];
+      const off = b.onAppended((rallyId, lastSeq) => { if (rallyId === id) heard.push(lastSeq); });
+      const pid = b.listenerPid;
+      assert.ok(pid);
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      // Every pooled connection of A dies too, as in a PostgreSQL restart.
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'rallyhq' AND pid <> pg_backend_pid()");
+      await admin.end();
+      await waitFor(() => heard.includes(1), 5000); // the catch-up announcement after reconnecting
+      assert.notEqual(b.listenerPid, pid);
+      let appended = false;
+      for (let i = 0; i < 20 && !appended; i++) {
+        // A pooled client killed while idle fails once; the pool then replaces it.
+        appended = await a.appendFacts(id, [input(controlTime('after', 2))]).then(() => true, (e: unknown) => {
+          assert.ok(e instanceof StoreError && e.code === 'unavailable', String(e));
+          return false;
+        });
+      }
+      assert.ok(appended);
+      await waitFor(() => heard.includes(2), 1000);
+      off();
+    });
+
+    test('schema: facts and publications refuse UPDATE and DELETE; migrations 1 and 2 recorded once', async () => {
+      const id = uniqueRallyId();
+      await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
+      await a.appendFacts(id, [input(controlTime('a', 1))]);
+      await a.addPublication({ rallyId: id, kind: 'provisional', publishedAt: '2026-02-07T01:00:00.000Z', principal: 'o', uptoSeq: 1, snapshot: {} });
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        await assert.rejects(c.query("UPDATE facts SET body = '{}'"), /append-only/);
+        await assert.rejects(c.query('DELETE FROM publications'), /append-only/);
+        const { rows } = await c.query("SELECT version FROM rallyhq_migrations WHERE component = 'log'");
+        assert.deepEqual(rows.map((r) => r.version).sort(), [1, 2]);
+      } finally {
+        await c.end();
+      }
+    });
+  });
+
+  test('unreachable PostgreSQL → StoreError unavailable naming host and db, password masked', async () => {
+    const err = await PostgresStore.open('postgres://rally:s3cret@127.0.0.1:1/rallyhq').then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof StoreError);
+    assert.equal(err.code, 'unavailable');
+    assert.match(err.message, /^cannot reach PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/rallyhq: .+ — is it running\? set --db or RALLYHQ_DB$/);
+    assert.doesNotMatch(err.message, /s3cret/);
+  });
+}

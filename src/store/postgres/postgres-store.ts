@@ -1,0 +1,305 @@
+// The store on PostgreSQL (`pg` Pool), for several server processes sharing
+// one database. Appends are group-committed like on SQLite (one transaction
+// per gathered group; on failure the batches are retried one by one so a bad
+// batch fails alone). Other processes' appends arrive through LISTEN/NOTIFY.
+import pg from 'pg';
+import type { RallyDefinition } from '../../core/model.ts';
+import {
+  StoreError,
+  type AppendInput, type AppendResult, type AuditRecord, type EnrollmentRecord, type PublicationRecord,
+  type RallyRecord, type Store, type StoredFact, type TokenRecord,
+} from '../contract.ts';
+import { prepareBatch, storedFromRow, type PreparedBatch } from '../append-plan.ts';
+import { GroupCommit, type Pending } from '../group-commit.ts';
+import { AppendedListeners } from '../listeners.ts';
+import { migratePostgres } from '../migrations/runner.ts';
+import { LOG_COMPONENT, logMigrations } from '../migrations/log.ts';
+import {
+  FACT_COLUMNS, auditFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
+  type AuditRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
+} from '../sql-rows.ts';
+import { appendGroup, parseNotification } from './pg-append.ts';
+import { PgListener } from './pg-listener.ts';
+import { isConnectionError, mapPgError, unreachableError } from './pg-errors.ts';
+
+export interface PostgresStoreOptions { log?: (msg: string) => void; poolSize?: number }
+
+const RALLY_COLUMNS = 'id, definition, version, created_at, updated_at';
+/** A concurrent writer in another process inserted the same fact id first: re-read and answer with the original. */
+const UNIQUE_VIOLATION = '23505';
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  private readonly listeners: AppendedListeners;
+  private readonly commits: GroupCommit<PreparedBatch, AppendResult[]>;
+  /** Highest seq announced per rally, so our own NOTIFY echo is not announced twice. */
+  private readonly announced = new Map<string, number>();
+  private listener: PgListener | null = null;
+  private closed = false;
+
+  private constructor(private readonly url: string, private readonly pool: pg.Pool, private readonly log: (msg: string) => void) {
+    this.listeners = new AppendedListeners(log);
+    this.commits = new GroupCommit((group) => this.flush(group));
+  }
+
+  /** Connects, migrates and starts listening. Unreachable → StoreError('unavailable'). */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const log = options.log ?? (() => {});
+    const config: pg.PoolConfig = { connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, application_name: 'rallyhq' };
+    const pool = new pg.Pool(config);
+    // WARNING: without this handler an idle client dropped by a PostgreSQL restart crashes the process.
+    pool.on('error', (e) => log(`PostgreSQL pool: idle connection lost (${e.message}); it will be replaced`));
+    try {
+      await pool.query('SELECT 1');
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw unreachableError(url, e);
+    }
+    const store = new PostgresStore(url, pool, log);
+    try {
+      await migratePostgres(pool, LOG_COMPONENT, logMigrations);
+      store.listener = new PgListener({ connectionString: url, connectionTimeoutMillis: 5_000 }, {
+        notify: (payload) => store.onNotify(payload),
+        reconnected: () => { void store.catchUpAll(); },
+        log,
+      });
+      await store.listener.start();
+    } catch (e) {
+      await store.close().catch(() => {});
+      throw isConnectionError(e) ? unreachableError(url, e) : e;
+    }
+    return store;
+  }
+
+  /** Backend pid of the LISTEN connection (for tests that cut it). */
+  get listenerPid(): number | null {
+    return this.listener?.backendPid ?? null;
+  }
+
+  async createRally(definition: RallyDefinition, at: string): Promise<RallyRecord> {
+    const { rows } = await this.query<RallyRow>(
+      `INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES ($1, $2, 1, $3, $3) ON CONFLICT (id) DO NOTHING RETURNING ${RALLY_COLUMNS}`,
+      [definition.id, JSON.stringify(definition), at],
+    );
+    if (!rows[0]) throw new StoreError('rally-exists', `a rally with id "${definition.id}" already exists`);
+    return rallyFromRow(rows[0]);
+  }
+
+  async updateRally(id: string, definition: RallyDefinition, expectedVersion: number, at: string): Promise<RallyRecord> {
+    const { rows } = await this.query<RallyRow>(
+      `UPDATE rallies SET definition = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4 RETURNING ${RALLY_COLUMNS}`,
+      [JSON.stringify(definition), at, id, expectedVersion],
+    );
+    if (rows[0]) return rallyFromRow(rows[0]);
+    const current = await this.getRally(id);
+    if (!current) throw new StoreError('rally-not-found', `no rally with id "${id}"`);
+    throw new StoreError('version-conflict', `rally "${id}" is at version ${current.version}, not ${expectedVersion}: reload it and apply the change again`);
+  }
+
+  async getRally(id: string): Promise<RallyRecord | null> {
+    const { rows } = await this.query<RallyRow>(`SELECT ${RALLY_COLUMNS} FROM rallies WHERE id = $1`, [id]);
+    return rows[0] ? rallyFromRow(rows[0]) : null;
+  }
+
+  async listRallies(): Promise<RallyRecord[]> {
+    return (await this.query<RallyRow>(`SELECT ${RALLY_COLUMNS} FROM rallies ORDER BY created_at, id`)).rows.map(rallyFromRow);
+  }
+
+  async appendFacts(rallyId: string, inputs: AppendInput[]): Promise<AppendResult[]> {
+    this.open();
+    const batch = prepareBatch(rallyId, inputs);
+    if (inputs.length === 0) return [];
+    return this.commits.submit(batch);
+  }
+
+  async readFacts(rallyId: string, afterSeq = 0, limit?: number): Promise<StoredFact[]> {
+    const { rows } = await this.query<FactDbRow>(
+      `SELECT ${FACT_COLUMNS} FROM facts WHERE rally_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [rallyId, afterSeq, limit ?? null],
+    );
+    return rows.map((r) => storedFromRow(factRowFromDb(r)));
+  }
+
+  async getFact(rallyId: string, factId: string): Promise<StoredFact | null> {
+    const { rows } = await this.query<FactDbRow>(`SELECT ${FACT_COLUMNS} FROM facts WHERE rally_id = $1 AND fact_id = $2`, [rallyId, factId]);
+    return rows[0] ? storedFromRow(factRowFromDb(rows[0])) : null;
+  }
+
+  async latestSeq(rallyId: string): Promise<number> {
+    const { rows } = await this.query<{ last_seq: number }>('SELECT last_seq FROM rallies WHERE id = $1', [rallyId]);
+    return rows[0] ? Number(rows[0].last_seq) : 0;
+  }
+
+  async addPublication(p: Omit<PublicationRecord, 'number'>): Promise<PublicationRecord> {
+    return this.transaction(async (client) => {
+      // NOTE: the rally row lock serialises numbering across processes.
+      const lock = await client.query('SELECT 1 FROM rallies WHERE id = $1 FOR UPDATE', [p.rallyId]);
+      if (lock.rowCount === 0) throw new StoreError('rally-not-found', `no rally with id "${p.rallyId}"`);
+      const { rows } = await client.query<PublicationRow>(
+        `INSERT INTO publications (rally_id, number, kind, published_at, principal, reason, upto_seq, snapshot)
+         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7 FROM publications WHERE rally_id = $1 RETURNING *`,
+        [p.rallyId, p.kind, p.publishedAt, p.principal, p.reason ?? null, p.uptoSeq, jsonText(p.snapshot)],
+      );
+      return publicationFromRow(rows[0] as PublicationRow);
+    });
+  }
+
+  async listPublications(rallyId: string): Promise<PublicationRecord[]> {
+    return (await this.query<PublicationRow>('SELECT * FROM publications WHERE rally_id = $1 ORDER BY number', [rallyId])).rows.map(publicationFromRow);
+  }
+
+  async getPublication(rallyId: string, number: number): Promise<PublicationRecord | null> {
+    const { rows } = await this.query<PublicationRow>('SELECT * FROM publications WHERE rally_id = $1 AND number = $2', [rallyId, number]);
+    return rows[0] ? publicationFromRow(rows[0]) : null;
+  }
+
+  async createToken(t: TokenRecord): Promise<void> {
+    await this.query('INSERT INTO tokens (id, hash, role, rally_id, controls, label, device, created_at, created_by, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', tokenToParams(t));
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    const { rows } = await this.query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);
+    return rows[0] ? tokenFromRow(rows[0]) : null;
+  }
+
+  async revokeToken(id: string, at: string): Promise<void> {
+    await this.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]);
+  }
+
+  async listTokens(rallyId?: string): Promise<TokenRecord[]> {
+    const { rows } = rallyId === undefined
+      ? await this.query<TokenRow>('SELECT * FROM tokens ORDER BY created_at, id')
+      : await this.query<TokenRow>('SELECT * FROM tokens WHERE rally_id = $1 ORDER BY created_at, id', [rallyId]);
+    return rows.map(tokenFromRow);
+  }
+
+  async createEnrollment(e: EnrollmentRecord): Promise<void> {
+    await this.query('INSERT INTO enrollments (code_hash, rally_id, role, controls, label, expires_at, created_by, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', enrollmentToParams(e));
+  }
+
+  async consumeEnrollment(codeHash: string, at: string): Promise<EnrollmentRecord | null> {
+    // NOTE: a single conditional UPDATE: of two processes racing, exactly one sees a row.
+    const { rows } = await this.query<EnrollmentRow>(
+      'UPDATE enrollments SET used_at = $1::text WHERE code_hash = $2 AND used_at IS NULL AND expires_at::timestamptz > $3::timestamptz RETURNING *', [at, codeHash, at],
+    );
+    return rows[0] ? enrollmentFromRow(rows[0]) : null;
+  }
+
+  async audit(r: AuditRecord): Promise<void> {
+    await this.query('INSERT INTO audit (at, principal, action, rally_id, detail) VALUES ($1, $2, $3, $4, $5)', [r.at, r.principal, r.action, r.rallyId ?? null, jsonText(r.detail)]);
+  }
+
+  async listAudit(rallyId: string): Promise<AuditRecord[]> {
+    return (await this.query<AuditRow>('SELECT at, principal, action, rally_id, detail FROM audit WHERE rally_id = $1 ORDER BY id', [rallyId])).rows.map(auditFromRow);
+  }
+
+  onAppended(listener: (rallyId: string, lastSeq: number) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.commits.drain();
+    this.closed = true;
+    await this.listener?.stop();
+    this.listeners.clear();
+    await this.pool.end();
+  }
+
+  private async flush(group: Pending<PreparedBatch, AppendResult[]>[]): Promise<void> {
+    try {
+      this.settle(group, await this.appendTransaction(group.map((p) => p.input)));
+      return;
+    } catch (e) {
+      if (isConnectionError(e)) {
+        for (const p of group) p.reject(mapPgError(e, this.url));
+        return;
+      }
+    }
+    // The database refused something in the group: retry each batch alone, so only the bad one fails.
+    for (const p of group) await this.appendAlone(p);
+  }
+
+  private async appendAlone(p: Pending<PreparedBatch, AppendResult[]>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.settle([p], await this.appendTransaction([p.input]));
+        return;
+      } catch (e) {
+        // A writer in another process stored the same fact id first: re-reading now finds the original.
+        if ((e as { code?: string })?.code === UNIQUE_VIOLATION && attempt < 3) continue;
+        p.reject(mapPgError(e, this.url));
+        return;
+      }
+    }
+  }
+
+  private settle(group: Pending<PreparedBatch, AppendResult[]>[], outcome: Awaited<ReturnType<typeof appendGroup>>): void {
+    group.forEach((p, i) => {
+      const o = outcome.outcomes[i];
+      if (o?.ok) p.resolve(o.results);
+      else p.reject(o?.error ?? new Error('no outcome for batch'));
+    });
+    for (const [rallyId, lastSeq] of outcome.heads) this.announce(rallyId, lastSeq);
+  }
+
+  private appendTransaction(batches: PreparedBatch[]): ReturnType<typeof appendGroup> {
+    return this.transaction((client) => appendGroup(client, batches), false);
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, mapErrors = true): Promise<T> {
+    this.open();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw mapErrors ? mapPgError(e, this.url) : e;
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      if (isConnectionError(e)) broken = e as Error;
+      else await client.query('ROLLBACK').catch((r: Error) => { broken = r; });
+      throw mapErrors ? mapPgError(e, this.url) : e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    this.open();
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (e) {
+      throw mapPgError(e, this.url);
+    }
+  }
+
+  private onNotify(payload: string): void {
+    const parsed = parseNotification(payload);
+    if (parsed) this.announce(parsed[0], parsed[1]);
+  }
+
+  private announce(rallyId: string, lastSeq: number, force = false): void {
+    if (!force && (this.announced.get(rallyId) ?? 0) >= lastSeq) return;
+    this.announced.set(rallyId, Math.max(lastSeq, this.announced.get(rallyId) ?? 0));
+    this.listeners.emit(rallyId, lastSeq);
+  }
+
+  /** After the LISTEN connection came back: notifications may have been missed, so announce every rally's head. */
+  private async catchUpAll(): Promise<void> {
+    try {
+      const { rows } = await this.query<{ id: string; last_seq: number }>('SELECT id, last_seq FROM rallies ORDER BY id');
+      for (const r of rows) this.announce(r.id, Number(r.last_seq), true);
+    } catch (e) {
+      this.log(`catch-up after reconnect failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error('store is closed');
+  }
+}

@@ -1,0 +1,99 @@
+// The store contract on a real SQLite file, plus what only SQLite shows:
+// group commit, migrations on reopen, and durability across a SIGKILL.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { controlTime, input, sampleRally, storeContractSuite } from '../contract.suite.ts';
+import { SqliteStore } from './sqlite-store.ts';
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rallyhq-sqlite-'));
+  dirs.push(dir);
+  return join(dir, 'rallyhq.db');
+}
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+storeContractSuite('sqlite', async () => {
+  const store = new SqliteStore(tempDb());
+  return { store, cleanup: () => store.close() };
+});
+
+describe('sqlite store', () => {
+  test('50 single-fact appends issued together share one commit (group commit)', async () => {
+    const store = new SqliteStore(tempDb());
+    await store.createRally(sampleRally('gc'), '2026-01-10T12:00:00.000Z');
+    const before = store.groupCommits;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendFacts('gc', [input(controlTime(`f${i}`, i))])));
+    assert.ok(store.groupCommits - before <= 2, `50 appends took ${store.groupCommits - before} commits`);
+    assert.equal(await store.latestSeq('gc'), 50);
+    await store.close();
+  });
+
+  test('pragmas: WAL and synchronous=FULL (2); facts and publications refuse UPDATE and DELETE', async () => {
+    const path = tempDb();
+    const store = new SqliteStore(path);
+    await store.createRally(sampleRally('ao'), '2026-01-10T12:00:00.000Z');
+    await store.appendFacts('ao', [input(controlTime('a', 1))]);
+    await store.addPublication({ rallyId: 'ao', kind: 'provisional', publishedAt: '2026-02-07T01:00:00.000Z', principal: 'o', uptoSeq: 1, snapshot: {} });
+    await store.close();
+    const db = new Database(path);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.throws(() => db.prepare("UPDATE facts SET body = '{}'").run(), /append-only/);
+    assert.throws(() => db.prepare('DELETE FROM facts').run(), /append-only/);
+    assert.throws(() => db.prepare("UPDATE publications SET snapshot = '1'").run(), /immutable/);
+    db.close();
+    const again = new SqliteStore(path);
+    assert.equal(await again.latestSeq('ao'), 1);
+    await again.close();
+  });
+
+  test('reopening runs no migration twice and keeps every fact', async () => {
+    const path = tempDb();
+    const a = new SqliteStore(path);
+    await a.createRally(sampleRally('re'), '2026-01-10T12:00:00.000Z');
+    await a.appendFacts('re', [input(controlTime('a', 1)), input(controlTime('b', 2))]);
+    await a.close();
+    const b = new SqliteStore(path);
+    assert.deepEqual((await b.readFacts('re')).map((s) => s.fact.id), ['a', 'b']);
+    await b.close();
+    const db = new Database(path);
+    assert.deepEqual(db.prepare("SELECT version FROM rallyhq_migrations WHERE component = 'log' ORDER BY version").all(), [{ version: 1 }, { version: 2 }]);
+    db.close();
+  });
+
+  test('a writer killed with SIGKILL after acknowledging: every acknowledged fact is there on reopen', async () => {
+    const path = tempDb();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./durability-child.ts', import.meta.url)), path, 'kill'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const acked = new Map<string, number>();
+    let buffer = '';
+    await new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited early: ${code ?? signal}`))));
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) {
+          const [word, id, seq] = line.split(' ');
+          if (word === 'ack' && id) acked.set(id, Number(seq));
+        }
+        if (acked.size >= 500 && !child.killed) child.kill('SIGKILL');
+      });
+    });
+    assert.ok(acked.size >= 500);
+    const store = new SqliteStore(path);
+    const log = await store.readFacts('kill');
+    const bySeq = new Map(log.map((s) => [s.fact.id, s.seq]));
+    const missing = [...acked.keys()].filter((id) => !bySeq.has(id));
+    assert.deepEqual(missing, [], 'acknowledged facts lost');
+    for (const [id, seq] of acked) assert.equal(bySeq.get(id), seq, `fact ${id} moved`);
+    assert.deepEqual(log.map((s) => s.seq), log.map((_, i) => i + 1), 'log has gaps');
+    await store.close();
+  });
+});
