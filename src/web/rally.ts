@@ -136,6 +136,8 @@ function connectLive(): void {
   });
   es.addEventListener('reset', () => scheduleRender());
   es.addEventListener('publication', () => void loadPublication());
+  // NOTE: also asked every minute, so a stamp changes even where a proxy drops the event.
+  setInterval(() => void loadPublication(), 60_000);
   es.onopen = () => { $('#live').textContent = ''; };
   es.onerror = () => { $('#live').textContent = 'no connection — retrying…'; };
 }

@@ -5,7 +5,7 @@
 import type { ControlTimeRecorded, Fact, JumpStartRecorded, StageTimeRecorded } from '../facts.ts';
 import type { Issue } from '../issues.ts';
 import type { RuleSet } from '../rules/types.ts';
-import { parseLocalDateTime } from '../time/local-time.ts';
+import { timeOfDayOf } from './parse-cache.ts';
 import { roadPenalties, type CarControlTime, type RoadOutcome } from '../timing/road-penalties.ts';
 import type { RallyDefinition } from '../model.ts';
 import type { GlobalContext } from './global.ts';
@@ -83,7 +83,7 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
     }
     let chosen: ChosenTime | null = null;
     for (const f of group) {
-      const atMs = parseLocalDateTime(f.at);
+      const atMs = timeOfDayOf(f);
       if (atMs === null) {
         issues.push(issue({ code: 'unparsable-time', severity: 'error', subject: `car ${car} at ${control}`, car, control, facts: [f.id],
           detail: `time of day ${JSON.stringify(f.at)} does not parse`, fix: 'supersede it with a rally-local time such as 2026-02-06T19:32:05.3' }));

@@ -10,8 +10,8 @@ export class FactStore {
   readonly byId = new Map<string, Fact>();
   /** Target id → ids of the facts that name it in `supersedes`. */
   readonly supersededBy = new Map<string, Set<string>>();
-  /** Car → ids of its facts. */
-  readonly byCar = new Map<number, Set<string>>();
+  /** Car → its facts in log order (kept sorted on insert, so deriving a car never sorts). */
+  readonly byCar = new Map<number, Fact[]>();
   /** Facts about the whole field (stage interrupted / cancelled). */
   readonly global = new Set<string>();
 
@@ -39,9 +39,14 @@ export class FactStore {
     const touched: Fact[] = [fact];
     const car = 'car' in fact && typeof fact.car === 'number' ? fact.car : null;
     if (car !== null) {
-      let s = this.byCar.get(car);
-      if (!s) this.byCar.set(car, (s = new Set()));
-      s.add(fact.id);
+      let list = this.byCar.get(car);
+      if (!list) this.byCar.set(car, (list = []));
+      let lo = 0, hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (byLogOrder(list[mid]!, fact) <= 0) lo = mid + 1; else hi = mid;
+      }
+      list.splice(lo, 0, fact);
     } else if (fact.type !== 'retraction') {
       this.global.add(fact.id);
     }
@@ -58,7 +63,11 @@ export class FactStore {
   private remove(fact: Fact): void {
     this.byId.delete(fact.id);
     const car = 'car' in fact && typeof fact.car === 'number' ? fact.car : null;
-    if (car !== null) this.byCar.get(car)?.delete(fact.id);
+    if (car !== null) {
+      const list = this.byCar.get(car);
+      const at = list ? list.indexOf(fact) : -1;
+      if (list && at >= 0) list.splice(at, 1);
+    }
     this.global.delete(fact.id);
     if (fact.supersedes !== undefined) this.supersededBy.get(fact.supersedes)?.delete(fact.id);
   }
@@ -81,12 +90,9 @@ export class FactStore {
     return [...s].map((x) => this.byId.get(x)).filter((f): f is Fact => f !== undefined).sort(byLogOrder);
   }
 
-  carFacts(car: number): Fact[] {
-    const s = this.byCar.get(car);
-    if (!s) return [];
-    const out: Fact[] = [];
-    for (const id of s) { const f = this.byId.get(id); if (f) out.push(f); }
-    return out.sort(byLogOrder);
+  /** A car's facts in log order. WARNING: the store's own array; do not modify it. */
+  carFacts(car: number): readonly Fact[] {
+    return this.byCar.get(car) ?? [];
   }
 
   globalFacts(): Fact[] {

@@ -14,7 +14,7 @@ const FIA: Row[] = [
   ['stagePrecisionMs', 100, true, /Art 47\.1.*FMU26/, 'FMU26 Art 47.1 [T]: special stages to 1/10 s'],
   ['stageRounding', 'truncate', false, /47\.1/, '§3.1: FIA rounding [NF], use truncation'],
   ['controlResolutionMs', 60_000, true, /Art 44\.1/, 'FMU26 Art 44.1 [T]: whole minute, seconds truncated'],
-  ['targetFrom', 'previousTimeControl', false, /9\.1\(a\)/, '§1: due = departure at previous TC + target, cited only as MSUK26 App 13 9.1(a)'],
+  ['targetFrom', 'stageStart', false, /NASA-MFIA/, '§1: FIA method not transcribed; WRC itineraries count the next target from the stage start, as the US method does (NASA-MFIA) — unconfirmed'],
   ['latePenaltyPerMinuteMs', 10_000, true, /44\.2\.10a/, 'FMU26 44.2.10a [T]: 10 s per minute or part'],
   ['earlyPenaltyPerMinuteMs', 60_000, true, /44\.2\.10b/, 'FMU26 44.2.10b [T]: 1 min per minute or part'],
   ['earlyAllowedAtLegEnd', false, false, /3\.9\(c\)/, '§2.1: FIA equivalent of MSUK App 13 3.9(c) not re-verified'],
