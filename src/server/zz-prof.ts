@@ -21,7 +21,7 @@ const facts = file.facts.filter((f: any) => f.type === 'controlTime');
 const mode = process.argv[2] ?? 'http';
 let t = performance.now();
 let n = 0;
-for (let i = 0; i + 100 <= 3000; i += 100) {
+for (let i = 0; i + 100 <= 3500; i += 100) {
   const batch = facts.slice(i, i + 100);
   if (mode === 'store') await store.appendFacts(file.rally.id, batch.map((f: any) => ({ fact: f, principal: 'x', receivedAt: 'now' })));
   else {

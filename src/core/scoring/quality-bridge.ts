@@ -4,7 +4,7 @@
 import type { Issue } from '../issues.ts';
 import type { OverdueCrew } from '../results.ts';
 import { checkDataQuality, findOverdue, type QualityInput } from '../quality/index.ts';
-import { parseLocalDateTime } from '../time/local-time.ts';
+import { timeOfDayOf } from './parse-cache.ts';
 import type { Engine } from './engine.ts';
 import { isDecidedJumpStart } from './penalties.ts';
 import { AT_END } from './itinerary.ts';
@@ -19,7 +19,7 @@ export function qualityInput(e: Engine): QualityInput {
     const score = e.carScore(car);
     for (const f of facts) {
       if (f.type !== 'controlTime') continue;
-      const atMs = parseLocalDateTime(f.at);
+      const atMs = timeOfDayOf(f);
       if (atMs !== null) input.controlTimes.push({ factId: f.id, car, control: f.control, atMs, superseded: !e.store.active(f.id) });
     }
     score.cells.forEach((c, i) => {
