@@ -86,7 +86,7 @@ async function writeCsv(path: string, rows: number, seed: number): Promise<void>
   const out = createWriteStream(path);
   out.write(HISTORY_COLUMNS.join(',') + '\n');
   for await (const chunk of syntheticHistory({ stageRows: rows, seed })) {
-    if (!out.write(chunk.map(csvLine).join('\n') + '\n')) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk.map(csvLine).join('\n') + '\n')) await new Promise<void>((r) => out.once("drain", () => r()));
   }
   await new Promise<void>((r) => out.end(r));
 }

@@ -15,24 +15,31 @@ import { freePort, median, startChild } from './child.ts';
 import { runLoad } from './load.ts';
 import type { LoadResult } from './load.ts';
 import { startRallyhq } from './rallyhq-target.ts';
+import type { RallyhqTarget } from './rallyhq-target.ts';
 
 const CLIENTS = 50;
 const BATCH = Number(process.env.RALLYHQ_BENCH_BATCH ?? 100);
 const DURATION_MS = Number(process.env.RALLYHQ_BENCH_HTTP_MS ?? 4000);
 const ROUNDS = Number(process.env.RALLYHQ_BENCH_HTTP_ROUNDS ?? 3);
+/** Rallies the load is spread over: each gets the fixture's ~3,600 facts once, as on a real weekend. */
+const RALLIES = Number(process.env.RALLYHQ_BENCH_HTTP_RALLIES ?? 10);
+
+/** Request `i` of client `c`: its rally (clients spread evenly) and the facts. */
+function request(target: RallyhqTarget, scenario: Scenario, c: number, prefix: string, counter: { n: number }): { json: string; facts: number; path: string } {
+  const rally = c % target.rallyIds.length;
+  const facts = Array.from({ length: scenario === 'single' ? 1 : BATCH }, () => target.nextFact(`bench-${prefix}-${counter.n++}`, rally));
+  return { json: target.encode(facts), facts: facts.length, path: `/api/rallies/${target.rallyIds[rally]}/facts` };
+}
 
 type Scenario = 'single' | 'batch';
 
 async function rallyhqRound(scenario: Scenario): Promise<LoadResult> {
-  const target = await startRallyhq();
+  const target = await startRallyhq({ rallies: RALLIES });
   try {
-    let n = 0;
+    const counter = { n: 0 };
     return await runLoad({
-      url: target.url, path: `/api/rallies/${target.rallyId}/facts`, headers: target.headers, clients: CLIENTS, durationMs: DURATION_MS,
-      body: () => {
-        const facts = Array.from({ length: scenario === 'single' ? 1 : BATCH }, () => target.nextFact(`bench-h-${n++}`));
-        return { json: target.encode(facts), facts: facts.length };
-      },
+      url: target.url, path: '', headers: target.headers, clients: CLIENTS, durationMs: DURATION_MS,
+      body: (c) => request(target, scenario, c, 'h', counter),
     });
   } finally {
     await target.stop();
@@ -41,18 +48,15 @@ async function rallyhqRound(scenario: Scenario): Promise<LoadResult> {
 
 async function bareRound(scenario: Scenario): Promise<LoadResult> {
   // The same fact bodies as rallyhq gets, so parsing and bytes match.
-  const shape = await startRallyhq({ dryRun: true });
+  const shape = await startRallyhq({ dryRun: true, rallies: RALLIES });
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-bench-bare-'));
   const port = await freePort();
   const server = await startChild(['--import', 'tsx', 'bench/baseline-server.ts', 'ingest', String(port), join(dir, 'bare.sqlite')], port);
   try {
-    let n = 0;
+    const counter = { n: 0 };
     return await runLoad({
-      url: server.url, path: `/api/rallies/${shape.rallyId}/facts`, clients: CLIENTS, durationMs: DURATION_MS,
-      body: () => {
-        const facts = Array.from({ length: scenario === 'single' ? 1 : BATCH }, () => shape.nextFact(`bench-b-${n++}`));
-        return { json: shape.encode(facts), facts: facts.length };
-      },
+      url: server.url, path: '', clients: CLIENTS, durationMs: DURATION_MS,
+      body: (c) => request(shape, scenario, c, 'b', counter),
     });
   } finally {
     await server.stop();
@@ -75,7 +79,7 @@ export default async function httpBench(): Promise<BenchResult[]> {
     const errors = live.reduce((s, r) => s + r.errors, 0);
     const firstError = live.find((r) => r.firstError)?.firstError;
     results.push({
-      name: `HTTP durable facts/s, ${CLIENTS} clients, ${scenario === 'single' ? '1 fact' : `${BATCH} facts`} per request (SQLite, median of ${ROUNDS} × ${DURATION_MS / 1000} s)`,
+      name: `HTTP durable facts/s, ${CLIENTS} clients over ${RALLIES} rallies, ${scenario === 'single' ? '1 fact' : `${BATCH} facts`} per request (SQLite, median of ${ROUNDS} × ${DURATION_MS / 1000} s)`,
       figure: `${rate(fig)}${errors ? ` (${errors} errors: ${firstError})` : ''}`,
       baseline: `bare Fastify + better-sqlite3 ${rate(base)}`,
       ratio: fig / base,

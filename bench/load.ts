@@ -8,8 +8,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   clients: number;
   durationMs: number;
-  /** The body of request number `i` of client `client`, and how many facts it carries. */
-  body(client: number, i: number): { json: string; facts: number };
+  /** The body of request number `i` of client `client`, how many facts it carries, and its path when not `path`. */
+  body(client: number, i: number): { json: string; facts: number; path?: string };
 }
 
 export interface LoadResult {
@@ -46,7 +46,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     for (let i = 0; performance.now() < deadline; i++) {
       const b = o.body(client, i);
       try {
-        const r = await post(agent, url, o.path, o.headers ?? {}, b.json);
+        const r = await post(agent, url, b.path ?? o.path, o.headers ?? {}, b.json);
         requests++;
         if (r.status >= 200 && r.status < 300) facts += b.facts;
         else { errors++; firstError ??= `${r.status} ${r.text.slice(0, 300)}`; }

@@ -38,7 +38,7 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       // The rally is run in miles (ARA): the header says so.
       assert.match(await page.locator('#meta').innerText(), /16 stages · \d+\.\d\d mi/);
       const rows = await page.locator('#leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => ({
-        pos: tr.querySelector('.pos')?.textContent ?? '', car: tr.querySelector('.car')?.textContent ?? '', total: tr.querySelector('.total')?.textContent ?? '', gap: tr.querySelector('.gap')?.textContent ?? '',
+        pos: tr.querySelector('.pos')?.firstChild?.textContent ?? '', car: tr.querySelector('.car')?.textContent ?? '', total: tr.querySelector('.total')?.textContent ?? '', gap: tr.querySelector('.gap')?.textContent ?? '',
       })));
       const classified = rows.filter((r) => /^\d+$/.test(r.pos));
       assert.ok(classified.length >= 50, `expected the ~58 classified crews, got ${classified.length}`);

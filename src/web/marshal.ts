@@ -45,16 +45,28 @@ function controlsOf(it: Itinerary | null, allowed: string[]): ControlInfo[] {
     .map((c) => ({ id: c.id, label: `${c.id} — ${c.name ?? `${c.stage ?? ''} ${kinds[c.kind] ?? c.kind}`.trim()}` }));
 }
 
+/** The server refuses times outside the rally's dates: say so before the first time is typed, not after. */
+function checkPhoneDate(it: Itinerary | null): void {
+  const dates = (it?.legs ?? []).map((l) => l.date).sort();
+  const first = dates[0];
+  const last = dates.at(-1);
+  if (!first || !last) return;
+  // NOTE: the day after the last leg still counts: a night stage runs past midnight.
+  const after = new Date(Date.parse(`${last}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const today = phoneNow().date;
+  $('#clock').textContent = today < first || today > after ? `This phone's date is ${today}, but the rally runs ${first} to ${last}: check the phone's date and time before entering times.` : '';
+}
+
 function renderCount(): void {
   if (!outbox) return;
   const waiting = outbox.count('waiting');
   const rejected = outbox.count('rejected');
   $('#waiting').textContent = `${waiting} waiting${rejected ? ` · ${rejected} rejected` : ''}${navigator.onLine ? '' : ' · offline'}`;
-  $('#waiting').className = waiting ? 'meta pending' : 'meta';
+  $('#waiting').className = rejected ? 'meta bad' : waiting ? 'meta pending' : 'meta';
   $('#problem').textContent = lastProblem;
   replace($('#recent'), [...outbox.entries()].slice(-15).reverse().map((e) => h('tr', { 'data-state': e.state, 'data-car': e.car },
     h('td', { class: 'num' }, e.car), h('td', {}, e.control), h('td', { class: 'num' }, e.at.slice(11)),
-    h('td', { class: e.state === 'rejected' ? 'error' : 'muted' }, e.state === 'rejected' ? `rejected: ${e.message ?? ''}` : e.state === 'sent' ? '✓ sent' : 'waiting'))));
+    h('td', { class: e.state === 'rejected' ? 'error' : 'muted' }, e.state === 'rejected' ? ['rejected', h('div', { class: 'sub' }, e.message ?? '')] : e.state === 'sent' ? '✓ sent' : 'waiting'))));
 }
 
 let syncing = false;
@@ -139,6 +151,7 @@ async function showEntry(d: Device): Promise<void> {
   const title = () => { $('#control-title').textContent = sel.value || d.label; };
   sel.onchange = () => { write('control', sel.value); title(); checkDuplicate(); };
   title();
+  checkPhoneDate(it);
   $('#who').textContent = `${d.label} · ${d.name}`;
   $('#now').onclick = () => { input('#time').value = phoneNow().time; };
   $('#minus').onclick = () => { const t = normalizeTimeOfDay(input('#time').value); if (t) input('#time').value = shiftTenths(t, -1); };
@@ -183,6 +196,8 @@ function start(): void {
     (code ? input('#device-name') : input('#code')).focus();
     $('#enroll-btn').onclick = () => void enroll(input('#code').value.trim(), input('#device-name').value.trim());
   }
+  // Keeps this page on the phone for a reload without signal (HTTPS or localhost only; elsewhere the open tab must stay open).
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
   addEventListener('online', () => void sync());
   addEventListener('offline', renderCount);
   setInterval(() => void sync(), 3000);

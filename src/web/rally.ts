@@ -5,7 +5,7 @@
 import { getJson, qs } from './lib/api.ts';
 import { $, h, replace } from './lib/dom.ts';
 import { gapChart } from './lib/chart.ts';
-import { compareSeries, crewName, crewView, distanceText, overallView, stageView, type ViewContext } from './lib/rally-views.ts';
+import { compareSeries, crewShort, crewView, distanceText, overallView, stageView, type ViewContext } from './lib/rally-views.ts';
 import { listOf, type CrewAnswer, type LiveDelta, type Publication, type RallyInfo, type ResultsAnswer, type StageAnswer } from './lib/types.ts';
 
 type View = 'overall' | 'stage' | 'crew' | 'chart';
@@ -45,7 +45,7 @@ async function chartView(): Promise<Node[]> {
   const picker = (id: string, value: string) => {
     const s = h('select', { id, 'aria-label': id === 'compare-a' ? 'First crew' : 'Second crew' },
       h('option', { value: '' }, 'Choose a crew…'),
-      [...d.entries].sort((a, b) => a.car - b.car).map((e) => h('option', { value: e.car }, `#${e.car} ${crewName(e)}`)));
+      [...d.entries].sort((a, b) => a.car - b.car).map((e) => h('option', { value: e.car }, `#${e.car} ${crewShort(e)}`)));
     s.value = value;
     s.onchange = () => {
       state.compare = [($('#compare-a') as HTMLSelectElement).value, ($('#compare-b') as HTMLSelectElement).value].filter(Boolean);
@@ -60,7 +60,7 @@ async function chartView(): Promise<Node[]> {
   return [
     h('div', { class: 'row' }, picker('compare-a', state.compare[0] ?? ''), h('span', { class: 'muted' }, 'vs'), picker('compare-b', state.compare[1] ?? '')),
     crews.length >= 2
-      ? gapChart(compareSeries(crews), 'Gap between the crews after each stage')
+      ? h('div', {}, h('h3', {}, 'Gap between the crews after each stage'), gapChart(compareSeries(crews), 'Gap between the crews after each stage'))
       : h('p', { class: 'muted' }, 'Choose two crews to compare their gap stage by stage.'),
   ];
 }

@@ -33,8 +33,8 @@ file or database, 2 bad command line.
 /** Opens the history database named by --db, or prints why it cannot. */
 export async function openDbFlag(io: CliIO, commandName: string, value: string | boolean | undefined): Promise<HistoryStore | null> {
   const url = stringFlag(value) ?? process.env.RALLYHQ_DB ?? DEFAULT_DB_URL;
-  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(url)) {
-    io.err(`rallyhq ${commandName}: --db '${url}' is not a database URL: use sqlite:<path> or postgres://user@host/db\n`);
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/|:memory:$)/.test(url)) {
+    io.err(`rallyhq ${commandName}: --db '${url}' is not a database URL: use sqlite:<path>, :memory: or postgres://user@host/db\n`);
     return null;
   }
   try {
@@ -75,7 +75,7 @@ export function progressPrinter(io: CliIO, tty: boolean): { update: (p: ImportPr
 
 export function reportText(file: string, r: ImportReport): string {
   const lines = [
-    `${file}: ${r.linesRead.toLocaleString('en-US')} lines read, ${r.imported.toLocaleString('en-US')} imported, ${r.alreadyStored.toLocaleString('en-US')} already stored, ${r.rejectedCount.toLocaleString('en-US')} rejected`,
+    `${file}: ${r.linesRead.toLocaleString('en-US')} data lines read, ${r.imported.toLocaleString('en-US')} imported, ${r.alreadyStored.toLocaleString('en-US')} already stored, ${r.rejectedCount.toLocaleString('en-US')} rejected`,
     `${(r.elapsedMs / 1000).toFixed(1)} s, ${r.rowsPerSecond.toLocaleString('en-US')} rows/s`,
   ];
   if (r.rejected.length) {
@@ -126,7 +126,10 @@ export const command: CliCommand = {
       if (sub === 'seed') {
         for (const season of await seedSeasons()) await store.putSeason(season, new Date().toISOString());
       }
-      if (fmt.format === 'json') io.out(toJson(reports.length === 1 ? reports[0] : reports));
+      if (fmt.format === 'json') {
+        const flat = reports.map((r) => ({ file: r.file, ...r.report }));
+        io.out(toJson(flat.length === 1 ? flat[0] : flat));
+      }
       else for (const r of reports) io.out(reportText(r.file, r.report));
       return EXIT.ok;
     } finally {

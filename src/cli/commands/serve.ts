@@ -71,6 +71,8 @@ export async function startServer(config: ServerConfig, io: CliIO, signal: () =>
       logRequests: config.logLevel === 'debug' || config.logLevel === 'trace',
     });
     app.log.info({ settings: describeConfig(config) }, 'settings');
+    // Score every rally now, so the first visitor does not wait for its log to be read.
+    for (const r of await store.listRallies()) await app.rallyhq.states.get(r.id);
     await app.listen({ port: config.port, host: config.host });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;

@@ -150,3 +150,15 @@ test('custom scheme 10-6-4-3-2-1 + PS 3-2-1: A 1st and 2nd-best PS of the two â†
   assert.equal(pointsOf(a, 'A'), 12, 'PS places are among the eligible crews: stage position 3 is 2nd of these two');
   assert.equal(pointsOf(a, 'B'), 9);
 });
+
+test('property: points totals match the table â€” n classified crews share exactly the first n places of the scheme', async () => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(fc.property(fc.integer({ min: 1, max: 25 }), fc.integer({ min: 0, max: 5 }), (classified, retired) => {
+    const crews = [...Array(classified).keys()].map((i) => crew(`C${i}`, i + 1));
+    for (let i = 0; i < retired; i++) crews.push(crew(`R${i}`, null));
+    const awards = awardRound(drivers('ara-national'), araNational2026, round(crews));
+    const total = awards.reduce((a, x) => a + x.total, 0);
+    const expected = araNational2026.sources.final!.points.value.slice(0, classified).reduce((a, b) => a + b, 0);
+    return total === expected;
+  }), { numRuns: 200 });
+});

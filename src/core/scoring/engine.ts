@@ -59,8 +59,13 @@ export class Engine {
     this.version++;
     const touched = this.store.add(fact);
     if (touched.length === 0) return;
-    this.classCache.clear();
-    this.stageCache.clear();
+    // Cold engine (folding a whole log before anything was derived): nothing cached to invalidate.
+    if (this.classCache.size) this.classCache.clear();
+    if (this.stageCache.size) this.stageCache.clear();
+    if (this.own.size === 0 && this.full.size === 0 && this.global === null) {
+      if (this.rankIndexes.size > 0) this.changes.push({ version: this.version, cars: null });
+      return;
+    }
     const cars = new Set<number>();
     for (const f of touched) {
       const car = 'car' in f && typeof f.car === 'number' ? f.car : null;

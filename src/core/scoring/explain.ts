@@ -20,7 +20,7 @@ export function explainEngine(e: Engine, car: number, stage?: string): Workings 
   return stage === undefined ? explainTotal(e, car) : explainStage(e, car, stage);
 }
 
-function supersededRefs(e: Engine, facts: Fact[]): FactRef[] {
+function supersededRefs(e: Engine, facts: readonly Fact[]): FactRef[] {
   const out: FactRef[] = [];
   for (const f of facts) {
     const by = e.store.supersedersOf(f.id);

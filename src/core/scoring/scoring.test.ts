@@ -127,13 +127,15 @@ describe('penalties', () => {
     assert.equal(stageResults(s, 'SS3').rows.find((r) => r.car === 3)?.penaltyMs, 60_000);
   });
 
-  test('road penalty from times of day: due at TC2 10:35 (SS1 finish 10:05:40 → 10:05 + 30 min), checked in 10:37:10 → 2 min late × 10 s = 20 s (FIA Art 44.2.10a)', () => {
+  test('road penalty from times of day (target counted from the stage start): SS1 start 10:00:00 + 30 min → due at TC2 10:30, checked in 10:32:10 → 2 min late × 10 s = 20 s (FIA Art 44.2.10a)', () => {
+    const { rules } = resolveRules({ preset: 'fia', version: FIA.version, overrides: { targetFrom: { value: 'stageStart', rule: 'SR 5.1' } } });
     const facts: Fact[] = [...base([1]),
+      { type: 'controlTime', id: 's1', car: 1, control: 'SS1S', at: '2026-02-06T10:00:00' },
       { type: 'controlTime', id: 'f1', car: 1, control: 'SS1F', at: '2026-02-06T10:05:40' },
-      { type: 'controlTime', id: 't2', car: 1, control: 'TC2', at: '2026-02-06T10:37:10' }];
-    const s = score(rally(), FIA, facts);
+      { type: 'controlTime', id: 't2', car: 1, control: 'TC2', at: '2026-02-06T10:32:10' }];
+    const s = score(rally(), rules, facts);
     assert.equal(classify(s).rows[0]?.roadPenaltyMs, 20_000);
-    assert.match(formatWorkings(explain(s, 1)), /road penalty at TC2: due 10:35, checked in 10:37, 2 min late/);
+    assert.match(formatWorkings(explain(s, 1)), /road penalty at TC2: due 10:30, checked in 10:32, 2 min late/);
   });
 });
 

@@ -79,6 +79,18 @@ describe('live hub', () => {
     assert.deepEqual(sink.events().map((e) => e.event), ['reset']);
   });
 
+  test('change 2→3 still on its way when two clients connect to a snapshot at seq 3: init client does not get delta 3 again; client resuming after 1 gets deltas 2 and 3', () => {
+    const hub = hubWith(2);
+    const { change: pending, after } = change(2, 3, c0);
+    const atInit = new FakeSink();
+    const resuming = new FakeSink();
+    hub.subscribe(snapshot(3, after), atInit, null);
+    hub.subscribe(snapshot(3, after), resuming, 1);
+    hub.applyChange(pending, snapshot(3, after));
+    assert.deepEqual(atInit.events().map((e) => [e.event, e.id]), [['init', '3']]);
+    assert.deepEqual(resuming.events().map((e) => [e.event, e.id]), [['delta', '2'], ['delta', '3']]);
+  });
+
   test('a subscriber with 2 MiB unsent (limit 1 MiB) is dropped on the next event; the others still receive it', () => {
     const hub = new LiveHub({ ringSize: 10, maxBufferedBytes: 1 << 20 });
     const slow = new FakeSink();

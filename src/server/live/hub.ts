@@ -135,9 +135,14 @@ export class LiveHub {
     const frame = encodeEvent({ id: change.toSeq, event: 'delta', data: delta });
     ch.ring.push({ fromSeq: change.fromSeq, toSeq: change.toSeq, frame });
     if (ch.ring.length > this.options.ringSize) ch.ring.splice(0, ch.ring.length - this.options.ringSize);
-    ch.seq = change.toSeq;
+    ch.seq = Math.max(ch.seq, change.toSeq);
     ch.initFrame = null;
-    this.broadcast(ch, frame);
+    for (const c of ch.clients) {
+      // NOTE: a client that connected while this change was on its way already has it in its init.
+      if (c.seenSeq >= change.toSeq) continue;
+      c.seenSeq = change.toSeq;
+      if (c.send(frame)) this.eventsSent++;
+    }
     return { delta, frame };
   }
 
@@ -162,21 +167,29 @@ export class LiveHub {
    * ring no longer reaches back that far.
    */
   subscribe(snapshot: RallySnapshot, sink: SseSink, lastEventId: number | null, onClose?: (reason: DropReason) => void): SseClient {
+    const fresh = !this.channels.has(snapshot.rallyId);
     const ch = this.channel(snapshot.rallyId);
-    if (ch.seq < snapshot.seq) ch.seq = snapshot.seq;
+    if (fresh) ch.seq = snapshot.seq;
     const client = new SseClient(sink, this.options.maxBufferedBytes, (c, reason) => {
       ch.clients.delete(c);
       if (reason === 'slow') this.droppedSlow++;
       onClose?.(reason);
     });
     ch.clients.add(client);
+    // NOTE: the snapshot may be ahead of the channel by changes still on their way here;
+    // `seenSeq` decides which of those the client still needs.
     if (lastEventId === null) {
+      client.seenSeq = snapshot.seq;
       client.send(this.initFrame(ch, snapshot, 'init'));
-    } else if (lastEventId !== ch.seq) {
+    } else if (lastEventId === snapshot.seq || lastEventId === ch.seq) {
+      client.seenSeq = lastEventId;
+    } else {
       const from = ch.ring.findIndex((e) => e.fromSeq === lastEventId);
       if (lastEventId < ch.seq && from >= 0) {
+        client.seenSeq = ch.seq;
         for (const e of ch.ring.slice(from)) client.send(e.frame);
       } else {
+        client.seenSeq = snapshot.seq;
         client.send(this.initFrame(ch, snapshot, 'reset'));
       }
     }

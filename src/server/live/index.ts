@@ -10,6 +10,8 @@ import { HqHub } from './hq.ts';
 import { HEARTBEAT, openSseResponse } from './sse.ts';
 import type { LiveChange, LiveSource, RallySnapshot } from './source.ts';
 import { sourceFromDeps } from './states-source.ts';
+import { PROBLEMS } from '../messages.ts';
+import type { ProblemCode } from '../messages.ts';
 
 export type { LiveSource, RallySnapshot, LiveChange } from './source.ts';
 export type { LiveDelta } from './delta.ts';
@@ -98,8 +100,10 @@ export function readLastEventId(header: unknown, query: unknown): number | null 
   return /^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
 }
 
-function problem(reply: FastifyReply, status: number, title: string, detail: string, field?: string): FastifyReply {
-  return reply.code(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail, ...(field ? { field } : {}) });
+/** A problem+json answer in the server's shape (SEE: src/server/problem.ts), before the stream starts. */
+function problem(reply: FastifyReply, code: ProblemCode, detail: string, field: string, status = PROBLEMS[code].status): FastifyReply {
+  const text = PROBLEMS[code];
+  return reply.code(status).type('application/problem+json').send({ type: `urn:rallyhq:problem:${code}`, title: text.title, status, detail, code, field, fix: text.fix });
 }
 
 export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promise<LiveHandle> {
@@ -123,8 +127,14 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     const pending = queues.get(change.rallyId);
     let snap: ReturnType<LiveSource['snapshot']>;
     if (!pending) {
-      snap = source.snapshot(change.rallyId);
-      if (!(snap instanceof Promise)) return handle(snap);
+      try {
+        snap = source.snapshot(change.rallyId);
+        if (!(snap instanceof Promise)) return handle(snap);
+      } catch (err) {
+        // WARNING: never let a live-stream fault escape into the state cache that emitted the change.
+        app.log.error({ err, rallyId: change.rallyId }, 'live: cannot apply change');
+        return;
+      }
     } else {
       snap = pending.then(() => source.snapshot(change.rallyId));
     }
@@ -166,10 +176,10 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
   }, async (request, reply) => {
     const lastEventId = readLastEventId(request.headers['last-event-id'], request.query.lastEventId);
     if (lastEventId === undefined) {
-      return problem(reply, 400, 'Bad Last-Event-ID', 'Last-Event-ID (header or lastEventId query) must be a log seq: a whole number ≥ 0. Omit it to start with the whole picture.', 'lastEventId');
+      return problem(reply, 'bad-request', 'Last-Event-ID (header or lastEventId query) must be a log seq: a whole number ≥ 0. Omit it to start with the whole picture.', 'lastEventId');
     }
     const snapshot = await source.snapshot(request.params.id);
-    if (!snapshot) return problem(reply, 404, 'Unknown rally', `No rally with id "${request.params.id}". List rallies with GET /api/rallies.`, 'id');
+    if (!snapshot) return problem(reply, 'rally-not-found', `No rally with id "${request.params.id}".`, 'id');
     reply.hijack();
     openSseResponse(reply.raw, options.retryMs);
     const client = hub.subscribe(snapshot, reply.raw, lastEventId);
@@ -188,9 +198,9 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
   }, async (request, reply) => {
     if (!request.headers.authorization && request.query.token) request.headers.authorization = `Bearer ${request.query.token}`;
     const snapshot = await source.snapshot(request.params.id);
-    if (!snapshot) return problem(reply, 404, 'Unknown rally', `No rally with id "${request.params.id}". List rallies with GET /api/rallies.`, 'id');
+    if (!snapshot) return problem(reply, 'rally-not-found', `No rally with id "${request.params.id}".`, 'id');
     const decision = await authorizeHq(request, request.params.id);
-    if (!decision.ok) return problem(reply, decision.status, decision.status === 401 ? 'Unauthorized' : 'Forbidden', decision.message, 'token');
+    if (!decision.ok) return problem(reply, decision.status === 401 ? 'token-missing' : 'token-wrong-role', decision.message, 'token', decision.status);
     reply.hijack();
     openSseResponse(reply.raw, options.retryMs);
     const client = hq.subscribe(snapshot, reply.raw);

@@ -56,6 +56,8 @@ export type DropReason = 'slow' | 'closed';
  */
 export class SseClient {
   closed = false;
+  /** Log seq the client already holds (its init, or the last delta sent); older deltas are not sent again. */
+  seenSeq = -1;
   constructor(
     readonly sink: SseSink,
     private readonly maxBufferedBytes: number,

@@ -2,7 +2,7 @@
 // (duplicates, positions that do not fit, conflicts with what is stored),
 // writes the good lines, reports the bad ones by line, and keeps the
 // pre-aggregated tallies up to date. Re-importing a file adds nothing twice.
-import { checkBatch, HistoryCsvReader, isRejection, type HistoryRecord, type Rejection } from '../../core/championship/history-records.ts';
+import { checkBatch, isRejection, type HistoryCsvReader, type HistoryRecord, type Rejection } from '../../core/championship/history-records.ts';
 import type { HistoryBackend, ImportProgress, ImportReport, TallyCounts, TallyMap } from './types.ts';
 
 const MAX_LISTED = 1000;

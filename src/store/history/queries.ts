@@ -1,5 +1,6 @@
 // Pieces shared by the SQLite and PostgreSQL history stores.
 import type { HeadToHead, StatMetric, StatRow } from './types.ts';
+import type { HistoryRecord } from '../../core/championship/history-records.ts';
 
 export interface TallyRow { key: string; starts: number | string; wins: number | string; podiums: number | string; titles: number | string; stage_wins: number | string }
 export interface WinnerRow { event: string; year: number; class: string; winner: string | null }
@@ -35,4 +36,10 @@ export function buildHeadToHead(a: string, b: string, rows: readonly H2HRow[]): 
     return { event: r.event, year: Number(r.year), class: r.class, a: resultText(r.ap, r.ast), b: resultText(r.bp, r.bst), ahead };
   });
   return { a, b, meetings: rows.length, aAhead, bAhead, undecided, events };
+}
+
+/** A stored row as a record, for the re-import check. NOTE: a plain literal; object spread was many times slower here. */
+export function storedRecord(kind: HistoryRecord['kind'], event: string, year: number, cls: string, driver: string, codriver: string | null, make: string,
+  position: number | null, status: HistoryRecord['status'], stage: number | null, timeMs: number | null): HistoryRecord {
+  return { line: 0, kind, event, year, date: '', class: cls, position, driver, codriver, make, model: null, status, reason: null, source: null, stage, timeMs };
 }

@@ -8,7 +8,7 @@ import { fingerprint, groupKey, resultKey, type HistoryRecord, type StoredResult
 import type { RoundResult, Season } from '../../core/championship/season.ts';
 import { winStreaks, titleRuns, type Streak, type TitleRun } from '../../core/championship/streaks.ts';
 import type { HeadToHead, HistoryBackend, HistoryStore, StatsAnswer, StatsQuery, StreakQuery, TallyMap } from './types.ts';
-import { buildHeadToHead, metricColumn, statRowFrom, type H2HRow, type WinnerRow, type TallyRow } from './queries.ts';
+import { storedRecord, buildHeadToHead, metricColumn, statRowFrom, type H2HRow, type WinnerRow, type TallyRow } from './queries.ts';
 
 export function openSqliteHistory(path: string): HistoryStore {
   const db = new Database(path);
@@ -172,14 +172,13 @@ class SqliteBackend implements HistoryBackend {
         s.add(r.position);
       }
     };
-    const base = { event, year, date: '', model: null, reason: null, source: null, line: 0 };
     for (const r of this.db.prepare(`SELECT r.class, p.name AS driver, c.name AS codriver, m.name AS make, r.position, r.status FROM history_result r
       JOIN history_person p ON p.id = r.driver_id LEFT JOIN history_person c ON c.id = r.codriver_id JOIN history_make m ON m.id = r.make_id WHERE r.event_id = ?`).iterate(id) as Iterable<{ class: string; driver: string; codriver: string | null; make: string; position: number | null; status: HistoryRecord['status'] }>) {
-      add({ ...base, kind: edKind, class: r.class, driver: r.driver, codriver: r.codriver, make: r.make, position: r.position, status: r.status, stage: null, timeMs: null });
+      add(storedRecord(edKind, event, year, r.class, r.driver, r.codriver, r.make, r.position, r.status, null, null));
     }
     if (edKind === 'event') {
       for (const r of this.db.prepare(`SELECT s.class, s.stage, p.name AS driver, s.position, s.time_ms FROM history_stage_result s JOIN history_person p ON p.id = s.driver_id WHERE s.event_id = ?`).iterate(id) as Iterable<{ class: string; stage: number; driver: string; position: number | null; time_ms: number | null }>) {
-        add({ ...base, kind: 'stage', class: r.class, driver: r.driver, codriver: null, make: '', position: r.position, status: 'finished', stage: r.stage, timeMs: r.time_ms });
+        add(storedRecord('stage', event, year, r.class, r.driver, null, '', r.position, 'finished', r.stage, r.time_ms));
       }
     }
     return { results, positions };

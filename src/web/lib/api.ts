@@ -12,8 +12,10 @@ const etags = new Map<string, { etag: string; body: unknown }>();
 function problemText(body: unknown, status: number): string {
   if (body && typeof body === 'object') {
     const b = body as { detail?: string; title?: string; message?: string; errors?: { path?: string; message?: string }[] };
-    const errs = Array.isArray(b.errors) ? b.errors.map((e) => `${e.path ?? ''} ${e.message ?? ''}`.trim()).join('; ') : '';
-    return [b.detail ?? b.message ?? b.title, errs].filter(Boolean).join(' — ') || `HTTP ${status}`;
+    const head = b.detail ?? b.message ?? b.title ?? '';
+    // NOTE: the detail usually quotes the first error already; list only what it does not say.
+    const errs = (Array.isArray(b.errors) ? b.errors : []).filter((e) => !head.includes(e.message ?? '')).map((e) => `${e.path ?? ''}: ${e.message ?? ''}`);
+    return [head, ...errs].filter(Boolean).join(' — ') || `HTTP ${status}`;
   }
   return `HTTP ${status}`;
 }

@@ -37,9 +37,9 @@ export function gapChart(series: Series[], title: string): SVGElement {
     svg.append(el('line', { x1: L, x2: W - R, y1: yAt(v), y2: yAt(v), stroke: v === 0 ? '#999' : '#e3e3e3' }));
     svg.append(el('text', { x: L - 4, y: yAt(v) + 4, 'font-size': 11, 'text-anchor': 'end', fill: '#555' }, v === 0 ? '0' : `+${formatDuration(v, 0)}`));
   }
-  // Every label when they fit, else every second or third: "SS10" needs about 26 units.
-  const every = Math.max(1, Math.ceil((26 * xs.length) / (W - L - R)));
-  xs.forEach((x, i) => { if (i % every === 0 || i === xs.length - 1) svg.append(el('text', { x: xAt(i), y: H - B + 16, 'font-size': 10, 'text-anchor': 'middle', fill: '#555' }, x)); });
+  // Every label when they fit, else every second or third counted from the latest stage (the one people look for).
+  const every = Math.max(1, Math.ceil((30 * xs.length) / (W - L - R)));
+  xs.forEach((x, i) => { if ((xs.length - 1 - i) % every === 0) svg.append(el('text', { x: xAt(i), y: H - B + 16, 'font-size': 10, 'text-anchor': 'middle', fill: '#555' }, x)); });
   series.forEach((s, si) => {
     const colour = COLOURS[si % COLOURS.length] ?? '#000';
     const pts = s.points.map((p) => ({ i: xs.indexOf(p.x), y: p.y })).filter((p): p is { i: number; y: number } => p.y !== null);

@@ -105,16 +105,17 @@ export function crewView(ctx: ViewContext, c: CrewAnswer): Node[] {
         : h('p', { class: 'muted' }, 'None.'),
       withdrawn.length ? h('p', { class: 'muted' }, `Withdrawn: ${withdrawn.map((p) => `+${p.seconds} s ${p.reason}`).join('; ')}`) : null),
     h('div', { class: 'scroll' }, h('table', { id: 'crew-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Stage'), h('th', { class: 'num' }, 'Time'), h('th', { class: 'num' }, 'Stage pos'), h('th', { class: 'num' }, 'Pos after'), h('th', { class: 'num' }, 'Class gap'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Stage'), h('th', { class: 'num' }, 'Time'), h('th', { class: 'num', title: 'Position on the stage' }, 'Pos'), h('th', { class: 'num', title: 'Overall position after the stage' }, 'Overall'), h('th', { class: 'num', title: 'Gap to the class leader after the stage' }, 'Class gap'))),
       h('tbody', {}, c.stages.filter((s) => s.status !== 'notRun' || after.has(s.stage)).map((s) => {
         const p = after.get(s.stage);
         return h('tr', { 'data-stage': s.stage },
-          h('td', {}, s.stage, h('div', { class: 'sub' }, s.name)),
+          h('td', { class: 'crew' }, h('span', {}, s.stage), h('div', { class: 'sub' }, s.name)),
           h('td', { class: 'num' }, s.timeMs === null ? (stageStatusText[s.status] || '—') : formatDuration(s.timeMs), s.penaltyMs ? h('div', { class: 'sub' }, `${penalty(s.penaltyMs)} pen.`) : null),
           h('td', { class: 'num' }, s.position ?? ''),
           h('td', { class: 'num' }, p?.position ?? '', p?.classPosition ? h('div', { class: 'sub' }, `class ${p.classPosition}`) : null),
           h('td', { class: 'num' }, p ? gap(p.gapToClassLeaderMs) : ''));
       })))),
+    h('h3', {}, 'Gap to the class leader'),
     gapChart([{ label: `#${c.entry.car} ${c.entry.driver.name}`, points: c.progression.map((p) => ({ x: p.after, y: p.gapToClassLeaderMs })) }], 'Gap to the class leader after each stage'),
   ].filter((n): n is HTMLElement | SVGElement => n !== null);
 }

@@ -1,0 +1,53 @@
+// The pages stay small: a phone on one bar of signal loads each one, with its
+// scripts and styles, in a few kilobytes. Measured as served (gzipped) by the
+// real server, not as built, so a lost compression shows up here too.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startServer, type TestServer } from './harness.ts';
+
+/** Bytes on the wire for one URL, asking for gzip as browsers do. */
+function wireSize(url: string): Promise<{ bytes: number; encoding: string | undefined; cache: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { 'accept-encoding': 'gzip, deflate, br' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ bytes: Buffer.concat(chunks).length, encoding: res.headers['content-encoding'], cache: res.headers['cache-control'], body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+// NOTE: the budget is about 3× today's size (docs/web.md): room to grow, not to add a framework.
+const BUDGET_BYTES = 25_000;
+
+describe('page weight as served', () => {
+  let server: TestServer;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server?.close(); });
+
+  for (const page of ['index.html', 'rally.html', 'marshal.html', 'hq.html']) {
+    test(`${page} with its scripts and styles is under ${BUDGET_BYTES / 1000} kB gzipped`, async () => {
+      const html = await wireSize(`${server.url}/${page}`);
+      assert.equal(html.encoding, 'gzip');
+      assert.equal(html.cache, 'no-cache', 'pages revalidate, so a new build is picked up');
+      const text = (await fetch(`${server.url}/${page}`)).text();
+      const assets = [...(await text).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] as string);
+      assert.ok(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css')), `${page} links its script and style`);
+      let total = html.bytes;
+      for (const a of new Set(assets)) {
+        const r = await wireSize(server.url + a);
+        assert.equal(r.encoding, 'gzip', a);
+        assert.match(r.cache ?? '', /immutable/, `${a}: hashed assets are cached for good`);
+        total += r.bytes;
+      }
+      console.log(`${page}: ${total} bytes gzipped (${assets.length} assets)`);
+      assert.ok(total < BUDGET_BYTES, `${page} weighs ${total} bytes gzipped`);
+    });
+  }
+
+  test('/enroll?code=ABCD-EFGH redirects to the marshal page with the code', async () => {
+    const res = await fetch(`${server.url}/enroll?code=ABCD-EFGH`, { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), '/marshal.html?code=ABCD-EFGH');
+  });
+});
