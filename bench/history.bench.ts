@@ -3,7 +3,8 @@
 // a seeded synthetic history (scripts/generate-history.ts).
 //   npm run bench history                       default size below
 //   RALLYHQ_BENCH_ROWS=10000000 npm run bench history   the full 10 million stage results
-// SQLite always; PostgreSQL when reachable (RALLYHQ_TEST_PG). Size is printed.
+// SQLite and PostgreSQL (when reachable, RALLYHQ_TEST_PG); RALLYHQ_BENCH_DB=sqlite or
+// =postgres runs one of them. Size is printed.
 import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,9 +175,13 @@ export default async function bench(): Promise<BenchResult[]> {
   console.log(`  size: ${fmt(ROWS)} synthetic stage results (RALLYHQ_BENCH_ROWS), CSV ${fmt(CSV_ROWS)}, baseline ${fmt(BASE_ROWS)} rows`);
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-bench-history-'));
   try {
-    const out = await runOn('SQLite', dir);
-    if (await pgReachable()) out.push(...await runOn('PostgreSQL', dir));
-    else console.log('  PostgreSQL not reachable: skipped (set RALLYHQ_TEST_PG)');
+    const only = process.env.RALLYHQ_BENCH_DB?.toLowerCase();
+    const out: BenchResult[] = [];
+    if (only !== 'postgres') out.push(...await runOn('SQLite', dir));
+    if (only !== 'sqlite') {
+      if (await pgReachable()) out.push(...await runOn('PostgreSQL', dir));
+      else console.log('  PostgreSQL not reachable: skipped (set RALLYHQ_TEST_PG)');
+    }
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });

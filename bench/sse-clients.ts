@@ -4,6 +4,7 @@
 // stream, and notes when each one first sees every marker `bench-…` (the id
 // of a fact, or of a baseline message). Talks to its parent over IPC:
 //   → { ready: connected, failed }          once every stream has answered
+//   ← { cmd: 'settle' }  → { settled: true }  once nothing has arrived for 300 ms
 //   ← { cmd: 'report' }  → { receipts: { marker: [epoch ms, …] } }
 //   ← { cmd: 'exit' }
 import net from 'node:net';
@@ -15,6 +16,7 @@ const count = Number(countText);
 const MARKER = /bench-[A-Za-z0-9_-]+/g;
 const receipts = new Map<string, number[]>();
 let connected = 0, failed = 0;
+let lastData = 0;
 const sockets: net.Socket[] = [];
 
 function now(): number {
@@ -34,6 +36,7 @@ function open(): Promise<void> {
     });
     socket.on('data', (chunk: Buffer) => {
       const t = now();
+      lastData = t;
       const text = tail + chunk.toString('latin1');
       if (!answered) {
         answered = true;
@@ -65,7 +68,11 @@ for (let i = 0; i < count; i += BATCH) {
 process.send({ ready: connected, failed });
 
 process.on('message', (msg: { cmd: string }) => {
-  if (msg.cmd === 'report') {
+  if (msg.cmd === 'settle') {
+    // NOTE: the first answer of each stream (rallyhq's init is ~20 KB) must be read before measuring.
+    const check = () => (now() - lastData >= 300 ? process.send!({ settled: true }) : setTimeout(check, 100));
+    check();
+  } else if (msg.cmd === 'report') {
     process.send!({ receipts: Object.fromEntries(receipts) });
     receipts.clear();
   } else if (msg.cmd === 'exit') {

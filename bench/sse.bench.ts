@@ -46,6 +46,11 @@ async function crowd(url: string, n: number): Promise<Crowd> {
   }
   const answers = await Promise.all(ready);
   const connected = answers.reduce((s, a) => s + a.ready, 0);
+  // Every stream's first answer read to the end, so the measurement sees only the broadcast.
+  await Promise.all(procs.map((p) => new Promise<void>((resolve) => {
+    p.once('message', () => resolve());
+    p.send({ cmd: 'settle' });
+  })));
   return {
     procs,
     connected,

@@ -38,7 +38,7 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       // The rally is run in miles (ARA): the header says so.
       assert.match(await page.locator('#meta').innerText(), /16 stages · \d+\.\d\d mi/);
       const rows = await page.locator('#leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => ({
-        pos: tr.querySelector('.pos')?.firstChild?.textContent ?? '', car: tr.querySelector('.car')?.textContent ?? '', total: tr.querySelector('.total')?.textContent ?? '', gap: tr.querySelector('.gap')?.textContent ?? '',
+        pos: tr.querySelector('.pos')?.firstChild?.textContent ?? '', car: tr.getAttribute('data-car') ?? '', total: tr.querySelector('.total')?.textContent ?? '', gap: tr.querySelector('.gap')?.textContent ?? '',
       })));
       const classified = rows.filter((r) => /^\d+$/.test(r.pos));
       assert.ok(classified.length >= 50, `expected the ~58 classified crews, got ${classified.length}`);
@@ -53,16 +53,34 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       }
       // Excluded car 52 (fixture: lighting, Clerk of the Course decision 2) is listed apart, not ranked.
       assert.match(await page.locator('#view').innerText(), /#52: Auxiliary headlights/);
+      // Class view: Limited 4WD only, class positions 1, 2, 3 …; cars 2 and 7 lead it (overall 2nd and 3rd).
+      await page.selectOption('#class-select', 'L4WD');
+      await page.waitForFunction(() => /Limited 4WD/.test(document.querySelector('#after')?.textContent ?? ''));
+      const classRows = await page.locator('#leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => ({ pos: tr.querySelector('.pos')?.firstChild?.textContent ?? '', car: tr.getAttribute('data-car') ?? '', sub: tr.querySelector('.crew .sub')?.textContent ?? '' })));
+      const inClass = classRows.filter((r) => /^\d+$/.test(r.pos));
+      assert.deepEqual(inClass.map((r) => Number(r.pos)), inClass.map((_, i) => i + 1));
+      assert.ok(inClass.every((r) => !r.sub.includes('·')), 'the class view does not repeat the class on every row');
+      // The order within the class is the overall order of its cars.
+      const overallOrder = classified.map((r) => r.car);
+      const l4wd = inClass.map((r) => r.car);
+      assert.deepEqual(l4wd, overallOrder.filter((c) => l4wd.includes(c)));
+      assert.equal(new URL(page.url()).searchParams.get('class'), 'L4WD');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }
   });
 
-  test('a fan watching SS16 sees car 10 finish (start 15:23:00.0, finish +5:02.3) without reloading, highlighted', async (t) => {
+  test('a fan watching SS16 sees car 10 finish (start 15:23:00.0, finish +5:02.3) without reloading, highlighted; overall it takes the lead', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const { context, page, errors } = await phonePage(browser);
+    const overall = await context.newPage();
     try {
+      await overall.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await overall.waitForSelector('#leaderboard tr[data-car="10"]');
+      assert.notEqual(await overall.locator('#leaderboard tbody tr').first().getAttribute('data-car'), '10', 'car 10 is not classified while on SS16');
+      const before = readDuration(await overall.locator('#leaderboard tr[data-car="10"] .total').innerText());
+      const leaderBefore = readDuration(await overall.locator('#leaderboard tbody tr .total').first().innerText());
       await page.goto(`${server.url}/rally.html?id=${server.rallyId}&view=stage&stage=SS16`);
       await page.waitForSelector('#stage-table tbody tr');
       const row = page.locator('#stage-table tr[data-car="10"]');
@@ -76,6 +94,12 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       await page.waitForFunction(() => document.querySelector('#stage-table tr[data-car="10"] .time')?.textContent === '5:02.3', null, { timeout: 5000 });
       assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, 'the page was not reloaded');
       assert.equal(await row.getAttribute('class'), 'flash', 'the new time is highlighted');
+      // Overall: its total grows by exactly the new 5:02.3, which puts it ahead of the previous leader.
+      assert.ok(before + 302_300 < leaderBefore, 'by hand: car 10 with SS16 counted is ahead of the leader shown before');
+      await overall.waitForFunction(() => document.querySelector('#leaderboard tbody tr')?.getAttribute('data-car') === '10');
+      const leader = overall.locator('#leaderboard tbody tr').first();
+      assert.equal(readDuration(await leader.locator('.total').innerText()), before + 302_300);
+      assert.equal(await leader.getAttribute('class'), 'flash');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -121,7 +145,6 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       const lastB = lines[1]!.points.at(-1)!;
       assert.ok(lastA < lastB, 'car 2 ahead of car 7 after SS16: its line is above');
       assert.equal(new URL(page.url()).searchParams.get('compare'), '2,7');
-      await page.screenshot({ path: join(mkdtempSync(join(tmpdir(), 'rallyhq-shot-')), 'compare.png'), fullPage: true });
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -112,6 +112,28 @@ describe('a marshal at the SS16 flying finish (phone, 375 px)', () => {
     }
   });
 
+  test('the phone kept the page: reloaded without signal it opens with "1 waiting", and sends it when back online', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await enrolledPhone(server, browser, 'finish phone C');
+    try {
+      // 127.0.0.1 counts as a secure origin, so the page's service worker runs here as it would over HTTPS.
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 8000 });
+      await context.setOffline(true);
+      await recordNow(page, 58);
+      await waitForCount(page, 1);
+      await page.reload();
+      await page.waitForSelector('#entry:not([hidden])');
+      await waitForCount(page, 1);
+      assert.match(await page.locator('#control-title').innerText(), /SS16F/);
+      await context.setOffline(false);
+      await waitForCount(page, 0);
+      assert.deepEqual((await marshalFacts(server, 'finish phone C')).map((f) => f.fact.car), [58]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('car 23 typed twice at SS16F: warned before saving; the first Save keeps one entry, a second deliberate Save records it', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const { context, page, errors } = await enrolledPhone(server, browser, 'finish phone B');

@@ -81,7 +81,8 @@ describe('reliability: two processes on one PostgreSQL database', { skip }, () =
       } catch { /* connection refused while reconnecting: retry */ }
       if (id === null) await new Promise((r) => setTimeout(r, 250));
     }
-    assert.ok(id, 'process A took facts again after its connections were cut');
+    const died = a.proc.exitCode !== null ? `; process A exited with ${a.proc.exitCode}:\n${a.output().split('\n').filter((l) => !/^\s/.test(l)).slice(-8).join('\n')}` : '';
+    assert.ok(id, `process A took no facts after its connections were cut${died}`);
     await s.waitFor((r) => r.deltaFactIds().includes(fact.id), 10_000, `fact ${fact.id} on B after reconnection`);
     // And once reconnected, the usual speed again.
     const posted = performance.now();

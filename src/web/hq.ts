@@ -43,8 +43,14 @@ async function resolve(c: Conflict, keep: ConflictEntry, reason: string): Promis
   }
 }
 
+/** What the officer typed as a reason, by conflict: a live refresh must not wipe it. */
+const reasons = new Map<string, string>();
+const conflictKey = (c: Conflict) => c.facts.join('|');
+let shownConflicts = '';
+
 function conflictItem(c: Conflict): HTMLElement {
-  const reason = h('input', { placeholder: 'reason, e.g. time card shows 09:03', 'aria-label': 'Reason' }) as HTMLInputElement;
+  const reason = h('input', { placeholder: 'reason, e.g. time card shows 09:03', 'aria-label': 'Reason', value: reasons.get(conflictKey(c)) ?? '' }) as HTMLInputElement;
+  reason.oninput = () => reasons.set(conflictKey(c), reason.value);
   return h('li', {}, h('strong', {}, c.subject), ` ${c.detail}`,
     h('ul', { class: 'list' }, c.entries.map((e) => h('li', {},
       `${e.fact.at?.slice(11) ?? e.fact.time ?? ''} — ${e.id} by ${e.principal ?? '?'}${e.device ? ` (${e.device})` : ''}${e.fact.raw ? `, typed "${e.fact.raw}"` : ''} `,
@@ -72,7 +78,12 @@ async function refresh(): Promise<void> {
   const a = listOf<Issue>(anomalies, 'issues').filter((i) => i.code !== 'conflict' && i.code !== 'two-times-one-control' && i.code !== 'overdue');
   const p = listOf<Publication>(pubs, 'publications');
   $('#conflict-count').textContent = String(c.length);
-  replace($('#conflicts'), c.length ? c.map(conflictItem) : [h('li', { class: 'muted' }, 'No conflicts.')]);
+  // NOTE: rebuilt only when the conflicts changed, so a refresh never steals the focus from a reason being typed.
+  const signature = JSON.stringify(c.map((x) => x.entries.map((e) => e.seq)));
+  if (signature !== shownConflicts) {
+    shownConflicts = signature;
+    replace($('#conflicts'), c.length ? c.map(conflictItem) : [h('li', { class: 'muted' }, 'No conflicts.')]);
+  }
   $('#anomaly-count').textContent = String(a.length);
   replace($('#anomalies'), anomalyItems(a));
   if (!stream) showOverdue(listOf<OverdueCrew>(overdue, 'overdue'));

@@ -40,8 +40,10 @@ function controlsOf(it: Itinerary | null, allowed: string[]): ControlInfo[] {
   const kinds: Record<string, string> = { SS_START: 'start', SS_FINISH: 'finish', SPLIT: 'split', STOP: 'stop', TC: 'time control' };
   const all = it.legs.flatMap((l) => l.sections.flatMap((s) => s.controls));
   const mine = new Set(allowed);
+  // An officer's phone has no list of its own: every control of the rally.
+  const wanted = allowed.length === 0 ? () => true : (c: (typeof all)[number]) => mine.has(c.id) || (c.stage !== undefined && mine.has(c.stage) && c.kind !== 'STOP');
   return all
-    .filter((c) => mine.has(c.id) || (c.stage !== undefined && mine.has(c.stage) && c.kind !== 'STOP'))
+    .filter(wanted)
     .map((c) => ({ id: c.id, label: `${c.id} — ${c.name ?? `${c.stage ?? ''} ${kinds[c.kind] ?? c.kind}`.trim()}` }));
 }
 

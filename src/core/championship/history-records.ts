@@ -107,13 +107,16 @@ export class HistoryCsvReader {
 
   private get(fields: string[], col: Column): string {
     const i = this.index[col];
-    return i === undefined ? '' : (fields[i] ?? '').trim();
+    const v = i === undefined ? undefined : fields[i];
+    if (!v) return '';
+    // NOTE: trim only when there is white space at an end (most fields have none).
+    return v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32 ? v.trim() : v;
   }
 
   /** One data line: a record, or why the line is rejected. */
   read(line: string, lineNo: number): HistoryRecord | Rejection {
     const f = splitCsvLine(line);
-    const reject = (code: RejectCode, reason: string): Rejection => ({ line: lineNo, code, reason });
+    const reject = rejectAt(lineNo);
     if (f.length !== this.width) return reject('wrong-field-count', `${f.length} fields where the header has ${this.width}; quote fields that hold commas`);
     for (const col of REQUIRED_VALUES) if (!this.get(f, col)) return reject('missing-field', `'${col}' is empty`);
     const kindText = this.get(f, 'kind').toLowerCase() || 'event';
@@ -162,6 +165,10 @@ export class HistoryCsvReader {
       status, reason: this.get(f, 'reason') || null, source: this.get(f, 'source') || null, stage, timeMs,
     };
   }
+}
+
+function rejectAt(line: number): (code: RejectCode, reason: string) => Rejection {
+  return (code, reason) => ({ line, code, reason });
 }
 
 export function isRejection(x: HistoryRecord | Rejection): x is Rejection {

@@ -97,7 +97,7 @@ export function importWrc(file: WrcRallyFile): { definition: RallyDefinition; fa
   const startDate = dates[0] ?? `${file.year}-01-01`;
 
   const definition: RallyDefinition = {
-    id, name: `${file.rally} ${file.year}`, timeZone: 'Europe/Paris', distanceUnit: 'km', startDate, endDate: dates.at(-1) ?? startDate,
+    id, name: `${file.rally} ${file.year}`, timeZone: /sweden/i.test(file.rally) ? 'Europe/Stockholm' : 'Europe/Monaco', distanceUnit: 'km', startDate, endDate: dates.at(-1) ?? startDate,
     rules: { preset: 'fia', version: '2026.1', overrides: WRC_2018_OVERRIDES },
     legs: [{ id: 'L1', name: 'Rally', date: startDate, sections }],
     stages, classes, entries,

@@ -129,6 +129,14 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
   const excl = live.filter((f) => f.type === 'exclusion')[0];
   let exclusion: CarDerived['exclusion'] = excl && excl.type === 'exclusion' ? { reason: excl.reason, rule: excl.rule, fact: excl } : null;
   const over = road?.maxLatenessExceeded;
+  if (over) {
+    const f = controlTimes.get(over.control)?.fact;
+    issues.push({
+      code: 'max-lateness-exceeded', severity: 'warning', subject: `car ${car} at ${over.control}`, car, control: over.control, facts: f ? [f.id] : [],
+      detail: `car ${car} is ${over.minutesLate} min late at ${over.control} (${over.cumulativeMinutes} min accumulated): beyond the maximum lateness, so ${over.action === 'retire' ? 'retired there' : over.action === 'exclude' ? 'excluded' : 'given the fixed penalty'} (${over.rule})`,
+      fix: 'check the time card; if the lateness stands, record the retirement with its reason so the results say why',
+    });
+  }
   if (!exclusion && over && over.action === 'exclude') {
     const f = controlTimes.get(over.control)?.fact;
     exclusion = { reason: `maximum lateness exceeded at ${over.control} (${over.minutesLate} min late, ${over.cumulativeMinutes} min accumulated)`, rule: over.rule, fact: f ?? null };

@@ -3,7 +3,7 @@
 // restart-charged) + road penalties + other penalties; lowest total wins
 // (FMU26 Art 64.1); equal totals go to the preset's tie-break (Art 64.3).
 import type { CarStatus, Classification, ClassificationRow, ExcludedCrew, RetiredCrew } from '../results.ts';
-import { boundaryAfter, type Itinerary } from './itinerary.ts';
+import { boundaryAfter } from './itinerary.ts';
 import type { Engine } from './engine.ts';
 import { compareTie, type TieNote } from './tie-break.ts';
 import { rankIndex, type CarRank, type RankIndex } from './rank-index.ts';
@@ -173,5 +173,3 @@ function stageWinners(e: Engine, i: number, cls: string | undefined): { stage: s
   }
   return w ? { stage: e.it.stages[i]!.code, cars: w.cars, timeMs: w.timeMs } : null;
 }
-
-export type { Itinerary };

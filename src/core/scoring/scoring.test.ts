@@ -140,6 +140,24 @@ describe('penalties', () => {
 });
 
 describe('status', () => {
+  test('20 min late at TC2 (more than the 15 min allowed per target, FIA Arts 45.1–45.3): retired at TC2, flagged, and back in after a restart at leg 2', () => {
+    const { rules } = resolveRules({ preset: 'fia', version: FIA.version, overrides: { targetFrom: { value: 'stageStart', rule: 'SR 5.1' } } });
+    const facts: Fact[] = [...base([1, 2, 3]), st(4, 'SS1', '5:04.0'), st(4, 'SS3', '5:04.0'),
+      { type: 'controlTime', id: 's1', car: 4, control: 'SS1S', at: '2026-02-06T10:00:00' },
+      { type: 'controlTime', id: 't2', car: 4, control: 'TC2', at: '2026-02-06T10:50:30' }];
+    const s = score(rally(), rules, facts);
+    const c = classify(s, { after: 'SS2' });
+    assert.equal(c.rows.find((r) => r.car === 4)?.status, 'retired');
+    assert.match(c.retired.find((r) => r.car === 4)?.reason ?? '', /maximum lateness/);
+    assert.ok(dataIssues(s).some((i) => i.code === 'max-lateness-exceeded' && i.car === 4));
+    const restarted = applyFact(s, { type: 'restart', id: 'rs4', car: 4, section: 'S3' });
+    const row = classify(restarted).rows.find((r) => r.car === 4);
+    assert.notEqual(row?.position, null);
+    // SS2 missed: fastest in class B on SS2 (car 3, 5:03.0) + 10 min; due 10:30, checked in 10:50 → 20 min × 10 s = 200 s.
+    assert.equal(row?.stagesMs, 304_000 + 303_000 + 600_000 + 304_000);
+    assert.equal(row?.roadPenaltyMs, 200_000);
+  });
+
   test('a permanent retirement after the last stage: all three times, not classified', () => {
     const facts = [...base(), { type: 'retirement', id: 'r', car: 2, where: 'SS3F', reason: 'engine', permanent: true } as Fact];
     const c = classify(score(rally(), FIA, facts));

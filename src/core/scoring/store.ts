@@ -41,12 +41,16 @@ export class FactStore {
     if (car !== null) {
       let list = this.byCar.get(car);
       if (!list) this.byCar.set(car, (list = []));
-      let lo = 0, hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (byLogOrder(list[mid]!, fact) <= 0) lo = mid + 1; else hi = mid;
+      const last = list[list.length - 1];
+      if (last === undefined || byLogOrder(last, fact) <= 0) list.push(fact); // the usual case: facts arrive in log order
+      else {
+        let lo = 0, hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (byLogOrder(list[mid]!, fact) <= 0) lo = mid + 1; else hi = mid;
+        }
+        list.splice(lo, 0, fact);
       }
-      list.splice(lo, 0, fact);
     } else if (fact.type !== 'retraction') {
       this.global.add(fact.id);
     }

@@ -124,6 +124,10 @@ class PostgresBackend implements HistoryBackend {
   private client: pg.PoolClient | null = null;
   private pendingResults: HistoryRecord[] = [];
   private pendingStages: HistoryRecord[] = [];
+  private pendingResultEv: number[] = [];
+  private pendingStageEv: number[] = [];
+  private pendingEvents: { id: number; kind: string; name: string; year: number; date: string }[] = [];
+  private idPool: number[] = [];
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -184,40 +188,68 @@ class PostgresBackend implements HistoryBackend {
     for (const r of rows) cache.set(r.name, r.id);
   }
 
+  /** Event ids are taken from the sequence a thousand at a time, so a new edition costs no round trip of its own. */
+  private async nextEventId(c: pg.PoolClient): Promise<number> {
+    if (this.idPool.length === 0) {
+      const { rows } = await c.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('history_event', 'id')) AS id FROM generate_series(1, 1000)`);
+      this.idPool = rows.map((r) => Number(r.id)).reverse();
+    }
+    return this.idPool.pop()!;
+  }
+
   async write(records: readonly HistoryRecord[]): Promise<void> {
     const editions = await this.loadEditions();
     const c = await this.tx();
+    let lastKey = '';
+    let lastId = 0;
     for (const r of records) {
       const kind = r.kind === 'championship' ? 'championship' : 'event';
       const key = `${kind}\u0001${r.event}\u0001${r.year}`;
-      if (!editions.has(key)) {
-        const { rows } = await c.query<{ id: number }>('INSERT INTO history_event (kind, name, year, date) VALUES ($1, $2, $3, $4) RETURNING id', [kind, r.event, r.year, r.date]);
-        editions.set(key, rows[0]!.id);
+      if (key !== lastKey) {
+        let id = editions.get(key);
+        if (id === undefined) {
+          id = await this.nextEventId(c);
+          editions.set(key, id);
+          this.pendingEvents.push({ id, kind, name: r.event, year: r.year, date: r.date });
+        }
+        lastKey = key;
+        lastId = id;
       }
-      if (r.kind === 'stage') this.pendingStages.push(r);
-      else this.pendingResults.push(r);
+      if (r.kind === 'stage') {
+        this.pendingStages.push(r);
+        this.pendingStageEv.push(lastId);
+      } else {
+        this.pendingResults.push(r);
+        this.pendingResultEv.push(lastId);
+      }
     }
     if (this.pendingStages.length + this.pendingResults.length >= SEND_EVERY) await this.send();
   }
 
-  private eventId(r: HistoryRecord): number {
-    return this.editions!.get(`${r.kind === 'championship' ? 'championship' : 'event'}\u0001${r.event}\u0001${r.year}`)!;
-  }
-
   /** Sends the buffered rows as arrays. */
   private async send(): Promise<void> {
-    if (this.pendingResults.length === 0 && this.pendingStages.length === 0) return;
+    if (this.pendingResults.length === 0 && this.pendingStages.length === 0 && this.pendingEvents.length === 0) return;
     const results = this.pendingResults;
     const stages = this.pendingStages;
+    const resultEv = this.pendingResultEv;
+    const stageEv = this.pendingStageEv;
+    const events = this.pendingEvents;
     this.pendingResults = [];
     this.pendingStages = [];
+    this.pendingResultEv = [];
+    this.pendingStageEv = [];
+    this.pendingEvents = [];
     await this.ids('history_person', this.persons, [...results.flatMap((r) => (r.codriver ? [r.driver, r.codriver] : [r.driver])), ...stages.map((r) => r.driver)]);
     await this.ids('history_make', this.makes, results.map((r) => r.make));
     const c = await this.tx();
+    if (events.length) {
+      await c.query('INSERT INTO history_event (id, kind, name, year, date) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[])',
+        [events.map((e) => e.id), events.map((e) => e.kind), events.map((e) => e.name), events.map((e) => e.year), events.map((e) => e.date)]);
+    }
     if (results.length) {
       await c.query(`INSERT INTO history_result (event_id, class, driver_id, codriver_id, make_id, model, position, status, reason, source)
         SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[]) ON CONFLICT DO NOTHING`, [
-        results.map((r) => this.eventId(r)), results.map((r) => r.class), results.map((r) => this.persons.get(r.driver)!),
+        resultEv, results.map((r) => r.class), results.map((r) => this.persons.get(r.driver)!),
         results.map((r) => (r.codriver ? this.persons.get(r.codriver)! : null)), results.map((r) => this.makes.get(r.make)!), results.map((r) => r.model),
         results.map((r) => r.position), results.map((r) => r.status), results.map((r) => r.reason), results.map((r) => r.source),
       ]);
@@ -225,7 +257,7 @@ class PostgresBackend implements HistoryBackend {
     if (stages.length) {
       await c.query(`INSERT INTO history_stage_result (event_id, class, stage, driver_id, position, time_ms)
         SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[]) ON CONFLICT DO NOTHING`, [
-        stages.map((r) => this.eventId(r)), stages.map((r) => r.class), stages.map((r) => r.stage), stages.map((r) => this.persons.get(r.driver)!),
+        stageEv, stages.map((r) => r.class), stages.map((r) => r.stage), stages.map((r) => this.persons.get(r.driver)!),
         stages.map((r) => r.position), stages.map((r) => r.timeMs),
       ]);
     }

@@ -5,7 +5,25 @@
 // NOTE: browsers run service workers only over HTTPS or on localhost.
 const CACHE = 'rallyhq-pages-v1';
 
-self.addEventListener('install', () => self.skipWaiting());
+/** Pages kept from the start, with the hashed scripts and styles they name: the page that loaded this worker was fetched before it ran. */
+const PAGES = ['/marshal.html'];
+
+async function keepPages() {
+  const cache = await caches.open(CACHE);
+  for (const page of PAGES) {
+    const response = await fetch(page, { cache: 'no-cache' });
+    if (!response.ok) continue;
+    const html = await response.clone().text();
+    await cache.put(page, response);
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    await cache.addAll([...new Set(assets)]);
+  }
+}
+
+self.addEventListener('install', (event) => {
+  self.skipWaiting();
+  event.waitUntil(keepPages().catch(() => {}));
+});
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
 /** On one bar a request can hang for a minute: after this long the kept copy is shown instead. */
@@ -18,6 +36,7 @@ async function networkFirst(request) {
     if (response.ok) await cache.put(key, response.clone());
     return response;
   });
+  network.catch(() => {}); // a late failure after the kept copy was shown is nobody's business
   const late = new Promise((resolve) => setTimeout(resolve, PATIENCE_MS, null));
   try {
     const first = await Promise.race([network, late]);
