@@ -112,6 +112,9 @@ function suite(kind: StoreKind, skip: () => string | null) {
       const r = await s.call('POST', `${R}/facts`, { facts: [a, b] }, officer);
       assert.equal(r.statusCode, 201, r.body);
       assert.deepEqual(r.json().acks.map((x: Json) => [x.id, x.seq, x.duplicate]), [['dev1:2', 112, false], ['dev1:3', 113, false]]);
+      const resent = await s.call('POST', `${R}/facts`, { facts: [a, b] }, officer);
+      assert.equal(resent.statusCode, 200, `a phone resending its whole batch gets the original acks: ${resent.body}`);
+      assert.deepEqual(resent.json().acks.map((x: Json) => [x.id, x.seq, x.duplicate]), [['dev1:2', 112, true], ['dev1:3', 113, true]]);
       const bad = await s.call('POST', `${R}/facts`, { facts: [{ ...a, id: 'dev1:4' }, { ...b, id: 'dev1:5', control: 'TC99' }] }, officer);
       assert.equal(bad.statusCode, 400);
       assert.equal(bad.json().field, '$.facts[1].control');

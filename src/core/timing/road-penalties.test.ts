@@ -121,12 +121,13 @@ test('a missing time at TC2 ends the chain: no due time at TC3 (no penalty inven
   assert.ok(r.steps.some((s) => /no time at TC2/.test(s.label)));
 });
 
-test('ARA counts the allowance from the stage start (NASA-MFIA): start 10:03, target 40 min → due 10:43; FIA counts from the finish 10:20 → due 11:00', () => {
+test('ARA counts the allowance from the stage start (NASA-MFIA): start 10:03, target 40 min → due 10:43; SRs counting from the finish (MSUK26 App 13 Art 3.7 style) 10:20 → due 11:00', () => {
+  const fromFinish = resolveRules({ preset: 'fia', version: '2026.1', overrides: { targetFrom: { value: 'previousTimeControl', rule: 'SR 7.1' } } }).rules;
   const def = rally([tc('TC1'), { id: 'SS1S', kind: 'SS_START', stage: 'SS1' }, { id: 'SS1F', kind: 'SS_FINISH', stage: 'SS1' }, tc('TC2', 40)]);
   const t = times({ TC1: '10:00', SS1S: '10:03:00', SS1F: '10:20:31.4', TC2: '10:45:10' });
   assert.deepEqual(roadPenalties(def, ara, t, 7).penalties.map((p) => [p.kind, p.minutes, p.ms]), [['late', 2, 20_000]]);
-  assert.equal(dueTimes(def, fia, t).get('TC2')?.dueMs, at('11:00'));
-  assert.deepEqual(roadPenalties(def, fia, t, 7).penalties.map((p) => [p.kind, p.minutes, p.ms]), [['early', 15, 900_000]]);
+  assert.equal(dueTimes(def, fromFinish, t).get('TC2')?.dueMs, at('11:00'));
+  assert.deepEqual(roadPenalties(def, fromFinish, t, 7).penalties.map((p) => [p.kind, p.minutes, p.ms]), [['early', 15, 900_000]]);
 });
 
 test('MSUK lateness is penalty-free by default (App 8 1.2): 5 min late → 0 s but counted; 31 min accumulated → OTL, retire', () => {

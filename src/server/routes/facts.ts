@@ -130,7 +130,11 @@ export async function registerFactRoutes(app: FastifyInstance, ctx: ServerContex
       tags: ['facts'],
       params: rallyParams,
       'x-body': factsBodySchema,
-      response: { 200: ackSchema, 201: { description: 'Stored.', oneOf: [ackSchema, { type: 'object', properties: { acks: { type: 'array', items: ackSchema } } }] }, ...errorResponses },
+      response: {
+        200: { description: 'Every fact was already stored: the original acknowledgments.', oneOf: [ackSchema, { type: 'object', properties: { acks: { type: 'array', items: ackSchema } } }] },
+        201: { description: 'Stored.', oneOf: [ackSchema, { type: 'object', properties: { acks: { type: 'array', items: ackSchema } } }] },
+        ...errorResponses,
+      },
       security: [{ bearer: [] }],
     },
   }, async (request, reply) => {

@@ -58,6 +58,8 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
       snapshot: snapshotOf(e),
     });
     await ctx.audit(p, 'publish', e.rallyId, { number: record.number, kind: record.kind, uptoSeq: record.uptoSeq });
+    // Open rally pages change their provisional/official stamp at once.
+    app.rallyhq?.live?.announce(e.rallyId, 'publication', head(record));
     return reply.code(201).send(head(record));
   });
 
