@@ -8,6 +8,7 @@ import type { HistoryBackend, ImportProgress, ImportReport, TallyCounts, TallyMa
 const MAX_LISTED = 1000;
 const COMMIT_EVERY = 200_000;
 const TALLY_FLUSH = 200_000;
+const ANALYZE_AFTER = 100_000;
 
 export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
@@ -147,6 +148,7 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
   await flush();
   if (tallies.size) await backend.addTallies(tallies);
   await backend.commit();
+  if (imported >= ANALYZE_AFTER && backend.analyze) await backend.analyze();
   options.onProgress?.({ linesRead, imported, rejected: rejectedCount });
   const elapsedMs = now() - started;
   rejected.sort((a, b) => a.line - b.line);

@@ -284,6 +284,10 @@ class PostgresBackend implements HistoryBackend {
     }
   }
 
+  async analyze(): Promise<void> {
+    await this.pool.query('ANALYZE history_event, history_person, history_make, history_result, history_stage_result, history_tally');
+  }
+
   async commit(): Promise<void> {
     await this.send();
     if (this.client) {

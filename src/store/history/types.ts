@@ -90,6 +90,8 @@ export interface HistoryBackend {
   addTallies(tallies: TallyMap): Promise<void>;
   /** Ends a big transaction; the importer calls it every so many rows and at the end. */
   commit(): Promise<void>;
+  /** Refreshes the planner's statistics after a large import (PostgreSQL), so queries keep their index plans. */
+  analyze?(): Promise<void>;
 }
 
 /** Tallies under construction: by `dimension␁event␁class`, then by key (driver, make, …). */
