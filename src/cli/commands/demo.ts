@@ -4,6 +4,7 @@
 // Sno*Drift 2026 fixture) and the server's log of the rally; writes, over
 // HTTP, the facts the server does not have yet. Idempotent on fact ids: a
 // second run continues where the first stopped.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import type { Control, RallyDefinition } from '../../core/model.ts';
 import { parseRallyFile } from '../../core/rallyfile/parse.ts';
 import { formatDuration, formatGap, formatLocalDateTime, formatTimeOfDay, parseLocalDateTime } from '../../core/time/index.ts';
 import { toRallyLocalMs } from '../../server/live/clock.ts';
+import { newTokenSecret, sha256Hex } from '../../server/auth.ts';
+import { openStore } from '../../store/open.ts';
 
 const DEFAULT_FILE = fileURLToPath(new URL('../../../fixtures/snodrift-2026.rally.json', import.meta.url));
 
@@ -152,18 +155,38 @@ writes  POST <url>/api/rallies/<id>/facts (and, if the server does not know the
   --rally    rally id on the server (default: the id in the rally file)
   --token    administrator or results-officer token (env RALLYHQ_TOKEN, else
              RALLYHQ_ADMIN_TOKEN as given to \`rallyhq serve\`);
-             printed by \`rallyhq serve\` the first time it starts
+             printed by \`rallyhq serve\` the first time it starts; without one,
+             a demo token is minted in the local SQLite database (--db)
+  --db       the server's SQLite database for that (env RALLYHQ_DB;
+             default sqlite:./data/rallyhq.db)
   --file     rally file to replay (default: fixtures/snodrift-2026.rally.json)
   --max-gap  longest pause between two facts, seconds (default 20)
 
 exit codes: 0 done, 1 server or data problem, 2 bad command line`;
+
+/** A results-officer token for the demo rally, written straight into a local SQLite database; undefined when there is none. */
+async function localDemoToken(db: string, io: CliIO): Promise<string | undefined> {
+  if (/^postgres(ql)?:/.test(db)) return undefined;
+  const file = resolve(io.cwd, db.replace(/^sqlite:/, ''));
+  if (!existsSync(file)) return undefined;
+  const store = await openStore(`sqlite:${file}`);
+  try {
+    const secret = newTokenSecret();
+    const hash = sha256Hex(secret);
+    await store.createToken({ id: `tok_demo_${hash.slice(0, 12)}`, hash, role: 'admin', label: 'demo replay', createdAt: new Date().toISOString(), createdBy: 'rallyhq demo (local database)' });
+    io.out(`using a demo token minted in ${db} (pass --token to use your own)\n`);
+    return secret;
+  } finally {
+    await store.close();
+  }
+}
 
 export const command: CliCommand = {
   name: 'demo',
   summary: 'replay the demo rally against a running server, live, at --speed',
   usage: USAGE,
   async run(args: string[], io: CliIO) {
-    const parsed = parseFlags(args, { url: { type: 'string' }, speed: { type: 'string' }, rally: { type: 'string' }, token: { type: 'string' }, file: { type: 'string' }, 'max-gap': { type: 'string' } });
+    const parsed = parseFlags(args, { url: { type: 'string' }, speed: { type: 'string' }, rally: { type: 'string' }, token: { type: 'string' }, file: { type: 'string' }, 'max-gap': { type: 'string' }, db: { type: 'string' } });
     if (!parsed.ok) return usageError(io, command, parsed.message);
     const v = parsed.values;
     const speed = Number(stringFlag(v.speed) ?? 30);
@@ -173,6 +196,11 @@ export const command: CliCommand = {
     const url = (stringFlag(v.url) ?? process.env.RALLYHQ_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
     if (!/^https?:\/\//.test(url)) return usageError(io, command, `--url must start with http:// or https://, got '${url}'`);
     const http: Http = { url, token: stringFlag(v.token) ?? process.env.RALLYHQ_TOKEN ?? process.env.RALLYHQ_ADMIN_TOKEN };
+    if (!http.token) {
+      // A newcomer runs `npx rallyhq demo` beside `npm start`: whoever can write the
+      // server's own SQLite file is its administrator anyway, so mint a demo token there.
+      http.token = await localDemoToken(stringFlag(v.db) ?? process.env.RALLYHQ_DB ?? 'sqlite:./data/rallyhq.db', io);
+    }
 
     const path = stringFlag(v.file) ? resolve(io.cwd, String(v.file)) : DEFAULT_FILE;
     let text: string;

@@ -12,6 +12,9 @@ import { storedRecord, buildHeadToHead, metricColumn, statRowFrom, type H2HRow, 
 
 export async function openPostgresHistory(url: string): Promise<HistoryStore> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // WARNING: without a handler an idle client's error (a PostgreSQL restart) would crash the server;
+  // the pool drops that client and the next query reconnects.
+  pool.on('error', () => {});
   await migratePostgres(pool, 'history', HISTORY_MIGRATIONS);
   return new PostgresHistory(pool);
 }
