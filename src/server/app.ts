@@ -32,6 +32,8 @@ export interface AppDeps {
   live?: Partial<LiveOptions>;
   /** Log every request (noisy; default off). */
   logRequests?: boolean;
+  /** At most one live change per rally in this many ms; facts arriving in between join it (default 100; 0 = one per commit). */
+  changeIntervalMs?: number;
 }
 
 export interface RallyhqHandles {
@@ -48,6 +50,8 @@ declare module 'fastify' {
 }
 
 export const DEFAULT_BODY_LIMIT = 1_048_576;
+/** SEE: docs/live.md "Performance" — a burst of single facts costs one classification and one delta per rally per interval. */
+export const DEFAULT_CHANGE_INTERVAL_MS = 100;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
@@ -90,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const states = new RallyStates(deps.store);
+  const states = new RallyStates(deps.store, { changeIntervalMs: deps.changeIntervalMs ?? DEFAULT_CHANGE_INTERVAL_MS });
   states.on('error', (err) => app.log.error({ err }, 'cannot catch up with the log'));
   const auth = createAuth(deps.store, now);
   const ctx = createContext(deps.store, states, auth, now);

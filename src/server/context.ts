@@ -25,7 +25,8 @@ export function createContext(store: Store, states: RallyStates, auth: Auth, now
     auth,
     now,
     async rally(id) {
-      const entry = await states.get(id);
+      // NOTE: `entry`, not `get`: a request need not wait for the live change of earlier facts to go out.
+      const entry = await states.entry(id);
       if (!entry) throw apiError('rally-not-found', `No rally with id "${id}".`, 'id');
       return entry;
     },

@@ -1,5 +1,5 @@
 // The in-memory scored state: folds appended facts incrementally, emits one
-// change per fold, and equals a clean rescore of the log whatever the order
+// change per fold (or per interval, when asked to coalesce), and equals a clean rescore of the log whatever the order
 // and batching the facts arrived in. On PostgreSQL, a second store (as a
 // second process would have) catches up through LISTEN/NOTIFY.
 import { describe, test } from 'node:test';
@@ -70,6 +70,32 @@ describe('RallyStates', () => {
     assert.deepEqual(seqs, Array.from({ length: 50 }, (_, i) => i + 1));
     assert.ok(changes.length < 50, `${changes.length} changes`);
     for (const c of changes) assert.equal(c.toSeq - c.fromSeq, c.facts.length);
+    states.close();
+    await store.close();
+  });
+
+  test('changeIntervalMs: a commit, then 4 more within the interval → 2 changes (seq 1, then 2..5 when a snapshot is taken), the second starting where the first ended', async () => {
+    const store = new MemoryStore();
+    await store.createRally(def, at);
+    // NOTE: an interval no test outlives: the pending change goes out when a snapshot is taken, never by the clock.
+    const states = new RallyStates(store, { changeIntervalMs: 3_600_000 });
+    await states.get(def.id);
+    const changes: RallyChange[] = [];
+    states.on('change', (c) => changes.push(c));
+    for (const f of facts.slice(0, 5)) {
+      const [r] = await store.appendFacts(def.id, [input(f)]);
+      await states.offer(def.id, [r!.stored]);
+    }
+    assert.deepEqual(changes.map((c) => [c.fromSeq, c.toSeq]), [[0, 1]], 'the first goes out at once; the rest wait for the interval');
+    const entry = await states.entry(def.id);
+    assert.equal(entry?.seq, 5, 'the state already includes every acknowledged fact (read-your-writes)');
+    assert.equal(changes.length, 1, 'reading the entry for a request does not announce');
+    // A live snapshot reads through get(): the pending change goes out first, so the snapshot's seq is a change boundary.
+    assert.equal((await states.get(def.id))?.seq, 5);
+    assert.deepEqual(changes.map((c) => [c.fromSeq, c.toSeq, c.facts.map((sf) => sf.seq)]), [[0, 1, [1]], [1, 5, [2, 3, 4, 5]]]);
+    assert.equal(changes[1]!.before, changes[0]!.after);
+    const { rules } = resolveRules(def.rules);
+    assert.deepEqual(changes[1]!.after, classify(score(def, rules, (await store.readFacts(def.id)).map((sf) => sf.fact))));
     states.close();
     await store.close();
   });

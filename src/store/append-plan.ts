@@ -86,7 +86,12 @@ export function planAppend(batch: PreparedBatch, lastSeq: number, existing: (fac
       device: input.device ?? null,
       receivedAt: input.receivedAt,
     };
-    const stored = storedFromRow(row);
+    // NOTE: built from the fact in hand, not by parsing the body just serialised (the same JSON value).
+    const { seq: _seq, ...rest } = input.fact;
+    const stored: StoredFact = {
+      rallyId: batch.rallyId, seq, fact: { ...rest, seq } as Fact, receivedAt: input.receivedAt, principal: input.principal,
+      ...(input.device !== undefined && input.device !== null ? { device: input.device } : {}),
+    };
     inBatch.set(factId, stored);
     rows.push(row);
     results.push({ stored, duplicate: false });

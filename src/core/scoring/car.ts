@@ -2,11 +2,10 @@
 // its penalties placed in the itinerary, retirements, restarts and exclusion.
 // Times that depend on other cars (Super Rally charges for missed stages) are
 // filled in afterwards by restart.ts.
-import type { ControlTimeRecorded, Fact, JumpStartRecorded, StageTimeRecorded } from '../facts.ts';
+import type { Fact, JumpStartRecorded } from '../facts.ts';
 import type { Issue } from '../issues.ts';
 import type { RuleSet } from '../rules/types.ts';
-import { timeOfDayOf } from './parse-cache.ts';
-import { roadPenalties, type CarControlTime, type RoadOutcome } from '../timing/road-penalties.ts';
+import { roadPenalties, type RoadOutcome } from '../timing/road-penalties.ts';
 import type { RallyDefinition } from '../model.ts';
 import type { GlobalContext } from './global.ts';
 import { AT_END, placeOfStageEnd, type Itinerary } from './itinerary.ts';
@@ -65,7 +64,8 @@ function groupBy<T extends Fact>(facts: T[], key: (f: T) => string): Map<string,
 export function deriveCar(car: number, ctx: CarContext): CarDerived {
   const { it, store, rules, global } = ctx;
   const all = store.carFacts(car);
-  const live = all.filter((f) => store.active(f.id));
+  // In effect, by kind, in log order; kept up to date by the store as facts arrive.
+  const { live, stageTimes: sts } = store.carIndex(car);
   const issues: Issue[] = [];
   if (!it.entryByCar.has(car) && all.length > 0) {
     issues.push(issue({ code: 'unknown-car', severity: 'error', subject: `car ${car}`, car, facts: all.map((f) => f.id),
@@ -73,31 +73,35 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
   }
 
   // Control times: one per control, the first in log order; a different second time is a conflict.
-  const controlTimes = new Map<string, ChosenTime>();
-  const cts = live.filter((f): f is ControlTimeRecorded => f.type === 'controlTime');
-  for (const [control, group] of groupBy(cts, (f) => f.control)) {
-    if (!it.controls.has(control)) {
-      issues.push(issue({ code: 'unknown-control', severity: 'error', subject: `car ${car} at ${control}`, car, control, facts: group.map((f) => f.id),
-        detail: `control ${JSON.stringify(control)} is not in the itinerary`, fix: 'supersede the time with one naming a control of the itinerary' }));
-      continue;
-    }
-    let chosen: ChosenTime | null = null;
-    for (const f of group) {
-      const atMs = timeOfDayOf(f);
-      if (atMs === null) {
-        issues.push(issue({ code: 'unparsable-time', severity: 'error', subject: `car ${car} at ${control}`, car, control, facts: [f.id],
-          detail: `time of day ${JSON.stringify(f.at)} does not parse`, fix: 'supersede it with a rally-local time such as 2026-02-06T19:32:05.3' }));
+  const times = store.carTimes(car);
+  if (times.checked < times.groups.size) {
+    let k = 0;
+    for (const control of times.groups.keys()) if (k++ >= times.checked && !it.controls.has(control)) times.unknown = true;
+    times.checked = times.groups.size;
+  }
+  let controlTimes: Map<string, ChosenTime>;
+  if (!times.irregular && !times.unknown) {
+    controlTimes = new Map(times.chosen); // the usual case: nothing to report
+  } else {
+    controlTimes = new Map();
+    for (const [control, g] of times.groups) {
+      if (!it.controls.has(control)) {
+        issues.push(issue({ code: 'unknown-control', severity: 'error', subject: `car ${car} at ${control}`, car, control, facts: g.facts.map((f) => f.id),
+          detail: `control ${JSON.stringify(control)} is not in the itinerary`, fix: 'supersede the time with one naming a control of the itinerary' }));
         continue;
       }
-      if (!chosen) chosen = { atMs, fact: f, conflicts: [] };
-      else if (atMs !== chosen.atMs) chosen.conflicts.push(f);
+      for (const f of g.unparsable) {
+        issues.push(issue({ code: 'unparsable-time', severity: 'error', subject: `car ${car} at ${control}`, car, control, facts: [f.id],
+          detail: `time of day ${JSON.stringify(f.at)} does not parse`, fix: 'supersede it with a rally-local time such as 2026-02-06T19:32:05.3' }));
+      }
+      const chosen = g.chosen;
+      if (!chosen) continue;
+      controlTimes.set(control, chosen);
+      if (chosen.conflicts.length > 0) issues.push(twoTimes(car, [chosen.fact, ...chosen.conflicts], { control }));
     }
-    if (!chosen) continue;
-    controlTimes.set(control, chosen);
-    if (chosen.conflicts.length > 0) issues.push(twoTimes(car, [chosen.fact, ...chosen.conflicts], { control }));
   }
 
-  const stageFacts = groupBy(live.filter((f): f is StageTimeRecorded => f.type === 'stageTime'), (f) => f.stage);
+  const stageFacts = groupBy(sts, (f) => f.stage);
   for (const [code, group] of stageFacts) {
     if (!it.stageIndex.has(code)) {
       issues.push(issue({ code: 'unknown-stage', severity: 'error', subject: `car ${car} at ${code}`, car, stage: code, facts: group.map((f) => f.id),
@@ -108,9 +112,8 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
   const cells: StageCell[] = [];
   for (let i = 0; i < it.stages.length; i++) cells.push(stageCell(car, i, it, rules, global, controlTimes, stageFacts.get(it.stages[i]!.code), issues));
 
-  const road = controlTimes.size > 0
-    ? roadPenalties(ctx.def, rules, new Map<string, CarControlTime>([...controlTimes].map(([c, t]) => [c, { control: c, atMs: t.atMs, factId: t.fact.id }])), car)
-    : null;
+  // NOTE: a ChosenTime is also a CarControlTime; no workings text here (explain builds what it shows from the penalties).
+  const road: RoadOutcome | null = controlTimes.size > 0 ? roadPenalties(ctx.def, rules, controlTimes, car, { steps: false }) : null;
 
   const penalties: PenaltyItem[] = [];
   for (const p of road?.penalties ?? []) {
@@ -126,7 +129,7 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
   penalties.push(...jumps.items);
 
   const retirements = pairRestarts(car, live, ctx, road, issues);
-  const excl = live.filter((f) => f.type === 'exclusion')[0];
+  const excl = live.find((f) => f.type === 'exclusion');
   let exclusion: CarDerived['exclusion'] = excl && excl.type === 'exclusion' ? { reason: excl.reason, rule: excl.rule, fact: excl } : null;
   const over = road?.maxLatenessExceeded;
   if (over) {

@@ -63,6 +63,12 @@ export function scopeOf(e: Engine, opts: ClassifyOptions): Scope {
 /** The last stage in scope on which any crew has a time of its own; -1 when none has. */
 function lastStageWithTime(e: Engine, inScope: number[]): number {
   const cars = e.cars();
+  if (inScope.length === e.it.stages.length) {
+    // Every stage in scope: the latest of each car's last timed stage (a cancelled stage has no time), O(cars).
+    let last = -1;
+    for (const c of cars) last = Math.max(last, e.carScore(c).lastTimed);
+    return last;
+  }
   const cancelled = e.globalContext().cancelled;
   for (let k = inScope.length - 1; k >= 0; k--) {
     const i = inScope[k]!;

@@ -21,6 +21,8 @@ export interface CarScore {
   /** prefixMs[k] = sum of the counted times of stages 0..k-1; prefixCount likewise counts them (for O(1) totals). */
   prefixMs: Float64Array;
   prefixCount: Int32Array;
+  /** Index of the last stage on which the car has a time of its own (not a Super Rally charge); -1 when none. */
+  lastTimed: number;
 }
 
 /** Statuses whose time counts in a total. */
@@ -55,9 +57,22 @@ export class Engine {
   }
 
   apply(fact: Fact): void {
-    this.log.push(fact);
+    this.applyBatch([fact]);
+  }
+
+  /**
+   * Folds several facts as one step: each car they touch is re-derived once
+   * for the whole batch, not once per fact (a burst of live facts, a page of the log).
+   */
+  applyBatch(facts: readonly Fact[]): void {
+    if (facts.length === 0) return;
+    let touched: Fact[] = [];
+    for (const fact of facts) {
+      this.log.push(fact);
+      const t = this.store.add(fact);
+      if (t.length > 0) touched = touched.length === 0 ? t : touched.concat(t);
+    }
     this.version++;
-    const touched = this.store.add(fact);
     if (touched.length === 0) return;
     // Cold engine (folding a whole log before anything was derived): nothing cached to invalidate.
     if (this.classCache.size) this.classCache.clear();
@@ -158,13 +173,15 @@ export class Engine {
     const cells = fillRestarts(derived, this.it, this.rules, this.fastest);
     const prefixMs = new Float64Array(cells.length + 1);
     const prefixCount = new Int32Array(cells.length + 1);
+    let lastTimed = -1;
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i]!;
       const counts = c.ms !== null && COUNTED.has(c.status);
       prefixMs[i + 1] = prefixMs[i]! + (counts ? c.ms! : 0);
       prefixCount[i + 1] = prefixCount[i]! + (counts ? 1 : 0);
+      if (c.ms !== null && c.status !== 'restartCharged') lastTimed = i;
     }
-    s = { derived, cells, prefixMs, prefixCount };
+    s = { derived, cells, prefixMs, prefixCount, lastTimed };
     this.full.set(car, s);
     return s;
   }

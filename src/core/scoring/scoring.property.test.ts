@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { Fact } from '../facts.ts';
 import type { RuleSet } from '../rules/types.ts';
 import { getPreset } from '../rules/presets/index.ts';
-import { applyFact, classify, createState, score, stageResults, type ScoringState } from './index.ts';
+import { applyFact, applyFacts, classify, createState, score, stageResults, type ScoringState } from './index.ts';
 import { generatedDefinition, generatedFacts, seeded } from './generated-rally.ts';
 
 const FIA = getPreset('fia') as RuleSet;
@@ -74,6 +74,23 @@ describe('scoring properties (generated 10-car × 6-stage rallies)', () => {
         classify(s, { after: 'SS2' });
       }
       assert.deepEqual(results(s), results(score(def, FIA, facts)));
+    }), { numRuns: 20 });
+  });
+
+  test('folding facts in batches (applyFacts) agrees with folding them one by one (applyFact), classifying in between', () => {
+    fc.assert(fc.property(world, fc.integer(), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 40 }), ({ def, facts }, seed, sizes) => {
+      const order = shuffle(facts, seed);
+      let batched = createState(def, FIA), single = createState(def, FIA);
+      for (let at = 0, k = 0; at < order.length; k++) {
+        const batch = order.slice(at, at + sizes[k % sizes.length]!);
+        at += batch.length;
+        batched = applyFacts(batched, batch);
+        for (const f of batch) single = applyFact(single, f);
+        // Warm caches between batches, as a live server does, so invalidation is exercised too.
+        if (k % 2 === 0) { classify(batched); classify(batched, { after: 'SS2' }); }
+      }
+      assert.equal(batched.factCount, order.length);
+      assert.deepEqual(results(batched), results(single));
     }), { numRuns: 20 });
   });
 

@@ -37,6 +37,9 @@ export interface ChosenTime {
   atMs: number;
   fact: ControlTimeRecorded;
   conflicts: ControlTimeRecorded[];
+  /** The control and fact id again, so road penalties read the same map (timing/road-penalties.ts CarControlTime). */
+  control: string;
+  factId: string;
 }
 
 /**

@@ -2,10 +2,29 @@
 // Folding is order-independent by construction: which facts are in effect, and
 // which of two disagreeing facts is chosen, depend only on the set of facts,
 // never on the order they arrived in.
-import type { Fact } from '../facts.ts';
+import type { ControlTimeRecorded, Fact, StageTimeRecorded } from '../facts.ts';
 import type { FactRef } from '../results.ts';
+import { CarTimes } from './car-times.ts';
+
+/** A car's facts in effect, in log order, with its times split out (what deriving a car reads first). */
+export interface CarIndex {
+  live: Fact[];
+  controlTimes: ControlTimeRecorded[];
+  stageTimes: StageTimeRecorded[];
+  /** The control times grouped, built on first use (car.ts). */
+  times: CarTimes | null;
+}
+
+const carOfFact = (f: Fact): number | null => ('car' in f && typeof f.car === 'number' ? f.car : null);
 
 export class FactStore {
+  /**
+   * Car → its CarIndex, kept up to date when a fact is appended in log order
+   * (the live case), dropped and rebuilt on demand otherwise, so re-deriving a
+   * car after a new time does not re-filter its whole history.
+   */
+  private readonly indexes = new Map<number, CarIndex>();
+
   /** Every fact by id (one per id; see `add`). */
   readonly byId = new Map<string, Fact>();
   /** Target id → ids of the facts that name it in `supersedes`. */
@@ -42,8 +61,16 @@ export class FactStore {
       let list = this.byCar.get(car);
       if (!list) this.byCar.set(car, (list = []));
       const last = list[list.length - 1];
-      if (last === undefined || byLogOrder(last, fact) <= 0) list.push(fact); // the usual case: facts arrive in log order
-      else {
+      if (last === undefined || byLogOrder(last, fact) <= 0) {
+        list.push(fact); // the usual case: facts arrive in log order
+        const index = this.indexes.get(car);
+        if (index && this.active(fact.id)) {
+          index.live.push(fact);
+          if (fact.type === 'controlTime') { index.controlTimes.push(fact); index.times?.add(fact); }
+          else if (fact.type === 'stageTime') index.stageTimes.push(fact);
+        }
+      } else {
+        this.indexes.delete(car);
         let lo = 0, hi = list.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
@@ -59,21 +86,31 @@ export class FactStore {
       if (!s) this.supersededBy.set(fact.supersedes, (s = new Set()));
       s.add(fact.id);
       const target = this.byId.get(fact.supersedes);
-      if (target) touched.push(target);
+      if (target) {
+        touched.push(target);
+        const targetCar = carOfFact(target);
+        if (targetCar !== null) this.indexes.delete(targetCar); // no longer in effect
+      }
     }
     return touched;
   }
 
   private remove(fact: Fact): void {
     this.byId.delete(fact.id);
-    const car = 'car' in fact && typeof fact.car === 'number' ? fact.car : null;
+    const car = carOfFact(fact);
     if (car !== null) {
+      this.indexes.delete(car);
       const list = this.byCar.get(car);
       const at = list ? list.indexOf(fact) : -1;
       if (list && at >= 0) list.splice(at, 1);
     }
     this.global.delete(fact.id);
-    if (fact.supersedes !== undefined) this.supersededBy.get(fact.supersedes)?.delete(fact.id);
+    if (fact.supersedes !== undefined) {
+      this.supersededBy.get(fact.supersedes)?.delete(fact.id);
+      const target = this.byId.get(fact.supersedes);
+      const targetCar = target ? carOfFact(target) : null;
+      if (targetCar !== null) this.indexes.delete(targetCar); // may be in effect again
+    }
   }
 
   /**
@@ -92,6 +129,28 @@ export class FactStore {
     const s = this.supersededBy.get(id);
     if (!s) return [];
     return [...s].map((x) => this.byId.get(x)).filter((f): f is Fact => f !== undefined).sort(byLogOrder);
+  }
+
+  /** A car's facts in effect, by kind, in log order. WARNING: the store's own arrays; do not modify or keep them. */
+  carIndex(car: number): CarIndex {
+    let index = this.indexes.get(car);
+    if (!index) {
+      index = { live: [], controlTimes: [], stageTimes: [], times: null };
+      for (const f of this.byCar.get(car) ?? []) {
+        if (!this.active(f.id)) continue;
+        index.live.push(f);
+        if (f.type === 'controlTime') index.controlTimes.push(f);
+        else if (f.type === 'stageTime') index.stageTimes.push(f);
+      }
+      this.indexes.set(car, index);
+    }
+    return index;
+  }
+
+  /** A car's in-effect control times, grouped by control. */
+  carTimes(car: number): CarTimes {
+    const index = this.carIndex(car);
+    return (index.times ??= new CarTimes(index.controlTimes));
   }
 
   /** A car's facts in log order. WARNING: the store's own array; do not modify it. */

@@ -8,7 +8,7 @@ import type { OnExceed, RuleSet } from '../rules/types.ts';
 import type { WorkingStep } from '../results.ts';
 import { formatDuration } from '../time/duration.ts';
 import { formatTimeOfDay, MINUTE_MS } from '../time/local-time.ts';
-import { flattenItinerary, isJudged, startsRoadSection, toResolution } from './itinerary.ts';
+import { flattenItinerary, isJudged, startsRoadSection, toResolution, type ItineraryControl } from './itinerary.ts';
 
 export interface CarControlTime {
   control: string;
@@ -61,6 +61,14 @@ const hhmm = (ms: number): string => formatTimeOfDay(ms, 0).slice(0, 5);
 const seconds = (ms: number): string => (ms >= 60_000 ? formatDuration(ms, ms % 1000 ? 1 : 0) : `${formatDuration(ms, ms % 1000 ? 1 : 0)} s`);
 const minutesText = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min` : formatDuration(ms, 0));
 
+// NOTE: a definition is never changed in place (a changed itinerary is a new object), so its walk is built once.
+const flatByDef = new WeakMap<RallyDefinition, readonly ItineraryControl[]>();
+function flatOf(def: RallyDefinition): readonly ItineraryControl[] {
+  let flat = flatByDef.get(def);
+  if (!flat) { flat = flattenItinerary(def); flatByDef.set(def, flat); }
+  return flat;
+}
+
 interface Judgement {
   due: DueTime;
   /** Recorded minute − due minute, in ms (positive = late). */
@@ -81,7 +89,7 @@ function* judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string,
   const resetAt = rules.cumulativeLatenessResetAt.value;
   let departure: { control: string; ms: number } | null = null;
   let legIndex = -1;
-  for (const ic of flattenItinerary(def)) {
+  for (const ic of flatOf(def)) {
     const { control } = ic;
     if (ic.legIndex !== legIndex) {
       if (legIndex !== -1 && resetAt !== 'event') yield { newPeriod: true };
@@ -112,7 +120,12 @@ export function dueTimes(def: RallyDefinition, rules: RuleSet, times: ReadonlyMa
   return out;
 }
 
-export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>, car: number): RoadOutcome {
+/**
+ * @param opts.steps build the workings text (default true); scoring passes false
+ *   and rebuilds nothing it does not show, since a live rally re-derives a car per fact.
+ */
+export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>, car: number, opts: { steps?: boolean } = {}): RoadOutcome {
+  const withSteps = opts.steps !== false;
   const late = rules.latePenaltyPerMinuteMs;
   const early = rules.earlyPenaltyPerMinuteMs;
   const resolution = rules.controlResolutionMs;
@@ -130,13 +143,13 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
   for (const j of judge(def, rules, times)) {
     if ('newPeriod' in j) { cumulativeMinutes = 0; periodLateMs = 0; continue; }
     if ('missing' in j) {
-      steps.push({ label: `car ${car}: no time at ${j.missing}; due times resume at its next recorded control`, note: 'no penalty is invented for a missing time' });
+      if (withSteps) steps.push({ label: `car ${car}: no time at ${j.missing}; due times resume at its next recorded control`, note: 'no penalty is invented for a missing time' });
       continue;
     }
     const { due, diffMs, time } = j;
-    const facts = [{ id: time.factId, type: 'controlTime' }];
-    const seen = `${due.control}: due ${hhmm(due.dueMs)} (${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)}), checked in ${formatTimeOfDay(time.atMs, 0)}`;
     if (diffMs === 0) continue; // SEE: MSUK26 App 13 Art 3.5 — on time during the whole due minute.
+    const facts = [{ id: time.factId, type: 'controlTime' }];
+    const seen = withSteps ? `${due.control}: due ${hhmm(due.dueMs)} (${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)}), checked in ${formatTimeOfDay(time.atMs, 0)}` : '';
 
     if (diffMs > 0) {
       // Late: per minute or part of a minute (FMU26 Art 44.2.10a).
@@ -150,7 +163,7 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
       periodLateMs += ms;
       const confirmed = late.confirmed && resolution.confirmed;
       penalties.push({ control: due.control, kind: 'late', minutes, ms, dueMs: due.dueMs, actualMs: time.atMs, rule: late.rule, confirmed, factId: time.factId });
-      steps.push({
+      if (withSteps) steps.push({
         label: `${seen} → ${minutes} min late × ${seconds(late.value)} = ${seconds(ms)}${ms < minutes * late.value ? ` (lateness penalty capped at ${seconds(cap.value ?? 0)})` : ''}`,
         ms, rule: ms < minutes * late.value ? `${late.rule}; ${cap.rule}` : late.rule, confirmed: confirmed && (ms === minutes * late.value || cap.confirmed), facts,
       });
@@ -166,7 +179,7 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
             rule: `${limit.rule}; ${rules.onExceedMaxLateness.rule}`,
             confirmed: limit.confirmed && rules.onExceedMaxLateness.confirmed,
           };
-          steps.push({
+          if (withSteps) steps.push({
             label: overTarget
               ? `${due.control}: ${minutes} min late exceeds the ${perTarget.value} min allowed per target → ${exceeded.action}`
               : `${due.control}: ${cumulativeMinutes} min accumulated lateness exceeds ${cumulativeLimit.value} min → ${exceeded.action}`,
@@ -180,16 +193,16 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
     // Early: per minute or part of a minute (FMU26 Art 44.2.10b); it never reduces accumulated lateness.
     const minutes = Math.ceil(-diffMs / MINUTE_MS);
     if (j.lastOfLeg && rules.earlyAllowedAtLegEnd.value) {
-      steps.push({ label: `${seen} → ${minutes} min early at the end of the leg: allowed`, ms: 0, rule: rules.earlyAllowedAtLegEnd.rule, confirmed: rules.earlyAllowedAtLegEnd.confirmed, facts });
+      if (withSteps) steps.push({ label: `${seen} → ${minutes} min early at the end of the leg: allowed`, ms: 0, rule: rules.earlyAllowedAtLegEnd.rule, confirmed: rules.earlyAllowedAtLegEnd.confirmed, facts });
       continue;
     }
     const ms = minutes * early.value;
     const confirmed = early.confirmed && resolution.confirmed;
     penalties.push({ control: due.control, kind: 'early', minutes, ms, dueMs: due.dueMs, actualMs: time.atMs, rule: early.rule, confirmed, factId: time.factId });
-    steps.push({ label: `${seen} → ${minutes} min early × ${seconds(early.value)} = ${seconds(ms)}`, ms, rule: early.rule, confirmed, facts });
+    if (withSteps) steps.push({ label: `${seen} → ${minutes} min early × ${seconds(early.value)} = ${seconds(ms)}`, ms, rule: early.rule, confirmed, facts });
   }
 
   const totalMs = penalties.reduce((sum, p) => sum + p.ms, 0);
-  if (penalties.length > 0) steps.push({ label: `road penalties for car ${car}: ${seconds(totalMs)}`, ms: totalMs });
+  if (withSteps && penalties.length > 0) steps.push({ label: `road penalties for car ${car}: ${seconds(totalMs)}`, ms: totalMs });
   return { penalties, totalMs, capApplied, maxLatenessExceeded: exceeded, steps };
 }

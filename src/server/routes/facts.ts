@@ -115,7 +115,9 @@ export async function submitFacts(ctx: ServerContext, request: FastifyRequest, r
 /** Sends acks: 201 when anything new was stored, 200 when every fact was a resubmission. */
 export function sendAcks(reply: FastifyReply, acks: Ack[], single: boolean): FastifyReply {
   reply.code(acks.every((a) => a.duplicate) ? 200 : 201);
-  return reply.send(single ? acks[0] : { acks });
+  // NOTE: acks are built here with exactly the documented fields, so plain JSON.stringify is the
+  // same text; the response schema's `oneOf` would validate every answer to pick its serializer.
+  return reply.type('application/json; charset=utf-8').serializer((payload: unknown) => JSON.stringify(payload)).send(single ? acks[0] : { acks });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -121,6 +121,16 @@ export function historyStoreSuite(open: () => Promise<HistoryStore>): void {
     assert.deepEqual(runs.map((x) => [x.winner, x.titles, x.from, x.to]), [['Ann A', 4, 2001, 2005]]);
   });
 
+  test('a name with a quote, a backslash and a comma is stored and counted as written: Jean "JJ" O\\Brien, Jr.', async () => {
+    const r = await importCsvText(store, [HEADER,
+      'event,Quote Rally,2019,2019-04-01,overall,1,"Jean ""JJ"" O\\Brien, Jr.",,"Make ""Q""",,finished,,test'].join('\n'), { today: TODAY });
+    assert.deepEqual([r.imported, r.rejectedCount], [1, 0], JSON.stringify(r.rejected));
+    const wins = await store.stats({ by: 'driver', event: 'Quote Rally' });
+    assert.deepEqual(wins.rows.map((x) => [x.key, x.wins]), [['Jean "JJ" O\\Brien, Jr.', 1]]);
+    const makes = await store.stats({ by: 'make', event: 'Quote Rally' });
+    assert.deepEqual(makes.rows.map((x) => x.key), ['Make "Q"']);
+  });
+
   test('seasons and round results are stored and read back', async () => {
     const season = { id: 't-2026', series: { id: 't', name: 'T', body: 'test' }, year: 2026, name: 'T 2026', classes: [], rounds: [], championships: [], sources: {} };
     await store.putSeason(season, '2026-01-01T00:00:00Z');

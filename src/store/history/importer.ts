@@ -6,8 +6,10 @@ import { checkBatch, isRejection, type HistoryCsvReader, type HistoryRecord, typ
 import type { HistoryBackend, ImportProgress, ImportReport, TallyCounts, TallyMap } from './types.ts';
 
 const MAX_LISTED = 1000;
-const COMMIT_EVERY = 200_000;
-const TALLY_FLUSH = 200_000;
+/** Rows per transaction. Large, so a bulk load pays few commits; each commit carries its rows' tallies. */
+const COMMIT_EVERY = 1_000_000;
+/** Tally rows held in memory before a commit is forced (bounds memory on a file of many distinct keys). */
+const TALLY_LIMIT = 1_000_000;
 const ANALYZE_AFTER = 100_000;
 
 export interface ImportOptions {
@@ -22,37 +24,69 @@ function emptyCounts(): TallyCounts {
   return { starts: 0, wins: 0, podiums: 0, titles: 0, stageWins: 0 };
 }
 
-/** Adds one accepted record to the tallies: four dimensions × (this event | `*`) × (this class | `*`). */
-export function tallyRecord(tallies: TallyMap, r: HistoryRecord): number {
-  const isChamp = r.kind === 'championship';
-  const isStage = r.kind === 'stage';
-  const win = r.position === 1;
-  if ((isStage || isChamp) && !win) return 0;
-  const podium = r.position !== null && r.position <= 3;
-  let added = 0;
-  for (let d = 0; d < 4; d++) {
-    const key = d === 0 ? r.driver : d === 1 ? r.codriver : d === 2 ? r.make : r.class;
-    if (!key) continue;
-    const dim = DIMS[d]!;
-    for (let v = 0; v < 4; v++) {
-      const prefix = `${dim}\u0001${v & 1 ? '*' : r.event}\u0001${v & 2 ? '*' : r.class}`;
-      let inner = tallies.get(prefix);
-      if (!inner) tallies.set(prefix, (inner = new Map()));
-      let c = inner.get(key);
-      if (!c) {
-        inner.set(key, (c = emptyCounts()));
-        added++;
-      }
-      if (isStage) c.stageWins++;
-      else if (isChamp) c.titles++;
-      else {
-        c.starts++;
-        if (win) c.wins++;
-        if (podium) c.podiums++;
+/**
+ * Tallies of accepted records, summed in memory and written set-based (one
+ * upsert per distinct key) when the importer commits, instead of one upsert
+ * per row.
+ */
+export class TallyBuilder {
+  readonly map: TallyMap = new Map();
+  /** Distinct (prefix, key) entries held. */
+  size = 0;
+  // NOTE: records come edition by edition; the 16 inner maps of the last event and class are kept so a
+  // record costs no prefix strings and no lookups in the outer map.
+  private lastEvent = '';
+  private lastClass = '';
+  private inner: Map<string, TallyCounts>[] = [];
+
+  /** Adds one accepted record: four dimensions × (this event | `*`) × (this class | `*`). */
+  add(r: HistoryRecord): void {
+    const isChamp = r.kind === 'championship';
+    const isStage = r.kind === 'stage';
+    const win = r.position === 1;
+    if ((isStage || isChamp) && !win) return;
+    const podium = r.position !== null && r.position <= 3;
+    if (this.inner.length === 0 || r.event !== this.lastEvent || r.class !== this.lastClass) this.select(r.event, r.class);
+    for (let d = 0; d < 4; d++) {
+      const key = d === 0 ? r.driver : d === 1 ? r.codriver : d === 2 ? r.make : r.class;
+      if (!key) continue;
+      for (let v = 0; v < 4; v++) {
+        const inner = this.inner[d * 4 + v]!;
+        let c = inner.get(key);
+        if (!c) {
+          inner.set(key, (c = emptyCounts()));
+          this.size++;
+        }
+        if (isStage) c.stageWins++;
+        else if (isChamp) c.titles++;
+        else {
+          c.starts++;
+          if (win) c.wins++;
+          if (podium) c.podiums++;
+        }
       }
     }
   }
-  return added;
+
+  private select(event: string, cls: string): void {
+    this.lastEvent = event;
+    this.lastClass = cls;
+    this.inner = [];
+    for (const dim of DIMS) {
+      for (let v = 0; v < 4; v++) {
+        const prefix = `${dim}\u0001${v & 1 ? '*' : event}\u0001${v & 2 ? '*' : cls}`;
+        let inner = this.map.get(prefix);
+        if (!inner) this.map.set(prefix, (inner = new Map()));
+        this.inner.push(inner);
+      }
+    }
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.size = 0;
+    this.inner = [];
+  }
 }
 
 const DIMS = ['driver', 'codriver', 'make', 'class'] as const;
@@ -93,13 +127,20 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
   let alreadyStored = 0;
   let sinceCommit = 0;
   let nextProgress = options.progressEvery ?? 50_000;
-  const tallies: TallyMap = new Map();
-  let tallySize = 0;
+  const tallies = new TallyBuilder();
   let batch: HistoryRecord[] = [];
   let batchKey = '';
   const reject = (r: Rejection): void => {
     rejectedCount++;
     if (rejected.length < MAX_LISTED) rejected.push(r);
+  };
+  // The tallies of the rows written since the last commit go in the same transaction, so a commit never
+  // leaves rows without their counts (an interrupted import keeps the tallies true to the stored rows).
+  const commit = async (): Promise<void> => {
+    if (tallies.size) await backend.addTallies(tallies.map);
+    tallies.clear();
+    await backend.commit();
+    sinceCommit = 0;
   };
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
@@ -110,20 +151,12 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
     alreadyStored += outcome.alreadyStored;
     if (outcome.accepted.length) {
       await backend.write(outcome.accepted);
-      for (const r of outcome.accepted) tallySize += tallyRecord(tallies, r);
+      for (const r of outcome.accepted) tallies.add(r);
       imported += outcome.accepted.length;
       sinceCommit += outcome.accepted.length;
     }
     batch = [];
-    if (tallySize >= TALLY_FLUSH) {
-      await backend.addTallies(tallies);
-      tallies.clear();
-      tallySize = 0;
-    }
-    if (sinceCommit >= COMMIT_EVERY) {
-      await backend.commit();
-      sinceCommit = 0;
-    }
+    if (sinceCommit >= COMMIT_EVERY || tallies.size >= TALLY_LIMIT) await commit();
   };
   for await (const chunk of chunks) {
     for (const item of chunk) {
@@ -146,8 +179,7 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
     }
   }
   await flush();
-  if (tallies.size) await backend.addTallies(tallies);
-  await backend.commit();
+  await commit();
   if (imported >= ANALYZE_AFTER && backend.analyze) await backend.analyze();
   options.onProgress?.({ linesRead, imported, rejected: rejectedCount });
   const elapsedMs = now() - started;

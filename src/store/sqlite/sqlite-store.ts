@@ -205,45 +205,54 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  /** One transaction for the whole group; one savepoint per caller. */
+  /**
+   * One transaction for the whole group; one savepoint per caller with more
+   * than one fact (a single INSERT that fails leaves nothing behind, so it
+   * needs none). Each rally's head is read once and written once per group.
+   */
   private flush(group: Pending<PreparedBatch, AppendResult[]>[]): void {
     const outcomes: ({ ok: true; results: AppendResult[]; lastSeq: number; wrote: boolean } | { ok: false; error: unknown })[] = [];
-    const appendOne = this.db.transaction((batch: PreparedBatch) => this.appendBatch(batch));
+    const heads = new Map<string, { seq: number; dirty: boolean }>();
+    const appendMany = this.db.transaction((batch: PreparedBatch) => this.appendBatch(batch, heads));
     this.db.transaction(() => {
       for (const p of group) {
         try {
-          outcomes.push({ ok: true, ...appendOne(p.input) });
+          const outcome = p.input.inputs.length === 1 ? this.appendBatch(p.input, heads) : appendMany(p.input);
+          const head = heads.get(p.input.rallyId)!;
+          // Only now that the caller's batch stands does the head move.
+          if (outcome.wrote) { head.seq = outcome.lastSeq; head.dirty = true; }
+          outcomes.push({ ok: true, ...outcome });
         } catch (error) {
           // A failure that ended the outer transaction (disk full, I/O) fails the whole group.
           if (!this.db.inTransaction) throw error;
           outcomes.push({ ok: false, error });
         }
       }
+      for (const [rallyId, head] of heads) if (head.dirty) this.q.setHead.run(head.seq, rallyId);
     }).immediate();
     // Committed: now, and only now, acknowledge.
-    const heads = new Map<string, number>();
     group.forEach((p, i) => {
       const o = outcomes[i];
       if (!o) return;
-      if (o.ok) {
-        if (o.wrote) heads.set(p.input.rallyId, Math.max(heads.get(p.input.rallyId) ?? 0, o.lastSeq));
-        p.resolve(o.results);
-      } else {
-        p.reject(o.error);
-      }
+      if (o.ok) p.resolve(o.results);
+      else p.reject(o.error);
     });
-    for (const [rallyId, lastSeq] of heads) this.listeners.emit(rallyId, lastSeq);
+    for (const [rallyId, head] of heads) if (head.dirty) this.listeners.emit(rallyId, head.seq);
   }
 
-  private appendBatch(batch: PreparedBatch): { results: AppendResult[]; lastSeq: number; wrote: boolean } {
-    const head = this.q.rallyHead.get(batch.rallyId);
-    if (!head) throw new StoreError('rally-not-found', `no rally with id "${batch.rallyId}"`);
-    const plan = planAppend(batch, head.last_seq, (factId) => {
+  private appendBatch(batch: PreparedBatch, heads: Map<string, { seq: number; dirty: boolean }>): { results: AppendResult[]; lastSeq: number; wrote: boolean } {
+    let head = heads.get(batch.rallyId);
+    if (!head) {
+      const row = this.q.rallyHead.get(batch.rallyId);
+      if (!row) throw new StoreError('rally-not-found', `no rally with id "${batch.rallyId}"`);
+      head = { seq: row.last_seq, dirty: false };
+      heads.set(batch.rallyId, head);
+    }
+    const plan = planAppend(batch, head.seq, (factId) => {
       const row = this.q.factById.get(batch.rallyId, factId);
       return row ? storedFromRow(factRowFromDb(row)) : undefined;
     });
     for (const r of plan.rows) this.q.insertFact.run(r.rallyId, r.seq, r.factId, r.type, r.car, r.body, r.principal, r.device, r.receivedAt);
-    if (plan.rows.length > 0) this.q.setHead.run(plan.lastSeq, batch.rallyId);
     return { results: plan.results, lastSeq: plan.lastSeq, wrote: plan.rows.length > 0 };
   }
 
