@@ -64,9 +64,9 @@ export async function startRallyhq(opts: { dryRun?: boolean; rallies?: number; e
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-bench-'));
   const port = await freePort();
   const token = randomBytes(24).toString('base64url');
-  // NOTE: RALLYHQ_BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server.
+  // NOTE: RALLYHQ_BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=.bench/prof`) profiles the server.
   const nodeArgs = (process.env.RALLYHQ_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = await startChild([...nodeArgs, 'bin/rallyhq.js', 'serve', '--db', `sqlite:${join(dir, 'bench.db')}`, '--port', String(port), '--no-seed-demo', '--admin-token', token, '--log-level', 'warn', ...(opts.extraArgs ?? [])], port, { readyPath: '/api/rallies' });
+  const child = await startChild([...nodeArgs, 'bin/rallyhq.js', 'serve', '--db', `sqlite:${join(dir, 'bench.db')}`, '--port', String(port), '--no-seed-demo', `--admin-token=${token}`, '--log-level', 'warn', ...(opts.extraArgs ?? [])], port, { readyPath: '/api/rallies' });
   const headers = { authorization: `Bearer ${token}` };
   for (const id of rallyIds) {
     const imported = await fetch(`${child.url}/api/rallies/import`, {
