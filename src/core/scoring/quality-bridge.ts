@@ -29,7 +29,8 @@ export function qualityInput(e: Engine): QualityInput {
       if (fin && score.derived.controlTimes.has(fin)) (input.finishedStages[code] ??= []).push(car);
     });
     const live = facts.filter((f) => e.store.active(f.id));
-    const decidedStages = new Set(live.flatMap((f) => (f.type === 'jumpStart' && isDecidedJumpStart(f)) || (f.type === 'penalty' && f.stage) ? [f.stage as string] : []));
+    // NOTE: only a decision about the jump start settles device evidence; any other penalty on the stage does not.
+    const decidedStages = new Set(live.flatMap((f) => (f.type === 'jumpStart' && isDecidedJumpStart(f)) || (f.type === 'penalty' && f.stage && /jump/i.test(`${f.reason} ${f.rule ?? ''}`)) ? [f.stage as string] : []));
     for (const f of live) {
       if (f.type !== 'jumpStart') continue;
       input.jumpStarts.push({ factId: f.id, car, stage: f.stage, ...(f.source ? { source: f.source } : {}), decided: isDecidedJumpStart(f) || decidedStages.has(f.stage) });
