@@ -6,18 +6,10 @@ import type { Fact } from '../facts.ts';
 import type { Control, RallyDefinition, Section, Stage } from '../model.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../time/local-time.ts';
 import { formatDuration } from '../time/duration.ts';
+import { mulberry32 } from '../fixtures/prng.ts';
 
-/** mulberry32: small, fast, good enough for test data; the seed makes it repeatable. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fixtures' seeded generator: one PRNG for every generated rally. */
+export const seeded = mulberry32;
 
 export interface GenOptions {
   cars: number;
