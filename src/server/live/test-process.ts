@@ -2,7 +2,6 @@
 // small Server-Sent Events reader. Not used by the server itself.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -12,16 +11,9 @@ import type { Classification } from '../../core/results.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
+import { freePort } from '../../testing/free-port.ts';
+
+export { freePort };
 
 export interface ServerProcess {
   proc: ChildProcess;
@@ -36,7 +28,7 @@ export interface ServerProcess {
 export async function startServer(db: string, opts: { port?: number; token?: string; env?: NodeJS.ProcessEnv; seedDemo?: boolean } = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  const args = ['bin/rallyhq.js', 'serve', '--db', db, '--port', String(port), opts.seedDemo ? '--seed-demo' : '--no-seed-demo', '--admin-token', token, '--log-level', 'warn'];
+  const args = ['bin/rallyhq.js', 'serve', '--db', db, '--port', String(port), opts.seedDemo ? '--seed-demo' : '--no-seed-demo', `--admin-token=${token}`, '--log-level', 'warn'];
   const proc = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
