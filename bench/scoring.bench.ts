@@ -63,7 +63,7 @@ export default async (): Promise<BenchResult[]> => {
     results.push({
       name: `full scoring, 200 cars × 30 stages, ${facts.length} facts (${what})`,
       figure: `median ${fmt(full)} (cpu ${fmt(fullBoth.cpu)}, load ${loadavg()[0]!.toFixed(1)})`, baseline: `sum + sort ${fmt(bare)}`, ratio: full / bare,
-      ...(controlTimes ? {} : { target: '< 20 ms', met: full < 20 }),
+      target: '< 20 ms', met: full < 20,
     });
 
     // Incremental: a live state, then one new fact (a penalty or a corrected stage time) and a reclassification.
@@ -94,7 +94,7 @@ export default async (): Promise<BenchResult[]> => {
     results.push({
       name: `one incremental fact + classify (${what})`,
       figure: `median ${fmt(inc)} (p90 ${fmt(p90)}, load ${loadavg()[0]!.toFixed(1)})`, baseline: `sum + sort of the whole log ${fmt(bare)}`, ratio: inc / bare,
-      ...(controlTimes ? {} : { target: '< 0.2 ms', met: inc < 0.2 }),
+      target: '< 0.2 ms', met: inc < 0.2,
     });
   }
   return results;

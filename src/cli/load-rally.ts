@@ -80,10 +80,14 @@ export async function loadRally(pathArg: string, cwd: string): Promise<LoadResul
   return { ok: true, rally: { path: pathArg, definition, facts, rules: resolved.rules, state, warnings } };
 }
 
+/** Every error by JSON path, one indented line each. */
+export function pathErrorLines(errors: PathError[]): string[] {
+  return errors.map((e) => `  ${e.path || '(file)'}: ${e.message}`);
+}
+
 /** Prints a failed load: the summary, then every error by JSON path. */
 export function printLoadFailure(io: CliIO, commandName: string, failure: { message: string; errors: PathError[] }): void {
-  const lines = [`rallyhq ${commandName}: ${failure.message}`, ...failure.errors.map((e) => `  ${e.path || '(file)'}: ${e.message}`)];
-  io.err(lines.join('\n') + '\n');
+  io.err([`rallyhq ${commandName}: ${failure.message}`, ...pathErrorLines(failure.errors)].join('\n') + '\n');
 }
 
 export type Found<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -18,6 +18,7 @@ export type IssueCode =
   | 'superseded-fact-missing'
   | 'max-lateness-exceeded'
   | 'restart-not-allowed'
+  | 'restart-limit-exceeded'
   | 'conflict';
 
 export interface Issue {

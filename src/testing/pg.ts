@@ -24,12 +24,22 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-/** A reason to skip PostgreSQL tests, or null when PostgreSQL is there. Throws under CI. */
-export async function pgSkipReason(): Promise<string | null> {
-  if (await reachable(TEST_PG_URL)) return null;
-  const msg = `PostgreSQL not reachable at ${TEST_PG_URL.replace(/:[^:@/]*@/, ':***@')} — PostgreSQL tests SKIPPED (set RALLYHQ_TEST_PG)`;
-  if (process.env.CI) throw new Error(`${msg}; CI requires PostgreSQL`);
-  console.warn(`\n!!! ${msg}\n`);
+/** True when the environment says it is CI (`CI=true`, `CI=1`, …; not `CI=false` or `CI=0`). */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.CI?.trim().toLowerCase();
+  return v !== undefined && v !== '' && v !== '0' && v !== 'false';
+}
+
+/**
+ * A reason to skip PostgreSQL tests, or null when PostgreSQL is there. Outside
+ * CI the skip is announced loudly; under CI it rejects, so the suite fails.
+ */
+export async function pgSkipReason(options: { url?: string; env?: NodeJS.ProcessEnv; warn?: (text: string) => void } = {}): Promise<string | null> {
+  const url = options.url ?? TEST_PG_URL;
+  if (await reachable(url)) return null;
+  const msg = `PostgreSQL not reachable at ${url.replace(/:[^:@/]*@/, ':***@')} — PostgreSQL tests SKIPPED (set RALLYHQ_TEST_PG)`;
+  if (isCi(options.env)) throw new Error(`${msg}; CI requires PostgreSQL`);
+  (options.warn ?? ((t: string) => console.warn(t)))(`\n!!! ${msg}\n`);
   return msg;
 }
 

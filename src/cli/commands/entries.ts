@@ -1,7 +1,7 @@
 // `rallyhq entries <file>`: the entry list in start order. Reads the rally file; writes stdout.
-import type { CliCommand } from '../command.ts';
-import { EXIT, formatFlag, valueError, outputWidth, parseFlags, stringFlag, usageError } from '../args.ts';
-import { findClass, loadRally, printLoadFailure } from '../load-rally.ts';
+import { rallyCommand } from '../rally-command.ts';
+import { outputWidth } from '../args.ts';
+import { findClass } from '../load-rally.ts';
 import { entriesCsv, entriesJson, entriesTable, startOrder } from '../format/entries.ts';
 import { toJson } from '../format/json.ts';
 
@@ -21,36 +21,20 @@ Exit codes: 0 printed; 1 file missing or invalid; 2 bad flag or unknown class.
 example: rallyhq entries fixtures/snodrift-2026.rally.json --format csv > entries.csv
 `;
 
-export const command: CliCommand = {
+export const command = rallyCommand({
   name: 'entries',
   summary: 'entry list and start order: crews, nationalities, class, car, entrant',
   usage,
-  async run(args, io) {
-    const flags = parseFlags(args, { class: { type: 'string' }, format: { type: 'string', short: 'f' } });
-    if (!flags.ok) return usageError(io, command, flags.message);
-    const [file, ...extra] = flags.positionals;
-    if (!file) return usageError(io, command, 'missing <file>: give the path of a rally file');
-    if (extra.length) return usageError(io, command, `unexpected argument '${extra[0]}'`);
-    const format = formatFlag(flags.values.format, ['table', 'json', 'csv'] as const);
-    if (!format.ok) return usageError(io, command, format.message);
-
-    const loaded = await loadRally(file, io.cwd);
-    if (!loaded.ok) {
-      printLoadFailure(io, command.name, loaded);
-      return EXIT.dataError;
-    }
-    const { definition } = loaded.rally;
-    let classCode: string | undefined;
-    const cls = stringFlag(flags.values.class);
-    if (cls !== undefined) {
-      const found = findClass(definition, cls);
-      if (!found.ok) return valueError(io, command, found.message);
-      classCode = found.value.code;
-    }
+  flags: { class: { type: 'string' } },
+  formats: ['table', 'json', 'csv'],
+  run(r) {
+    const { definition } = r.rally;
+    const classCode = r.option('class', (t) => findClass(definition, t))?.code;
     const entries = startOrder(definition, classCode);
-    if (format.format === 'json') io.out(toJson(entriesJson(definition, entries)));
-    else if (format.format === 'csv') io.out(entriesCsv(entries));
-    else io.out(entriesTable(definition, entries, outputWidth(), classCode));
-    return EXIT.ok;
+    return r.print({
+      json: () => toJson(entriesJson(definition, entries)),
+      csv: () => entriesCsv(entries),
+      table: () => entriesTable(definition, entries, outputWidth(), classCode),
+    });
   },
-};
+});

@@ -1,8 +1,8 @@
 // `rallyhq validate <file>`: is this a rally file rallyhq can score, and what
 // in its data needs an official's attention? Reads the rally file; writes stdout.
-import type { CliCommand } from '../command.ts';
-import { EXIT, formatFlag, parseFlags, usageError } from '../args.ts';
-import { loadRally } from '../load-rally.ts';
+import { rallyCommand } from '../rally-command.ts';
+import { EXIT } from '../args.ts';
+import { pathErrorLines } from '../load-rally.ts';
 import { dataIssues } from '../../core/scoring/index.ts';
 import { countBySeverity, issuesJson, issuesText } from '../format/issues.ts';
 import { toJson } from '../format/json.ts';
@@ -25,30 +25,24 @@ finding of severity "error"; 2 bad flag.
 example: rallyhq validate fixtures/example-small.rally.json
 `;
 
-export const command: CliCommand = {
+export const command = rallyCommand({
   name: 'validate',
   summary: 'check a rally file: every error by JSON path, then data-quality findings',
   usage,
-  async run(args, io) {
-    const flags = parseFlags(args, { format: { type: 'string', short: 'f' } });
-    if (!flags.ok) return usageError(io, command, flags.message);
-    const [file, ...extra] = flags.positionals;
-    if (!file) return usageError(io, command, 'missing <file>: give the path of a rally file');
-    if (extra.length) return usageError(io, command, `unexpected argument '${extra[0]}'`);
-    const format = formatFlag(flags.values.format, ['text', 'json'] as const);
-    if (!format.ok) return usageError(io, command, format.message);
-
-    const loaded = await loadRally(file, io.cwd);
-    if (!loaded.ok) {
-      if (format.format === 'json') io.out(toJson({ file, valid: false, message: loaded.message, errors: loaded.errors }));
-      else io.out([`invalid: ${loaded.message}`, ...loaded.errors.map((e) => `  ${e.path || '(file)'}: ${e.message}`)].join('\n') + '\n');
-      return EXIT.dataError;
-    }
-    const { definition, facts, state, rules, warnings } = loaded.rally;
+  formats: ['text', 'json'],
+  loadFailed(failure, format, file, io) {
+    if (format === 'json') io.out(toJson({ file, valid: false, message: failure.message, errors: failure.errors }));
+    else io.out([`invalid: ${failure.message}`, ...pathErrorLines(failure.errors)].join('\n') + '\n');
+    return EXIT.dataError;
+  },
+  run(r) {
+    const { io, format } = r;
+    const file = r.rally.path;
+    const { definition, facts, state, rules, warnings } = r.rally;
     const issues = dataIssues(state);
     const counts = countBySeverity(issues);
     const unconfirmed = Object.entries(rules).filter(([, v]) => v && typeof v === 'object' && 'confirmed' in v && v.confirmed === false).map(([k]) => k);
-    if (format.format === 'json') {
+    if (format === 'json') {
       io.out(toJson({
         file, valid: true,
         entries: definition.entries.length, stages: definition.stages.length, facts: facts.length,
@@ -67,4 +61,4 @@ export const command: CliCommand = {
     }
     return counts.error > 0 ? EXIT.dataError : EXIT.ok;
   },
-};
+});

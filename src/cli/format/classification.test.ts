@@ -91,3 +91,50 @@ describe('results json', () => {
   });
   test('retired crews listed with where', () => assert.deepEqual(json.retired.map((r) => [r.car, r.where]), [[41, 'SS2']]));
 });
+
+describe('restarted, retired and excluded crews', () => {
+  // Car 41 retired on SS2 and restarted at S1 under Super Rally; car 12 retired for good on SS3.
+  const withRestart = {
+    ...classification,
+    retired: [
+      { car: 41, where: 'SS2', reason: 'hit a snowbank', permanent: false, restartedAt: 'S1', factId: 'f-ret-41' },
+      { car: 12, where: 'SS3', reason: 'engine', permanent: true, factId: 'f-ret-12' },
+    ],
+  };
+  const out = classificationTable(withRestart, ctx, 80);
+  test('a restarted crew is listed under "Restarted under Super Rally", not under "Retired" (rally-rules §4.2)', () => {
+    assert.match(out, /Restarted under Super Rally\n\s+41 {2}A\. Snow \/ B\. Bank, retired at SS2: hit a snowbank; restarted at S1\n/);
+    const retiredPart = out.slice(out.indexOf('\nRetired\n'));
+    assert.ok(!retiredPart.includes('  41  '), retiredPart);
+  });
+  test('a crew retired for good is listed under "Retired" with where and why', () => {
+    assert.match(out, /\nRetired\n\s+12 {2}L\. Block, Jr\. \/ A\. Driver, at SS3: engine \(permanent\)\n/);
+  });
+  test('json keeps the two apart: retired [12], restarted [41 at S1]', () => {
+    const j = classificationJson(withRestart, ctx) as { retired: { car: number }[]; restarted: { car: number; restartedAt: string }[] };
+    assert.deepEqual(j.retired.map((r) => r.car), [12]);
+    assert.deepEqual(j.restarted.map((r) => [r.car, r.restartedAt]), [[41, 'S1']]);
+  });
+});
+
+describe('an excluded crew has no total', () => {
+  // Car 5 is excluded in the sample (900 000 ms of stage times): its total must not be printed.
+  test('csv: total_ms and total empty; status excluded with the reason and rule', () => {
+    const lines = classificationCsv(classification, ctx).split('\r\n');
+    const header = lines[0]!.split(',');
+    const row = lines.find((l) => /^,,5,/.test(l))!;
+    const cells = row.split(',');
+    assert.equal(cells[header.indexOf('total_ms')], '');
+    assert.equal(cells[header.indexOf('total')], '');
+    assert.equal(cells[header.indexOf('status')], 'excluded');
+    assert.ok(row.endsWith(',excluded: headlights not as the rules require (SR 12.3)'), row);
+  });
+  test('json: totalMs and total null; status excluded, with a label and the reason', () => {
+    const j = classificationJson(classification, ctx) as { rows: { car: number; totalMs: number | null; total: string | null; status: string; statusLabel: string; statusReason: string | null }[] };
+    const x = j.rows.find((r) => r.car === 5)!;
+    assert.deepEqual([x.totalMs, x.total, x.status, x.statusLabel, x.statusReason], [null, null, 'excluded', 'excluded', 'excluded: headlights not as the rules require (SR 12.3)']);
+    const leader = j.rows.find((r) => r.car === 23)!;
+    assert.deepEqual([leader.totalMs, leader.statusReason], [3_723_400, null], 'a crew in the rally keeps its total');
+    assert.equal(j.rows.find((r) => r.car === 41)!.statusReason, 'retired at SS2: hit a snowbank');
+  });
+});

@@ -1,10 +1,11 @@
 // An overall or class classification as a table, JSON or CSV: positions,
 // crews, totals, penalties, gaps and position changes, then stage winners and
-// the crews retired or excluded, with their reasons.
-import type { Classification, ClassificationRow } from '../../core/results.ts';
+// the crews restarted under Super Rally, retired or excluded, with their reasons.
+import type { Classification, ClassificationRow, ExcludedCrew, RetiredCrew } from '../../core/results.ts';
 import { distanceIn, type Entry, type RallyDefinition } from '../../core/model.ts';
 import type { RuleSet } from '../../core/rules/types.ts';
 import { formatDuration, formatGap } from '../../core/time/index.ts';
+import { carStatusLabel } from '../../core/status-labels.ts';
 import { fitsUncut, renderTable, wrap, type Column } from './table.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { crewShort, crewSurnames, distanceText, gapText, makeModel, penaltyText, positionChangeText, stageDecimals, timeText } from './cells.ts';
@@ -34,10 +35,51 @@ function classifiedRows(c: Classification): ClassificationRow[] {
   return c.rows.filter((r) => r.position !== null);
 }
 
-/** Retired and excluded crews limited to the classification's class, when it has one. */
-function outLists(c: Classification, entries: Map<number, Entry>): Pick<Classification, 'retired' | 'excluded'> {
+interface OutLists {
+  /** Retirements that stand: the crew did not restart after them. */
+  retired: RetiredCrew[];
+  /** Retirements followed by a Super Rally restart: the crew is back in the rally. */
+  restarted: RetiredCrew[];
+  excluded: ExcludedCrew[];
+}
+
+/** Retired, restarted and excluded crews, limited to the classification's class when it has one. */
+function outLists(c: Classification, entries: Map<number, Entry>): OutLists {
   const inScope = (car: number): boolean => !c.class || entries.get(car)?.class === c.class;
-  return { retired: c.retired.filter((r) => inScope(r.car)), excluded: c.excluded.filter((x) => inScope(x.car)) };
+  const mine = c.retired.filter((r) => inScope(r.car));
+  return {
+    retired: mine.filter((r) => r.restartedAt === undefined),
+    restarted: mine.filter((r) => r.restartedAt !== undefined),
+    excluded: c.excluded.filter((x) => inScope(x.car)),
+  };
+}
+
+/** `L2A (Saturday loop 1)`: a restart point with its name, when the itinerary gives one. */
+function sectionText(def: RallyDefinition, id: string): string {
+  for (const leg of def.legs) {
+    if (leg.id === id) return leg.name ? `${id} (${leg.name})` : id;
+    const section = leg.sections.find((s) => s.id === id);
+    if (section) return section.name ? `${id} (${section.name})` : id;
+  }
+  return id;
+}
+
+/** Why a crew is not classified, for people: `excluded: lights (SR 12.3)`, `retired at SS6: gearbox`; null for a crew in the rally. */
+function statusReason(row: ClassificationRow, lists: OutLists): string | null {
+  if (row.status === 'excluded') {
+    const x = lists.excluded.find((e) => e.car === row.car);
+    return x ? `${carStatusLabel('excluded')}: ${x.reason}${x.rule ? ` (${x.rule})` : ''}` : carStatusLabel('excluded');
+  }
+  if (row.status === 'retired') {
+    const r = lists.retired.filter((e) => e.car === row.car).at(-1);
+    return r ? `${carStatusLabel('retired')} at ${r.where}: ${r.reason}` : carStatusLabel('retired');
+  }
+  return null;
+}
+
+/** An excluded crew has no total: it is out of the classification, whatever its times add up to. */
+function totalOf(row: ClassificationRow): number | null {
+  return row.status === 'excluded' ? null : row.totalMs;
 }
 
 export function classificationTable(c: Classification, ctx: RenderContext, width = 80): string {
@@ -88,19 +130,21 @@ export function classificationTable(c: Classification, ctx: RenderContext, width
       { header: 'Time', align: 'right' }, { header: 'Winner', flex: true, minWidth: 14 },
     ], winnerRows, width));
   }
-  const { retired, excluded } = outLists(c, entries);
+  const { retired, restarted, excluded } = outLists(c, entries);
   // Reasons are what a reader wants here, so these lists wrap rather than cut.
   const listLine = (car: number, text: string): string => wrap(`${String(car).padStart(4)}  ${text}`, width, 6) + '\n';
+  const crewOf = (car: number): string => crewShort(entries.get(car) ?? unknownEntry(car));
+  if (restarted.length) {
+    parts.push('\nRestarted under Super Rally\n');
+    for (const r of restarted) parts.push(listLine(r.car, `${crewOf(r.car)}, retired at ${r.where}: ${r.reason}; restarted at ${sectionText(ctx.definition, r.restartedAt!)}`));
+  }
   if (retired.length) {
     parts.push('\nRetired\n');
-    for (const r of retired) {
-      const notes = [r.permanent ? 'permanent' : '', r.restartedAt ? `restarted at ${r.restartedAt}` : ''].filter(Boolean);
-      parts.push(listLine(r.car, `${crewShort(entries.get(r.car) ?? unknownEntry(r.car))}, at ${r.where}: ${r.reason}${notes.length ? ` (${notes.join(', ')})` : ''}`));
-    }
+    for (const r of retired) parts.push(listLine(r.car, `${crewOf(r.car)}, at ${r.where}: ${r.reason}${r.permanent ? ' (permanent)' : ''}`));
   }
   if (excluded.length) {
     parts.push('\nExcluded\n');
-    for (const x of excluded) parts.push(listLine(x.car, `${crewShort(entries.get(x.car) ?? unknownEntry(x.car))}: ${x.reason}${x.rule ? ` (${x.rule})` : ''}`));
+    for (const x of excluded) parts.push(listLine(x.car, `${crewOf(x.car)}: ${x.reason}${x.rule ? ` (${x.rule})` : ''}`));
   }
   const notClassified = c.rows.filter((r) => r.position === null && r.status !== 'retired' && r.status !== 'excluded');
   if (notClassified.length) parts.push(`\nNot classified (${notClassified[0]!.status === 'notStarted' ? 'not started' : 'not yet classified'}): cars ${notClassified.map((r) => r.car).join(', ')}\n`);
@@ -116,7 +160,8 @@ export function classificationJson(c: Classification, ctx: RenderContext): unkno
   const def = ctx.definition;
   const entries = entriesByCar(def);
   const dec = totalDecimals(ctx.rules);
-  const { retired, excluded } = outLists(c, entries);
+  const lists = outLists(c, entries);
+  const { retired, restarted, excluded } = lists;
   return {
     rally: { id: def.id, name: def.name, distanceUnit: def.distanceUnit, rules: { preset: ctx.rules.id, version: ctx.rules.version } },
     after: c.after,
@@ -133,6 +178,8 @@ export function classificationJson(c: Classification, ctx: RenderContext): unkno
       make: r.entry.make,
       model: r.entry.model,
       status: r.status,
+      statusLabel: carStatusLabel(r.status),
+      statusReason: statusReason(r, lists),
       stagesMs: r.stagesMs,
       stages: formatDuration(r.stagesMs, dec),
       stagesCounted: r.stagesCounted,
@@ -140,8 +187,8 @@ export function classificationJson(c: Classification, ctx: RenderContext): unkno
       otherPenaltyMs: r.otherPenaltyMs,
       penaltyMs: r.penaltyMs,
       penalty: penaltyText(r.penaltyMs) || '0:00',
-      totalMs: r.totalMs,
-      total: formatDuration(r.totalMs, dec),
+      totalMs: totalOf(r),
+      total: totalOf(r) === null ? null : formatDuration(r.totalMs, dec),
       gapToLeaderMs: r.gapToLeaderMs,
       gapToLeader: r.gapToLeaderMs === null ? null : formatGap(r.gapToLeaderMs, dec),
       gapToPrevMs: r.gapToPrevMs,
@@ -160,7 +207,8 @@ export function classificationJson(c: Classification, ctx: RenderContext): unkno
         time: formatDuration(w.timeMs, stageDecimals(stage?.precisionMs, ctx.rules.stagePrecisionMs.value)),
       };
     }),
-    retired: retired.map((r) => ({ car: r.car, where: r.where, reason: r.reason, permanent: r.permanent, restartedAt: r.restartedAt ?? null, fact: r.factId })),
+    retired: retired.map((r) => ({ car: r.car, where: r.where, reason: r.reason, permanent: r.permanent, fact: r.factId })),
+    restarted: restarted.map((r) => ({ car: r.car, retiredAt: r.where, reason: r.reason, restartedAt: r.restartedAt!, fact: r.factId })),
     excluded: excluded.map((x) => ({ car: x.car, reason: x.reason, rule: x.rule ?? null, fact: x.factId })),
   };
 }
@@ -168,18 +216,19 @@ export function classificationJson(c: Classification, ctx: RenderContext): unkno
 export const CLASSIFICATION_CSV_HEADER = [
   'position', 'class_position', 'car', 'driver', 'driver_nationality', 'codriver', 'codriver_nationality', 'class', 'make', 'model',
   'status', 'stages_counted', 'stages_ms', 'road_penalty_ms', 'other_penalty_ms', 'penalty_ms', 'penalty', 'total_ms', 'total',
-  'gap_to_leader_ms', 'gap_to_leader', 'gap_to_prev_ms', 'gap_to_prev', 'position_change',
+  'gap_to_leader_ms', 'gap_to_leader', 'gap_to_prev_ms', 'gap_to_prev', 'position_change', 'status_reason',
 ] as const;
 
 /** One row per crew (classified or not), with a header row. */
 export function classificationCsv(c: Classification, ctx: RenderContext): string {
   const dec = totalDecimals(ctx.rules);
+  const lists = outLists(c, entriesByCar(ctx.definition));
   const rows: CsvValue[][] = c.rows.map((r) => [
     r.position, r.classPosition, r.car, r.entry.driver.name, r.entry.driver.nationality ?? null, r.entry.codriver?.name ?? null,
     r.entry.codriver?.nationality ?? null, r.entry.class, r.entry.make, r.entry.model, r.status, r.stagesCounted, r.stagesMs,
-    r.roadPenaltyMs, r.otherPenaltyMs, r.penaltyMs, penaltyText(r.penaltyMs) || '0:00', r.totalMs, formatDuration(r.totalMs, dec),
+    r.roadPenaltyMs, r.otherPenaltyMs, r.penaltyMs, penaltyText(r.penaltyMs) || '0:00', totalOf(r), totalOf(r) === null ? null : formatDuration(r.totalMs, dec),
     r.gapToLeaderMs, r.gapToLeaderMs === null ? null : formatGap(r.gapToLeaderMs, dec),
-    r.gapToPrevMs, r.gapToPrevMs === null ? null : formatGap(r.gapToPrevMs, dec), r.positionChange,
+    r.gapToPrevMs, r.gapToPrevMs === null ? null : formatGap(r.gapToPrevMs, dec), r.positionChange, statusReason(r, lists),
   ]);
   return toCsv(CLASSIFICATION_CSV_HEADER, rows);
 }

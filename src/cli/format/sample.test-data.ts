@@ -4,7 +4,7 @@
 import type { Entry, RallyDefinition } from '../../core/model.ts';
 import { METRES_PER_MILE } from '../../core/model.ts';
 import type { Classification, StageClassification } from '../../core/results.ts';
-import type { Fact } from '../../core/facts.ts';
+import type { StagePenalties } from './stage.ts';
 
 const e = (car: number, driver: string, codriver: string, cls: string, make: string, model: string): Entry => ({
   car, driver: { name: driver, nationality: 'USA' }, codriver: { name: codriver, nationality: 'USA' }, make, model, class: cls,
@@ -74,9 +74,16 @@ export const stage2: StageClassification = {
   winners: [{ car: 7, timeMs: 225_200 }],
 };
 
-/** A 10 s penalty to car 23 corrected to 5 s, and a jump start by car 12 on SS2. */
-export const stage2Facts: Fact[] = [
-  { id: 'p1', type: 'penalty', car: 23, seconds: 10, reason: 'stopped in the finish zone', stage: 'SS2' },
-  { id: 'p2', type: 'penalty', car: 23, seconds: 5, reason: 'stopped in the finish zone (reduced on review)', rule: 'SR 8.1', stage: 'SS2', supersedes: 'p1' },
-  { id: 'j1', type: 'jumpStart', car: 12, stage: 'SS2' },
-];
+/**
+ * SS2's penalties as the scoring gives them: car 23's 10 s corrected to 5 s
+ * (only the correction is charged), car 12's first jump start decided by the
+ * Clerk (10 s under the ARA preset), and a photocell jump start by car 7 that
+ * no official has decided (no amount).
+ */
+export const stage2Penalties: StagePenalties = {
+  charged: [
+    { car: 12, ms: 10_000, reason: 'jump start, 1st offence: 10 s at SS2', rule: 'ARA jump-start penalty: not found (rally-rules §10.1)', confirmed: false, facts: ['j1'] },
+    { car: 23, ms: 5_000, reason: 'stopped in the finish zone (reduced on review)', rule: 'SR 8.1', confirmed: true, facts: ['p2'] },
+  ],
+  pending: [{ car: 7, what: 'jump start recorded by photocell (moved 0.4 s early), not decided by an official: no penalty yet', facts: ['j2'] }],
+};

@@ -1,15 +1,15 @@
 // The stage renderers on a hand-built interrupted stage (see sample.test-data.ts).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { stageCsv, stageJson, stagePenalties, stageTable } from './stage.ts';
+import { retiredOnStage, stageCsv, stageJson, stageTable } from './stage.ts';
 import { getPreset } from '../../core/rules/presets/index.ts';
-import { definition, stage2, stage2Facts } from './sample.test-data.ts';
+import { definition, stage2, stage2Penalties } from './sample.test-data.ts';
 import { displayWidth } from './table.ts';
 
 const ctx = { definition, rules: getPreset('ara')! };
 
 describe('stage table', () => {
-  const out = stageTable(stage2, ctx, stage2Facts, 80);
+  const out = stageTable(stage2, ctx, stage2Penalties, 80);
   const lines = out.split('\n');
   const rowOf = (car: number) => lines.find((l) => new RegExp(`^\\s*\\d*\\s+${car}\\s+[A-Z]`).test(l)) ?? '';
   test('fits 80 columns, no NaN/undefined/null', () => {
@@ -34,15 +34,17 @@ describe('stage table', () => {
     assert.match(out, /notional: given by the Clerk/);
     assert.match(out, /No time on SS2: cars 41/);
   });
-  test('penalties on the stage: the corrected 5 s (0:05) replaces the 10 s; the jump start shows what was charged', () => {
-    assert.match(out, /23\s+0:05\s+stopped in the finish zone \(reduced on review\)\s+SR 8\.1/);
-    assert.ok(!out.includes('0:10  stopped'));
-    assert.match(out, /12\s+0:10\s+jump start/);
+  test('penalties charged: amount, reason and the rule the preset cites (unconfirmed values marked)', () => {
+    assert.match(out, /Penalties on SS2\n/);
+    assert.match(out, /\n\s+23 {2}0:05 {2}stopped in the finish zone \(reduced on review\); SR 8\.1\n/);
+    assert.match(out, /\n\s+12 {2}0:10 {2}jump start, 1st offence: 10 s at SS2; ARA jump-start penalty: not\s+found \(rally-rules §10\.1\) \[unconfirmed\]/);
   });
-});
-
-test('a superseded penalty fact is not listed (the correction is)', () => {
-  assert.deepEqual(stagePenalties(stage2Facts, 'SS2').map((p) => p.fact), ['j1', 'p2']);
+  test('a device jump start no official decided is listed as recorded, not decided, with no amount', () => {
+    const section = out.slice(out.indexOf('Recorded, not decided'));
+    assert.ok(out.includes('Recorded, not decided (no penalty charged)'), out);
+    assert.match(section, /\n\s+7 {2}jump start recorded by photocell \(moved 0\.4 s early\), not decided/);
+    assert.ok(!/^\s+7\s+0:\d\d/m.test(out.slice(out.indexOf('Penalties on SS2'))), 'car 7 has no amount');
+  });
 });
 
 test('stage csv: split columns, ms beside text, empty fields for no time', () => {
@@ -53,9 +55,32 @@ test('stage csv: split columns, ms beside text, empty fields for no time', () =>
 });
 
 test('stage json: status and times as ms and text', () => {
-  const j = stageJson(stage2, ctx, stage2Facts) as { stage: { interrupted: boolean; distance: number }; rows: { car: number; status: string; time: string | null; splits: { ms: number | null }[] }[] };
+  const j = stageJson(stage2, ctx, stage2Penalties) as { stage: { interrupted: boolean; distance: number }; rows: { car: number; status: string; statusLabel: string; time: string | null; splits: { ms: number | null }[] }[]; penalties: { car: number; ms: number; rule: string | null }[]; recordedNotDecided: { car: number }[] };
   assert.equal(j.stage.interrupted, true);
   assert.equal(j.stage.distance, 4.21);
   assert.deepEqual(j.rows.map((r) => [r.car, r.status, r.time]), [[7, 'ok', '3:45.2'], [23, 'notional', '3:57.5'], [12, 'maxTime', '5:00.0'], [41, 'notRun', null]]);
   assert.equal(j.rows[0]!.splits[0]!.ms, 101_300);
+  assert.deepEqual(j.rows.map((r) => r.statusLabel), ['driven', 'notional', 'max time', 'not run']);
+  assert.deepEqual(j.penalties.map((p) => [p.car, p.ms, p.rule]), [[12, 10_000, 'ARA jump-start penalty: not found (rally-rules §10.1)'], [23, 5_000, 'SR 8.1']]);
+  assert.deepEqual(j.recordedNotDecided.map((p) => p.car), [7]);
+});
+
+test('an excluded crew keeps its place and its win on the stage, marked (docs/scoring.md, "Exclusion")', () => {
+  const out = stageTable(stage2, ctx, stage2Penalties, 80, undefined, { excluded: new Set([7]) });
+  assert.match(out, /\n\s+1\s+7 .*3:45\.2\s+excluded\n/);
+  assert.match(out, /Fastest: car 7 T\. Pastrana \/ R\. Gelsomino \(excluded from the rally; its stage\s+time stands\) in 3:45\.2/);
+  for (const l of out.split('\n')) assert.ok(displayWidth(l) <= 80, l);
+  assert.match(out, /excluded: out of the rally's classification; its stage times stand as recorded/);
+  const j = stageJson(stage2, ctx, stage2Penalties, { excluded: new Set([7]) }) as { rows: { car: number; excluded: boolean }[] };
+  assert.deepEqual(j.rows.map((r) => [r.car, r.excluded]), [[7, true], [23, false], [12, false], [41, false]]);
+});
+
+test('a crew that retired on the stage (start, no finish) is noted retired, not "on stage"', () => {
+  const running = { ...stage2.rows[3]!, status: 'running' as const };
+  const sc = { ...stage2, rows: [...stage2.rows.slice(0, 3), running] };
+  assert.deepEqual([...retiredOnStage(definition, 'SS2', [{ car: 41, where: 'SS2F' }, { car: 12, where: 'SS1' }])], [41]);
+  const marked = stageTable(sc, ctx, stage2Penalties, 80, undefined, { retiredHere: new Set([41]) });
+  assert.match(marked, /\n\s+41 Snow \/ Bank\s+O2WD\s+retired\n/);
+  assert.ok(!marked.includes('on stage'), marked);
+  assert.match(stageTable(sc, ctx, stage2Penalties, 80), /\n\s+41 Snow \/ Bank\s+O2WD\s+on stage\n/, 'without a retirement it is on the stage');
 });

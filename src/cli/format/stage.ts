@@ -5,50 +5,74 @@ import type { StageClassification, StageRow, StageStatus } from '../../core/resu
 import type { Fact } from '../../core/facts.ts';
 import { distanceIn, type Control, type Entry, type RallyDefinition } from '../../core/model.ts';
 import { formatDuration, formatGap } from '../../core/time/index.ts';
+import { dataIssues, explain, type ScoringState } from '../../core/scoring/index.ts';
+import { STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS } from '../../core/status-labels.ts';
 import { fitsUncut, renderTable, wrap, type Column } from './table.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { crewShort, crewSurnames, distanceText, gapText, penaltyText, stageDecimals, timeText } from './cells.ts';
 import type { RenderContext } from './classification.ts';
 import { entriesByCar } from './context.ts';
 
-/** Short words for a time that was not simply driven and timed. */
-export const STATUS_MARKERS: Record<StageStatus, string> = {
-  ok: '',
-  notional: 'notional',
-  assessed: 'assessed',
-  restartCharged: 'restart',
-  maxTime: 'max time',
-  running: 'running',
-  notRun: 'not run',
-  cancelled: 'cancelled',
-};
-
-const MARKER_MEANINGS: Partial<Record<StageStatus, string>> = {
-  notional: 'given by the Clerk of the Course after the stage was interrupted',
-  assessed: 'charged by officials (e.g. on a Super Rally restart)',
-  restartCharged: 'charged under the Super Rally rule for a stage missed after retiring',
-  maxTime: 'stage maximum charged',
-  running: 'started, not yet finished',
-};
-
-export interface StagePenalty {
-  car: number;
-  ms: number | null;
-  reason: string;
-  rule: string | null;
-  fact: string;
+/** The note beside a time: nothing for a time simply driven, else the shared status label. */
+export function statusMarker(status: StageStatus): string {
+  return status === 'ok' ? '' : STAGE_STATUS_LABELS[status];
 }
 
-/** Penalty and jump-start facts on this stage that no later fact superseded or withdrew. */
-export function stagePenalties(facts: readonly Fact[], stage: string): StagePenalty[] {
-  const superseded = new Set(facts.flatMap((f) => (f.supersedes ? [f.supersedes] : [])));
-  const out: StagePenalty[] = [];
-  for (const f of facts) {
-    if (superseded.has(f.id)) continue;
-    if (f.type === 'penalty' && f.stage === stage) out.push({ car: f.car, ms: Math.round(f.seconds * 1000), reason: f.reason, rule: f.rule ?? null, fact: f.id });
-    if (f.type === 'jumpStart' && f.stage === stage) out.push({ car: f.car, ms: null, reason: 'jump start', rule: null, fact: f.id });
+/** Statuses explained in the legend under the table. */
+const EXPLAINED: ReadonlySet<StageStatus> = new Set(['notional', 'assessed', 'restartCharged', 'maxTime', 'running']);
+
+/** A penalty the scoring charged on this stage: amount, reason and the rule it cites. */
+export interface StagePenalty {
+  car: number;
+  ms: number;
+  reason: string;
+  rule: string | null;
+  /** False when the preset marks the rule value as not confirmed by the rulebook. */
+  confirmed: boolean;
+  facts: string[];
+}
+
+/** Something recorded on this stage that is not (yet) a penalty: a device's jump start no official has decided, a penalty awaiting the stewards. */
+export interface StagePending {
+  car: number;
+  what: string;
+  facts: string[];
+}
+
+export interface StagePenalties {
+  charged: StagePenalty[];
+  pending: StagePending[];
+}
+
+/**
+ * The penalties on one stage as the scoring charged them (its workings for
+ * each crew on the stage), and what is recorded but not charged: jump starts
+ * a timing device recorded that no official has decided on.
+ */
+export function stagePenalties(state: ScoringState, sc: StageClassification, facts: readonly Fact[]): StagePenalties {
+  const code = sc.stage.code;
+  const charged: StagePenalty[] = [];
+  const pending: StagePending[] = [];
+  for (const row of sc.rows) {
+    for (const step of explain(state, row.car, code).steps) {
+      if (!step.label.startsWith('penalty: ')) continue;
+      const reason = step.label.slice('penalty: '.length);
+      const ids = (step.facts ?? []).map((f) => f.id);
+      if ((step.ms ?? 0) > 0) charged.push({ car: row.car, ms: step.ms!, reason, rule: step.rule ?? null, confirmed: step.confirmed !== false, facts: ids });
+      else pending.push({ car: row.car, what: reason, facts: ids });
+    }
   }
-  return out.sort((a, b) => a.car - b.car);
+  const inScope = new Set(sc.rows.map((r) => r.car));
+  const byId = new Map(facts.map((f) => [f.id, f]));
+  for (const issue of dataIssues(state)) {
+    if (issue.code !== 'jump-start-not-penalised' || issue.stage !== code || issue.car === undefined || !inScope.has(issue.car)) continue;
+    const f = byId.get(issue.facts[0] ?? '');
+    const source = f && f.type === 'jumpStart' && f.source ? f.source : 'a timing device';
+    const jumped = f && f.type === 'jumpStart' && f.jumpedMs !== undefined ? ` (moved ${formatDuration(f.jumpedMs, 1)} s early)` : '';
+    pending.push({ car: issue.car, what: `jump start recorded by ${source}${jumped}, not decided by an official: no penalty yet`, facts: issue.facts });
+  }
+  const order = (a: { car: number }, b: { car: number }): number => a.car - b.car;
+  return { charged: charged.sort(order), pending: pending.sort(order) };
 }
 
 function splitControls(def: RallyDefinition, stage: string): Control[] {
@@ -66,7 +90,27 @@ function averageSpeed(distanceM: number, ms: number, unit: 'mi' | 'km'): string 
   return `${perHour.toFixed(1)} ${unit === 'mi' ? 'mph' : 'km/h'}`;
 }
 
-export function stageTable(sc: StageClassification, ctx: RenderContext, facts: readonly Fact[], width = 80, classCode?: string): string {
+/** What the stage view marks beside a crew besides its time's status. */
+export interface StageMarks {
+  /** Crews excluded from the rally: their stage times stand as recorded (docs/scoring.md, "Exclusion"), so they keep their place, marked. */
+  excluded?: ReadonlySet<number>;
+  /** Crews that retired on this stage: started, never finished, and not "on the stage" any more. */
+  retiredHere?: ReadonlySet<number>;
+}
+
+/** The crews retired on `stage` (at its code or one of its controls), from a classification's retired list. */
+export function retiredOnStage(def: RallyDefinition, stage: string, retired: readonly { car: number; where: string }[]): Set<number> {
+  const controls = new Set(def.legs.flatMap((l) => l.sections.flatMap((s) => s.controls)).filter((c) => c.stage === stage).map((c) => c.id));
+  return new Set(retired.filter((r) => r.where === stage || controls.has(r.where)).map((r) => r.car));
+}
+
+function noteOf(r: StageRow, marks: StageMarks): string {
+  const status = r.status === 'running' && marks.retiredHere?.has(r.car) ? 'retired' : statusMarker(r.status);
+  return [status, marks.excluded?.has(r.car) ? 'excluded' : ''].filter(Boolean).join(', ');
+}
+
+export function stageTable(sc: StageClassification, ctx: RenderContext, penalties: StagePenalties, width = 80, classCode?: string, marks: StageMarks = {}): string {
+  const excluded = marks.excluded ?? new Set<number>();
   const def = ctx.definition;
   const dec = stageDecimals(sc.stage.precisionMs, ctx.rules.stagePrecisionMs.value);
   const splits = splitControls(def, sc.stage.code);
@@ -86,7 +130,7 @@ export function stageTable(sc: StageClassification, ctx: RenderContext, facts: r
   const bodyWith = (crew: (e: Entry) => string): string[][] => rows.map((r) => [
     r.position === null ? '' : String(r.position), String(r.car), crew(r.entry), r.entry.class,
     ...splitCols.map((c) => { const v = r.splitsMs?.[c.id]; return v === undefined ? '' : formatDuration(v, dec); }),
-    timeText(r.timeMs, dec), gapText(r.gapToWinnerMs, dec), gapText(r.gapToPrevMs, dec), penaltyText(r.penaltyMs), STATUS_MARKERS[r.status],
+    timeText(r.timeMs, dec), gapText(r.gapToWinnerMs, dec), gapText(r.gapToPrevMs, dec), penaltyText(r.penaltyMs), noteOf(r, marks),
   ]);
   const initialled = bodyWith(crewShort);
   const body = fitsUncut(columns, initialled, 2, width) ? initialled : bodyWith(crewSurnames);
@@ -97,29 +141,35 @@ export function stageTable(sc: StageClassification, ctx: RenderContext, facts: r
   const crewOf = (car: number): string => { const e = entries.get(car); return e ? crewShort(e) : ''; };
   const fastest = sc.winners[0];
   if (fastest && !sc.cancelled) {
-    const cars = sc.winners.map((w) => `car ${w.car} ${crewOf(w.car)}`).join(', ');
-    parts.push(`\nFastest: ${cars} in ${formatDuration(fastest.timeMs, dec)}, average ${averageSpeed(sc.stage.distanceM, fastest.timeMs, def.distanceUnit)}\n`);
+    const cars = sc.winners.map((w) => `car ${w.car} ${crewOf(w.car)}${excluded.has(w.car) ? ' (excluded from the rally; its stage time stands)' : ''}`).join(', ');
+    parts.push(`\n${wrap(`Fastest: ${cars} in ${formatDuration(fastest.timeMs, dec)}, average ${averageSpeed(sc.stage.distanceM, fastest.timeMs, def.distanceUnit)}`, width, 2)}\n`);
   }
-  const used = new Set(rows.map((r) => r.status));
-  const legend = [...used].filter((s) => MARKER_MEANINGS[s]).map((s) => `  ${STATUS_MARKERS[s]}: ${MARKER_MEANINGS[s]}`);
+  const used = new Set(rows.filter((r) => !(r.status === 'running' && marks.retiredHere?.has(r.car))).map((r) => r.status));
+  const legend = [...used].filter((st) => EXPLAINED.has(st)).map((st) => `  ${STAGE_STATUS_LABELS[st]}: ${STAGE_STATUS_MEANINGS[st]}`);
+  if (rows.some((r) => r.status === 'running' && marks.retiredHere?.has(r.car))) legend.push('  retired: started the stage and retired on it');
+  if (rows.some((r) => excluded.has(r.car))) legend.push('  excluded: out of the rally\'s classification; its stage times stand as recorded');
   if (legend.length) parts.push('\nNotes\n' + legend.join('\n') + '\n');
 
-  const inScope = new Set(sc.rows.map((r) => r.car));
-  const penalties = stagePenalties(facts, sc.stage.code).filter((p) => inScope.has(p.car));
-  if (penalties.length) {
+  if (penalties.charged.length) {
     parts.push(`\nPenalties on ${sc.stage.code}\n`);
-    parts.push(renderTable([{ header: 'Car', align: 'right' }, { header: 'Penalty', align: 'right' }, { header: 'Reason', flex: true, minWidth: 16 }, { header: 'Rule', flex: true, minWidth: 10 }],
-      penalties.map((p) => {
-        const charged = p.ms ?? sc.rows.find((r) => r.car === p.car)?.penaltyMs ?? 0;
-        return [String(p.car), penaltyText(charged), p.reason, p.rule ?? ''];
-      }), width));
+    // Reasons and rules are what a steward reads here, so these lines wrap rather than cut.
+    const amounts = penalties.charged.map((p) => penaltyText(p.ms));
+    const w = Math.max(...amounts.map((a) => a.length));
+    penalties.charged.forEach((p, n) => {
+      const rule = p.rule ? `; ${p.rule}${p.confirmed ? '' : ' [unconfirmed]'}` : '';
+      parts.push(wrap(`${String(p.car).padStart(4)}  ${amounts[n]!.padStart(w)}  ${p.reason}${rule}`, width, 8 + w) + '\n');
+    });
+  }
+  if (penalties.pending.length) {
+    parts.push(`\nRecorded, not decided (no penalty charged)\n`);
+    for (const p of penalties.pending) parts.push(wrap(`${String(p.car).padStart(4)}  ${p.what}`, width, 6) + '\n');
   }
   const notRun = sc.rows.filter((r) => r.timeMs === null && r.status !== 'running');
   if (notRun.length && !sc.cancelled) parts.push(`\nNo time on ${sc.stage.code}: cars ${notRun.map((r) => r.car).join(', ')}\n`);
   return parts.join('');
 }
 
-export function stageJson(sc: StageClassification, ctx: RenderContext, facts: readonly Fact[]): unknown {
+export function stageJson(sc: StageClassification, ctx: RenderContext, penalties: StagePenalties, marks: StageMarks = {}): unknown {
   const def = ctx.definition;
   const dec = stageDecimals(sc.stage.precisionMs, ctx.rules.stagePrecisionMs.value);
   const splits = splitControls(def, sc.stage.code);
@@ -134,6 +184,9 @@ export function stageJson(sc: StageClassification, ctx: RenderContext, facts: re
       position: r.position, classPosition: r.classPosition, car: r.car,
       driver: r.entry.driver.name, codriver: r.entry.codriver?.name ?? null, class: r.entry.class,
       status: r.status,
+      excluded: marks.excluded?.has(r.car) ?? false,
+      retiredHere: marks.retiredHere?.has(r.car) ?? false,
+      statusLabel: STAGE_STATUS_LABELS[r.status],
       timeMs: r.timeMs, time: r.timeMs === null ? null : formatDuration(r.timeMs, dec),
       gapToWinnerMs: r.gapToWinnerMs, gapToWinner: r.gapToWinnerMs === null ? null : formatGap(r.gapToWinnerMs, dec),
       gapToPrevMs: r.gapToPrevMs, gapToPrev: r.gapToPrevMs === null ? null : formatGap(r.gapToPrevMs, dec),
@@ -141,7 +194,8 @@ export function stageJson(sc: StageClassification, ctx: RenderContext, facts: re
       splits: splits.map((c) => ({ control: c.id, ms: r.splitsMs?.[c.id] ?? null, time: r.splitsMs?.[c.id] === undefined ? null : formatDuration(r.splitsMs[c.id]!, dec) })),
     })),
     winners: sc.winners.map((w) => ({ car: w.car, timeMs: w.timeMs, time: formatDuration(w.timeMs, dec) })),
-    penalties: stagePenalties(facts, sc.stage.code).filter((p) => sc.rows.some((r) => r.car === p.car)),
+    penalties: penalties.charged.map((p) => ({ car: p.car, ms: p.ms, penalty: penaltyText(p.ms), reason: p.reason, rule: p.rule, confirmed: p.confirmed, facts: p.facts })),
+    recordedNotDecided: penalties.pending.map((p) => ({ car: p.car, what: p.what, facts: p.facts })),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Workings } from '../../core/results.ts';
 import type { Entry } from '../../core/model.ts';
 import { formatDuration } from '../../core/time/index.ts';
+import { workingsStatusLabel } from '../../core/status-labels.ts';
 import { crewFull, distanceText, makeModel, stageDecimals } from './cells.ts';
 import { totalDecimals } from './context.ts';
 import type { RenderContext } from './classification.ts';
@@ -37,6 +38,7 @@ export function workingsJson(w: Workings, ctx: RenderContext, entry: Entry): unk
     class: entry.class,
     stage: w.stage ?? null,
     status: w.status,
+    statusLabel: workingsStatusLabel(w.status, w.stage !== undefined),
     resultMs: w.resultMs,
     result: w.resultMs === null ? null : formatDuration(w.resultMs, dec),
     steps: w.steps.map((s) => ({

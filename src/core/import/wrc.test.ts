@@ -3,24 +3,37 @@
 // every position, total and penalty sum — and leave exactly the crews the
 // officials did not classify unclassified. Expectations come from the `official`
 // block of the data (the WRC timing API), never from rallyhq's own output.
+// Each rally goes the way a user's data does: imported, scored, written as a
+// rally file, read back and scored again; the checks run on the re-read rally.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { importWrc, type WrcRallyFile } from './wrc.ts';
 import { resolveRules } from '../rules/resolve.ts';
-import { classify, explain, score, stageResults } from '../scoring/index.ts';
+import { parseRallyFile, serializeRallyFile, RALLY_FILE_FORMAT, RALLY_FILE_VERSION } from '../rallyfile/index.ts';
+import { classify, dataIssues, explain, score, stageResults, type ScoringState } from '../scoring/index.ts';
 import { parseDuration } from '../time/duration.ts';
 
 function load(name: string): WrcRallyFile {
   return JSON.parse(readFileSync(new URL(`../../../fixtures/real/${name}`, import.meta.url), 'utf8')) as WrcRallyFile;
 }
 
-function scoreFile(file: WrcRallyFile) {
-  const { definition, facts } = importWrc(file);
+function scoreDefinition(definition: Parameters<typeof score>[0], facts: Parameters<typeof score>[2]): ScoringState {
   const { rules, errors } = resolveRules(definition.rules);
   assert.deepEqual(errors, []);
-  const state = score(definition, rules, facts);
-  return { definition, facts, state, final: classify(state) };
+  return score(definition, rules, facts);
+}
+
+/** Import → score → write the rally file → read it → score; the re-read rally's state and classification. */
+function scoreFile(file: WrcRallyFile) {
+  const imported = importWrc(file);
+  const direct = scoreDefinition(imported.definition, imported.facts);
+  const text = serializeRallyFile({ format: RALLY_FILE_FORMAT, version: RALLY_FILE_VERSION, rally: imported.definition, facts: imported.facts });
+  const read = parseRallyFile(JSON.parse(text));
+  assert.ok(read.ok, read.ok ? '' : `the written rally file does not read back: ${JSON.stringify(read.errors.slice(0, 5))}`);
+  const { rally: definition, facts } = read.file;
+  const state = scoreDefinition(definition, facts);
+  return { definition, facts, state, final: classify(state), direct, text, warnings: read.warnings };
 }
 
 const ms = (text: string): number => {
@@ -32,8 +45,19 @@ const ms = (text: string): number => {
 for (const [name, label] of [['wrc-2018-monte-carlo.json', 'Monte-Carlo 2018'], ['wrc-2018-sweden.json', 'Sweden 2018']] as const) {
   describe(`WRC ${label}: official classification reproduced under the FIA preset`, () => {
     const file = load(name);
-    const { final } = scoreFile(file);
+    const scored = scoreFile(file);
+    const { final } = scored;
     const byCar = new Map(final.rows.map((r) => [r.car, r]));
+
+    test('the rally file written from the import reads back without warnings, writes the same bytes, and scores the same as the import', () => {
+      const { state, direct, text, warnings, definition, facts } = scored;
+      assert.deepEqual(warnings, []);
+      assert.equal(serializeRallyFile({ format: RALLY_FILE_FORMAT, version: RALLY_FILE_VERSION, rally: definition, facts }), text);
+      assert.deepEqual(classify(state), classify(direct));
+      for (const st of definition.stages) assert.deepEqual(stageResults(state, st.code), stageResults(direct, st.code), st.code);
+      assert.deepEqual(dataIssues(state), dataIssues(direct));
+      for (const e of definition.entries) assert.deepEqual(explain(state, e.car), explain(direct, e.car), `car ${e.car}`);
+    });
 
     test('every classified crew: official position, total and penalty sum', () => {
       const mismatches: string[] = [];

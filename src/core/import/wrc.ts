@@ -30,6 +30,8 @@ export interface WrcRallyFile { rally: string; year: number; stages: WrcStage[];
 export const WRC_2018_OVERRIDES: NonNullable<RallyDefinition['rules']['overrides']> = {
   // SEE: rally-rules §5 — WRC practice decides a dead heat on the first stage (ACR23).
   tieBreak: { value: 'firstStage', rule: 'WRC practice: dead heat decided on the first stage (ACR23)' },
+  // NOTE: the timing data has no leg boundaries, so the import makes one leg; the official classification says which restarts stood.
+  restartMaxPerLeg: { value: 99, rule: 'import: the data gives no legs (one leg for the whole rally); restarts as the official classification honoured them' },
 };
 
 const STAGE_NUMBER = /^SS(\d+)$/;
@@ -89,8 +91,9 @@ export function importWrc(file: WrcRallyFile): { definition: RallyDefinition; fa
 
   const classOf = (c: WrcCrew): string => c.class ?? c.group ?? 'NAT';
   const classes = [...new Set(file.crews.map(classOf))].sort().map((code) => ({ code, name: code }));
+  // NOTE: the timing data names the model only; a rally file needs a non-empty make and model.
   const entries: Entry[] = file.crews.map((c) => ({
-    car: c.car, driver: { name: c.driver }, codriver: { name: c.codriver }, make: '', model: c.vehicle ?? '', class: classOf(c),
+    car: c.car, driver: { name: c.driver }, codriver: { name: c.codriver }, make: 'unknown', model: c.vehicle?.trim() || 'unknown', class: classOf(c),
     ...(c.entrant ? { entrant: c.entrant } : {}), ...(c.group ? { group: c.group } : {}), ...(c.eligibility ? { eligibility: [c.eligibility] } : {}),
   }));
   const dates = file.crews.flatMap((c) => (c.retirements ?? []).map((r) => r.time.slice(0, 10))).sort();

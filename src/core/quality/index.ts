@@ -9,6 +9,7 @@ import type { QualityInput } from './input.ts';
 
 export type { QualityInput, QualityControlTime, QualityStageTime, QualityJumpStart } from './input.ts';
 export { findOverdue } from './overdue.ts';
+export { restartLimitIssue, type RestartOverLimit } from './restart-checks.ts';
 export type { OverdueFinding, PaceBasis } from './overdue.ts';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

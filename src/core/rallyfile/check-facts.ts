@@ -3,7 +3,7 @@
 // dates, and across facts: unique ids, corrections that point somewhere, and no
 // stage finish before its start.
 import type { Fact } from '../facts.ts';
-import { formatLocalDateTime, parseLocalDateTime } from '../time/index.ts';
+import { formatLocalDateTime, parseLocalDateTime, timesOfDayForPeople } from '../time/index.ts';
 import type { DefinitionIndex } from './check-definition.ts';
 import { child, show, type PathError } from './errors.ts';
 
@@ -99,7 +99,7 @@ export function checkAcrossFacts(index: DefinitionIndex, facts: readonly { fact:
 
   // A stage finish before its start for the same car (facts still in force only:
   // a superseded typo is exactly what a correction is for).
-  const startAt = new Map<string, number>();
+  const startAt = new Map<string, { ms: number; control: string }>();
   const finishes: { key: string; ms: number; fact: Fact & { type: 'controlTime' }; path: string }[] = [];
   for (const { fact, path } of facts) {
     if (fact.type !== 'controlTime' || superseded.has(fact.id)) continue;
@@ -108,15 +108,17 @@ export function checkAcrossFacts(index: DefinitionIndex, facts: readonly { fact:
     const ms = parseLocalDateTime(fact.at);
     if (ms === null) continue;
     const key = `${fact.car}@${control.stage}`;
-    if (control.kind === 'SS_START') startAt.set(key, ms);
+    if (control.kind === 'SS_START') startAt.set(key, { ms, control: fact.control });
     else if (control.kind === 'SS_FINISH') finishes.push({ key, ms, fact, path });
   }
   for (const f of finishes) {
     const start = startAt.get(f.key);
-    if (start !== undefined && f.ms <= start) {
+    if (start !== undefined && f.ms <= start.ms) {
+      const [finishText, startText] = timesOfDayForPeople(f.ms, start.ms);
       errors.push({
         path: child(f.path, 'at'),
-        message: `car ${f.fact.car} finishes ${index.controls.get(f.fact.control)?.stage} at ${f.fact.at}, not after its start at ${formatLocalDateTime(start)}; check the hour and minute`,
+        message: `car ${f.fact.car}'s finish time (at) at ${f.fact.control} is ${finishText}, ${f.ms === start.ms ? 'the same as' : 'before'} its start time ${startText} at ${start.control} ` +
+          `on ${index.controls.get(f.fact.control)?.stage}; a finish comes after the start: correct the hour or minute of the wrong time`,
       });
     }
   }

@@ -169,7 +169,16 @@ describe('semantic errors, each by its path', () => {
     const i = at('SS1F-2');
     assert.equal(json.facts[at('SS1S-2')].at, '2026-03-13T18:29:00.0');
     json.facts[i].at = '2026-03-13T18:20:00.0';
-    hasError(errorsOf(json), `$.facts[${i}].at`, /car 2 finishes SS1 .* not after its start/);
+    // The field and both times as rally people write them, not one ISO and one raw text.
+    hasError(errorsOf(json), `$.facts[${i}].at`, /^car 2's finish time \(at\) at SS1F is 18:20:00\.0, before its start time 18:29:00\.0 at SS1S on SS1; .*correct the hour or minute/);
+  });
+
+  test('finish before start across midnight: both times carry their date (start 2026-03-14 00:10:00.0, finish typed 2026-03-13 23:59:00.25)', () => {
+    const json = example();
+    json.facts[at('SS1S-2')].at = '2026-03-14T00:10:00.0';
+    const i = at('SS1F-2');
+    json.facts[i].at = '2026-03-13T23:59:00.25';
+    hasError(errorsOf(json), `$.facts[${i}].at`, /finish time \(at\) at SS1F is 2026-03-13 23:59:00\.25, before its start time 2026-03-14 00:10:00\.00 at SS1S/);
   });
 
   test('a superseded finish before the start is not an error (the correction is in force)', () => {

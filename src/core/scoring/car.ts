@@ -65,7 +65,8 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
   const { it, store, rules, global } = ctx;
   const all = store.carFacts(car);
   // In effect, by kind, in log order; kept up to date by the store as facts arrive.
-  const { live, stageTimes: sts } = store.carIndex(car);
+  // `other` is every in-effect fact but the times: the scans below look for other kinds only.
+  const { other, stageTimes: sts } = store.carIndex(car);
   const issues: Issue[] = [];
   if (!it.entryByCar.has(car) && all.length > 0) {
     issues.push(issue({ code: 'unknown-car', severity: 'error', subject: `car ${car}`, car, facts: all.map((f) => f.id),
@@ -74,17 +75,12 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
 
   // Control times: one per control, the first in log order; a different second time is a conflict.
   const times = store.carTimes(car);
-  if (times.checked < times.groups.size) {
-    let k = 0;
-    for (const control of times.groups.keys()) if (k++ >= times.checked && !it.controls.has(control)) times.unknown = true;
-    times.checked = times.groups.size;
-  }
   let controlTimes: Map<string, ChosenTime>;
-  if (!times.irregular && !times.unknown) {
-    controlTimes = new Map(times.chosen); // the usual case: nothing to report
+  if (!times.irregular && !times.namesUnknown(it.controls)) {
+    controlTimes = times.share(); // the usual case: nothing to report
   } else {
     controlTimes = new Map();
-    for (const [control, g] of times.groups) {
+    for (const [control, g] of times.groups()) {
       if (!it.controls.has(control)) {
         issues.push(issue({ code: 'unknown-control', severity: 'error', subject: `car ${car} at ${control}`, car, control, facts: g.facts.map((f) => f.id),
           detail: `control ${JSON.stringify(control)} is not in the itinerary`, fix: 'supersede the time with one naming a control of the itinerary' }));
@@ -124,12 +120,12 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
       label: `${p.minutes} min ${p.kind} at ${p.control}`, rule: p.rule, confirmed: p.confirmed, facts: f ? [f] : [],
     });
   }
-  penalties.push(...penaltyItems(car, live, it, issues));
-  const jumps = jumpStartItems(car, live, it, rules, issues);
+  penalties.push(...penaltyItems(car, other, it, issues));
+  const jumps = jumpStartItems(car, other, it, rules, issues);
   penalties.push(...jumps.items);
 
-  const retirements = pairRestarts(car, live, ctx, road, issues);
-  const excl = live.find((f) => f.type === 'exclusion');
+  const retirements = pairRestarts(car, other, ctx, road, issues);
+  const excl = other.find((f) => f.type === 'exclusion');
   let exclusion: CarDerived['exclusion'] = excl && excl.type === 'exclusion' ? { reason: excl.reason, rule: excl.rule, fact: excl } : null;
   const over = road?.maxLatenessExceeded;
   if (over) {

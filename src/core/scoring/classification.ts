@@ -153,13 +153,34 @@ export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classific
     ...(opts.leg !== undefined ? { leg: opts.leg } : {}),
     ...(opts.class !== undefined ? { class: opts.class } : {}),
     rows: [...rows, ...others],
-    stageWinners: scope.counted.map((i) => stageWinners(e, i, opts.class)).filter((w): w is NonNullable<typeof w> => w !== null),
+    stageWinners: winnersOf(e, scope.counted, opts.class),
     retired,
     excluded,
   };
   tieNotes.set(result, ties);
   e.classCache.set(key, result);
   return result;
+}
+
+/** Winners of the stages, overall ones from the engine's cache; stages not cached are found in one pass over the cars. */
+function winnersOf(e: Engine, stages: number[], cls: string | undefined): { stage: string; cars: number[]; timeMs: number }[] {
+  if (cls === undefined) {
+    const missing = stages.filter((i) => e.winners.get(i) === undefined);
+    if (missing.length > 1) {
+      const best = missing.map(() => Infinity);
+      const cars: number[][] = missing.map(() => []);
+      for (const entry of e.definition.entries) {
+        const cells = e.carScore(entry.car).cells;
+        for (let k = 0; k < missing.length; k++) {
+          const c = cells[missing[k]!]!;
+          if (c.stageMs === null || !WINNING.has(c.status)) continue;
+          if (c.stageMs < best[k]!) { best[k] = c.stageMs; cars[k] = [entry.car]; } else if (c.stageMs === best[k]) cars[k]!.push(entry.car);
+        }
+      }
+      missing.forEach((i, k) => e.winners.set(i, cars[k]!.length ? { cars: cars[k]!.sort((a, b) => a - b), timeMs: best[k]! } : null));
+    }
+  }
+  return stages.map((i) => stageWinners(e, i, cls)).filter((w): w is NonNullable<typeof w> => w !== null);
 }
 
 function stageWinners(e: Engine, i: number, cls: string | undefined): { stage: string; cars: number[]; timeMs: number } | null {

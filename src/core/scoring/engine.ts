@@ -57,7 +57,26 @@ export class Engine {
   }
 
   apply(fact: Fact): void {
+    if (this.isCold()) {
+      // Folding a log before anything was derived: nothing cached to invalidate, so no list of what changed.
+      this.log.push(fact);
+      const changed = this.store.add(fact, null);
+      this.version++;
+      if (changed) this.coldChange();
+      return;
+    }
     this.applyBatch([fact]);
+  }
+
+  /** Nothing derived yet. */
+  private isCold(): boolean {
+    return this.own.size === 0 && this.full.size === 0 && this.global === null;
+  }
+
+  private coldChange(): void {
+    if (this.classCache.size) this.classCache.clear();
+    if (this.stageCache.size) this.stageCache.clear();
+    if (this.rankIndexes.size > 0) this.changes.push({ version: this.version, cars: null });
   }
 
   /**
@@ -66,21 +85,17 @@ export class Engine {
    */
   applyBatch(facts: readonly Fact[]): void {
     if (facts.length === 0) return;
-    let touched: Fact[] = [];
+    const touched: Fact[] = [];
     for (const fact of facts) {
       this.log.push(fact);
-      const t = this.store.add(fact);
-      if (t.length > 0) touched = touched.length === 0 ? t : touched.concat(t);
+      this.store.add(fact, touched);
     }
     this.version++;
     if (touched.length === 0) return;
     // Cold engine (folding a whole log before anything was derived): nothing cached to invalidate.
+    if (this.isCold()) return this.coldChange();
     if (this.classCache.size) this.classCache.clear();
     if (this.stageCache.size) this.stageCache.clear();
-    if (this.own.size === 0 && this.full.size === 0 && this.global === null) {
-      if (this.rankIndexes.size > 0) this.changes.push({ version: this.version, cars: null });
-      return;
-    }
     const cars = new Set<number>();
     for (const f of touched) {
       const car = 'car' in f && typeof f.car === 'number' ? f.car : null;

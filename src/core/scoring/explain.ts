@@ -11,8 +11,9 @@ import { formatTimeOfDay } from '../time/local-time.ts';
 import { cellSteps, type StageCell } from './stage-cell.ts';
 import { classifyEngine, scopeOf, tieNotes } from './classification.ts';
 import type { Engine } from './engine.ts';
-import { retiredAt } from './retirement.ts';
+import { retiredAt, type RetirementItem } from './retirement.ts';
 import { refOf } from './store.ts';
+import { carStatusLabel, stageStatusLabel } from '../status-labels.ts';
 
 const STAGE_RULES: RuleKey[] = ['stagePrecisionMs', 'stageRounding'];
 
@@ -56,6 +57,11 @@ function cellRuleKeys(cell: StageCell): RuleKey[] {
   return keys;
 }
 
+/** A crew that started a stage and retired on it has no finish: "on stage" would read as if it were still driving. */
+function retiredOnStage(retirements: readonly RetirementItem[], code: string): RetirementItem | undefined {
+  return retirements.find((r) => r.where === code);
+}
+
 function explainStage(e: Engine, car: number, code: string): Workings {
   const i = e.it.stageIndex.get(code);
   if (i === undefined) throw new RangeError(`explain: unknown stage ${JSON.stringify(code)}; stages are ${e.it.stages.map((s) => s.code).join(', ')}`);
@@ -66,7 +72,11 @@ function explainStage(e: Engine, car: number, code: string): Workings {
   for (const p of penalties) steps.push({ label: `penalty: ${p.label}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
   for (const c of cell.conflicts) steps.push({ label: `not used: fact ${c.id} disagrees (two times for one car)`, facts: [refOf(c)], note: 'the first fact in the log is used; supersede the wrong one' });
   if (cell.status === 'notRun') steps.push({ label: `no time on ${code} yet` });
-  if (cell.status === 'running') steps.push({ label: `started${cell.startedAtMs !== undefined ? ` at ${formatTimeOfDay(cell.startedAtMs)}` : ''}, no finish yet` });
+  if (cell.status === 'running') {
+    const out = retiredOnStage(score.derived.retirements, code);
+    const started = `started${cell.startedAtMs !== undefined ? ` at ${formatTimeOfDay(cell.startedAtMs)}` : ''}`;
+    steps.push(out ? { label: `${started}, retired on ${code}: ${out.reason}`, ...(out.fact ? { facts: [refOf(out.fact)] } : {}) } : { label: `${started}, no finish yet` });
+  }
   if (cell.ms !== null) steps.push({ label: `${code} charged ${formatDuration(cell.ms, 1)}${penalties.length ? `, penalties here ${formatDuration(penalties.reduce((a, p) => a + p.ms, 0), 1)}` : ''}`, ms: cell.ms });
   // Facts about this stage that no longer count: stage times and the stage's control times.
   const controls = new Set([e.it.startOf.get(code), e.it.finishOf.get(code), ...(e.it.splitsOf.get(code) ?? [])].filter((x): x is string => x !== undefined));
@@ -96,7 +106,8 @@ function explainTotal(e: Engine, car: number): Workings {
     const code = e.it.stages[i]!.code;
     used.push(...c.used);
     keys.push(...cellRuleKeys(c));
-    steps.push({ label: `${code} ${c.ms !== null ? formatDuration(c.ms, 1) : 'no time'} (${c.status})`, ...(c.ms !== null ? { ms: c.ms } : {}), facts: c.used.map(refOf) });
+    const status = c.status === 'running' && retiredOnStage(d.retirements, code) ? 'retired on the stage' : stageStatusLabel(c.status);
+    steps.push({ label: `${code} ${c.ms !== null ? formatDuration(c.ms, 1) : 'no time'} (${status})`, ...(c.ms !== null ? { ms: c.ms } : {}), facts: c.used.map(refOf) });
   }
   for (const [i, stage] of e.it.stages.entries()) {
     if (score.cells[i]!.status === 'cancelled') steps.push({ label: `${stage.code} cancelled for every crew: not counted`, note: 'rally-rules §3.4 [NF]: a cancelled stage is dropped from every total' });
@@ -139,7 +150,7 @@ function explainTotal(e: Engine, car: number): Workings {
         if (!tie.confirmed) keys.push('tieBreakThen');
       }
     } else {
-      steps.push({ label: `not classified (${row.status}${retired ? `: retired at ${retired.where}` : ''})` });
+      steps.push({ label: `not classified (${carStatusLabel(row.status)}${retired ? `: retired at ${retired.where}` : ''})` });
     }
   } else {
     steps.push({ label: `car ${car} is not on the entry list: not classified` });

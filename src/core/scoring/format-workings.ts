@@ -1,10 +1,11 @@
 // Workings as text for the command line and the steward's screen:
-//   car 23, SS3: 3:45.2 (ok)
+//   car 23, SS3: 3:45.2 (driven)
 //     time driven 3:45.237                       3:45.237
 //     truncate to 0.1 s: 3:45.2                   3:45.2   FIA-regional Art 47.1 (FMU26) …
 //     penalty: jump start, 1st offence: 10 s      +0:10.0
 import type { Workings } from '../results.ts';
 import { decimalsFor, formatDuration } from '../time/duration.ts';
+import { workingsStatusLabel } from '../status-labels.ts';
 
 /** Penalties and additions are shown as `+0:40.0`; plain times as `3:45.2`. */
 function amount(label: string, ms: number, decimals: number): string {
@@ -22,7 +23,7 @@ function amount(label: string, ms: number, decimals: number): string {
  */
 export function formatWorkings(w: Workings, unitMs = 100): string {
   const decimals = decimalsFor(unitMs);
-  const head = `car ${w.car}${w.stage ? `, ${w.stage}` : ', total'}: ${w.resultMs !== null ? formatDuration(w.resultMs, decimals) : 'no result'} (${w.status})`;
+  const head = `car ${w.car}${w.stage ? `, ${w.stage}` : ', total'}: ${w.resultMs !== null ? formatDuration(w.resultMs, decimals) : 'no result'} (${workingsStatusLabel(w.status, w.stage !== undefined)})`;
   const lines = [head];
   for (const s of w.steps) {
     const ms = s.ms !== undefined ? amount(s.label, s.ms, decimals) : '';

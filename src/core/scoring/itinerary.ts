@@ -17,6 +17,10 @@ export interface Itinerary {
   readonly startOf: ReadonlyMap<string, string>;
   readonly finishOf: ReadonlyMap<string, string>;
   readonly splitsOf: ReadonlyMap<string, readonly string[]>;
+  /** The same by stage index (scoring reads them once per car and stage). */
+  readonly startAt: readonly (string | undefined)[];
+  readonly finishAt: readonly (string | undefined)[];
+  readonly splitsAt: readonly (readonly string[])[];
   /** Position of the first control of each section and of each leg (a restart names one of them). */
   readonly restartPoints: ReadonlyMap<string, number>;
   /** Position range [first, last] of each leg's controls and stages. */
@@ -24,7 +28,16 @@ export interface Itinerary {
   readonly entryByCar: ReadonlyMap<number, RallyDefinition['entries'][number]>;
 }
 
+// NOTE: a definition is never changed in place (a changed itinerary is a new object), so it is walked once.
+const byDef = new WeakMap<RallyDefinition, Itinerary>();
+
 export function buildItinerary(def: RallyDefinition): Itinerary {
+  let it = byDef.get(def);
+  if (!it) { it = walk(def); byDef.set(def, it); }
+  return it;
+}
+
+function walk(def: RallyDefinition): Itinerary {
   const controls = new Map<string, Control & { pos: number; leg: string; section: string }>();
   const restartPoints = new Map<string, number>();
   const legRange = new Map<string, { from: number; to: number }>();
@@ -73,8 +86,10 @@ export function buildItinerary(def: RallyDefinition): Itinerary {
     const hi = Math.max(...own, r && r.to >= r.from ? r.to : -Infinity);
     legRange.set(leg.id, { from: lo, to: hi });
   }
+  const none: readonly string[] = [];
   return {
     stages, stageIndex, stagePos, controls, startOf, finishOf, splitsOf, restartPoints, legRange,
+    startAt: stages.map((s) => startOf.get(s.code)), finishAt: stages.map((s) => finishOf.get(s.code)), splitsAt: stages.map((s) => splitsOf.get(s.code) ?? none),
     entryByCar: new Map(def.entries.map((e) => [e.car, e])),
   };
 }

@@ -1,9 +1,12 @@
 // Retirements and Super Rally restarts of one car, placed in the itinerary.
 // SEE: rally-rules §4.2 — FMU26 Art 54: a crew that fails to complete a section
 // may restart at the start of a later section; never after a permanent
-// retirement, and (FIA) not when it retired in the last section of the rally.
+// retirement, (FIA) not when it retired in the last section of the rally, and
+// at most `restartMaxPerLeg` times in one leg (Art 54: once per leg).
 import type { CarRestarted, CarRetired, Fact } from '../facts.ts';
 import type { Issue } from '../issues.ts';
+import type { RallyDefinition } from '../model.ts';
+import { restartLimitIssue } from '../quality/restart-checks.ts';
 import type { RoadOutcome } from '../timing/road-penalties.ts';
 import type { CarContext } from './car.ts';
 
@@ -38,6 +41,8 @@ export function pairRestarts(car: number, live: Fact[], ctx: CarContext, road: R
 
   const restarts = live.filter((f): f is CarRestarted => f.type === 'restart');
   const lastSectionStart = lastSectionPos(ctx);
+  // Restarts honoured so far, by the leg the crew restarts in.
+  const perLeg = new Map<string, string[]>();
   for (const f of restarts) {
     const refuse = (detail: string): void => {
       issues.push({ code: 'restart-not-allowed', severity: 'error', subject: `car ${car} at ${f.section}`, car, facts: [f.id], detail,
@@ -59,6 +64,14 @@ export function pairRestarts(car: number, live: Fact[], ctx: CarContext, road: R
       refuse(`car ${car} retired in the last section of the rally (${rules.restartAllowedInLastSection.rule})`);
       continue;
     }
+    const leg = legOf(ctx.def, f.section);
+    const honoured = perLeg.get(leg) ?? [];
+    const limit = rules.restartMaxPerLeg;
+    if (honoured.length >= limit.value) {
+      issues.push(restartLimitIssue({ car, section: f.section, leg, limit: limit.value, rule: limit.rule, confirmed: limit.confirmed, factId: f.id, honoured }));
+      continue;
+    }
+    perLeg.set(leg, [...honoured, f.id]);
     last.restart = { pos, section: f.section, fact: f };
   }
   return out;
@@ -75,6 +88,12 @@ function retirementPos(ctx: CarContext, f: CarRetired, car: number, issues: Issu
     detail: `retirement names ${JSON.stringify(f.where)}, which is neither a control nor a stage; the crew counts as retired from the start`,
     fix: 'supersede the retirement with one naming a control or stage' });
   return -Infinity;
+}
+
+/** The leg a restart point (a section or a leg id) belongs to. */
+function legOf(def: RallyDefinition, point: string): string {
+  for (const leg of def.legs) if (leg.id === point || leg.sections.some((s) => s.id === point)) return leg.id;
+  return point;
 }
 
 function lastSectionPos(ctx: CarContext): number {

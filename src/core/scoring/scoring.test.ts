@@ -55,6 +55,20 @@ describe('stage times', () => {
     assert.deepEqual(row?.splitsMs, { SS1SP1: 150_500 });
   });
 
+  test('a finish before its start is an error issue naming both times as rally people write them, and leaves the crew on stage', () => {
+    const facts: Fact[] = [
+      { type: 'controlTime', id: 'a', car: 1, control: 'SS1S', at: '2026-02-06T10:29:00' },
+      { type: 'controlTime', id: 'b', car: 1, control: 'SS1F', at: '2026-02-06T10:20:00.5' },
+    ];
+    const state = score(rally(), FIA, facts);
+    const issue = dataIssues(state).find((i) => i.code === 'finish-before-start');
+    assert.ok(issue, 'a finish-before-start issue');
+    assert.equal(issue.severity, 'error');
+    assert.deepEqual(issue.facts, ['a', 'b']);
+    assert.equal(issue.detail, 'finish 10:20:00.5 is before start 10:29:00.0');
+    assert.equal(stageResults(state, 'SS1').rows.find((r) => r.car === 1)?.status, 'running');
+  });
+
   test('a stage-time fact is used before start/finish times of day for the same stage', () => {
     const facts: Fact[] = [
       { type: 'controlTime', id: 'a', car: 1, control: 'SS1S', at: '2026-02-06T10:00:00' },
@@ -164,6 +178,16 @@ describe('status', () => {
     assert.equal(c.rows.find((r) => r.car === 2)?.position, null);
     assert.deepEqual(c.retired.map((r) => [r.car, r.where, r.permanent]), [[2, 'SS3F', true]]);
     assert.deepEqual(c.rows.filter((r) => r.position !== null).map((r) => r.car), [1, 3, 4]);
+  });
+
+  test('started SS2 and retired on it: the workings say retired on SS2 with the reason, not that the crew is still on the stage', () => {
+    const facts: Fact[] = [st(1, 'SS1', '5:01.0'), st(2, 'SS1', '5:02.0'), st(2, 'SS2', '5:02.0'), { type: 'controlTime', id: 's2', car: 1, control: 'SS2S', at: '2026-02-06T10:40:00' },
+      { type: 'retirement', id: 'r', car: 1, where: 'SS2', reason: 'gearbox', permanent: true } as Fact];
+    const state = score(rally(), FIA, facts);
+    const stage = explain(state, 1, 'SS2');
+    assert.ok(stage.steps.some((s) => s.label === 'started at 10:40:00.0, retired on SS2: gearbox' && s.facts?.[0]?.id === 'r'), JSON.stringify(stage.steps));
+    const total = explain(state, 1).steps;
+    assert.ok(total.some((s) => s.label === 'SS2 no time (retired on the stage)'), JSON.stringify(total));
   });
 
   test('retired on SS2, restarted at leg 2 (section S3) under Super Rally: SS2 charged fastest in class A (car 1, 5:01.0) + 10 min (FIA Art 54)', () => {

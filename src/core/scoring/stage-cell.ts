@@ -9,6 +9,7 @@ import type { Stage } from '../model.ts';
 import type { RuleSet } from '../rules/types.ts';
 import type { StageStatus, WorkingStep } from '../results.ts';
 import { durationOf } from './parse-cache.ts';
+import { timesOfDayForPeople } from '../time/local-time.ts';
 import { chargeStageTime, roundTo, stageMaximumMs } from '../timing/stage-time.ts';
 import type { GlobalContext } from './global.ts';
 import type { Itinerary } from './itinerary.ts';
@@ -59,6 +60,9 @@ export function chargeQuick(rawMs: number, stage: Stage, rules: RuleSet): { ms: 
   return { ms, stageMs: maxApplied ? Math.min(stageMs, ms) : stageMs, maxApplied };
 }
 
+// NOTE: shared empty lists for the thousands of cells without facts or conflicts (frozen: never added to).
+const NONE: Fact[] = Object.freeze([]) as unknown as Fact[];
+
 function cell(status: StageStatus, source: CellSource, used: Fact[], conflicts: Fact[]): StageCell {
   return { status, ms: null, stageMs: null, rawMs: null, source, used, conflicts };
 }
@@ -68,13 +72,17 @@ function charged(raw: number, status: StageStatus, source: CellSource, stage: St
   return { status: c.maxApplied && status === 'ok' ? 'maxTime' : status, ms: c.ms, stageMs: c.stageMs, rawMs: raw, source, used, conflicts };
 }
 
-export function stageCell(car: number, i: number, it: Itinerary, rules: RuleSet, global: GlobalContext, times: Map<string, ChosenTime>, stageFacts: StageTimeRecorded[] | undefined, issues: Issue[]): StageCell {
+export function stageCell(car: number, i: number, it: Itinerary, rules: RuleSet, global: GlobalContext, times: ReadonlyMap<string, ChosenTime>, stageFacts: StageTimeRecorded[] | undefined, issues: Issue[]): StageCell {
   const stage = it.stages[i]!;
-  const cancelled = global.cancelled.get(stage.code);
-  if (cancelled) return cell('cancelled', 'cancelled', [cancelled], []);
+  if (global.cancelled.size > 0) {
+    const cancelled = global.cancelled.get(stage.code);
+    if (cancelled) return cell('cancelled', 'cancelled', [cancelled], NONE);
+  }
 
-  const notional = global.notional.get(stage.code)?.get(car);
-  if (notional) return charged(notional.ms, 'notional', 'notional', stage, rules, [notional.fact], notional.conflicts);
+  if (global.notional.size > 0) {
+    const notional = global.notional.get(stage.code)?.get(car);
+    if (notional) return charged(notional.ms, 'notional', 'notional', stage, rules, [notional.fact], notional.conflicts);
+  }
 
   if (stageFacts) {
     let chosen: StageTimeRecorded | null = null;
@@ -96,13 +104,15 @@ export function stageCell(car: number, i: number, it: Itinerary, rules: RuleSet,
     }
   }
 
-  const startId = it.startOf.get(stage.code), finishId = it.finishOf.get(stage.code);
+  const startId = it.startAt[i], finishId = it.finishAt[i];
   const start = startId !== undefined ? times.get(startId) : undefined;
-  if (!start) return cell('notRun', 'none', [], []);
+  if (!start) return cell('notRun', 'none', NONE, NONE);
   const finish = finishId !== undefined ? times.get(finishId) : undefined;
-  const conflicts: Fact[] = finish ? [...start.conflicts, ...finish.conflicts] : [...start.conflicts];
+  const conflicts: Fact[] = finish
+    ? (start.conflicts.length + finish.conflicts.length === 0 ? NONE : [...start.conflicts, ...finish.conflicts])
+    : (start.conflicts.length === 0 ? NONE : [...start.conflicts]);
   let splitsMs: Record<string, number> | undefined;
-  for (const sp of it.splitsOf.get(stage.code) ?? []) {
+  for (const sp of it.splitsAt[i]!) {
     const t = times.get(sp);
     if (t && t.atMs >= start.atMs) (splitsMs ??= {})[sp] = t.atMs - start.atMs;
   }
@@ -112,7 +122,7 @@ export function stageCell(car: number, i: number, it: Itinerary, rules: RuleSet,
     out.startedAtMs = start.atMs;
   } else if (finish.atMs < start.atMs) {
     issues.push({ code: 'finish-before-start', severity: 'error', subject: `car ${car} at ${stage.code}`, car, stage: stage.code, facts: [start.fact.id, finish.fact.id],
-      detail: `finish ${finish.fact.at} is before start ${start.fact.at}`, fix: 'supersede the wrong time of day with a correction' });
+      detail: finishBeforeStart(finish.atMs, start.atMs), fix: 'supersede the wrong time of day with a correction' });
     out = cell('running', 'controls', [start.fact, finish.fact], conflicts);
     out.startedAtMs = start.atMs;
   } else {
@@ -148,4 +158,10 @@ export function cellSteps(c: StageCell, stage: Stage, rules: RuleSet, it: Itiner
   }
   if (c.rawMs === null || c.ms === null) return pre;
   return [...pre, ...chargeStageTime(c.rawMs, stage, rules).steps];
+}
+
+/** Only built when the error is reported: the two times as rally people write them. */
+function finishBeforeStart(finishMs: number, startMs: number): string {
+  const [finish, start] = timesOfDayForPeople(finishMs, startMs);
+  return `finish ${finish} is before start ${start}`;
 }

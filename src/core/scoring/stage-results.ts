@@ -46,6 +46,7 @@ export function stageResultsEngine(e: Engine, code: string, opts: { class?: stri
   });
   running.sort((a, b) => a.car - b.car);
   // Winners are the fastest driven (or notional) times; an assessed or restart-charged time never wins a stage.
+  // An excluded crew's times stand as recorded (docs/scoring.md, "Exclusion"): it is ranked and may win the stage.
   const driven = timed.filter((r) => r.status === 'ok' || r.status === 'notional' || r.status === 'maxTime');
   const best = driven.filter((r) => r.timeMs === driven[0]?.timeMs);
   const result: StageClassification = {

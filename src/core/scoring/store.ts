@@ -8,9 +8,10 @@ import { CarTimes } from './car-times.ts';
 
 /** A car's facts in effect, in log order, with its times split out (what deriving a car reads first). */
 export interface CarIndex {
-  live: Fact[];
   controlTimes: ControlTimeRecorded[];
   stageTimes: StageTimeRecorded[];
+  /** Every other kind (penalties, jump starts, retirements …): what the per-kind scans read, without the times. */
+  other: Fact[];
   /** The control times grouped, built on first use (car.ts). */
   times: CarTimes | null;
 }
@@ -35,27 +36,28 @@ export class FactStore {
   readonly global = new Set<string>();
 
   /**
-   * Adds a fact; returns the facts whose effect may have changed (the fact,
-   * the one it supersedes, and a replaced duplicate), or [] when nothing changed.
+   * Adds a fact; returns whether anything changed, and appends to `touched`
+   * (when given) the facts whose effect may have changed: the fact, the one it
+   * supersedes, and a replaced duplicate.
    * NOTE: two different facts with one id cannot both stand; the one whose JSON
    * sorts first is kept, whatever the arrival order (the store rejects them anyway).
    */
-  add(fact: Fact): Fact[] {
+  add(fact: Fact, touched: Fact[] | null): boolean {
     const old = this.byId.get(fact.id);
     if (old) {
-      if (old === fact) return [];
+      if (old === fact) return false;
       const a = JSON.stringify(old), b = JSON.stringify(fact);
-      if (a === b || a < b) return [];
+      if (a === b || a < b) return false;
       this.remove(old);
-      const touched = [old, ...this.insert(fact)];
-      return touched;
+      touched?.push(old);
     }
-    return this.insert(fact);
+    this.insert(fact, touched);
+    return true;
   }
 
-  private insert(fact: Fact): Fact[] {
+  private insert(fact: Fact, touched: Fact[] | null): void {
     this.byId.set(fact.id, fact);
-    const touched: Fact[] = [fact];
+    touched?.push(fact);
     const car = 'car' in fact && typeof fact.car === 'number' ? fact.car : null;
     if (car !== null) {
       let list = this.byCar.get(car);
@@ -65,9 +67,9 @@ export class FactStore {
         list.push(fact); // the usual case: facts arrive in log order
         const index = this.indexes.get(car);
         if (index && this.active(fact.id)) {
-          index.live.push(fact);
           if (fact.type === 'controlTime') { index.controlTimes.push(fact); index.times?.add(fact); }
           else if (fact.type === 'stageTime') index.stageTimes.push(fact);
+          else index.other.push(fact);
         }
       } else {
         this.indexes.delete(car);
@@ -87,12 +89,11 @@ export class FactStore {
       s.add(fact.id);
       const target = this.byId.get(fact.supersedes);
       if (target) {
-        touched.push(target);
+        touched?.push(target);
         const targetCar = carOfFact(target);
         if (targetCar !== null) this.indexes.delete(targetCar); // no longer in effect
       }
     }
-    return touched;
   }
 
   private remove(fact: Fact): void {
@@ -135,12 +136,13 @@ export class FactStore {
   carIndex(car: number): CarIndex {
     let index = this.indexes.get(car);
     if (!index) {
-      index = { live: [], controlTimes: [], stageTimes: [], times: null };
+      index = { controlTimes: [], stageTimes: [], other: [], times: null };
+      const some = this.supersededBy.size > 0;
       for (const f of this.byCar.get(car) ?? []) {
-        if (!this.active(f.id)) continue;
-        index.live.push(f);
+        if (some && !this.active(f.id)) continue;
         if (f.type === 'controlTime') index.controlTimes.push(f);
         else if (f.type === 'stageTime') index.stageTimes.push(f);
+        else index.other.push(f);
       }
       this.indexes.set(car, index);
     }

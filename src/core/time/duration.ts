@@ -3,6 +3,8 @@
 
 /** Parses `45.2`, `3:45.2`, `1:02:03.4`, `3:45.123`, `2:00`; null when it does not parse. */
 export function parseDuration(text: string): number | null {
+  const fast = parseDurationFast(text);
+  if (fast !== undefined) return fast;
   const m = /^\s*(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2}|\d+)(?:\.(\d{1,3}))?\s*$/.exec(text);
   if (!m) return null;
   const [, h, mi, s, frac] = m;
@@ -13,6 +15,48 @@ export function parseDuration(text: string): number | null {
   if (h !== undefined && minutes >= 60) return null;
   const ms = frac ? Number(frac.padEnd(3, '0')) : 0;
   return ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
+}
+
+/**
+ * The usual shapes (`45.2`, `3:45.123`, `1:02:03.4`, `2:00`) read digit by digit:
+ * scoring parses every stage time it folds. Anything the fast path does not
+ * recognise (spaces, long fields) goes to the regular expression; undefined then.
+ */
+function parseDurationFast(text: string): number | null | undefined {
+  const n = text.length;
+  // Up to three colon-separated fields of 1–2 digits each, then an optional fraction of 1–3 digits.
+  const fields = [0, 0, 0];
+  let count = 0, digits = 0, value = 0, i = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 2) return undefined;
+      value = value * 10 + (c - 48);
+    } else if (c === 58 || c === 46) {
+      if (digits === 0 || count === 3) return undefined;
+      fields[count++] = value;
+      digits = 0; value = 0;
+      if (c === 46) break;
+    } else return undefined;
+  }
+  let ms = 0;
+  if (i < n) {
+    // After the point: 1–3 digits to the end.
+    const frac = n - i - 1;
+    if (frac < 1 || frac > 3) return undefined;
+    for (let k = i + 1, scale = 100; k < n; k++, scale /= 10) {
+      const c = text.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) return undefined;
+      ms += c * scale;
+    }
+  } else {
+    if (digits === 0 || count === 3) return undefined;
+    fields[count++] = value;
+  }
+  // count fields: [s], [m, s] or [h, m, s].
+  if (count === 1) return fields[0]! * 1000 + ms;
+  if (count === 2) return fields[1]! >= 60 ? null : (fields[0]! * 60 + fields[1]!) * 1000 + ms;
+  return fields[1]! >= 60 || fields[2]! >= 60 ? null : ((fields[0]! * 60 + fields[1]!) * 60 + fields[2]!) * 1000 + ms;
 }
 
 /** Digits after the decimal point shown for a precision in ms (100 → 1, 1 → 3, 1000 → 0). */

@@ -33,8 +33,52 @@ function civilFromDays(z: number): [number, number, number] {
 
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
 
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Two ASCII digits at `i` as a number; -1 when either is not a digit. */
+function two(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48, b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The usual shapes (`2026-02-06T19:32`, `…:05`, `…:05.3`) read digit by digit:
+ * scoring parses every time of day it folds. Anything else (spaces around,
+ * other lengths) goes to the regular expression; undefined then.
+ */
+function parseFast(text: string): number | null | undefined {
+  const n = text.length;
+  if (n !== 16 && n !== 19 && (n < 21 || n > 23)) return undefined;
+  const sep = text.charCodeAt(10);
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) || text.charCodeAt(13) !== 58) return undefined;
+  const yh = two(text, 0), yl = two(text, 2), mo = two(text, 5), d = two(text, 8), h = two(text, 11), mi = two(text, 14);
+  if (yh < 0 || yl < 0 || mo < 0 || d < 0 || h < 0 || mi < 0) return undefined;
+  let s = 0, ms = 0;
+  if (n > 16) {
+    if (text.charCodeAt(16) !== 58) return undefined;
+    s = two(text, 17);
+    if (s < 0) return undefined;
+    if (n > 19) {
+      if (text.charCodeAt(19) !== 46) return undefined;
+      for (let i = 20, scale = 100; i < n; i++, scale /= 10) {
+        const c = text.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) return undefined;
+        ms += c * scale;
+      }
+    }
+  }
+  const y = yh * 100 + yl;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  // Proleptic Gregorian leap years, as daysFromCivil counts them.
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo]!)) return null; // 2026-02-30
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms;
+}
+
 /** Parses `2026-02-06T19:32:05.3` (rally-local); null when it is not a real date and time. */
 export function parseLocalDateTime(text: string): number | null {
+  const fast = parseFast(text);
+  if (fast !== undefined) return fast;
   const m = LOCAL_RE.exec(text.trim());
   if (!m) return null;
   const [, ys, mos, ds, hs, mis, ss, frac] = m;
@@ -76,3 +120,13 @@ export function truncateToMinute(ms: number): number {
 
 export const MINUTE_MS = 60_000;
 export { DAY_MS };
+
+/** Two times of day as rally people write them (`10:02:03.4`), the date added when they are on different days. */
+export function timesOfDayForPeople(a: number, b: number): [string, string] {
+  const decimals = (ms: number): number => (ms % 100 !== 0 ? (ms % 10 !== 0 ? 3 : 2) : 1);
+  const d = Math.max(decimals(a), decimals(b));
+  const day = (ms: number): string => formatLocalDateTime(ms).slice(0, 10);
+  const sameDay = day(a) === day(b);
+  const text = (ms: number): string => (sameDay ? '' : `${day(ms)} `) + formatTimeOfDay(ms, d);
+  return [text(a), text(b)];
+}

@@ -69,54 +69,68 @@ function flatOf(def: RallyDefinition): readonly ItineraryControl[] {
   return flat;
 }
 
-interface Judgement {
-  due: DueTime;
-  /** Recorded minute − due minute, in ms (positive = late). */
-  diffMs: number;
-  lastOfLeg: boolean;
-  time: CarControlTime;
+/** The facts of a step not built (scoring without workings); never added to. */
+const NO_FACTS: { id: string; type: string }[] = [];
+
+/** What the walk reports, in itinerary order. */
+interface JudgeVisitor {
+  /** A judged control with a due time; `diffMs` is recorded minute − due minute (positive = late). */
+  judged(due: DueParts, diffMs: number, lastOfLeg: boolean, time: CarControlTime): void;
+  missing(control: string): void;
+  newPeriod(): void;
 }
 
+/** A due time in parts, reused for every control of a walk (a DueTime object is made only when one is kept). */
+interface DueParts { control: string; dueMs: number; fromControl: string; fromMs: number; targetMs: number }
+
 /**
- * Walks the itinerary for one car and yields each judged control that has a
+ * Walks the itinerary for one car and reports each judged control that has a
  * due time. A missing time ends the car's chain until its next recorded
  * departure: no due time, so no penalty is invented. Departures are reset at
  * each leg (a leg starts from its allotted start time, not from the night before).
+ * NOTE: a plain walk with a visitor, not a generator: scoring walks every car's itinerary.
  */
-function* judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>): Generator<Judgement | { missing: string } | { newPeriod: true }> {
+function judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>, v: JudgeVisitor): void {
   const resolution = rules.controlResolutionMs.value;
   const targetFrom = rules.targetFrom.value;
   const resetAt = rules.cumulativeLatenessResetAt.value;
-  let departure: { control: string; ms: number } | null = null;
+  let depControl = '', depMs = 0, departed = false;
   let legIndex = -1;
+  const due: DueParts = { control: '', dueMs: 0, fromControl: '', fromMs: 0, targetMs: 0 };
   for (const ic of flatOf(def)) {
     const { control } = ic;
     if (ic.legIndex !== legIndex) {
-      if (legIndex !== -1 && resetAt !== 'event') yield { newPeriod: true };
+      if (legIndex !== -1 && resetAt !== 'event') v.newPeriod();
       legIndex = ic.legIndex;
-      departure = null;
+      departed = false;
     }
     const time = times.get(control.id);
-    if (isJudged(control) && departure && time) {
-      const dueMs = departure.ms + (control.targetMs as number);
-      const diffMs = toResolution(time.atMs, resolution) - toResolution(dueMs, resolution);
-      const due: DueTime = { control: control.id, dueMs, fromControl: departure.control, fromMs: departure.ms, targetMs: control.targetMs as number };
-      yield { due, diffMs, lastOfLeg: ic.lastOfLeg, time };
-    } else if (isJudged(control) && departure && !time) {
-      yield { missing: control.id };
+    if (departed && isJudged(control)) {
+      if (time) {
+        const dueMs = depMs + (control.targetMs as number);
+        due.control = control.id; due.dueMs = dueMs; due.fromControl = depControl; due.fromMs = depMs; due.targetMs = control.targetMs as number;
+        v.judged(due, toResolution(time.atMs, resolution) - toResolution(dueMs, resolution), ic.lastOfLeg, time);
+      } else {
+        v.missing(control.id);
+      }
     }
     if (startsRoadSection(control.kind, targetFrom)) {
       // SEE: MSUK26 App 13 Art 3.7 — a to-the-second time starts a road section with its seconds dropped.
-      departure = time ? { control: control.id, ms: toResolution(time.atMs, resolution) } : null;
+      departed = time !== undefined;
+      if (time) { depControl = control.id; depMs = toResolution(time.atMs, resolution); }
     }
-    if (resetAt === 'mainTimeControl' && (control.kind === 'REGROUP_OUT' || control.kind === 'PARC_FERME_OUT')) yield { newPeriod: true };
+    if (resetAt === 'mainTimeControl' && (control.kind === 'REGROUP_OUT' || control.kind === 'PARC_FERME_OUT')) v.newPeriod();
   }
 }
 
 /** Due times of one car at every judged control it can be judged at (for data-quality checks and displays). */
 export function dueTimes(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>): Map<string, DueTime> {
   const out = new Map<string, DueTime>();
-  for (const j of judge(def, rules, times)) if ('due' in j) out.set(j.due.control, j.due);
+  judge(def, rules, times, {
+    judged: (due) => { out.set(due.control, { ...due }); },
+    missing: () => {},
+    newPeriod: () => {},
+  });
   return out;
 }
 
@@ -140,15 +154,9 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
   let capApplied = false;
   let exceeded: MaxLatenessExceeded | null = null;
 
-  for (const j of judge(def, rules, times)) {
-    if ('newPeriod' in j) { cumulativeMinutes = 0; periodLateMs = 0; continue; }
-    if ('missing' in j) {
-      if (withSteps) steps.push({ label: `car ${car}: no time at ${j.missing}; due times resume at its next recorded control`, note: 'no penalty is invented for a missing time' });
-      continue;
-    }
-    const { due, diffMs, time } = j;
-    if (diffMs === 0) continue; // SEE: MSUK26 App 13 Art 3.5 — on time during the whole due minute.
-    const facts = [{ id: time.factId, type: 'controlTime' }];
+  const judged = (due: DueParts, diffMs: number, lastOfLeg: boolean, time: CarControlTime): void => {
+    if (diffMs === 0) return; // SEE: MSUK26 App 13 Art 3.5 — on time during the whole due minute.
+    const facts = withSteps ? [{ id: time.factId, type: 'controlTime' }] : NO_FACTS;
     const seen = withSteps ? `${due.control}: due ${hhmm(due.dueMs)} (${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)}), checked in ${formatTimeOfDay(time.atMs, 0)}` : '';
 
     if (diffMs > 0) {
@@ -187,20 +195,28 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
           });
         }
       }
-      continue;
+      return;
     }
 
     // Early: per minute or part of a minute (FMU26 Art 44.2.10b); it never reduces accumulated lateness.
     const minutes = Math.ceil(-diffMs / MINUTE_MS);
-    if (j.lastOfLeg && rules.earlyAllowedAtLegEnd.value) {
+    if (lastOfLeg && rules.earlyAllowedAtLegEnd.value) {
       if (withSteps) steps.push({ label: `${seen} → ${minutes} min early at the end of the leg: allowed`, ms: 0, rule: rules.earlyAllowedAtLegEnd.rule, confirmed: rules.earlyAllowedAtLegEnd.confirmed, facts });
-      continue;
+      return;
     }
     const ms = minutes * early.value;
     const confirmed = early.confirmed && resolution.confirmed;
     penalties.push({ control: due.control, kind: 'early', minutes, ms, dueMs: due.dueMs, actualMs: time.atMs, rule: early.rule, confirmed, factId: time.factId });
     if (withSteps) steps.push({ label: `${seen} → ${minutes} min early × ${seconds(early.value)} = ${seconds(ms)}`, ms, rule: early.rule, confirmed, facts });
-  }
+  };
+
+  judge(def, rules, times, {
+    judged,
+    missing: (control) => {
+      if (withSteps) steps.push({ label: `car ${car}: no time at ${control}; due times resume at its next recorded control`, note: 'no penalty is invented for a missing time' });
+    },
+    newPeriod: () => { cumulativeMinutes = 0; periodLateMs = 0; },
+  });
 
   const totalMs = penalties.reduce((sum, p) => sum + p.ms, 0);
   if (withSteps && penalties.length > 0) steps.push({ label: `road penalties for car ${car}: ${seconds(totalMs)}`, ms: totalMs });

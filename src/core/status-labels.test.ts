@@ -1,0 +1,41 @@
+// Status codes never reach people: the workings text and every label come from one map.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CarStatus, StageStatus, Workings } from './results.ts';
+import { CAR_STATUS_LABELS, CAR_STATUS_SHORT, STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS, workingsStatusLabel } from './status-labels.ts';
+import { formatWorkings } from './scoring/format-workings.ts';
+
+const STAGE: StageStatus[] = ['ok', 'notional', 'assessed', 'restartCharged', 'maxTime', 'running', 'notRun', 'cancelled'];
+const CAR: CarStatus[] = ['notStarted', 'running', 'finished', 'retired', 'excluded'];
+
+test('every status has a label in plain words (no camelCase code) and every stage status a meaning', () => {
+  for (const s of STAGE) {
+    assert.ok(STAGE_STATUS_LABELS[s] && !/[a-z][A-Z]/.test(STAGE_STATUS_LABELS[s]), s);
+    assert.ok(STAGE_STATUS_MEANINGS[s], s);
+  }
+  for (const s of CAR) assert.ok(CAR_STATUS_LABELS[s] && !/[a-z][A-Z]/.test(CAR_STATUS_LABELS[s]), s);
+  assert.deepEqual(Object.keys(STAGE_STATUS_LABELS).sort(), [...STAGE].sort());
+  assert.deepEqual(Object.keys(CAR_STATUS_LABELS).sort(), [...CAR].sort());
+});
+
+test('"running" reads "on stage" for a stage and "running" for a crew', () => {
+  assert.equal(workingsStatusLabel('running', true), 'on stage');
+  assert.equal(workingsStatusLabel('running', false), 'running');
+  assert.equal(workingsStatusLabel('notStarted', false), 'not started');
+});
+
+test('formatWorkings prints the label, not the code: "(Super Rally charge)"', () => {
+  const w: Workings = { car: 2, stage: 'SS2', status: 'restartCharged', steps: [], resultMs: 901_000, factsUsed: [], factsSuperseded: [], rules: [] };
+  const text = formatWorkings(w);
+  assert.match(text.split('\n')[0]!, /^car 2, SS2: 15:01\.0 \(Super Rally charge\)$/);
+  assert.ok(!text.includes('restartCharged'));
+  assert.match(formatWorkings({ ...w, stage: undefined, status: 'notStarted', resultMs: null }), /\(not started\)/);
+});
+
+test('short forms for a narrow position column: DNS, RET, EXC for a crew out of the classification, nothing for one in it', () => {
+  assert.deepEqual(Object.keys(CAR_STATUS_SHORT).sort(), [...CAR].sort());
+  assert.deepEqual([CAR_STATUS_SHORT.notStarted, CAR_STATUS_SHORT.retired, CAR_STATUS_SHORT.excluded], ['DNS', 'RET', 'EXC']);
+  // A crew running or finished has a position (or none yet): the column shows that, not a status.
+  assert.equal(CAR_STATUS_SHORT.running, '');
+  assert.equal(CAR_STATUS_SHORT.finished, '');
+});
