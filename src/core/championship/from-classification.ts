@@ -1,8 +1,13 @@
 // A scored rally becomes a championship round: the final classification gives
 // positions and statuses, the Power Stage classification gives Power Stage
-// places. Entries carry their championship codes (`Entry.eligibility`).
+// places, and the per-day classifications give Saturday and Sunday places
+// (WRC24, WRC25). Entries carry their championship codes (`Entry.eligibility`).
+// Places given by hand (`overrides`) win over the derived ones.
 import type { Classification, StageClassification, CarStatus } from '../results.ts';
-import type { CrewStatus, RoundCrewResult, RoundResult } from './season.ts';
+import { classify, type ScoringState } from '../scoring/index.ts';
+import type { CrewStatus, PositionOverride, RoundCrewResult, RoundResult } from './season.ts';
+import { powerStageResults, saturdayPositions, sundayPositions } from './day-classifications.ts';
+import { applyPositionOverrides } from './position-overrides.ts';
 
 const STATUS: Record<CarStatus, CrewStatus> = {
   notStarted: 'notStarted',
@@ -17,10 +22,16 @@ export interface FromClassificationOptions {
   status: 'provisional' | 'final';
   source: string;
   powerStage?: StageClassification;
+  /** Places in the general classification after the last Saturday stage, by car (WRC24). */
+  saturday?: { positions: ReadonlyMap<number, number>; basis: string };
+  /** Places in the classification of Sunday only, by car (WRC24, WRC25). */
+  sunday?: { positions: ReadonlyMap<number, number>; basis: string };
   /** Share of the scheduled stage distance run (FMU26 Art 3.1). */
   runShare?: number;
   /** Nominated cars for manufacturers' championships, by car number. */
   nominatedCars?: ReadonlySet<number>;
+  /** Places set by hand; they replace the derived ones. */
+  overrides?: readonly PositionOverride[];
 }
 
 export function roundFromClassification(final: Classification, options: FromClassificationOptions): RoundResult {
@@ -39,16 +50,41 @@ export function roundFromClassification(final: Classification, options: FromClas
       powerStagePosition: psPlace.get(row.car) ?? null,
       eligibility: row.entry.eligibility ?? [],
     };
+    if (options.saturday) crew.saturdayPosition = options.saturday.positions.get(row.car) ?? null;
+    if (options.sunday) crew.sundayPosition = options.sunday.positions.get(row.car) ?? null;
     if (row.entry.codriver?.name) crew.codriver = row.entry.codriver.name;
     if (options.nominatedCars?.has(row.car)) crew.nominated = true;
     return crew;
   });
-  return {
+  const basis: NonNullable<RoundResult['basis']> = {};
+  if (options.saturday) basis.saturday = options.saturday.basis;
+  if (options.sunday) basis.sunday = options.sunday.basis;
+  if (options.powerStage) basis.powerStage = `stage results of ${options.powerStage.stage.code} (stage type power)`;
+  const result: RoundResult = {
     round: options.round,
     status: options.status,
     ...(options.runShare !== undefined ? { runShare: options.runShare } : {}),
     ...(options.powerStage && (options.powerStage.cancelled || options.powerStage.interrupted) ? { powerStageVoid: true } : {}),
     crews,
     source: options.source,
+    ...(Object.keys(basis).length ? { basis } : {}),
   };
+  return options.overrides?.length ? applyPositionOverrides(result, options.overrides) : result;
+}
+
+/**
+ * The places a scored rally gives a championship round, besides the final
+ * classification: Power Stage, Saturday and Sunday. Spread into
+ * `roundFromClassification` options.
+ */
+export function derivedPlaces(state: ScoringState): Pick<FromClassificationOptions, 'powerStage' | 'saturday' | 'sunday'> {
+  const powerStage = powerStageResults(state);
+  const saturday = saturdayPositions(state);
+  const sunday = sundayPositions(state);
+  return { ...(powerStage ? { powerStage } : {}), ...(saturday ? { saturday } : {}), ...(sunday ? { sunday } : {}) };
+}
+
+/** A scored rally as a round result: final classification plus every place `derivedPlaces` finds. */
+export function roundFromScoredRally(state: ScoringState, options: Omit<FromClassificationOptions, 'powerStage' | 'saturday' | 'sunday'>): RoundResult {
+  return roundFromClassification(classify(state), { ...derivedPlaces(state), ...options });
 }

@@ -9,3 +9,6 @@ export * from './title-maths.ts';
 export * from './history-records.ts';
 export * from './streaks.ts';
 export * from './from-classification.ts';
+export * from './rally-days.ts';
+export * from './day-classifications.ts';
+export * from './position-overrides.ts';

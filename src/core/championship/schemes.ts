@@ -120,7 +120,7 @@ export const fiaWrc2017: PointsScheme = {
     },
     powerStage: {
       points: confirmed([5, 4, 3, 2, 1], 'WRC24 [P]; reproduced by the official 2018 WRC points (e.g. Meeke 12+5, Monte-Carlo 2018)'),
-      requiresFinish: confirmed(true, 'FMU26 Art 50.3 [T]; official 2018 Sweden points: Meeke retired with a top-five Power Stage time and scored 0'),
+      requiresFinish: confirmed(true, 'FMU26 Art 50.3 [T]: Power Stage points need the final classification'),
     },
   },
   shortened: fiaShortened,

@@ -46,6 +46,22 @@ export interface CalendarRound {
   confirmed: boolean;
   source: string;
   note?: string;
+  /** Places set by hand for a round scored from its rally (they win over the derived ones). */
+  positionOverrides?: PositionOverride[];
+}
+
+/**
+ * A place given by hand for one crew (matched by car, else by driver), e.g. a
+ * stewards' decision the rally facts do not hold. `null` = no place.
+ */
+export interface PositionOverride {
+  car?: number;
+  driver?: string;
+  saturday?: number | null;
+  sunday?: number | null;
+  powerStage?: number | null;
+  /** Who decided it and why (e.g. `Stewards decision 12`). */
+  rule: string;
 }
 
 export interface Registration {
@@ -104,6 +120,10 @@ export interface RoundResult {
   powerStageVoid?: boolean;
   crews: RoundCrewResult[];
   source: string;
+  /** How the Saturday, Sunday and Power Stage places were derived from the rally, when they were. */
+  basis?: { saturday?: string; sunday?: string; powerStage?: string };
+  /** Places set by hand over the derived ones, one line each. */
+  overridden?: string[];
 }
 
 /** A crew is in a championship when it carries the code (or the season registers it), and in its class for class championships. */
@@ -137,6 +157,15 @@ export function seasonProblems(season: Season, knownSchemes: ReadonlySet<string>
       const d = r[key];
       if (d !== null && !isCalendarDate(d)) problems.push(`rounds[${i}].${key}: '${d}' is not a calendar date (YYYY-MM-DD)`);
     }
+    (r.positionOverrides ?? []).forEach((o, k) => {
+      const at = `rounds[${i}].positionOverrides[${k}]`;
+      if (o.car === undefined && !o.driver) problems.push(`${at}: give the crew's car or driver`);
+      if (!o.rule) problems.push(`${at}.rule: say who set the place and why`);
+      for (const key of ['saturday', 'sunday', 'powerStage'] as const) {
+        const v = o[key];
+        if (v !== undefined && v !== null && !(Number.isInteger(v) && v >= 1)) problems.push(`${at}.${key}: a place is a whole number ≥ 1 (or null for none), got ${String(v)}`);
+      }
+    });
   });
   const classes = new Set(season.classes.map((c) => c.code));
   const champIds = new Set<string>();

@@ -4,6 +4,7 @@ import type { Championship, Registration, RoundResult, Season } from './season.t
 import type { PointsScheme, PointsSource } from './points-scheme.ts';
 import { POINTS_SOURCES } from './points-scheme.ts';
 import { awardRound, roundPoints, type CompetitorRoundPoints } from './round-points.ts';
+import { applyPositionOverrides } from './position-overrides.ts';
 
 export interface RoundCell {
   round: string;
@@ -99,9 +100,11 @@ export function computeStandings(season: Season, championship: Championship, sch
   const roundsRun = included.filter((id) => byRound.has(id));
   const roundsRemaining = order.slice(cutIndex + 1);
   const awards = new Map<string, Map<string, CompetitorRoundPoints>>();
+  const overrides = new Map(season.rounds.map((r) => [r.id, r.positionOverrides ?? []]));
   for (const id of roundsRun) {
     const per = new Map<string, CompetitorRoundPoints>();
-    for (const a of awardRound(championship, scheme, byRound.get(id)!, registrations)) per.set(a.competitor, a);
+    const result = applyPositionOverrides(byRound.get(id)!, overrides.get(id) ?? []);
+    for (const a of awardRound(championship, scheme, result, registrations)) per.set(a.competitor, a);
     awards.set(id, per);
   }
   const competitors = new Set<string>();
@@ -132,9 +135,11 @@ export function computeStandings(season: Season, championship: Championship, sch
     };
   });
   rows.sort((a, b) => b.total - a.total || compareCountBack(a.placeCounts, b.placeCounts) || a.competitor.localeCompare(b.competitor));
+  let countBackOverDropped = false;
   rows.forEach((row, i) => {
     const prev = rows[i - 1];
     if (prev && prev.total === row.total) {
+      if (prev.dropped.length > 0 || row.dropped.length > 0) countBackOverDropped = true;
       prev.tieBreak = countBackReason(prev.placeCounts, row.placeCounts);
       row.rank = compareCountBack(prev.placeCounts, row.placeCounts) === 0 ? prev.rank : i + 1;
     } else {
@@ -147,6 +152,7 @@ export function computeStandings(season: Season, championship: Championship, sch
   });
   if (!scheme.tieBreak.confirmed) unconfirmed.push(`tie-break: ${scheme.tieBreak.rule}`);
   if (championship.countBest && !championship.countBest.confirmed) unconfirmed.push(`best ${championship.countBest.value} results: ${championship.countBest.rule}`);
+  if (countBackOverDropped) unconfirmed.push('count-back over dropped rounds: [NF] — places of every round count, dropped ones too (FMU26 Art 8.1 does not say)');
   return {
     season: season.id,
     championship,
