@@ -3,7 +3,7 @@
 // every crew, and one championship per season. Same seed, same history.
 //   node --import tsx scripts/generate-history.ts [--rows 10000000] [--seed 1] [--db sqlite:data/history-synthetic.db]
 // Writes through the same importer as `rallyhq history import` (checks,
-// natural keys, tallies), in big transactions (SQLite) or array inserts
+// natural keys, tallies), in big transactions (SQLite) or COPY FROM STDIN
 // (PostgreSQL). Names are invented ("Driver 0042"), never real people.
 import { parseArgs } from 'node:util';
 import type { HistoryRecord } from '../src/core/championship/history-records.ts';

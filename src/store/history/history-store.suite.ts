@@ -131,6 +131,16 @@ export function historyStoreSuite(open: () => Promise<HistoryStore>): void {
     assert.deepEqual(makes.rows.map((x) => x.key), ['Make "Q"']);
   });
 
+  test('a name with a tab and a make with a backslash are counted as written (COPY text format escapes both)', async () => {
+    const r = await importCsvText(store, [HEADER,
+      'event,Tab Rally,2018,2018-04-01,overall,1,Ann\tTab,,Make\\Tab,,finished,,test'].join('\n'), { today: TODAY });
+    assert.deepEqual([r.imported, r.rejectedCount], [1, 0], JSON.stringify(r.rejected));
+    const wins = await store.stats({ by: 'driver', event: 'Tab Rally' });
+    assert.deepEqual(wins.rows.map((x) => [x.key, x.wins]), [['Ann\tTab', 1]]);
+    const makes = await store.stats({ by: 'make', event: 'Tab Rally' });
+    assert.deepEqual(makes.rows.map((x) => x.key), ['Make\\Tab']);
+  });
+
   test('seasons and round results are stored and read back', async () => {
     const season = { id: 't-2026', series: { id: 't', name: 'T', body: 'test' }, year: 2026, name: 'T 2026', classes: [], rounds: [], championships: [], sources: {} };
     await store.putSeason(season, '2026-01-01T00:00:00Z');

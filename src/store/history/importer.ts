@@ -6,7 +6,7 @@ import { checkBatch, isRejection, type HistoryCsvReader, type HistoryRecord, typ
 import type { HistoryBackend, ImportProgress, ImportReport, TallyCounts, TallyMap } from './types.ts';
 
 const MAX_LISTED = 1000;
-/** Rows per transaction. Large, so a bulk load pays few commits; each commit carries its rows' tallies. */
+/** Rows per transaction unless the backend says otherwise. Large, so a bulk load pays few commits; each commit carries its rows' tallies. */
 const COMMIT_EVERY = 1_000_000;
 /** Tally rows held in memory before a commit is forced (bounds memory on a file of many distinct keys). */
 const TALLY_LIMIT = 1_000_000;
@@ -128,6 +128,7 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
   let sinceCommit = 0;
   let nextProgress = options.progressEvery ?? 50_000;
   const tallies = new TallyBuilder();
+  const commitEvery = backend.commitEvery ?? COMMIT_EVERY;
   let batch: HistoryRecord[] = [];
   let batchKey = '';
   const reject = (r: Rejection): void => {
@@ -156,7 +157,7 @@ export async function importRecords(backend: HistoryBackend, chunks: AsyncIterab
       sinceCommit += outcome.accepted.length;
     }
     batch = [];
-    if (sinceCommit >= COMMIT_EVERY || tallies.size >= TALLY_LIMIT) await commit();
+    if (sinceCommit >= commitEvery || tallies.size >= TALLY_LIMIT) await commit();
   };
   for await (const chunk of chunks) {
     for (const item of chunk) {

@@ -1,73 +1,95 @@
-// Bulk writes of the history importer on PostgreSQL. Accepted rows are kept
-// as columns and sent as a few large arrays (one INSERT … SELECT FROM
-// unnest(…) per table per 50,000 rows); the sends are pipelined, so the
-// importer checks the next rows while the database stores the last ones.
+// Bulk writes of the history importer on PostgreSQL. Accepted rows are sent
+// with COPY FROM STDIN (text format), one COPY per table per 50,000 rows; the
+// sends are queued on the import's connection without waiting for them, so
+// the importer checks the next rows while the database stores the last ones.
+// Ids of new people, makes and editions come from another connection, so no
+// send waits for the one before it.
 import type pg from 'pg';
+import { finished } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import { fingerprint, groupKey, resultKey, type HistoryRecord, type StoredResult } from '../../core/championship/history-records.ts';
 import type { HistoryBackend, TallyMap } from './types.ts';
 import { storedRecord } from './queries.ts';
 
 /** Rows per send. */
 const SEND_EVERY = 50_000;
-/** Tally rows per upsert. */
-const TALLY_EVERY = 100_000;
+/** Ids taken from a sequence at a time. */
+const ID_BLOCK = 1000;
 
-/** A PostgreSQL array literal of whole numbers (faster than letting the driver quote each element). */
-function intArray(values: readonly (number | null)[]): string {
-  return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : v)).join(',')}}`;
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One text field of a COPY line: `\N` for null; backslash, tab and line ends escaped. */
+function field(v: string | null): string {
+  if (v === null) return '\\N';
+  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]!) : v;
 }
 
-const NEEDS_ESCAPE = /["\\]/;
-
-/** One text element of an array literal: quoted, `"` and `\` escaped; NULL for null. */
-function quoted(v: string | null): string {
-  if (v === null || v === undefined) return 'NULL';
-  return NEEDS_ESCAPE.test(v) ? `"${v.replace(/["\\]/g, '\\$&')}"` : `"${v}"`;
+/** One number field of a COPY line. */
+function num(v: number | null): string {
+  return v === null ? '\\N' : String(v);
 }
 
-/** A PostgreSQL array literal of texts. */
-function textArray(values: readonly (string | null)[]): string {
-  return `{${values.map(quoted).join(',')}}`;
-}
+// NOTE: plain COPY, no ON CONFLICT: the importer has already checked every row against the stored
+// edition (natural keys), so a conflict can only mean a second import of the same edition running at the
+// same time; failing then keeps the tallies from being counted twice.
+const COPY_STAGES = 'COPY history_stage_result (event_id, class, stage, driver_id, position, time_ms) FROM STDIN';
+const COPY_RESULTS = 'COPY history_result (event_id, class, driver_id, codriver_id, make_id, model, position, status, reason, source) FROM STDIN';
+const COPY_EVENTS = 'COPY history_event (id, kind, name, year, date) FROM STDIN';
+const COPY_TALLIES = 'COPY history_tally_delta (dimension, event, class, key, starts, wins, podiums, titles, stage_wins) FROM STDIN';
+// NOTE: the delta goes to a temporary table (no WAL), then into the tallies set-based: an UPDATE of the
+// keys already stored, then a plain INSERT of the rest. Like the COPYs above this fails, rather than
+// counting twice, if another import adds the same key meanwhile.
+const TALLY_DELTA = `CREATE TEMP TABLE IF NOT EXISTS history_tally_delta (dimension TEXT, event TEXT, class TEXT, key TEXT,
+  starts INTEGER, wins INTEGER, podiums INTEGER, titles INTEGER, stage_wins INTEGER) ON COMMIT DELETE ROWS`;
+const MERGE_TALLIES = [
+  'ANALYZE history_tally_delta',
+  `UPDATE history_tally t SET starts = t.starts + d.starts, wins = t.wins + d.wins, podiums = t.podiums + d.podiums,
+    titles = t.titles + d.titles, stage_wins = t.stage_wins + d.stage_wins
+    FROM history_tally_delta d WHERE t.dimension = d.dimension AND t.event = d.event AND t.class = d.class AND t.key = d.key`,
+  `INSERT INTO history_tally (dimension, event, class, key, starts, wins, podiums, titles, stage_wins)
+    SELECT d.* FROM history_tally_delta d WHERE NOT EXISTS (
+    SELECT 1 FROM history_tally t WHERE t.dimension = d.dimension AND t.event = d.event AND t.class = d.class AND t.key = d.key)`,
+  'TRUNCATE history_tally_delta',
+];
 
-interface StageColumns { ev: number[]; cls: string[]; stage: (number | null)[]; driver: string[]; pos: (number | null)[]; ms: (number | null)[] }
-interface ResultColumns { ev: number[]; cls: string[]; driver: string[]; codriver: (string | null)[]; make: string[]; model: (string | null)[]; pos: (number | null)[]; status: string[]; reason: (string | null)[]; source: (string | null)[] }
+/** A person or make: its id when known, else its name (resolved when the rows are sent). */
+type Ref = number | string;
+interface StageColumns { ev: number[]; cls: string[]; stage: (number | null)[]; driver: Ref[]; pos: (number | null)[]; ms: (number | null)[] }
+interface ResultColumns { ev: number[]; cls: string[]; driver: Ref[]; codriver: (Ref | null)[]; make: Ref[]; model: (string | null)[]; pos: (number | null)[]; status: string[]; reason: (string | null)[]; source: (string | null)[] }
 
 const stageColumns = (): StageColumns => ({ ev: [], cls: [], stage: [], driver: [], pos: [], ms: [] });
 const resultColumns = (): ResultColumns => ({ ev: [], cls: [], driver: [], codriver: [], make: [], model: [], pos: [], status: [], reason: [], source: [] });
 
-// NOTE: plain INSERTs, no ON CONFLICT: the importer has already checked every row against the stored
-// edition (natural keys), so a conflict can only mean a second import of the same edition running at the
-// same time; failing then keeps the tallies from being counted twice.
-const INSERT_STAGES = `INSERT INTO history_stage_result (event_id, class, stage, driver_id, position, time_ms)
-  SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[])`;
-const INSERT_RESULTS = `INSERT INTO history_result (event_id, class, driver_id, codriver_id, make_id, model, position, status, reason, source)
-  SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[])`;
-// NOTE: an UPDATE of the keys already stored, then a plain INSERT of the rest, in one statement: about a
-// third faster than INSERT … ON CONFLICT DO UPDATE, which pays a speculative insertion for every new key.
-// Like the inserts above it fails, rather than counting twice, if another import adds the same key meanwhile.
-const UPSERT_TALLIES = `WITH d (dimension, event, class, key, starts, wins, podiums, titles, stage_wins) AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])),
-  updated AS (
-    UPDATE history_tally t SET starts = t.starts + d.starts, wins = t.wins + d.wins, podiums = t.podiums + d.podiums,
-      titles = t.titles + d.titles, stage_wins = t.stage_wins + d.stage_wins
-    FROM d WHERE t.dimension = d.dimension AND t.event = d.event AND t.class = d.class AND t.key = d.key
-    RETURNING t.dimension, t.event, t.class, t.key)
-  INSERT INTO history_tally (dimension, event, class, key, starts, wins, podiums, titles, stage_wins)
-  SELECT d.* FROM d WHERE NOT EXISTS (
-    SELECT 1 FROM updated u WHERE u.dimension = d.dimension AND u.event = d.event AND u.class = d.class AND u.key = d.key)`;
+/** Lines built and handed to a COPY this many at a time (each piece becomes a buffer early, instead of one huge string). */
+const PIECE = 2000;
+
+/** Ids from a table's sequence, a block at a time. */
+class IdBlock {
+  private ids: number[] = [];
+  constructor(private readonly table: string) {}
+  async take(pool: pg.Pool, n: number): Promise<number[]> {
+    if (this.ids.length < n) {
+      const { rows } = await pool.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('${this.table}', 'id'))::int AS id FROM generate_series(1, $1)`, [n - this.ids.length + ID_BLOCK]);
+      for (const r of rows) this.ids.push(r.id);
+    }
+    return this.ids.splice(0, n);
+  }
+}
 
 export class PostgresBackend implements HistoryBackend {
+  /** Fewer, larger transactions: each commit merges its tallies into the table, which costs more than the rows. */
+  readonly commitEvery = 5_000_000;
   private readonly persons = new Map<string, number>();
   private readonly makes = new Map<string, number>();
   private readonly newPersons = new Set<string>();
   private readonly newMakes = new Set<string>();
+  private readonly eventIds = new IdBlock('history_event');
   private editions: Map<string, number> | null = null;
   private client: pg.PoolClient | null = null;
   private stages = stageColumns();
   private results = resultColumns();
   private events: { id: number; kind: string; name: string; year: number; date: string }[] = [];
-  private idPool: number[] = [];
   /** Sends the database has not answered yet, oldest first. */
   private inFlight: Promise<void>[] = [];
   private failure: unknown = null;
@@ -85,13 +107,37 @@ export class PostgresBackend implements HistoryBackend {
   /** The last statement queued; the next one starts when it ends (one statement at a time on a client). */
   private chain: Promise<void> = Promise.resolve();
 
-  /** Queues a statement without waiting for it; its error surfaces at the next settle. */
-  private fire(c: pg.PoolClient, sql: string, params: unknown[]): Promise<void> {
+  private queue(run: () => Promise<void>): Promise<void> {
     this.chain = this.chain.then(async () => {
       if (this.failure !== null) return;
-      await c.query(sql, params).then(() => undefined, (e: unknown) => { this.failure ??= e; });
+      await run().catch((e: unknown) => { this.failure ??= e; });
     });
     return this.chain;
+  }
+
+  /** Queues a statement without waiting for it; its error surfaces at the next settle. */
+  private fire(c: pg.PoolClient, sql: string, params: unknown[] = []): Promise<void> {
+    return this.queue(async () => { await c.query(sql, params); });
+  }
+
+  /**
+   * Queues a COPY of the lines `line(i)` for i in [0, n) without waiting for it. The lines are turned into
+   * buffers `PIECE` at a time now (off the JavaScript heap, so they cost the collector nothing while they wait).
+   */
+  private copy(c: pg.PoolClient, sql: string, n: number, line: (i: number) => string): Promise<void> {
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < n; i += PIECE) {
+      const end = Math.min(n, i + PIECE);
+      const piece: string[] = [];
+      for (let j = i; j < end; j++) piece.push(line(j));
+      pieces.push(Buffer.from(piece.join('')));
+    }
+    return this.queue(async () => {
+      const stream = c.query(copyFrom(sql));
+      for (const b of pieces) stream.write(b);
+      stream.end();
+      await finished(stream);
+    });
   }
 
   /** Waits until at most `keep` sends are in flight; on a failed send rolls back and throws its error. */
@@ -154,26 +200,31 @@ export class PostgresBackend implements HistoryBackend {
     return { results, positions };
   }
 
-  /** Ids of names not seen before (created when new); waits for the database, so called only when there are some. */
-  private async ids(c: pg.PoolClient, table: 'history_person' | 'history_make', cache: Map<string, number>, names: Set<string>): Promise<void> {
+  /**
+   * Ids of names not seen before, created when new. NOTE: on the pool, committed at once and not in the
+   * import's transaction: a name is only a dictionary entry, and another import adding the same name
+   * meanwhile then finds it instead of failing.
+   */
+  private async ids(table: 'history_person' | 'history_make', cache: Map<string, number>, names: Set<string>): Promise<void> {
     const missing = [...names];
     names.clear();
-    await c.query(`INSERT INTO ${table} (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [missing]);
-    const { rows } = await c.query<{ id: number; name: string }>(`SELECT id, name FROM ${table} WHERE name = ANY($1::text[])`, [missing]);
+    await this.pool.query(`INSERT INTO ${table} (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`, [missing]);
+    const { rows } = await this.pool.query<{ id: number; name: string }>(`SELECT id, name FROM ${table} WHERE name = ANY($1::text[])`, [missing]);
     for (const r of rows) cache.set(r.name, r.id);
   }
 
-  /** Event ids are taken from the sequence a thousand at a time, so a new edition costs no round trip of its own. */
-  private async nextEventId(c: pg.PoolClient): Promise<number> {
-    if (this.idPool.length === 0) {
-      const { rows } = await c.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('history_event', 'id')) AS id FROM generate_series(1, 1000)`);
-      this.idPool = rows.map((r) => Number(r.id)).reverse();
-    }
-    return this.idPool.pop()!;
+  private person(name: string): Ref {
+    const id = this.persons.get(name);
+    if (id !== undefined) return id;
+    this.newPersons.add(name);
+    return name;
   }
 
-  private person(name: string): void {
-    if (!this.persons.has(name)) this.newPersons.add(name);
+  private make(name: string): Ref {
+    const id = this.makes.get(name);
+    if (id !== undefined) return id;
+    this.newMakes.add(name);
+    return name;
   }
 
   async write(records: readonly HistoryRecord[]): Promise<void> {
@@ -188,27 +239,27 @@ export class PostgresBackend implements HistoryBackend {
       if (key !== lastKey) {
         let id = editions.get(key);
         if (id === undefined) {
-          id = await this.nextEventId(await this.tx());
+          id = (await this.eventIds.take(this.pool, 1))[0]!;
           editions.set(key, id);
           this.events.push({ id, kind, name: rec.event, year: rec.year, date: rec.date });
         }
         lastKey = key;
         ev = id;
       }
-      this.person(rec.driver);
       if (rec.kind === 'stage') {
-        s.ev.push(ev); s.cls.push(rec.class); s.stage.push(rec.stage); s.driver.push(rec.driver); s.pos.push(rec.position); s.ms.push(rec.timeMs);
+        s.ev.push(ev); s.cls.push(rec.class); s.stage.push(rec.stage); s.driver.push(this.person(rec.driver)); s.pos.push(rec.position); s.ms.push(rec.timeMs);
       } else {
-        if (rec.codriver) this.person(rec.codriver);
-        if (!this.makes.has(rec.make)) this.newMakes.add(rec.make);
-        r.ev.push(ev); r.cls.push(rec.class); r.driver.push(rec.driver); r.codriver.push(rec.codriver); r.make.push(rec.make); r.model.push(rec.model);
-        r.pos.push(rec.position); r.status.push(rec.status); r.reason.push(rec.reason); r.source.push(rec.source);
+        r.ev.push(ev); r.cls.push(rec.class); r.driver.push(this.person(rec.driver)); r.codriver.push(rec.codriver ? this.person(rec.codriver) : null); r.make.push(this.make(rec.make));
+        r.model.push(rec.model); r.pos.push(rec.position); r.status.push(rec.status); r.reason.push(rec.reason); r.source.push(rec.source);
       }
     }
     if (s.ev.length + r.ev.length >= SEND_EVERY) await this.send();
+    // NOTE: the checks run on promises alone; without a turn of the event loop the answers of the queued
+    // statements wait unread and the database idles until the importer blocks on a full queue.
+    if (this.inFlight.length) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
-  /** Sends the buffered rows as arrays without waiting for them, keeping at most one earlier send in flight. */
+  /** Sends the buffered rows as COPYs without waiting for them, keeping at most one earlier send in flight. */
   private async send(): Promise<void> {
     const s = this.stages;
     const r = this.results;
@@ -217,27 +268,28 @@ export class PostgresBackend implements HistoryBackend {
     this.stages = stageColumns();
     this.results = resultColumns();
     this.events = [];
+    if (this.newPersons.size) await this.ids('history_person', this.persons, this.newPersons);
+    if (this.newMakes.size) await this.ids('history_make', this.makes, this.newMakes);
     const c = await this.tx();
-    try {
-      if (this.newPersons.size) await this.ids(c, 'history_person', this.persons, this.newPersons);
-      if (this.newMakes.size) await this.ids(c, 'history_make', this.makes, this.newMakes);
-    } catch (e) {
-      // NOTE: an earlier send that failed aborts the transaction; report its error, not the abort.
-      this.failure ??= e;
-      await this.settle();
-    }
-    const person = (n: string | null): number | null => (n ? this.persons.get(n)! : null);
+    const persons = this.persons;
+    const makes = this.makes;
+    const person = (v: Ref): number => (typeof v === 'number' ? v : persons.get(v)!);
     const sent: Promise<void>[] = [];
     if (events.length) {
-      sent.push(this.fire(c, 'INSERT INTO history_event (id, kind, name, year, date) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[])',
-        [intArray(events.map((e) => e.id)), textArray(events.map((e) => e.kind)), textArray(events.map((e) => e.name)), intArray(events.map((e) => e.year)), textArray(events.map((e) => e.date))]));
+      sent.push(this.copy(c, COPY_EVENTS, events.length, (i) => {
+        const e = events[i]!;
+        return `${e.id}\t${e.kind}\t${field(e.name)}\t${e.year}\t${field(e.date)}\n`;
+      }));
     }
     if (r.ev.length) {
-      sent.push(this.fire(c, INSERT_RESULTS, [intArray(r.ev), textArray(r.cls), intArray(r.driver.map(person)), intArray(r.codriver.map(person)),
-        intArray(r.make.map((m) => this.makes.get(m)!)), textArray(r.model), intArray(r.pos), textArray(r.status), textArray(r.reason), textArray(r.source)]));
+      sent.push(this.copy(c, COPY_RESULTS, r.ev.length, (i) => {
+        const co = r.codriver[i]!;
+        const mk = r.make[i]!;
+        return `${r.ev[i]!}\t${field(r.cls[i]!)}\t${person(r.driver[i]!)}\t${co === null ? '\\N' : person(co)}\t${typeof mk === 'number' ? mk : makes.get(mk)!}\t${field(r.model[i]!)}\t${num(r.pos[i]!)}\t${r.status[i]!}\t${field(r.reason[i]!)}\t${field(r.source[i]!)}\n`;
+      }));
     }
     if (s.ev.length) {
-      sent.push(this.fire(c, INSERT_STAGES, [intArray(s.ev), textArray(s.cls), intArray(s.stage), intArray(s.driver.map(person)), intArray(s.pos), intArray(s.ms)]));
+      sent.push(this.copy(c, COPY_STAGES, s.ev.length, (i) => `${s.ev[i]!}\t${field(s.cls[i]!)}\t${num(s.stage[i]!)}\t${person(s.driver[i]!)}\t${num(s.pos[i]!)}\t${num(s.ms[i]!)}\n`));
     }
     this.inFlight.push(Promise.all(sent).then(() => undefined));
     await this.settle(1);
@@ -245,24 +297,17 @@ export class PostgresBackend implements HistoryBackend {
 
   async addTallies(tallies: TallyMap): Promise<void> {
     await this.send();
-    const c = await this.tx();
-    // Text columns are kept as quoted array elements; the three of the prefix are quoted once per prefix.
-    const text: string[][] = [[], [], [], []];
-    const nums: number[][] = [[], [], [], [], []];
-    const flush = (): void => {
-      if (text[0]!.length === 0) return;
-      this.inFlight.push(this.fire(c, UPSERT_TALLIES, [...text.map((a) => `{${a.join(',')}}`), ...nums.map(intArray)]));
-      for (const a of [...text, ...nums]) a.length = 0;
-    };
+    const lines: string[] = [];
     for (const [prefix, inner] of tallies) {
-      const [dim, ev, cls] = prefix.split('\u0001').map(quoted) as [string, string, string];
-      for (const [key, t] of inner) {
-        text[0]!.push(dim); text[1]!.push(ev); text[2]!.push(cls); text[3]!.push(quoted(key));
-        nums[0]!.push(t.starts); nums[1]!.push(t.wins); nums[2]!.push(t.podiums); nums[3]!.push(t.titles); nums[4]!.push(t.stageWins);
-        if (text[0]!.length >= TALLY_EVERY) flush();
-      }
+      const [dim, ev, cls] = prefix.split('\u0001').map(field) as [string, string, string];
+      const head = `${dim}\t${ev}\t${cls}\t`;
+      for (const [key, t] of inner) lines.push(`${head}${field(key)}\t${t.starts}\t${t.wins}\t${t.podiums}\t${t.titles}\t${t.stageWins}\n`);
     }
-    flush();
+    if (lines.length === 0) return;
+    const c = await this.tx();
+    const sent = [this.fire(c, TALLY_DELTA), this.copy(c, COPY_TALLIES, lines.length, (i) => lines[i]!)];
+    for (const sql of MERGE_TALLIES) sent.push(this.fire(c, sql));
+    this.inFlight.push(Promise.all(sent).then(() => undefined));
     await this.settle(1);
   }
 

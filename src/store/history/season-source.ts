@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { RoundResult, Season } from '../../core/championship/season.ts';
 import { seasonProblems } from '../../core/championship/season.ts';
 import { POINTS_SCHEMES } from '../../core/championship/schemes.ts';
-import { roundFromClassification } from '../../core/championship/from-classification.ts';
+import { derivedPlaces, roundFromClassification } from '../../core/championship/from-classification.ts';
 import { parseRallyFile } from '../../core/rallyfile/parse.ts';
 import { resolveRules } from '../../core/rules/resolve.ts';
-import { score, classify, stageResults } from '../../core/scoring/index.ts';
+import { score, classify } from '../../core/scoring/index.ts';
 import type { HistoryStore } from './types.ts';
 
 /** The repository root (seeds/ and fixtures/ resolve against it). */
@@ -51,7 +51,7 @@ export interface RoundResultsOutcome {
   notes: string[];
 }
 
-/** Scores a rally file into a round result; the Power Stage is the stage of type `power`, if any. */
+/** Scores a rally file into a round result, with the Power Stage, Saturday and Sunday places its facts give. */
 export async function scoreRallyFile(roundId: string, relPath: string): Promise<RoundResult | string> {
   const path = join(REPO_ROOT, relPath);
   if (!existsSync(path)) return `${relPath}: no such file`;
@@ -68,13 +68,13 @@ export async function scoreRallyFile(roundId: string, relPath: string): Promise<
   if (resolved.errors.length) return `${relPath}: rules choice not valid`;
   const state = score(rally, resolved.rules, facts);
   const final = classify(state);
-  const ps = rally.stages.find((s) => s.type === 'power');
   return roundFromClassification(final, {
     round: roundId,
     // NOTE: a rally file carries no publication; its round stays provisional until a final result is stored.
     status: 'provisional',
     source: `${relPath} scored by rallyhq`,
-    ...(ps ? { powerStage: stageResults(state, ps.code) } : {}),
+    // Power Stage, Saturday and Sunday places from the rally's facts (WRC24, WRC25).
+    ...derivedPlaces(state),
   });
 }
 

@@ -88,6 +88,8 @@ export interface HistoryBackend {
   write(records: readonly HistoryRecord[]): Promise<void>;
   /** Adds counts to the pre-aggregated tallies. */
   addTallies(tallies: TallyMap): Promise<void>;
+  /** Rows per transaction, when the database wants other than the importer's default. */
+  readonly commitEvery?: number;
   /** Ends a big transaction; the importer calls it every so many rows and at the end. */
   commit(): Promise<void>;
   /** Refreshes the planner's statistics after a large import (PostgreSQL), so queries keep their index plans. */
