@@ -1,7 +1,8 @@
 // Bare baselines for the HTTP benchmarks, run as a child process:
 //   node --import tsx bench/baseline-server.ts ingest <port> <sqlite-file>
-//     POST /ingest: raw better-sqlite3 inserts of the posted facts, WAL,
-//     synchronous=FULL, one transaction per request — the durability rallyhq promises.
+//     POST /api/rallies/:id/facts: raw better-sqlite3 inserts of the posted
+//     facts, WAL, synchronous=FULL — the durability rallyhq promises — with
+//     group commit: the requests of one event-loop turn share a transaction.
 //   node --import tsx bench/baseline-server.ts sse <port>
 //     GET /sse: a bare Server-Sent Events stream; POST /publish broadcasts the
 //     posted text as one event to every stream, serialised once.
@@ -21,10 +22,26 @@ if (mode === 'ingest') {
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE IF NOT EXISTS facts (seq INTEGER PRIMARY KEY AUTOINCREMENT, rally TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (rally, id))');
   const insert = db.prepare('INSERT OR IGNORE INTO facts (rally, id, body) VALUES (?, ?, ?)');
-  const insertAll = db.transaction((rally: string, facts: { id: string }[]) => facts.map((f) => Number(insert.run(rally, f.id, JSON.stringify(f)).lastInsertRowid)));
+  // Group commit, as rallyhq does: the requests that arrive in one turn of the event loop share one transaction (one fsync).
+  type Waiting = { rally: string; facts: { id: string }[]; done: (seqs: number[]) => void; fail: (e: unknown) => void };
+  let queue: Waiting[] = [];
+  const commit = db.transaction((group: Waiting[]) => group.map((w) => w.facts.map((f) => Number(insert.run(w.rally, f.id, JSON.stringify(f)).lastInsertRowid))));
+  const flush = () => {
+    const group = queue;
+    queue = [];
+    try {
+      const seqs = commit.immediate(group);
+      group.forEach((w, i) => w.done(seqs[i]!));
+    } catch (e) {
+      for (const w of group) w.fail(e);
+    }
+  };
   app.post<{ Params: { id: string }; Body: { id: string } | { facts: { id: string }[] } }>('/api/rallies/:id/facts', async (req) => {
     const facts = 'facts' in req.body ? req.body.facts : [req.body];
-    const seqs = insertAll(req.params.id, facts);
+    const seqs = await new Promise<number[]>((done, fail) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ rally: req.params.id, facts, done, fail });
+    });
     return { acknowledged: facts.map((f, i) => ({ id: f.id, seq: seqs[i] })) };
   });
 } else if (mode === 'sse') {

@@ -1,8 +1,9 @@
 // Durable facts per second over HTTP against rallyhq on SQLite, (i) 50
 // concurrent clients each posting single facts, (ii) 50 clients posting
 // batches. Baseline in the same run: a bare Fastify route doing raw
-// better-sqlite3 inserts with the same durability (WAL, synchronous=FULL, one
-// transaction per request) under the same load (bench/baseline-server.ts).
+// better-sqlite3 inserts with the same durability (WAL, synchronous=FULL, the
+// requests of one event-loop turn sharing a transaction) under the same load
+// (bench/baseline-server.ts).
 // Both servers run in a child process; the load runs in this one.
 // Context: one durable SQLite commit per fact tops out near 3,600 commits/s on
 // a 2-core machine, so rallyhq must share commits between concurrent requests
@@ -23,6 +24,8 @@ const DURATION_MS = Number(process.env.RALLYHQ_BENCH_HTTP_MS ?? 4000);
 const ROUNDS = Number(process.env.RALLYHQ_BENCH_HTTP_ROUNDS ?? 3);
 /** Rallies the load is spread over: each gets the fixture's ~3,600 facts once, as on a real weekend. */
 const RALLIES = Number(process.env.RALLYHQ_BENCH_HTTP_RALLIES ?? 10);
+/** `single`, `batch` or both (default), comma-separated. */
+const SCENARIOS = (process.env.RALLYHQ_BENCH_HTTP_SCENARIOS ?? 'single,batch').split(',').filter((s): s is Scenario => s === 'single' || s === 'batch');
 
 /** Request `i` of client `c`: its rally (clients spread evenly) and the facts. */
 function request(target: RallyhqTarget, scenario: Scenario, c: number, prefix: string, counter: { n: number }): { json: string; facts: number; path: string } {
@@ -68,7 +71,7 @@ const rate = (x: number) => `${Math.round(x).toLocaleString('en-US')} facts/s`;
 
 export default async function httpBench(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const scenario of ['single', 'batch'] as const) {
+  for (const scenario of SCENARIOS) {
     const live: LoadResult[] = [], bare: LoadResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       if (round % 2 === 0) { live.push(await rallyhqRound(scenario)); bare.push(await bareRound(scenario)); }

@@ -1,10 +1,14 @@
 // The scored state of each rally, kept in memory. Loaded from the log once,
 // then every new fact is folded in incrementally: reads never touch the
-// database. `store.onAppended` (this process's appends, and other processes'
-// through LISTEN/NOTIFY on PostgreSQL) triggers a catch-up that reads the log
-// after the last seq it has, folds those facts in log order (one batch each),
-// and announces them in a 'change' for the live streams: one per fold, or at
-// most one per rally per `changeIntervalMs` under a burst of facts.
+// database. A new fact joins the entry's log at once (read-your-writes, and
+// the id checks of the next request) but is scored only when something reads
+// the state — a results request, a live change — so a burst of facts is
+// folded as one batch, off the path that acknowledges them.
+// `store.onAppended` (this process's appends, and other processes' through
+// LISTEN/NOTIFY on PostgreSQL) triggers a catch-up that reads the log after
+// the last seq it has, adds those facts in log order, and announces them in
+// a 'change' for the live streams: one per catch-up, or at most one per rally
+// per `changeIntervalMs` under a burst of facts.
 import { EventEmitter } from 'node:events';
 import type { RallyDefinition } from '../core/model.ts';
 import type { Classification } from '../core/results.ts';
@@ -21,8 +25,9 @@ export interface RallyEntry {
   rules: RuleSet;
   /** Problems with the rules choice; results are not to be published while there are any. */
   rulesErrors: { path: string; message: string }[];
+  /** The scored state at `seq`: reading it folds in the facts logged since it was last read. */
   state: ScoringState;
-  /** Last log seq folded in (0 = empty log). */
+  /** Last log seq held (0 = empty log). */
   seq: number;
   /** The log as stored, in seq order (who, when, from which device). */
   facts: StoredFact[];
@@ -40,12 +45,49 @@ export interface RallyChange {
   after: Classification;
 }
 
-/** A rally's announcements: the seq and classification the last 'change' ended at, and the facts folded since. */
+/** A rally's entry; its state is folded up to the log when read. */
+class Entry implements RallyEntry {
+  seq = 0;
+  facts: StoredFact[] = [];
+  byId = new Map<string, StoredFact>();
+  memo = new Map<string, unknown>();
+  private scored: ScoringState;
+  /** How many facts of `facts` the scored state holds. */
+  private folded = 0;
+
+  constructor(
+    readonly rallyId: string,
+    readonly definition: RallyDefinition,
+    readonly version: number,
+    readonly rules: RuleSet,
+    readonly rulesErrors: { path: string; message: string }[],
+  ) {
+    this.scored = createState(definition, rules);
+  }
+
+  get state(): ScoringState {
+    if (this.folded < this.facts.length) {
+      const end = this.facts.length;
+      // SEE: docs/scoring.md "Performance" — one batch re-derives each touched car once.
+      this.scored = applyFacts(this.scored, this.facts.slice(this.folded, end).map((sf) => sf.fact));
+      this.folded = end;
+    }
+    return this.scored;
+  }
+
+  set state(state: ScoringState) {
+    this.scored = state;
+    this.folded = this.facts.length;
+  }
+}
+
+/** A rally's announcements: the seq and classification the last 'change' ended at, and where in the log the facts since then begin. */
 interface Announcer {
   entry: RallyEntry;
   seq: number;
   before: Classification;
-  facts: StoredFact[];
+  /** Index in `entry.facts` of the first fact not yet announced. */
+  from: number;
   timer: NodeJS.Timeout | null;
   /** performance.now() of the last announcement. */
   lastAt: number;
@@ -54,11 +96,12 @@ interface Announcer {
 /** Facts read per round trip while loading or catching up. */
 const PAGE = 5_000;
 
-export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [Error] }> {
+export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [Error]; definition: [string]; publication: [string, number] }> {
   private readonly entries = new Map<string, Promise<RallyEntry | null>>();
   /** Per rally: the tail of the chain of catch-ups, so they run one at a time and in order. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeNotices: () => void;
   /** Per rally: facts offered by this process's appends, waiting for the next fold. */
   private readonly pending = new Map<string, { facts: StoredFact[]; done: Promise<void> }>();
 
@@ -82,6 +125,18 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
         this.catchUp(rallyId, lastSeq).catch((e: unknown) => this.emit('error', e instanceof Error ? e : new Error(String(e))));
       });
     });
+    // Definition changes and publications of other processes; 'definition' and 'publication' tell the live streams.
+    this.unsubscribeNotices = store.onRallyChanged?.((n) => {
+      if (n.kind === 'definition') this.definitionChanged(n.rallyId, n.version);
+      else this.emit('publication', n.rallyId, n.number);
+    }) ?? (() => {});
+  }
+
+  /** Another process changed a rally's definition (PostgreSQL NOTIFY): drop a state scored with an older one. */
+  private definitionChanged(rallyId: string, version: number): void {
+    const p = this.entries.get(rallyId);
+    if (!p) return; // not loaded: the next read loads the new definition
+    p.then((e) => { if (e && e.version < version && this.entries.get(rallyId) === p) this.invalidate(rallyId); }, () => {});
   }
 
   /**
@@ -92,7 +147,7 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
   async get(rallyId: string): Promise<RallyEntry | null> {
     const entry = await this.entry(rallyId);
     const a = this.announcers.get(rallyId);
-    if (a && a.entry === entry && a.facts.length > 0) this.announceNow(a);
+    if (a && a.entry === entry && a.from < a.entry.facts.length) this.announceNow(a);
     return entry;
   }
 
@@ -166,12 +221,14 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
     if (a) this.announceNow(a);
     this.announcers.delete(rallyId);
     this.entries.delete(rallyId);
+    this.emit('definition', rallyId);
   }
 
   close(): void {
     for (const a of this.announcers.values()) if (a.timer) clearTimeout(a.timer);
     this.announcers.clear();
     this.unsubscribe();
+    this.unsubscribeNotices();
     this.entries.clear();
   }
 
@@ -188,27 +245,18 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
     const record = await this.store.getRally(rallyId);
     if (!record) return null;
     const { rules, errors } = resolveRules(record.definition.rules);
-    const entry: RallyEntry = {
-      rallyId,
-      definition: record.definition,
-      version: record.version,
-      rules,
-      rulesErrors: errors,
-      state: createState(record.definition, rules),
-      seq: 0,
-      facts: [],
-      byId: new Map(),
-      memo: new Map(),
-    };
+    const entry = new Entry(rallyId, record.definition, record.version, rules, errors);
     for (;;) {
       const page = await this.store.readFacts(rallyId, entry.seq, PAGE);
       this.addAll(entry, page);
       if (page.length < PAGE) break;
     }
+    // Scored now, so the first reader does not pay for the whole log.
+    void entry.state;
     return entry;
   }
 
-  /** Appends the facts after the entry's seq to its log and folds them into its state as one batch. */
+  /** Appends the facts after the entry's seq to its log (the state folds them in when next read). */
   private addAll(entry: RallyEntry, page: readonly StoredFact[]): StoredFact[] {
     const added: StoredFact[] = [];
     let seq = entry.seq;
@@ -222,10 +270,7 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
       entry.facts.push(stored);
       entry.byId.set(stored.fact.id, stored);
     }
-    if (added.length === 0) return added;
-    // SEE: docs/scoring.md "Performance" — one batch re-derives each touched car once.
-    entry.state = applyFacts(entry.state, added.map((sf) => sf.fact));
-    entry.seq = seq;
+    if (added.length > 0) entry.seq = seq;
     return added;
   }
 
@@ -235,9 +280,7 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
     const added = this.addAll(entry, page);
     if (added.length === 0) return;
     entry.memo.clear();
-    if (!a) return;
-    for (const sf of added) a.facts.push(sf);
-    this.announce(a);
+    if (a) this.announce(a);
   }
 
   private announcer(entry: RallyEntry): Announcer {
@@ -245,7 +288,7 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
     if (!a || a.entry !== entry) {
       if (a) this.announceNow(a);
       // NOTE: memoised already in the usual case: it is the previous change's `after`.
-      a = { entry, seq: entry.seq, before: this.classification(entry), facts: [], timer: null, lastAt: -Infinity };
+      a = { entry, seq: entry.seq, before: this.classification(entry), from: entry.facts.length, timer: null, lastAt: -Infinity };
       this.announcers.set(entry.rallyId, a);
     }
     return a;
@@ -270,12 +313,13 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
     if (a.timer) clearTimeout(a.timer);
     a.timer = null;
     a.lastAt = performance.now();
-    if (a.facts.length === 0) return;
+    const facts = a.entry.facts.slice(a.from);
+    if (facts.length === 0) return;
     const after = this.classification(a.entry);
-    const change: RallyChange = { rallyId: a.entry.rallyId, fromSeq: a.seq, toSeq: a.entry.seq, facts: a.facts, before: a.before, after };
+    const change: RallyChange = { rallyId: a.entry.rallyId, fromSeq: a.seq, toSeq: a.entry.seq, facts, before: a.before, after };
     a.seq = a.entry.seq;
+    a.from = a.entry.facts.length;
     a.before = after;
-    a.facts = [];
     this.emit('change', change);
   }
 

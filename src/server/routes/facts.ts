@@ -85,9 +85,10 @@ function checkBatch(entry: RallyEntry, p: Principal, raws: readonly { raw: unkno
 /**
  * Validates, authorises and appends facts atomically; returns one
  * acknowledgment per fact, in order. Nothing is written unless every fact passes.
+ * `principal`: the caller, when the route has already required an officer or timekeeper of this rally.
  */
-export async function submitFacts(ctx: ServerContext, request: FastifyRequest, rallyId: string, raws: readonly { raw: unknown; path: string }[]): Promise<Ack[]> {
-  const p = await ctx.auth.requireRole(request, ['officer', 'timekeeper'], rallyId);
+export async function submitFacts(ctx: ServerContext, request: FastifyRequest, rallyId: string, raws: readonly { raw: unknown; path: string }[], principal?: Principal): Promise<Ack[]> {
+  const p = principal ?? await ctx.auth.requireRole(request, ['officer', 'timekeeper'], rallyId);
   const entry = await ctx.rally(rallyId);
   const facts = checkBatch(entry, p, raws);
   const receivedAt = ctx.now().toISOString();
@@ -140,7 +141,7 @@ export async function registerFactRoutes(app: FastifyInstance, ctx: ServerContex
       security: [{ bearer: [] }],
     },
   }, async (request, reply) => {
-    await ctx.auth.requireRole(request, ['officer', 'timekeeper'], request.params.id);
+    const p = await ctx.auth.requireRole(request, ['officer', 'timekeeper'], request.params.id);
     const body = request.body;
     if (!isRecord(body)) {
       throw apiError('invalid-fact', `$: expected a fact object or { "facts": [...] }, got ${Array.isArray(body) ? 'an array' : body === undefined ? 'no body' : JSON.stringify(body)}.`, '$');
@@ -152,10 +153,10 @@ export async function registerFactRoutes(app: FastifyInstance, ctx: ServerContex
       if (list.length > MAX_BATCH) throw apiError('invalid-fact', `$.facts: at most ${MAX_BATCH} facts per request; split the batch.`, '$.facts');
       const extra = Object.keys(body).filter((k) => k !== 'facts');
       if (extra.length > 0) throw apiError('invalid-fact', `$.${extra[0]}: unknown field; a batch is { "facts": [...] }.`, `$.${extra[0]}`);
-      const acks = await submitFacts(ctx, request, request.params.id, list.map((raw, i) => ({ raw, path: `$.facts[${i}]` })));
+      const acks = await submitFacts(ctx, request, request.params.id, list.map((raw, i) => ({ raw, path: `$.facts[${i}]` })), p);
       return sendAcks(reply, acks, false);
     }
-    const acks = await submitFacts(ctx, request, request.params.id, [{ raw: body, path: '$' }]);
+    const acks = await submitFacts(ctx, request, request.params.id, [{ raw: body, path: '$' }], p);
     return sendAcks(reply, acks, true);
   });
 

@@ -1,11 +1,12 @@
 // Child process of the durability test: appends single facts as fast as it
 // can from several concurrent writers and prints "ack <id> <seq>" for each
 // acknowledgment, until its parent kills it with SIGKILL.
-import { SqliteStore } from './sqlite-store.ts';
+//   durability-child.ts <file> <rallyId> [auto|thread|inline]
+import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import { controlTime, sampleRally } from '../contract.suite.ts';
 
-const [path, rallyId] = process.argv.slice(2) as [string, string];
-const store = new SqliteStore(path);
+const [path, rallyId, mode = 'auto'] = process.argv.slice(2) as [string, string, string?];
+const store = new SqliteStore(path, { writer: mode as SqliteStoreOptions['writer'] });
 if (!(await store.getRally(rallyId))) await store.createRally(sampleRally(rallyId), new Date().toISOString());
 process.stdout.write('ready\n');
 

@@ -19,14 +19,19 @@ function tempDb(): string {
 }
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-storeContractSuite('sqlite', async () => {
-  const store = new SqliteStore(tempDb());
+// Appends written by the writer thread (what a server does once it has started), and on the calling thread.
+storeContractSuite('sqlite, writer thread', async () => {
+  const store = new SqliteStore(tempDb(), { writer: 'thread' });
+  return { store, cleanup: () => store.close() };
+});
+storeContractSuite('sqlite, inline writer', async () => {
+  const store = new SqliteStore(tempDb(), { writer: 'inline' });
   return { store, cleanup: () => store.close() };
 });
 
 describe('sqlite store', () => {
   test('50 single-fact appends issued together share one commit (group commit)', async () => {
-    const store = new SqliteStore(tempDb());
+    const store = new SqliteStore(tempDb(), { writer: 'thread' });
     await store.createRally(sampleRally('gc'), '2026-01-10T12:00:00.000Z');
     const before = store.groupCommits;
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendFacts('gc', [input(controlTime(`f${i}`, i))])));
@@ -67,9 +72,41 @@ describe('sqlite store', () => {
     db.close();
   });
 
-  test('a writer killed with SIGKILL after acknowledging: every acknowledged fact is there on reopen', async () => {
+  test('two callers appending the same new id in one group: one write, both answered with it, the second as a duplicate', async () => {
+    const store = new SqliteStore(tempDb(), { writer: 'thread' });
+    await store.createRally(sampleRally('same'), '2026-01-10T12:00:00.000Z');
+    const before = store.groupCommits;
+    const [a, b] = await Promise.all([
+      store.appendFacts('same', [input(controlTime('x', 1), 'tk-a')]),
+      store.appendFacts('same', [input(controlTime('x', 7), 'tk-b')]),
+    ]);
+    assert.equal(store.groupCommits - before, 1, 'both were written in one group');
+    assert.deepEqual([a?.[0]?.duplicate, b?.[0]?.duplicate], [false, true]);
+    assert.deepEqual(b?.[0]?.stored, a?.[0]?.stored);
+    assert.equal(b?.[0]?.stored.principal, 'tk-a');
+    assert.equal(await store.latestSeq('same'), 1);
+    await store.close();
+  });
+
+  test('auto writer: appends before and after the writer thread takes over stay gap-free and in order', async () => {
     const path = tempDb();
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./durability-child.ts', import.meta.url)), path, 'kill'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const store = new SqliteStore(path);
+    await store.createRally(sampleRally('auto'), '2026-01-10T12:00:00.000Z');
+    const seqs: number[] = [];
+    // NOTE: the first appends are written before the thread can have started; the loop runs until well after it has.
+    for (let i = 0; i < 40; i++) {
+      const acks = await Promise.all(Array.from({ length: 5 }, (_, k) => store.appendFacts('auto', [input(controlTime(`a${i}-${k}`, k))])));
+      seqs.push(...acks.map((a) => a[0]?.stored.seq ?? -1));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.deepEqual(seqs.sort((x, y) => x - y), Array.from({ length: 200 }, (_, i) => i + 1));
+    assert.deepEqual((await store.readFacts('auto')).map((s) => s.seq), seqs);
+    await store.close();
+  });
+
+  for (const writer of ['thread', 'inline'] as const) test(`${writer} writer killed with SIGKILL after acknowledging: every acknowledged fact is there on reopen`, async () => {
+    const path = tempDb();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./durability-child.ts', import.meta.url)), path, 'kill', writer], { stdio: ['ignore', 'pipe', 'inherit'] });
     const acked = new Map<string, number>();
     let buffer = '';
     await new Promise<void>((resolve, reject) => {

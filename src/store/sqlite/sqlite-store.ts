@@ -3,14 +3,19 @@
 // is on disk. Concurrent appendFacts calls are gathered into one transaction
 // (group commit); each caller's batch runs inside its own SAVEPOINT, so a batch
 // refused by the database rolls back alone and the others still commit.
-import Database from 'better-sqlite3';
+// The group is written by a writer thread with its own connection, so the
+// commit's fsync does not stall this thread's event loop; everything else
+// (reads, rallies, tokens, audit) uses this thread's connection.
+// SEE: docs/store.md "Group commit" and "Writer thread".
+import type Database from 'better-sqlite3';
+import type { Fact } from '../../core/facts.ts';
 import type { RallyDefinition } from '../../core/model.ts';
 import {
   StoreError,
   type AppendInput, type AppendResult, type AuditRecord, type EnrollmentRecord, type PublicationRecord,
   type RallyRecord, type Store, type StoredFact, type TokenRecord,
 } from '../contract.ts';
-import { planAppend, prepareBatch, storedFromRow, type PreparedBatch } from '../append-plan.ts';
+import { prepareBatch, storedFromRow, type PreparedBatch } from '../append-plan.ts';
 import { GroupCommit, type Pending } from '../group-commit.ts';
 import { AppendedListeners } from '../listeners.ts';
 import { migrateSqlite } from '../migrations/runner.ts';
@@ -19,42 +24,76 @@ import {
   FACT_COLUMNS, auditFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
   type AuditRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
 } from '../sql-rows.ts';
+import { FactWriter, fromWireError, openSqlite, toWire, type WireAck, type WireAudit, type WireItem, type WriteResult } from './fact-writer.ts';
+import { WriterThread } from './writer-client.ts';
 
 function prepareStatements(db: Database.Database) {
   return {
     rallyHead: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rallies WHERE id = ?'),
-    setHead: db.prepare<[number, string]>('UPDATE rallies SET last_seq = ? WHERE id = ?'),
     factById: db.prepare<[string, string], FactDbRow>(`SELECT ${FACT_COLUMNS} FROM facts WHERE rally_id = ? AND fact_id = ?`),
-    insertFact: db.prepare(`INSERT INTO facts (${FACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     readFacts: db.prepare<[string, number, number], FactDbRow>(`SELECT ${FACT_COLUMNS} FROM facts WHERE rally_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
     rally: db.prepare<[string], RallyRow>('SELECT id, definition, version, created_at, updated_at FROM rallies WHERE id = ?'),
   };
 }
 type Statements = ReturnType<typeof prepareStatements>;
 
-export interface SqliteStoreOptions { log?: (msg: string) => void }
+export interface SqliteStoreOptions {
+  log?: (msg: string) => void;
+  /**
+   * Who writes appended facts: `auto` (the default for a file) the writer
+   * thread once it has started, this thread until then; `thread` always the
+   * writer thread (the first append waits for it); `inline` always this
+   * thread (the only choice for an in-memory database).
+   */
+  writer?: 'auto' | 'thread' | 'inline';
+}
+
+/** The acknowledgments of one batch from what the writer answered (SEE: `WireAck`). */
+function resultsOf(batch: PreparedBatch, acks: readonly WireAck[]): AppendResult[] {
+  const written = new Map<number, StoredFact>();
+  return acks.map((ack, i) => {
+    if (typeof ack !== 'number') return { stored: ack, duplicate: true };
+    const earlier = written.get(ack);
+    if (earlier) return { stored: earlier, duplicate: true };
+    // NOTE: built from the fact in hand, as it was serialised into the row (the same JSON value).
+    const input = batch.inputs[i] as AppendInput;
+    const { seq: _seq, ...rest } = input.fact;
+    const stored: StoredFact = {
+      rallyId: batch.rallyId, seq: ack, fact: { ...rest, seq: ack } as Fact, receivedAt: input.receivedAt, principal: input.principal,
+      ...(input.device !== undefined && input.device !== null ? { device: input.device } : {}),
+    };
+    written.set(ack, stored);
+    return { stored, duplicate: false };
+  });
+}
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly listeners: AppendedListeners;
-  private readonly commits: GroupCommit<PreparedBatch, AppendResult[]>;
+  /** Appends and audit lines, written together in groups. */
+  private readonly commits: GroupCommit<PreparedBatch | WireAudit, AppendResult[]>;
   private readonly q: Statements;
+  private readonly inline: FactWriter;
+  private readonly writerMode: 'auto' | 'thread' | 'inline';
+  private thread: WriterThread | null = null;
+  /** Set when a writer thread could not start: this thread writes from then on. */
+  private noThread = false;
+  private readonly log: (msg: string) => void;
   private closed = false;
 
   /** Opens (creating if needed) and migrates the database file. Throws what better-sqlite3 throws; `openStore` words it for people. */
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
-    const db = new Database(path);
+    const db = openSqlite(path);
     this.db = db;
-    db.pragma('journal_mode = WAL');
-    // WARNING: FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and an acknowledged fact must survive.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    // NOTE: another process (a CLI import, a second server) may hold the write lock for a moment.
-    db.pragma('busy_timeout = 5000');
     migrateSqlite(db, LOG_COMPONENT, logMigrations);
+    this.log = options.log ?? (() => {});
     this.listeners = new AppendedListeners(options.log);
     this.commits = new GroupCommit((group) => this.flush(group));
     this.q = prepareStatements(db);
+    this.inline = new FactWriter(db);
+    // NOTE: a second connection to a private in-memory database would see another, empty database.
+    const inMemory = path === ':memory:' || path === '';
+    this.writerMode = inMemory ? 'inline' : options.writer ?? 'auto';
   }
 
   private readonly db: Database.Database;
@@ -185,7 +224,8 @@ export class SqliteStore implements Store {
 
   async audit(r: AuditRecord): Promise<void> {
     this.open();
-    this.db.prepare('INSERT INTO audit (at, principal, action, rally_id, detail) VALUES (?, ?, ?, ?, ?)').run(r.at, r.principal, r.action, r.rallyId ?? null, jsonText(r.detail));
+    // NOTE: through the group commit, so an audit line shares the durable commit of the facts it goes with.
+    await this.commits.submit({ audit: [r.at, r.principal, r.action, r.rallyId ?? null, jsonText(r.detail)] });
   }
 
   async listAudit(rallyId: string): Promise<AuditRecord[]> {
@@ -201,59 +241,40 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.commits.drain();
+    await this.thread?.close();
     this.listeners.clear();
     this.db.close();
   }
 
-  /**
-   * One transaction for the whole group; one savepoint per caller with more
-   * than one fact (a single INSERT that fails leaves nothing behind, so it
-   * needs none). Each rally's head is read once and written once per group.
-   */
-  private flush(group: Pending<PreparedBatch, AppendResult[]>[]): void {
-    const outcomes: ({ ok: true; results: AppendResult[]; lastSeq: number; wrote: boolean } | { ok: false; error: unknown })[] = [];
-    const heads = new Map<string, { seq: number; dirty: boolean }>();
-    const appendMany = this.db.transaction((batch: PreparedBatch) => this.appendBatch(batch, heads));
-    this.db.transaction(() => {
-      for (const p of group) {
-        try {
-          const outcome = p.input.inputs.length === 1 ? this.appendBatch(p.input, heads) : appendMany(p.input);
-          const head = heads.get(p.input.rallyId)!;
-          // Only now that the caller's batch stands does the head move.
-          if (outcome.wrote) { head.seq = outcome.lastSeq; head.dirty = true; }
-          outcomes.push({ ok: true, ...outcome });
-        } catch (error) {
-          // A failure that ended the outer transaction (disk full, I/O) fails the whole group.
-          if (!this.db.inTransaction) throw error;
-          outcomes.push({ ok: false, error });
-        }
-      }
-      for (const [rallyId, head] of heads) if (head.dirty) this.q.setHead.run(head.seq, rallyId);
-    }).immediate();
-    // Committed: now, and only now, acknowledge.
+  /** Writes a group (SEE: FactWriter.write) and, once it is durable, acknowledges each caller. */
+  private async flush(group: Pending<PreparedBatch | WireAudit, AppendResult[]>[]): Promise<void> {
+    const written = await this.write(group.map((p) => ('audit' in p.input ? p.input : toWire(p.input))));
     group.forEach((p, i) => {
-      const o = outcomes[i];
+      const o = written.outcomes[i];
       if (!o) return;
-      if (o.ok) p.resolve(o.results);
-      else p.reject(o.error);
+      if (!o.ok) p.reject(fromWireError(o.error));
+      else p.resolve('audit' in p.input ? [] : resultsOf(p.input, o.acks));
     });
-    for (const [rallyId, head] of heads) if (head.dirty) this.listeners.emit(rallyId, head.seq);
+    for (const [rallyId, seq] of written.heads) this.listeners.emit(rallyId, seq);
   }
 
-  private appendBatch(batch: PreparedBatch, heads: Map<string, { seq: number; dirty: boolean }>): { results: AppendResult[]; lastSeq: number; wrote: boolean } {
-    let head = heads.get(batch.rallyId);
-    if (!head) {
-      const row = this.q.rallyHead.get(batch.rallyId);
-      if (!row) throw new StoreError('rally-not-found', `no rally with id "${batch.rallyId}"`);
-      head = { seq: row.last_seq, dirty: false };
-      heads.set(batch.rallyId, head);
-    }
-    const plan = planAppend(batch, head.seq, (factId) => {
-      const row = this.q.factById.get(batch.rallyId, factId);
-      return row ? storedFromRow(factRowFromDb(row)) : undefined;
+  private async write(group: WireItem[]): Promise<WriteResult> {
+    if (this.writerMode === 'inline' || this.noThread) return this.inline.write(group);
+    const thread = (this.thread ??= this.startThread());
+    if (thread.ready) return thread.write(group);
+    if (this.writerMode === 'auto') return this.inline.write(group);
+    await thread.whenReady();
+    return thread.write(group);
+  }
+
+  private startThread(): WriterThread {
+    const thread = new WriterThread(this.path, (e, wasReady) => {
+      if (this.thread === thread) this.thread = null;
+      // A thread that never started will not start next time either; one that ran is replaced on the next append.
+      if (!wasReady) this.noThread = true;
+      this.log(`SQLite writer thread stopped (${e.message}); ${wasReady ? 'a new one starts with the next append' : 'appends are written on the main thread'}`);
     });
-    for (const r of plan.rows) this.q.insertFact.run(r.rallyId, r.seq, r.factId, r.type, r.car, r.body, r.principal, r.device, r.receivedAt);
-    return { results: plan.results, lastSeq: plan.lastSeq, wrote: plan.rows.length > 0 };
+    return thread;
   }
 
   private mustGetRally(id: string): RallyRecord {
