@@ -53,6 +53,10 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       }
       // Excluded car 52 (fixture: lighting, Clerk of the Course decision 2) is listed apart, not ranked.
       assert.match(await page.locator('#view').innerText(), /#52: Auxiliary headlights/);
+      // Car 47 retired for good on SS5; car 45 retired on SS6 and came back under Super Rally: two lists, never mixed.
+      assert.match(await page.locator('#retired').innerText(), /#47 at SS5/);
+      assert.doesNotMatch(await page.locator('#retired').innerText(), /#45 /);
+      assert.match(await page.locator('#restarted').innerText(), /#45 retired at SS6 .*restarted at/);
       // Class view: Limited 4WD only, class positions 1, 2, 3 …; cars 2 and 7 lead it (overall 2nd and 3rd).
       await page.selectOption('#class-select', 'L4WD');
       await page.waitForFunction(() => /Limited 4WD/.test(document.querySelector('#after')?.textContent ?? ''));

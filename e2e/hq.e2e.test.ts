@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
+import { launchBrowser, loadFixture, phonePage, startServer, type TestServer } from './harness.ts';
 
 let browser: Browser | null = null;
 before(async () => { browser = await launchBrowser(); });
@@ -80,7 +80,9 @@ describe('the results officer at HQ (laptop)', () => {
       await item.locator('li', { hasText: 'SS16F-23' }).getByRole('button', { name: 'Keep this' }).click();
       await desk.page.waitForFunction(() => document.querySelector('#conflict-count')?.textContent === '0');
       // The log keeps both times and the withdrawal with its reason.
-      const log = await server.api<{ facts: { fact: { type: string; supersedes?: string; reason?: string } }[] }>('GET', `/api/rallies/${server.rallyId}/facts?after=3560`);
+      // Only what was recorded after the fixture's facts were imported (their seqs run 1..n).
+      const imported = loadFixture().facts.filter((f) => !HELD.has(f.id)).length;
+      const log = await server.api<{ facts: { fact: { type: string; supersedes?: string; reason?: string } }[] }>('GET', `/api/rallies/${server.rallyId}/facts?after=${imported}`);
       const withdrawal = log.body.facts.find((f) => f.fact.supersedes === 'phone-b-000001');
       assert.equal(withdrawal?.fact.type, 'retraction');
       assert.equal(withdrawal?.fact.reason, 'time card shows 15:41');

@@ -157,4 +157,28 @@ describe('a marshal at the SS16 flying finish (phone, 375 px)', () => {
       await context.close();
     }
   });
+  test('HQ renames the SS16 finish during the day: the phone shows the new name once it wakes, SS16F still chosen, no reload', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await enrolledPhone(server, browser, 'finish phone D');
+    try {
+      const option = page.locator('#control option[value="SS16F"]');
+      assert.equal(await option.innerText(), 'SS16F — Montmorency Grade flying finish');
+      await page.evaluate(() => { (window as unknown as { marker: number }).marker = 1; });
+      type Itinerary = { version: number; legs: { sections: { controls: { id: string; name?: string }[] }[] }[]; stages: unknown[] };
+      const path = `/api/rallies/${server.rallyId}/itinerary`;
+      const it = (await server.api<Itinerary>('GET', path)).body;
+      for (const c of it.legs.flatMap((l) => l.sections.flatMap((s) => s.controls))) if (c.id === 'SS16F') c.name = 'Montmorency Grade finish (moved 200 m)';
+      const put = await server.api('PUT', path, { version: it.version, legs: it.legs, stages: it.stages }, server.officerToken);
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      // The page asks again at most once a minute, when the phone wakes or comes back online.
+      await page.clock.fastForward(61_000);
+      await page.evaluate(() => dispatchEvent(new Event('online')));
+      await page.waitForFunction(() => /moved 200 m/.test(document.querySelector('#control option[value="SS16F"]')?.textContent ?? ''));
+      assert.equal(await page.locator('#control').inputValue(), 'SS16F');
+      assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, 'the page was not reloaded');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -1,7 +1,8 @@
 // Server settings in one place: defaults, then RALLYHQ_* environment
 // variables, then command-line flags. Validated at startup; every problem is
 // reported at once, and the settings are logged with secrets masked.
-// SEE: docs/operations.md for the table of settings.
+// SEE: docs/operations.md and README.md for the table of settings (kept in step
+// with SETTINGS and DEFAULTS by src/server/settings-docs.test.ts).
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -2,15 +2,16 @@
 // Last-Event-ID gets exactly the missed deltas, and heartbeats arrive.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importRally, postFact, repoRoot, SseReader, startServer } from './live/test-process.ts';
+import { assertFixture, fixturePath } from '../testing/fixtures.ts';
+import { importRally, postFact, SseReader, startServer } from './live/test-process.ts';
 import type { RallyFileJson, ServerProcess } from './live/test-process.ts';
 
-const FIXTURE = ['fixtures/snodrift-2026.rally.json', 'fixtures/example-small.rally.json'].map((p) => join(repoRoot, p)).find((p) => existsSync(p));
+const FIXTURE = fixturePath('fixtures/snodrift-2026.rally.json');
 
-describe('live stream of a real server process (SQLite)', { skip: FIXTURE ? false : 'no rally fixture yet' }, () => {
+describe('live stream of a real server process (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-live-'));
   let s: ServerProcess;
   let file: RallyFileJson;
@@ -18,7 +19,8 @@ describe('live stream of a real server process (SQLite)', { skip: FIXTURE ? fals
   const streams: SseReader[] = [];
 
   before(async () => {
-    file = JSON.parse(readFileSync(FIXTURE!, 'utf8')) as RallyFileJson;
+    assertFixture(FIXTURE);
+    file = JSON.parse(readFileSync(FIXTURE, 'utf8')) as RallyFileJson;
     s = await startServer(`sqlite:${join(dir, 'live.db')}`, { env: { RALLYHQ_LIVE_HEARTBEAT_MS: '200' } });
     await importRally(s, file);
   });

@@ -3,18 +3,19 @@
 // equal a clean rescore of the exported log by the core.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classificationOf, essence, importRally, postFact, repoRoot, startServer } from './live/test-process.ts';
+import { classificationOf, essence, importRally, postFact, startServer } from './live/test-process.ts';
+import { assertFixture, fixturePath } from '../testing/fixtures.ts';
 import type { RallyFileJson, ServerProcess } from './live/test-process.ts';
 import { parseRallyFile } from '../core/rallyfile/parse.ts';
 import { resolveRules } from '../core/rules/resolve.ts';
 import { classify, score } from '../core/scoring/index.ts';
 
-const FIXTURE = ['fixtures/snodrift-2026.rally.json', 'fixtures/example-small.rally.json'].map((p) => join(repoRoot, p)).find((p) => existsSync(p));
+const FIXTURE = fixturePath('fixtures/snodrift-2026.rally.json');
 
-describe('reliability: SIGKILL while facts stream in (SQLite)', { skip: FIXTURE ? false : 'no rally fixture yet' }, () => {
+describe('reliability: SIGKILL while facts stream in (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-kill-'));
   const servers: ServerProcess[] = [];
   after(async () => {
@@ -23,7 +24,8 @@ describe('reliability: SIGKILL while facts stream in (SQLite)', { skip: FIXTURE 
   });
 
   test('every acknowledged fact survives kill -9, and results = a clean rescore of the log', async () => {
-    const file = JSON.parse(readFileSync(FIXTURE!, 'utf8')) as RallyFileJson;
+    assertFixture(FIXTURE);
+    const file = JSON.parse(readFileSync(FIXTURE, 'utf8')) as RallyFileJson;
     const rallyId = file.rally.id;
     const db = `sqlite:${join(dir, 'rally.db')}`;
     const first = await startServer(db);

@@ -99,8 +99,19 @@ export interface Store {
   listAudit(rallyId: string): Promise<AuditRecord[]>;
   /** Called after facts of a rally became durable — by this process or (PostgreSQL: LISTEN/NOTIFY) by any other. */
   onAppended(listener: (rallyId: string, lastSeq: number) => void): () => void;
+  /**
+   * Called after ANOTHER process changed a rally's definition or published its
+   * results (PostgreSQL: LISTEN/NOTIFY). Absent on single-process stores: the
+   * process that makes a change updates its own caches.
+   */
+  onRallyChanged?(listener: (notice: RallyNotice) => void): () => void;
   close(): Promise<void>;
 }
+
+/** A change to a rally other than new facts: its definition now has `version`, or publication `number` was added. */
+export type RallyNotice =
+  | { rallyId: string; kind: 'definition'; version: number }
+  | { rallyId: string; kind: 'publication'; number: number };
 
 export class StoreError extends Error {
   constructor(public readonly code: 'rally-exists' | 'rally-not-found' | 'version-conflict' | 'unavailable', message: string) { super(message); }

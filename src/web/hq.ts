@@ -101,6 +101,8 @@ function live(): void {
   stream.addEventListener('delta', later);
   stream.addEventListener('counts', later);
   stream.addEventListener('publication', later);
+  // A changed entry list or itinerary changes what the conflicts and anomalies are about.
+  stream.addEventListener('reset', later);
   stream.onopen = () => { $('#live').textContent = 'live'; };
   stream.onerror = () => { $('#live').textContent = 'reconnecting…'; };
 }

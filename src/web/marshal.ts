@@ -136,24 +136,41 @@ function record(): void {
   void sync();
 }
 
-async function showEntry(d: Device): Promise<void> {
-  outbox = new Outbox(localStorage, `${KEY}.${d.rallyId}.${d.deviceId}`, { id: d.deviceId, name: d.name });
-  $('#enroll').hidden = true;
-  $('#entry').hidden = false;
+let shownControls = '';
+let controlsAt = 0;
+/** The control menu from the server's itinerary (kept for offline use), keeping the marshal's choice while it still exists. */
+async function loadControls(d: Device): Promise<void> {
+  controlsAt = Date.now();
   let it = read<Itinerary | null>(`itinerary.${d.rallyId}`, null);
   try {
     it = await getJson<Itinerary>(`/api/rallies/${encodeURIComponent(d.rallyId)}/itinerary`);
     write(`itinerary.${d.rallyId}`, { legs: it.legs, stages: it.stages });
   } catch { /* offline: the copy kept at enrollment will do */ }
   const controls = controlsOf(it, d.controls);
-  const sel = $('#control') as HTMLSelectElement;
-  replace(sel, controls.map((c) => h('option', { value: c.id }, c.label)));
-  const saved = read<string>('control', '');
-  if (controls.some((c) => c.id === saved)) sel.value = saved;
-  const title = () => { $('#control-title').textContent = sel.value || d.label; };
-  sel.onchange = () => { write('control', sel.value); title(); checkDuplicate(); };
-  title();
   checkPhoneDate(it);
+  // NOTE: rebuilt only when the list changed, so a refresh never closes the menu under the marshal's thumb.
+  const signature = JSON.stringify(controls);
+  if (signature === shownControls) return;
+  shownControls = signature;
+  const sel = $('#control') as HTMLSelectElement;
+  const current = sel.value || read<string>('control', '');
+  replace(sel, controls.map((c) => h('option', { value: c.id }, c.label)));
+  if (controls.some((c) => c.id === current)) sel.value = current;
+  $('#control-title').textContent = sel.value || d.label;
+}
+
+/** HQ may change the itinerary during the day: asked again when the phone wakes or comes back online, at most once a minute. */
+function refreshControls(): void {
+  if (device && outbox && document.visibilityState === 'visible' && Date.now() - controlsAt > 60_000) void loadControls(device);
+}
+
+async function showEntry(d: Device): Promise<void> {
+  outbox = new Outbox(localStorage, `${KEY}.${d.rallyId}.${d.deviceId}`, { id: d.deviceId, name: d.name });
+  $('#enroll').hidden = true;
+  $('#entry').hidden = false;
+  await loadControls(d);
+  const sel = $('#control') as HTMLSelectElement;
+  sel.onchange = () => { write('control', sel.value); $('#control-title').textContent = sel.value || d.label; checkDuplicate(); };
   $('#who').textContent = `${d.label} · ${d.name}`;
   $('#now').onclick = () => { input('#time').value = phoneNow().time; };
   $('#minus').onclick = () => { const t = normalizeTimeOfDay(input('#time').value); if (t) input('#time').value = shiftTenths(t, -1); };
@@ -200,7 +217,8 @@ function start(): void {
   }
   // Keeps this page on the phone for a reload without signal (HTTPS or localhost only; elsewhere the open tab must stay open).
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
-  addEventListener('online', () => void sync());
+  addEventListener('online', () => { void sync(); refreshControls(); });
+  document.addEventListener('visibilitychange', refreshControls);
   addEventListener('offline', renderCount);
   setInterval(() => void sync(), 3000);
 }

@@ -6,7 +6,7 @@ import { getJson, qs } from './lib/api.ts';
 import { $, h, replace } from './lib/dom.ts';
 import { gapChart } from './lib/chart.ts';
 import { compareSeries, crewShort, crewView, distanceText, overallView, stageView, type ViewContext } from './lib/rally-views.ts';
-import { listOf, type CrewAnswer, type LiveDelta, type Publication, type RallyInfo, type ResultsAnswer, type StageAnswer } from './lib/types.ts';
+import { listOf, type CrewAnswer, type LiveDelta, type LiveInit, type Publication, type RallyInfo, type ResultsAnswer, type StageAnswer } from './lib/types.ts';
 
 type View = 'overall' | 'stage' | 'crew' | 'chart';
 const params = new URLSearchParams(location.search);
@@ -74,11 +74,20 @@ async function viewNodes(): Promise<Node[]> {
 }
 
 let rendering: Promise<void> | null = null;
+/** Set by a `reset`: entries, classes or stages may have changed, so the next render fetches the definition first. */
+let definitionStale = false;
 let again = false;
 /** One render at a time; a request during one runs once more after it. */
 function render(): Promise<void> {
   if (rendering) { again = true; return rendering; }
   rendering = (async () => {
+    if (definitionStale) {
+      definitionStale = false;
+      try {
+        rally = await getJson<RallyInfo>(api(''));
+        showDefinition(rally.definition);
+      } catch { definitionStale = true; /* kept for the next render; the old menus stay meanwhile */ }
+    }
     setUrl();
     for (const b of document.querySelectorAll<HTMLButtonElement>('#tabs button')) b.setAttribute('aria-pressed', String(b.dataset.view === state.view));
     ($('#stage-select') as HTMLSelectElement).value = state.view === 'stage' ? state.stage : '';
@@ -119,13 +128,24 @@ function scheduleRender(cars: number[] = []): void {
   pending = setTimeout(() => { pending = null; void render(); }, 250);
 }
 
+/** Whether the live picture has the stages and crews the page shows (classes and dates are not in it). */
+function sameDefinition(init: LiveInit): boolean {
+  const d = rally?.definition;
+  if (!d) return false;
+  const key = (stages: LiveInit['stages'], entries: LiveInit['entries']) => JSON.stringify([
+    stages.map((s) => [s.code, s.name, s.distanceM]),
+    entries.map((e) => [e.car, e.driver, e.codriver, e.class, e.make, e.model]),
+  ]);
+  return key(d.stages, d.entries.map((e) => ({ ...e, driver: e.driver.name, codriver: e.codriver.name }))) === key(init.stages ?? [], init.entries ?? []);
+}
+
 function connectLive(): void {
   if (!('EventSource' in window)) { setInterval(() => scheduleRender(), 15000); return; }
   const es = new EventSource(api('/live'));
   let seenInit = false;
-  es.addEventListener('init', () => {
-    // The first init is what the page already shows; a later one follows a reconnect the server could not resume.
-    if (seenInit) scheduleRender();
+  es.addEventListener('init', (ev) => {
+    // A later init follows a reconnect the server could not resume; the first may be newer than the definition fetched before it.
+    if (seenInit || !sameDefinition(JSON.parse((ev as MessageEvent<string>).data) as LiveInit)) { definitionStale = true; scheduleRender(); }
     seenInit = true;
     $('#live').textContent = '';
   });
@@ -134,7 +154,8 @@ function connectLive(): void {
     const cars = [...(d.rows ?? []).map((r) => r.car), ...(d.stageTimes ?? []).map((s) => s.car)];
     if (cars.length || (d.facts ?? []).length) scheduleRender(cars);
   });
-  es.addEventListener('reset', () => scheduleRender());
+  // A reset follows a change of the definition (entries, itinerary, rules) or a resume from too far back.
+  es.addEventListener('reset', () => { definitionStale = true; scheduleRender(); });
   es.addEventListener('publication', () => void loadPublication());
   // NOTE: also asked every minute, so a stamp changes even where a proxy drops the event.
   setInterval(() => void loadPublication(), 60_000);
@@ -142,21 +163,36 @@ function connectLive(): void {
   es.onerror = () => { $('#live').textContent = 'no connection — retrying…'; };
 }
 
-async function start(): Promise<void> {
-  if (!rallyId) { location.href = '/'; return; }
-  rally = await getJson<RallyInfo>(api(''));
-  const d = rally.definition;
+/** Keeps a menu's choice when it still exists; else falls back to the first option ("All classes", "Stage times…"). */
+function fillMenu(sel: HTMLSelectElement, options: HTMLOptionElement[], value: string): string {
+  replace(sel, sel.options[0] ?? null, options);
+  sel.value = options.some((o) => o.value === value) ? value : '';
+  return sel.value;
+}
+
+/** Header, menus and crews from the definition; a view whose stage, class or crew is gone falls back to the overall table. */
+function showDefinition(d: RallyInfo['definition']): void {
   $('#title').textContent = d.name;
   $('#title').title = d.name;
   document.title = `${d.name} — rallyhq`;
   const km = d.stages.reduce((a, s) => a + s.distanceM, 0);
   $('#meta').textContent = `${d.startDate}${d.endDate !== d.startDate ? ` – ${d.endDate}` : ''} · ${d.stages.length} stages · ${distanceText(d, km)} · ${d.entries.length} crews`;
+  state.cls = fillMenu($('#class-select') as HTMLSelectElement, d.classes.map((c) => h('option', { value: c.code }, c.name)), state.cls);
+  const stage = fillMenu($('#stage-select') as HTMLSelectElement, d.stages.map((s) => h('option', { value: s.code }, `${s.code} ${s.name}`)), state.stage);
+  if (state.view === 'stage' && state.stage && !stage) state.view = 'overall';
+  state.stage = stage;
+  const cars = new Set(d.entries.map((e) => String(e.car)));
+  if (state.view === 'crew' && state.car && !cars.has(state.car)) state.view = 'overall';
+  state.compare = state.compare.filter((c) => cars.has(c));
+}
+
+async function start(): Promise<void> {
+  if (!rallyId) { location.href = '/'; return; }
+  rally = await getJson<RallyInfo>(api(''));
+  showDefinition(rally.definition);
   const cs = $('#class-select') as HTMLSelectElement;
-  for (const c of d.classes) cs.append(h('option', { value: c.code }, c.name));
-  cs.value = state.cls;
   cs.onchange = () => { state.cls = cs.value; if (state.view !== 'stage') state.view = 'overall'; void render(); };
   const ss = $('#stage-select') as HTMLSelectElement;
-  for (const s of d.stages) ss.append(h('option', { value: s.code }, `${s.code} ${s.name}`));
   ss.onchange = () => { state.stage = ss.value; state.view = ss.value ? 'stage' : 'overall'; void render(); };
   for (const b of document.querySelectorAll<HTMLButtonElement>('#tabs button')) b.onclick = () => { state.view = (b.dataset.view ?? 'overall') as View; void render(); };
   await render();

@@ -49,7 +49,7 @@ class HqChannel {
   countsKey = '';
   lastOverdue: HqOverdue | null = null;
   lastCounts: HqCounts | null = null;
-  constructor(readonly rallyId: string, readonly clock: RallyClock) {}
+  constructor(readonly rallyId: string, public clock: RallyClock) {}
 }
 
 export class HqHub {
@@ -74,6 +74,15 @@ export class HqHub {
     if (ch.clients.size > 0) this.refresh(ch, snapshot, false);
   }
 
+  /** The rally's definition changed (its dates may have): a new clock, and the lists recomputed against it. */
+  reset(snapshot: RallySnapshot): void {
+    const ch = this.channels.get(snapshot.rallyId);
+    if (!ch) return;
+    ch.clock = new RallyClock(snapshot.definition, this.now);
+    ch.clock.observe(snapshot.latestAt?.() ?? undefined);
+    if (ch.clients.size > 0) this.refresh(ch, snapshot, false);
+  }
+
   /** Timer tick: recompute the overdue lists of rallies someone at HQ watches. */
   tick(snapshotOf: (rallyId: string) => RallySnapshot | null): void {
     for (const ch of this.channels.values()) {
@@ -81,6 +90,10 @@ export class HqHub {
       const s = snapshotOf(ch.rallyId);
       if (s) this.refresh(ch, s, false);
     }
+  }
+
+  has(rallyId: string): boolean {
+    return this.channels.has(rallyId);
   }
 
   rallyIds(): string[] {

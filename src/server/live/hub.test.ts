@@ -132,4 +132,46 @@ describe('live hub', () => {
     assert.deepEqual([...touchedStages([{ id: 'a', seq: 1, type: 'controlTime', control: 'SS2F' }, { id: 'b', seq: 2, type: 'stageTime', stage: 'SS1' }, { id: 'c', seq: 3, type: 'controlTime', control: 'TC2' }], controls)!].sort(), ['SS1', 'SS2']);
     assert.equal(touchedStages([{ id: 'd', seq: 4, type: 'retraction' }], controls), null);
   });
+
+  describe('a definition change (entries, itinerary)', () => {
+    const withCar = (seq: number) => ({ ...snapshot(seq, c0), definition: { ...definition, entries: [...definition.entries, { ...definition.entries[0]!, car: 42 }] } });
+
+    test('every subscriber gets one reset with the new entries; a resume from before it gets a reset, not old deltas', () => {
+      const hub = hubWith(3);
+      const sinks = [new FakeSink(), new FakeSink()];
+      for (const s of sinks) hub.subscribe(snapshot(3, c0), s, null);
+      hub.reset(withCar(3));
+      for (const s of sinks) {
+        const last = s.events().at(-1);
+        assert.deepEqual([last?.event, last?.id], ['reset', '3']);
+        assert.ok((last?.data as { entries: { car: number }[] }).entries.some((e) => e.car === 42));
+      }
+      for (const from of [1, 3]) {
+        const sink = new FakeSink();
+        hub.subscribe(withCar(3), sink, from);
+        assert.deepEqual(sink.events().map((e) => e.event), ['reset'], `resume from ${from}`);
+      }
+      // A new stream gets the new picture, not an init cached before the change at the same seq.
+      const fresh = new FakeSink();
+      hub.subscribe(withCar(3), fresh, null);
+      assert.ok((fresh.events()[0]?.data as { entries: { car: number }[] }).entries.some((e) => e.car === 42));
+    });
+
+    test('facts after the reset flow as deltas again, and resume after them works', () => {
+      const hub = hubWith(2);
+      const sink = new FakeSink();
+      hub.subscribe(snapshot(2, c0), sink, null);
+      hub.reset(withCar(2));
+      const { change: ch, after } = change(2, 3, c0);
+      hub.applyChange(ch, withCar(3));
+      assert.deepEqual(sink.events().map((e) => [e.event, e.id]), [['init', '2'], ['reset', '2'], ['delta', '3']]);
+      const back = new FakeSink();
+      hub.subscribe({ ...withCar(3), classification: after }, back, 3);
+      assert.deepEqual(back.events(), []);
+    });
+
+    test('a rally nobody watches: nothing to reset', () => {
+      assert.equal(new LiveHub().reset(snapshot(1, c0)), null);
+    });
+  });
 });

@@ -37,8 +37,10 @@ class Channel {
   readonly clients = new Set<SseClient>();
   readonly ring: RingEntry[] = [];
   readonly stageMemory = new StageTimesMemory();
-  /** `init` frame cached for the seq it was built at (a crowd connecting at once shares it). */
-  initFrame: { seq: number; frame: Buffer } | null = null;
+  /** `init` frame cached for the seq and definition it was built at (a crowd connecting at once shares it). */
+  initFrame: { seq: number; definition: object; frame: Buffer } | null = null;
+  /** Seq of the last definition change: a resume from here or before gets a `reset` (its deltas used the old one). */
+  resetAt = -1;
   constructor(readonly rallyId: string) {}
 }
 
@@ -181,6 +183,9 @@ export class LiveHub {
     if (lastEventId === null) {
       client.seenSeq = snapshot.seq;
       client.send(this.initFrame(ch, snapshot, 'init'));
+    } else if (lastEventId <= ch.resetAt) {
+      client.seenSeq = snapshot.seq;
+      client.send(this.initFrame(ch, snapshot, 'reset'));
     } else if (lastEventId === snapshot.seq || lastEventId === ch.seq) {
       client.seenSeq = lastEventId;
     } else {
@@ -197,9 +202,36 @@ export class LiveHub {
   }
 
   private initFrame(ch: Channel, snapshot: RallySnapshot, event: 'init' | 'reset'): Buffer {
-    if (event === 'init' && ch.initFrame && ch.initFrame.seq === snapshot.seq) return ch.initFrame.frame;
+    const cached = ch.initFrame;
+    if (event === 'init' && cached && cached.seq === snapshot.seq && cached.definition === snapshot.definition) return cached.frame;
     const frame = encodeEvent({ id: snapshot.seq, event, data: initPayload(snapshot) });
-    if (event === 'init') ch.initFrame = { seq: snapshot.seq, frame };
+    if (event === 'init') ch.initFrame = { seq: snapshot.seq, definition: snapshot.definition, frame };
+    return frame;
+  }
+
+  /** True when the rally has a channel (someone watches or watched it): worth a snapshot on a definition change. */
+  has(rallyId: string): boolean {
+    return this.channels.has(rallyId);
+  }
+
+  /**
+   * The rally's definition changed (entries, itinerary, rules): the deltas kept
+   * were computed with the old one, so every subscriber gets one `reset` with
+   * the new picture and the ring starts over. `snapshot` is the state after it.
+   */
+  reset(snapshot: RallySnapshot): Buffer | null {
+    const ch = this.channels.get(snapshot.rallyId);
+    if (!ch) return null;
+    ch.ring.length = 0;
+    ch.stageMemory.clear();
+    ch.initFrame = null;
+    ch.seq = snapshot.seq;
+    ch.resetAt = snapshot.seq;
+    const frame = this.initFrame(ch, snapshot, 'reset');
+    for (const c of ch.clients) {
+      c.seenSeq = Math.max(c.seenSeq, snapshot.seq);
+      if (c.send(frame)) this.eventsSent++;
+    }
     return frame;
   }
 

@@ -116,35 +116,47 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
 
   // Changes of one rally are handled strictly in order, even when a snapshot is asynchronous.
   const queues = new Map<string, Promise<void>>();
-  const onChange = (change: LiveChange) => {
-    const handle = (s: RallySnapshot | null) => {
-      if (!s) return;
-      const { frame } = hub.applyChange(change, s);
-      // Officers get the public delta too (their desk refreshes conflicts on it), then overdue and counts.
-      hq.forward(change.rallyId, frame);
-      hq.applyChange(change, s);
-    };
-    const pending = queues.get(change.rallyId);
+  const enqueue = (rallyId: string, handle: (s: RallySnapshot) => void) => {
+    const run = (s: RallySnapshot | null) => { if (s) handle(s); };
+    const pending = queues.get(rallyId);
     let snap: ReturnType<LiveSource['snapshot']>;
     if (!pending) {
       try {
-        snap = source.snapshot(change.rallyId);
-        if (!(snap instanceof Promise)) return handle(snap);
+        snap = source.snapshot(rallyId);
+        if (!(snap instanceof Promise)) return run(snap);
       } catch (err) {
         // WARNING: never let a live-stream fault escape into the state cache that emitted the change.
-        app.log.error({ err, rallyId: change.rallyId }, 'live: cannot apply change');
+        app.log.error({ err, rallyId }, 'live: cannot apply change');
         return;
       }
     } else {
-      snap = pending.then(() => source.snapshot(change.rallyId));
+      snap = pending.then(() => source.snapshot(rallyId));
     }
     const next: Promise<void> = snap
-      .then(handle)
-      .catch((err: unknown) => app.log.error({ err, rallyId: change.rallyId }, 'live: cannot apply change'))
-      .finally(() => { if (queues.get(change.rallyId) === next) queues.delete(change.rallyId); });
-    queues.set(change.rallyId, next);
+      .then(run)
+      .catch((err: unknown) => app.log.error({ err, rallyId }, 'live: cannot apply change'))
+      .finally(() => { if (queues.get(rallyId) === next) queues.delete(rallyId); });
+    queues.set(rallyId, next);
   };
+  const onChange = (change: LiveChange) => enqueue(change.rallyId, (s) => {
+    const { frame } = hub.applyChange(change, s);
+    // Officers get the public delta too (their desk refreshes conflicts on it), then overdue and counts.
+    hq.forward(change.rallyId, frame);
+    hq.applyChange(change, s);
+  });
   const unsubscribe = source.onChange(onChange);
+  // A changed definition: everyone watching gets the new picture (`reset`). Unwatched rallies cost nothing.
+  const offDefinition = source.onDefinition?.((rallyId) => {
+    if (!hub.has(rallyId) && !hq.has(rallyId)) return;
+    enqueue(rallyId, (s) => {
+      const frame = hub.reset(s);
+      if (frame) hq.forward(rallyId, frame);
+      hq.reset(s);
+    });
+  });
+  const offPublication = source.onPublication?.((rallyId, data) => {
+    hq.forward(rallyId, hub.announce(rallyId, 'publication', data));
+  });
 
   const heartbeat = setInterval(() => { hub.heartbeat(); hq.heartbeat(HEARTBEAT); }, options.heartbeatMs);
   heartbeat.unref();
@@ -161,6 +173,8 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     clearInterval(heartbeat);
     clearInterval(hqTimer);
     unsubscribe();
+    offDefinition?.();
+    offPublication?.();
     hub.closeAll();
     hq.closeAll();
   });

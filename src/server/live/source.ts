@@ -44,4 +44,8 @@ export interface LiveSource {
   /** The rally's current state, or null for an unknown rally. Called synchronously after a change. */
   snapshot(rallyId: string): RallySnapshot | null | Promise<RallySnapshot | null>;
   onChange(listener: (change: LiveChange) => void): () => void;
+  /** The rally's definition changed (entries, itinerary, rules), here or in another process: streams start over. */
+  onDefinition?(listener: (rallyId: string) => void): () => void;
+  /** Another process published results of the rally (this process announces its own); `data` is the `publication` event. */
+  onPublication?(listener: (rallyId: string, data: unknown) => void): () => void;
 }

@@ -1,11 +1,14 @@
 // Adapts the server's scored-state cache (RallyStates, src/server/rally-states.ts)
 // to the narrow LiveSource the live streams need. The cache folds every
 // appended fact — ours, or another process's announced through LISTEN/NOTIFY —
-// and emits one 'change' per batch; this module only reads it.
+// and emits one 'change' per batch; on a definition change (ours, or another
+// process's) it drops the rally's state and emits 'definition'; another
+// process's publication comes as 'publication'. This module only reads it.
 import { classify, dataIssues, overdueCrews, stageResults } from '../../core/scoring/index.ts';
 import type { ScoringState } from '../../core/scoring/index.ts';
 import type { Classification, StageClassification } from '../../core/results.ts';
 import type { Fact } from '../../core/facts.ts';
+import type { PublicationRecord, Store } from '../../store/contract.ts';
 import type { LiveChange, LiveFactRef, LiveSource, RallySnapshot } from './source.ts';
 
 /** What the live module reads from the cache: a rally's state and its log position. */
@@ -16,6 +19,16 @@ export interface RallyStatesLike {
   on(event: 'change', listener: (c: StatesChange) => void): unknown;
   off?(event: 'change', listener: (c: StatesChange) => void): unknown;
 }
+
+/** The optional events of the cache, beyond 'change'. */
+interface RallyStatesEvents {
+  on(event: 'definition', listener: (rallyId: string) => void): unknown;
+  on(event: 'publication', listener: (rallyId: string, number: number) => void): unknown;
+  off?(event: 'definition' | 'publication', listener: (...args: never[]) => void): unknown;
+}
+
+/** Reads a publication's head (the `publication` event's data) from the store. */
+type PublicationReader = (rallyId: string, number: number) => Promise<unknown>;
 
 export interface StatesChange {
   rallyId: string;
@@ -92,7 +105,8 @@ export function snapshotOf(rallyId: string, entry: Entry, memoClassify?: (raw: u
   };
 }
 
-export function sourceFromStates(states: RallyStatesLike): LiveSource {
+export function sourceFromStates(states: RallyStatesLike, readPublication?: PublicationReader): LiveSource {
+  const events = states as unknown as RallyStatesEvents;
   const memo = typeof states.classification === 'function' ? (raw: unknown) => states.classification!(raw as never) : undefined;
   return {
     snapshot(rallyId) {
@@ -112,13 +126,36 @@ export function sourceFromStates(states: RallyStatesLike): LiveSource {
       states.on('change', handler);
       return () => { states.off?.('change', handler); };
     },
+    onDefinition(listener) {
+      events.on('definition', listener);
+      return () => { events.off?.('definition', listener); };
+    },
+    onPublication(listener) {
+      if (!readPublication) return () => {};
+      let open = true;
+      const handler = (rallyId: string, number: number) => {
+        // The notice carries the number only; the event carries the head, as this process's own announcement does.
+        readPublication(rallyId, number).then((data) => { if (open && data) listener(rallyId, data); }, () => {});
+      };
+      events.on('publication', handler);
+      return () => { open = false; events.off?.('publication', handler); };
+    },
   };
 }
 
-export function sourceFromDeps(deps: { states?: unknown }): LiveSource {
+/** The `publication` event's data: a publication without its snapshot. */
+export function publicationHead(p: PublicationRecord): Record<string, unknown> {
+  return { rallyId: p.rallyId, number: p.number, kind: p.kind, publishedAt: p.publishedAt, principal: p.principal, reason: p.reason, uptoSeq: p.uptoSeq };
+}
+
+export function sourceFromDeps(deps: { states?: unknown; store?: unknown }): LiveSource {
   const s = deps.states as RallyStatesLike | undefined;
   if (!s || typeof s.get !== 'function' || typeof s.on !== 'function') {
     throw new Error('registerLive needs `states` (RallyStates from src/server/rally-states.ts) or a `source`');
   }
-  return sourceFromStates(s);
+  const store = deps.store as Pick<Store, 'getPublication'> | undefined;
+  const read = store && typeof store.getPublication === 'function'
+    ? async (rallyId: string, n: number) => { const p = await store.getPublication(rallyId, n); return p ? publicationHead(p) : null; }
+    : undefined;
+  return sourceFromStates(s, read);
 }

@@ -64,6 +64,8 @@ export interface SseEventText {
   id?: string;
   event: string;
   data: string;
+  /** performance.now() when the event was read off the stream. */
+  at: number;
 }
 
 /** A stream read with node:http; events are parsed as they arrive (WHATWG HTML §9.2.6). */
@@ -94,7 +96,7 @@ export class SseReader {
     while ((end = this.buf.indexOf('\n\n')) >= 0) {
       const block = this.buf.slice(0, end);
       this.buf = this.buf.slice(end + 2);
-      const e: SseEventText = { event: 'message', data: '' };
+      const e: SseEventText = { event: 'message', data: '', at: performance.now() };
       let hasData = false;
       for (const line of block.split('\n')) {
         if (line.startsWith(':')) { this.comments++; continue; }
@@ -134,6 +136,37 @@ export interface RallyFileJson { format: string; version: number; rally: { id: s
 export async function importRally(s: ServerProcess, file: RallyFileJson): Promise<void> {
   const r = await fetch(`${s.url}/api/rallies/import`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...file, facts: [] }) });
   assert.ok(r.ok, `import failed: ${r.status} ${await r.text()}`);
+}
+
+/** An authorised JSON request to a server process (admin token). */
+export async function call(s: ServerProcess, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${s.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${s.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** Polls `probe` until it returns a value (not undefined), or fails after `ms` naming `what`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const until = performance.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (performance.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The middle value (upper middle for an even count). */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 export async function postFact(s: ServerProcess, rallyId: string, fact: Fact): Promise<Response> {

@@ -2,13 +2,23 @@
 // maths, points schemes, history import (administrators; CSV body) and the
 // statistics. Public reads need no token. The history store is opened from the
 // server's database URL (an in-memory SQLite one when there is none).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// Standings are cached per season, championship and round, keyed by what each
+// round's result comes from (SEE: `StandingsCache`): a repeat request is a
+// lookup, and any change to a round computes them afresh.
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from '../problem.ts';
 import type { Auth } from '../auth.ts';
+import type { RallyEntry } from '../rally-states.ts';
 import type { Store } from '../../store/contract.ts';
 import { computeStandings, titleMaths, POINTS_SCHEMES, type RoundResult } from '../../core/championship/index.ts';
+import type { CalendarRound, Season } from '../../core/championship/season.ts';
+import { derivedPlaces, roundFromClassification } from '../../core/championship/from-classification.ts';
+import type { Classification } from '../../core/results.ts';
 import { openHistoryStore } from '../../store/history/open-history.ts';
-import { allSeasons, checkSeason, findSeason, roundResults } from '../../store/history/season-source.ts';
+import { allSeasons, checkSeason, findSeason, REPO_ROOT, scoreRallyFile } from '../../store/history/season-source.ts';
 import { importCsvText } from '../../store/history/csv-file.ts';
 import { STAT_DIMENSIONS, STAT_METRICS, type HistoryStore, type StatDimension, type StatMetric } from '../../store/history/types.ts';
 
@@ -21,6 +31,122 @@ export interface ChampionshipDeps {
   now?: () => Date;
   /** A history store to use instead of opening one (tests). */
   history?: HistoryStore;
+  /** The server's scored rallies; default: the app's (`app.rallyhq.states`). A round whose rally is here is scored from it. */
+  states?: RoundStates;
+  /** Told of every computation the cache could not spare: a round scored, or standings built (tests count them). */
+  onCompute?: (what: { kind: 'round' | 'standings'; season: string; round?: string }) => void;
+}
+
+/** What the standings read of the scored-state cache (src/server/rally-states.ts). */
+export interface RoundStates {
+  entry(rallyId: string): Promise<RallyEntry | null>;
+  classification(entry: RallyEntry): Classification;
+}
+
+/** Where a round's result comes from, and the version of it: the cache key of the round. */
+type RoundSource =
+  | { key: string; kind: 'stored'; result: RoundResult }
+  | { key: string; kind: 'rally'; entry: RallyEntry }
+  | { key: string; kind: 'file'; path: string }
+  | { key: string; kind: 'note'; note: string }
+  | { key: string; kind: 'none' };
+
+interface StandingsAnswer { body: unknown; etag: string }
+
+/** Entries kept per cache; older ones are dropped first. */
+const CACHE_LIMIT = 200;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  return value;
+}
+
+/**
+ * Standings cached by the versions of their inputs: the season, the stored
+ * round results, and per round the rally's definition version and last log
+ * seq (a rally this server scores) or the rally file's size and mtime. Every
+ * key is read fresh on each request — another process's fact or definition
+ * change reaches the scored rallies through the store — so nothing is ever
+ * invalidated by hand, and nothing stale is served.
+ */
+class StandingsCache {
+  private readonly rounds = new Map<string, RoundResult | string>();
+  private readonly answers = new Map<string, StandingsAnswer>();
+
+  constructor(private readonly onCompute: ChampionshipDeps['onCompute']) {}
+
+  async source(round: CalendarRound, stored: Map<string, RoundResult>, states: RoundStates | undefined): Promise<RoundSource> {
+    const result = stored.get(round.id);
+    if (result) return { key: `stored:${hash(result)}`, kind: 'stored', result };
+    // A rally this server holds, once it has facts, is the live source of its round.
+    const entry = round.rally && states ? await states.entry(round.rally) : null;
+    if (entry && entry.seq > 0) {
+      if (entry.rulesErrors.length > 0) return { key: `note:rules:${entry.rallyId}:v${entry.version}`, kind: 'note', note: `rally ${entry.rallyId}: rules choice not valid` };
+      return { key: `rally:${entry.rallyId}:v${entry.version}:s${entry.seq}`, kind: 'rally', entry };
+    }
+    if (!round.rallyFile) return { key: 'none', kind: 'none' };
+    const st = await stat(join(REPO_ROOT, round.rallyFile)).catch(() => null);
+    return { key: `file:${round.rallyFile}:${st ? `${st.size}:${st.mtimeMs}` : 'missing'}`, kind: 'file', path: round.rallyFile };
+  }
+
+  /** The round's result (or why it has none), scored once per version of its source. */
+  async round(season: Season, round: CalendarRound, src: RoundSource, states: RoundStates | undefined): Promise<RoundResult | string | null> {
+    if (src.kind === 'none') return null;
+    if (src.kind === 'stored') return src.result;
+    if (src.kind === 'note') return src.note;
+    const key = `${round.id}\u0000${src.key}`;
+    const hit = this.rounds.get(key);
+    if (hit !== undefined) return hit;
+    this.onCompute?.({ kind: 'round', season: season.id, round: round.id });
+    const scored = src.kind === 'rally' && states ? fromRally(round.id, src.entry, states) : src.kind === 'file' ? await scoreRallyFile(round.id, src.path) : null;
+    if (scored === null) return null;
+    return remember(this.rounds, key, scored);
+  }
+
+  async standings(
+    season: Season, champId: string, after: string | undefined, stored: RoundResult[], states: RoundStates | undefined,
+    compute: (results: RoundResult[], notes: string[]) => unknown,
+  ): Promise<StandingsAnswer> {
+    const byRound = new Map(stored.map((r) => [r.round, r]));
+    const sources = await Promise.all(season.rounds.map((r) => this.source(r, byRound, states)));
+    const key = hash({ season, champId, after: after ?? null, rounds: sources.map((s) => s.key) });
+    const hit = this.answers.get(key);
+    if (hit) return hit;
+    const results: RoundResult[] = [];
+    const notes: string[] = [];
+    for (const [i, round] of season.rounds.entries()) {
+      const r = await this.round(season, round, sources[i]!, states);
+      if (typeof r === 'string') notes.push(`round ${round.round} ${round.name}: ${r}`);
+      else if (r) results.push(r);
+    }
+    this.onCompute?.({ kind: 'standings', season: season.id });
+    return remember(this.answers, key, { body: compute(results, notes), etag: `W/"st-${key.slice(0, 27)}"` });
+  }
+}
+
+function hash(x: unknown): string {
+  return createHash('sha256').update(JSON.stringify(x)).digest('base64url');
+}
+
+/** A rally's current scored state as a round result (provisional: a final result is stored with PUT …/results). */
+function fromRally(roundId: string, e: RallyEntry, states: RoundStates): RoundResult {
+  return roundFromClassification(states.classification(e), {
+    round: roundId,
+    status: 'provisional',
+    source: `rally ${e.rallyId} scored by rallyhq (log seq ${e.seq}, definition version ${e.version})`,
+    ...derivedPlaces(e.state),
+  });
+}
+
+/** True (and the ETag set) when the client already has this answer. */
+function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
+  reply.header('etag', etag).header('cache-control', 'no-cache');
+  const inm = request.headers['if-none-match'];
+  if (typeof inm !== 'string') return false;
+  const strip = (t: string) => t.trim().replace(/^W\//, '');
+  return inm.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }
 
 const open = { type: 'object', additionalProperties: true } as const;
@@ -32,6 +158,7 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
   const history = deps.history ?? await openHistoryStore(deps.dbUrl ?? 'sqlite::memory:');
   if (!deps.history) app.addHook('onClose', async () => history.close());
   const now = deps.now ?? (() => new Date());
+  const standingsCache = new StandingsCache(deps.onCompute);
 
   if (!app.hasContentTypeParser('text/csv')) {
     app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
@@ -66,9 +193,13 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
         championship: { type: 'string', description: 'Championship id of the season (default: the first, e.g. drivers)' },
         after: { type: 'string', description: 'Round id or number; default: the last round with results' },
       } },
-      response: { 200: open, ...problemRef() },
+      response: {
+        200: { ...open, headers: { etag: { type: 'string', description: 'Weak ETag; send it back as If-None-Match to get 304 until a round changes' } } },
+        304: { type: 'null', description: 'Not modified' },
+        ...problemRef(),
+      },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const season = await findSeason(request.params.season, history);
     if (!season) throw apiError('not-found', `No season '${request.params.season}'; GET /api/championships lists them.`, 'season');
     const champId = request.query.championship ?? season.championships[0]?.id;
@@ -82,9 +213,14 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
     }
     const scheme = POINTS_SCHEMES[champ.scheme];
     if (!scheme) throw apiError('invalid-field', `Championship ${champ.id} names unknown scheme '${champ.scheme}'.`, 'championship.scheme');
-    const { results, notes } = await roundResults(season, history);
-    const standings = computeStandings(season, champ, scheme, results, after);
-    return { standings, title: titleMaths(standings, scheme), notes };
+    // NOTE: looked up per request: the app's state cache is attached after the routes are registered.
+    const states = deps.states ?? app.rallyhq?.states;
+    const answer = await standingsCache.standings(season, champ.id, after, await history.roundResults(season.id), states, (results, notes) => {
+      const standings = computeStandings(season, champ, scheme, results, after);
+      return { standings, title: titleMaths(standings, scheme), notes };
+    });
+    if (notModified(request, reply, answer.etag)) return reply.code(304).send();
+    return answer.body;
   });
 
   app.put<{ Params: { season: string; round: string }; Body: RoundResult }>('/api/championships/:season/rounds/:round/results', {

@@ -5,13 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { PublicationRecord } from '../../store/contract.ts';
 import type { ServerContext } from '../context.ts';
+import { publicationHead } from '../live/states-source.ts';
 import { apiError } from '../problem.ts';
 import { diffPublications, snapshotOf } from '../publication-diff.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
-function head(p: PublicationRecord) {
-  return { rallyId: p.rallyId, number: p.number, kind: p.kind, publishedAt: p.publishedAt, principal: p.principal, reason: p.reason, uptoSeq: p.uptoSeq };
-}
+// NOTE: the same head goes out on the live streams, of this process and (PostgreSQL) of the others.
+const head = publicationHead;
 
 const numberParam = { type: 'integer', minimum: 1, description: 'Publication number (1, 2, 3…)' } as const;
 

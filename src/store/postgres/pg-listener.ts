@@ -1,4 +1,5 @@
-// One dedicated connection that LISTENs on `rallyhq_facts`, so facts committed
+// One dedicated connection that LISTENs on `rallyhq_facts` and
+// `rallyhq_rallies`, so facts, definition changes and publications committed
 // by any server process wake this one. When the connection drops (PostgreSQL
 // restarted, a network blip, the backend terminated) it reconnects with
 // backoff and then reports `reconnected`: notifications sent while it was away
@@ -6,9 +7,12 @@
 import pg from 'pg';
 
 export const FACTS_CHANNEL = 'rallyhq_facts';
+/** Definition changes and publications: payload JSON (SEE: ./pg-notices.ts). */
+export const RALLIES_CHANNEL = 'rallyhq_rallies';
+const CHANNELS = [FACTS_CHANNEL, RALLIES_CHANNEL];
 
 export interface ListenerEvents {
-  notify(payload: string): void;
+  notify(channel: string, payload: string): void;
   reconnected(): void;
   log(msg: string): void;
 }
@@ -58,11 +62,11 @@ export class PgListener {
     client.on('error', (e) => onDrop(e.message));
     client.on('end', () => onDrop('connection ended'));
     client.on('notification', (msg) => {
-      if (msg.channel === FACTS_CHANNEL && msg.payload) this.events.notify(msg.payload);
+      if (CHANNELS.includes(msg.channel) && msg.payload) this.events.notify(msg.channel, msg.payload);
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${FACTS_CHANNEL}`);
+      await client.query(CHANNELS.map((c) => `LISTEN ${c}`).join('; '));
     } catch (e) {
       dropped = true;
       await client.end().catch(() => {});

@@ -1,13 +1,15 @@
 // The store on PostgreSQL (`pg` Pool), for several server processes sharing
 // one database. Appends are group-committed like on SQLite (one transaction
 // per gathered group; on failure the batches are retried one by one so a bad
-// batch fails alone). Other processes' appends arrive through LISTEN/NOTIFY.
+// batch fails alone). Other processes' appends, definition changes and
+// publications arrive through LISTEN/NOTIFY.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { RallyDefinition } from '../../core/model.ts';
 import {
   StoreError,
   type AppendInput, type AppendResult, type AuditRecord, type EnrollmentRecord, type PublicationRecord,
-  type RallyRecord, type Store, type StoredFact, type TokenRecord,
+  type RallyNotice, type RallyRecord, type Store, type StoredFact, type TokenRecord,
 } from '../contract.ts';
 import { prepareBatch, storedFromRow, type PreparedBatch } from '../append-plan.ts';
 import { GroupCommit, type Pending } from '../group-commit.ts';
@@ -19,7 +21,8 @@ import {
   type AuditRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
 } from '../sql-rows.ts';
 import { appendGroup, parseNotification } from './pg-append.ts';
-import { PgListener } from './pg-listener.ts';
+import { FACTS_CHANNEL, PgListener, RALLIES_CHANNEL } from './pg-listener.ts';
+import { notifySql, parseNotice } from './pg-notices.ts';
 import { isConnectionError, mapPgError, unreachableError } from './pg-errors.ts';
 
 export interface PostgresStoreOptions { log?: (msg: string) => void; poolSize?: number }
@@ -31,6 +34,9 @@ const UNIQUE_VIOLATION = '23505';
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly listeners: AppendedListeners;
+  private readonly noticeListeners = new Set<(notice: RallyNotice) => void>();
+  /** Stamped on this instance's notices, so their echo is ignored. */
+  private readonly origin = randomUUID();
   private readonly commits: GroupCommit<PreparedBatch, AppendResult[]>;
   /** Highest seq announced per rally, so our own NOTIFY echo is not announced twice. */
   private readonly announced = new Map<string, number>();
@@ -59,7 +65,7 @@ export class PostgresStore implements Store {
     try {
       await migratePostgres(pool, LOG_COMPONENT, logMigrations);
       store.listener = new PgListener({ connectionString: url, connectionTimeoutMillis: 5_000 }, {
-        notify: (payload) => store.onNotify(payload),
+        notify: (channel, payload) => store.onNotify(channel, payload),
         reconnected: () => { void store.catchUpAll(); },
         log,
       });
@@ -78,17 +84,20 @@ export class PostgresStore implements Store {
 
   async createRally(definition: RallyDefinition, at: string): Promise<RallyRecord> {
     const { rows } = await this.query<RallyRow>(
-      `INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES ($1, $2, 1, $3, $3) ON CONFLICT (id) DO NOTHING RETURNING ${RALLY_COLUMNS}`,
-      [definition.id, JSON.stringify(definition), at],
+      `WITH c AS (INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES ($1, $2, 1, $3, $3) ON CONFLICT (id) DO NOTHING RETURNING ${RALLY_COLUMNS})
+       SELECT c.*, ${notifySql('definition', 'c.id', 'c.version', '$4')} FROM c`,
+      [definition.id, JSON.stringify(definition), at, this.origin],
     );
     if (!rows[0]) throw new StoreError('rally-exists', `a rally with id "${definition.id}" already exists`);
     return rallyFromRow(rows[0]);
   }
 
   async updateRally(id: string, definition: RallyDefinition, expectedVersion: number, at: string): Promise<RallyRecord> {
+    // NOTE: one statement: the change and its NOTIFY (delivered at commit) cannot part.
     const { rows } = await this.query<RallyRow>(
-      `UPDATE rallies SET definition = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4 RETURNING ${RALLY_COLUMNS}`,
-      [JSON.stringify(definition), at, id, expectedVersion],
+      `WITH u AS (UPDATE rallies SET definition = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4 RETURNING ${RALLY_COLUMNS})
+       SELECT u.*, ${notifySql('definition', 'u.id', 'u.version', '$5')} FROM u`,
+      [JSON.stringify(definition), at, id, expectedVersion, this.origin],
     );
     if (rows[0]) return rallyFromRow(rows[0]);
     const current = await this.getRally(id);
@@ -135,9 +144,10 @@ export class PostgresStore implements Store {
       const lock = await client.query('SELECT 1 FROM rallies WHERE id = $1 FOR UPDATE', [p.rallyId]);
       if (lock.rowCount === 0) throw new StoreError('rally-not-found', `no rally with id "${p.rallyId}"`);
       const { rows } = await client.query<PublicationRow>(
-        `INSERT INTO publications (rally_id, number, kind, published_at, principal, reason, upto_seq, snapshot)
-         SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7 FROM publications WHERE rally_id = $1 RETURNING *`,
-        [p.rallyId, p.kind, p.publishedAt, p.principal, p.reason ?? null, p.uptoSeq, jsonText(p.snapshot)],
+        `WITH p AS (INSERT INTO publications (rally_id, number, kind, published_at, principal, reason, upto_seq, snapshot)
+           SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7 FROM publications WHERE rally_id = $1 RETURNING *)
+         SELECT p.*, ${notifySql('publication', 'p.rally_id', 'p.number', '$8')} FROM p`,
+        [p.rallyId, p.kind, p.publishedAt, p.principal, p.reason ?? null, p.uptoSeq, jsonText(p.snapshot), this.origin],
       );
       return publicationFromRow(rows[0] as PublicationRow);
     });
@@ -196,12 +206,18 @@ export class PostgresStore implements Store {
     return this.listeners.add(listener);
   }
 
+  onRallyChanged(listener: (notice: RallyNotice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => { this.noticeListeners.delete(listener); };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.commits.drain();
     this.closed = true;
     await this.listener?.stop();
     this.listeners.clear();
+    this.noticeListeners.clear();
     await this.pool.end();
   }
 
@@ -278,9 +294,24 @@ export class PostgresStore implements Store {
     }
   }
 
-  private onNotify(payload: string): void {
-    const parsed = parseNotification(payload);
-    if (parsed) this.announce(parsed[0], parsed[1]);
+  private onNotify(channel: string, payload: string): void {
+    if (channel === FACTS_CHANNEL) {
+      const parsed = parseNotification(payload);
+      if (parsed) this.announce(parsed[0], parsed[1]);
+    } else if (channel === RALLIES_CHANNEL) {
+      const notice = parseNotice(payload, this.origin);
+      if (notice) this.emitNotice(notice);
+    }
+  }
+
+  private emitNotice(notice: RallyNotice): void {
+    for (const l of [...this.noticeListeners]) {
+      try {
+        l(notice);
+      } catch (e) {
+        this.log(`onRallyChanged listener failed for ${notice.rallyId}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
   private announce(rallyId: string, lastSeq: number, force = false): void {
@@ -289,11 +320,18 @@ export class PostgresStore implements Store {
     this.listeners.emit(rallyId, lastSeq);
   }
 
-  /** After the LISTEN connection came back: notifications may have been missed, so announce every rally's head. */
+  /**
+   * After the LISTEN connection came back: notifications may have been missed,
+   * so announce every rally's head and definition version (listeners ignore a
+   * version they already have). Missed publications are not replayed.
+   */
   private async catchUpAll(): Promise<void> {
     try {
-      const { rows } = await this.query<{ id: string; last_seq: number }>('SELECT id, last_seq FROM rallies ORDER BY id');
-      for (const r of rows) this.announce(r.id, Number(r.last_seq), true);
+      const { rows } = await this.query<{ id: string; last_seq: number; version: number }>('SELECT id, last_seq, version FROM rallies ORDER BY id');
+      for (const r of rows) {
+        this.emitNotice({ rallyId: r.id, kind: 'definition', version: Number(r.version) });
+        this.announce(r.id, Number(r.last_seq), true);
+      }
     } catch (e) {
       this.log(`catch-up after reconnect failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -2,9 +2,10 @@
 // a crew's own page, and a chart comparing crews. Each takes what the server
 // answered and returns DOM; times are shown as rally people read them.
 import { formatDuration, formatGap } from '../../core/time/duration.ts';
+import { CAR_STATUS_SHORT, carStatusLabel, STAGE_STATUS_LABELS } from '../../core/status-labels.ts';
 import { gapChart, type Series } from './chart.ts';
 import { h } from './dom.ts';
-import type { Classification, CrewAnswer, Entry, RallyDefinition, StageClassification } from './types.ts';
+import type { Classification, CrewAnswer, Entry, RallyDefinition, StageClassification, StageStatus } from './types.ts';
 
 export interface ViewContext {
   definition: RallyDefinition;
@@ -39,37 +40,40 @@ function crewLink(ctx: ViewContext, e: Entry): HTMLElement {
   return h('a', { href: `?id=${encodeURIComponent(ctx.definition.id)}&view=crew&car=${e.car}`, title: crewName(e), onclick: (ev: Event) => { ev.preventDefault(); ctx.openCrew(e.car); } }, crewShort(e));
 }
 
-const statusText: Record<string, string> = { retired: 'RET', excluded: 'EXC', notStarted: 'DNS', running: '', finished: '' };
-
 export function overallView(ctx: ViewContext, c: Classification, cls: string): Node[] {
   const rows = c.rows.map((r) => {
     const pos = cls ? r.classPosition : r.position;
     return h('tr', { class: ctx.fresh.has(r.car) ? 'flash' : undefined, 'data-car': r.car },
-      h('td', { class: 'num pos' }, pos ?? statusText[r.status] ?? r.status, r.positionChange ? h('div', { class: 'sub' }, change(r.positionChange)) : null),
+      h('td', { class: 'num pos' }, pos ?? CAR_STATUS_SHORT[r.status] ?? r.status, r.positionChange ? h('div', { class: 'sub' }, change(r.positionChange)) : null),
       h('td', { class: 'num car' }, r.car),
       h('td', { class: 'crew' }, crewLink(ctx, r.entry), h('div', { class: 'sub' }, `${r.entry.make} ${r.entry.model}`, cls ? '' : ` · ${r.entry.class}`)),
-      h('td', { class: 'num total' }, r.position === null && r.stagesCounted === 0 ? '' : formatDuration(r.totalMs)),
+      h('td', { class: 'num total' }, r.status === 'excluded' || (r.position === null && r.stagesCounted === 0) ? '' : formatDuration(r.totalMs)),
       h('td', { class: 'num gap' }, r.position === null ? '' : gap(r.gapToLeaderMs)),
       h('td', { class: 'num wide' }, r.position === null ? '' : gap(r.gapToPrevMs)),
       h('td', { class: 'num wide' }, r.penaltyMs ? penalty(r.penaltyMs) : ''));
   });
   const className = ctx.definition.classes.find((x) => x.code === cls)?.name;
+  const out = c.retired.filter((r) => !r.restartedAt);
+  const back = c.retired.filter((r) => r.restartedAt);
   return [
     h('p', { class: 'muted', id: 'after' }, c.after ? `After ${c.after}` : 'No stage run yet', className ? ` · ${className}` : ''),
     h('table', { id: 'leaderboard' },
       h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'Pos'), h('th', { class: 'num' }, 'Car'), h('th', {}, 'Crew'), h('th', { class: 'num' }, 'Total'), h('th', { class: 'num' }, 'Gap'), h('th', { class: 'num wide' }, 'Diff'), h('th', { class: 'num wide' }, 'Pen.'))),
       h('tbody', {}, rows)),
-    c.retired.length ? h('section', {}, h('h3', {}, 'Retired'), h('ul', { class: 'list' }, c.retired.map((r) => h('li', {}, `#${r.car} at ${r.where}: ${r.reason}${r.restartedAt ? ` (restarted at ${r.restartedAt})` : ''}`)))) : null,
+    // A crew back under Super Rally is still in the rally: it is listed apart from the crews out for good.
+    out.length ? h('section', {}, h('h3', {}, 'Retired'), h('ul', { class: 'list', id: 'retired' }, out.map((r) => h('li', {}, `#${r.car} at ${r.where}: ${r.reason}`)))) : null,
+    back.length ? h('section', {}, h('h3', {}, 'Restarted under Super Rally'), h('ul', { class: 'list', id: 'restarted' }, back.map((r) => h('li', {}, `#${r.car} retired at ${r.where} (${r.reason}), restarted at ${r.restartedAt}`)))) : null,
     c.excluded.length ? h('section', {}, h('h3', {}, 'Excluded'), h('ul', { class: 'list' }, c.excluded.map((r) => h('li', {}, `#${r.car}: ${r.reason}${r.rule ? ` (${r.rule})` : ''}`)))) : null,
   ].filter((n): n is HTMLElement => n !== null);
 }
 
-const stageStatusText: Record<string, string> = { notional: 'notional', assessed: 'assessed', restartCharged: 'Super Rally', maxTime: 'max time', running: 'on stage', notRun: '', cancelled: 'cancelled', ok: '' };
+/** The note beside a stage time: none for a time simply driven, nor where there is no time at all. */
+const stageNote = (status: StageStatus): string => (status === 'ok' || status === 'notRun' ? '' : STAGE_STATUS_LABELS[status]);
 
 export function stageView(ctx: ViewContext, s: StageClassification): Node[] {
   const rows = [...s.rows].sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity) || a.car - b.car);
   return [
-    h('h2', {}, `${s.stage.code} ${s.stage.name} `, h('span', { class: 'muted' }, distanceText(ctx.definition, s.stage.distanceM)), s.cancelled ? h('span', { class: 'pill' }, 'cancelled') : null, s.interrupted ? h('span', { class: 'pill' }, 'interrupted') : null),
+    h('h2', {}, `${s.stage.code} ${s.stage.name} `, h('span', { class: 'muted' }, distanceText(ctx.definition, s.stage.distanceM)), s.cancelled ? h('span', { class: 'pill' }, STAGE_STATUS_LABELS.cancelled) : null, s.interrupted ? h('span', { class: 'pill' }, 'interrupted') : null),
     h('table', { id: 'stage-table' },
       h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'Pos'), h('th', { class: 'num' }, 'Car'), h('th', {}, 'Crew'), h('th', { class: 'num' }, 'Time'), h('th', { class: 'num' }, 'Gap'), h('th', {}, ''))),
       h('tbody', {}, rows.filter((r) => r.status !== 'notRun').map((r) => h('tr', { class: ctx.fresh.has(r.car) ? 'flash' : undefined, 'data-car': r.car },
@@ -78,7 +82,7 @@ export function stageView(ctx: ViewContext, s: StageClassification): Node[] {
         h('td', { class: 'crew' }, crewLink(ctx, r.entry)),
         h('td', { class: 'num time' }, r.timeMs === null ? '—' : formatDuration(r.timeMs)),
         h('td', { class: 'num gap' }, gap(r.gapToWinnerMs)),
-        h('td', {}, stageStatusText[r.status] ? h('span', { class: 'pill' }, stageStatusText[r.status]) : '', r.penaltyMs ? h('span', { class: 'pill' }, `${penalty(r.penaltyMs)} pen.`) : ''))))),
+        h('td', {}, stageNote(r.status) ? h('span', { class: 'pill' }, stageNote(r.status)) : '', r.penaltyMs ? h('span', { class: 'pill' }, `${penalty(r.penaltyMs)} pen.`) : ''))))),
   ];
 }
 
@@ -98,7 +102,7 @@ export function crewView(ctx: ViewContext, c: CrewAnswer): Node[] {
     h('p', { class: 'muted' }, `${c.entry.make} ${c.entry.model} · ${ctx.definition.classes.find((x) => x.code === c.entry.class)?.name ?? c.entry.class}`),
     cur && cur.position !== null
       ? h('p', { class: 'big-line' }, h('strong', {}, `P${cur.position}`), ` overall · P${cur.classPosition ?? '—'} in class · `, h('strong', {}, formatDuration(cur.totalMs)), cur.gapToLeaderMs ? ` (${formatGap(cur.gapToLeaderMs)})` : '')
-      : cur ? h('p', { class: 'big-line' }, h('strong', {}, cur.status)) : null,
+      : cur ? h('p', { class: 'big-line' }, h('strong', {}, carStatusLabel(cur.status))) : null,
     h('section', { id: 'penalties' }, h('h3', {}, 'Penalties'),
       pens.length
         ? h('ul', { class: 'list' }, pens.map((p) => h('li', {}, h('strong', {}, penalty(p.ms)), ` ${p.label}`, p.rule ? h('div', { class: 'rule' }, `Rule: ${p.rule}`) : null)))
@@ -110,7 +114,7 @@ export function crewView(ctx: ViewContext, c: CrewAnswer): Node[] {
         const p = after.get(s.stage);
         return h('tr', { 'data-stage': s.stage },
           h('td', { class: 'crew' }, h('span', {}, s.stage), h('div', { class: 'sub' }, s.name)),
-          h('td', { class: 'num' }, s.timeMs === null ? (stageStatusText[s.status] || '—') : formatDuration(s.timeMs), s.penaltyMs ? h('div', { class: 'sub' }, `${penalty(s.penaltyMs)} pen.`) : null),
+          h('td', { class: 'num' }, s.timeMs === null ? (stageNote(s.status) || '—') : formatDuration(s.timeMs), s.penaltyMs ? h('div', { class: 'sub' }, `${penalty(s.penaltyMs)} pen.`) : null),
           h('td', { class: 'num' }, s.position ?? ''),
           h('td', { class: 'num' }, p?.position ?? '', p?.classPosition ? h('div', { class: 'sub' }, `class ${p.classPosition}`) : null),
           h('td', { class: 'num' }, p ? gap(p.gapToClassLeaderMs) : ''));

@@ -1,10 +1,10 @@
 // The shapes of the server's answers the pages read. Type-only imports of the
 // core contracts: nothing of the core is bundled that the page does not call.
 import type { RallyDefinition, Entry } from '../../core/model.ts';
-import type { Classification, OverdueCrew, StageClassification, StageStatus, Workings } from '../../core/results.ts';
+import type { CarStatus, Classification, OverdueCrew, StageClassification, StageStatus, Workings } from '../../core/results.ts';
 import type { Issue } from '../../core/issues.ts';
 
-export type { RallyDefinition, Entry, Classification, StageClassification, Workings, Issue, OverdueCrew };
+export type { RallyDefinition, Entry, Classification, StageClassification, StageStatus, Workings, Issue, OverdueCrew };
 
 /** GET /api/rallies */
 export interface RallySummary { id: string; name: string; startDate: string; endDate: string; entries: number; stages: number; country?: string }
@@ -23,7 +23,7 @@ export interface CrewAnswer {
   rallyId: string;
   seq: number;
   entry: Entry;
-  current: { position: number | null; classPosition: number | null; status: string; totalMs: number; penaltyMs: number; gapToLeaderMs: number | null } | null;
+  current: { position: number | null; classPosition: number | null; status: CarStatus; totalMs: number; penaltyMs: number; gapToLeaderMs: number | null } | null;
   stages: { stage: string; name: string; cancelled: boolean; status: StageStatus; timeMs: number | null; position: number | null; classPosition: number | null; penaltyMs: number; gapToWinnerMs: number | null }[];
   progression: { after: string; position: number | null; classPosition: number | null; totalMs: number | null; gapToClassLeaderMs: number | null }[];
   penalties: { id: string; seconds: number; reason: string; rule?: string; control?: string; stage?: string; withdrawn: boolean }[];
@@ -32,6 +32,12 @@ export interface CrewAnswer {
 
 /** A publication as the list route answers it (the snapshot left out). */
 export interface Publication { number: number; kind: 'provisional' | 'official'; publishedAt: string; reason?: string; principal?: string; uptoSeq?: number }
+
+/** The parts of the `init` and `reset` events (docs/live.md) that come from the rally's definition. */
+export interface LiveInit {
+  stages: { code: string; name: string; distanceM: number }[];
+  entries: { car: number; driver: string; codriver: string; class: string; make: string; model: string }[];
+}
 
 /** The `delta` event of GET /api/rallies/:id/live (docs/live.md). */
 export interface LiveDelta {

@@ -1,0 +1,119 @@
+// Standings are cached by the versions of their rounds: a repeat request is a
+// lookup (nothing scored, nothing computed: counted through `onCompute`), and a
+// fact or a definition change on a round's rally gives new standings at once.
+// The ARA 2026 seed's round 1 is the rally `snodrift-2026`, here in the log store.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Fact } from '../../core/facts.ts';
+import type { RallyDefinition } from '../../core/model.ts';
+import { MemoryStore } from '../../store/memory/memory-store.ts';
+import { openHistoryStore } from '../../store/history/open-history.ts';
+import type { HistoryStore } from '../../store/history/types.ts';
+import { RallyStates } from '../rally-states.ts';
+import { ADMIN_TOKEN, startTestServer } from '../testing/harness.ts';
+import { registerChampionshipRoutes } from './championships.ts';
+
+const file = JSON.parse(readFileSync(new URL('../../../fixtures/snodrift-2026.rally.json', import.meta.url), 'utf8')) as { rally: RallyDefinition; facts: Fact[] };
+const RALLY = file.rally.id;
+const URL_AFTER_1 = '/api/championships/ara-2026/standings?after=1';
+
+interface Body { standings: { rows: { competitor: string; total: number }[] }; notes: string[] }
+
+describe('championship standings cache', () => {
+  let app: FastifyInstance;
+  let store: MemoryStore;
+  let states: RallyStates;
+  let history: HistoryStore;
+  const computed: string[] = [];
+  let seq = 0;
+
+  before(async () => {
+    store = new MemoryStore();
+    await store.createRally(file.rally, '2026-02-01T00:00:00.000Z');
+    await store.appendFacts(RALLY, file.facts.map(({ seq: _s, ...fact }) => ({ fact: fact as Fact, principal: 'import', receivedAt: '2026-02-08T00:00:00.000Z' })));
+    states = new RallyStates(store);
+    history = await openHistoryStore('sqlite::memory:');
+    app = Fastify();
+    await registerChampionshipRoutes(app, { history, states, onCompute: (w) => computed.push(w.kind === 'round' ? `round ${w.round}` : 'standings') });
+    seq = await store.latestSeq(RALLY);
+  });
+  after(async () => {
+    await app.close();
+    states.close();
+    await history.close();
+    await store.close();
+  });
+
+  const get = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: URL_AFTER_1, headers });
+
+  test('first request scores the rally of round 1 from the log store (national points 22-17-14-12-10, SNO23 [P]); a repeat scores nothing and 304s on its ETag', async () => {
+    const first = await get();
+    assert.equal(first.statusCode, 200);
+    const body = first.json() as Body;
+    assert.deepEqual(body.standings.rows.slice(0, 5).map((r) => r.total), [22, 17, 14, 12, 10]);
+    assert.deepEqual(computed, ['round snodrift', 'standings']);
+    const etag = first.headers.etag as string;
+    assert.match(etag, /^W\/"/);
+
+    computed.length = 0;
+    const again = await get();
+    assert.equal(again.body, first.body);
+    assert.equal(again.headers.etag, etag);
+    assert.equal((await get({ 'if-none-match': etag })).statusCode, 304);
+    assert.deepEqual(computed, [], 'a repeat request scores nothing and computes nothing');
+  });
+
+  test('a fact posted to the round (the leader excluded: rally-rules §4.1 and §6.2, an excluded crew scores no points) changes the standings at once', async () => {
+    const before = (await get()).json() as Body;
+    const etag = (await get()).headers.etag as string;
+    const leader = before.standings.rows[0]!;
+    const car = file.rally.entries.find((e) => e.driver.name === leader.competitor)!.car;
+    computed.length = 0;
+    await store.appendFacts(RALLY, [{ fact: { id: 'test-exclusion', type: 'exclusion', car, reason: 'technical non-conformity' } as Fact, principal: 'clerk', receivedAt: '2026-02-08T01:00:00.000Z' }]);
+    await states.catchUp(RALLY, seq + 1);
+
+    const after = await get({ 'if-none-match': etag });
+    assert.equal(after.statusCode, 200, 'the old ETag no longer matches');
+    const body = after.json() as Body;
+    assert.notEqual(body.standings.rows[0]!.competitor, leader.competitor);
+    assert.equal(body.standings.rows.find((r) => r.competitor === leader.competitor)?.total ?? 0, 0);
+    assert.deepEqual(computed, ['round snodrift', 'standings'], 'only the changed round is scored again');
+  });
+
+  test('a definition change of the round\'s rally (a new version) also gives new standings', async () => {
+    const etag = (await get()).headers.etag as string;
+    const record = (await store.getRally(RALLY))!;
+    // The national registration taken off the round's winner-to-be: no national points for that crew.
+    const top = ((await get()).json() as Body).standings.rows[0]!;
+    const entries = record.definition.entries.map((e) => (e.driver.name === top.competitor ? { ...e, eligibility: [] } : e));
+    await store.updateRally(RALLY, { ...record.definition, entries }, record.version, '2026-02-08T02:00:00.000Z');
+    states.invalidate(RALLY);
+    computed.length = 0;
+    const after = await get({ 'if-none-match': etag });
+    assert.equal(after.statusCode, 200);
+    assert.ok(!(after.json() as Body).standings.rows.some((r) => r.competitor === top.competitor && r.total > 0));
+    assert.deepEqual(computed, ['round snodrift', 'standings']);
+  });
+
+  test('through the whole app: a fact posted with POST …/facts to round 1\'s rally changes GET …/standings (no stale cache)', async () => {
+    const s = await startTestServer('memory');
+    try {
+      assert.equal((await s.call('POST', '/api/rallies/import', { format: 'rallyhq.rally', version: 1, rally: file.rally, facts: file.facts }, ADMIN_TOKEN)).statusCode, 201);
+      const first = await s.call('GET', URL_AFTER_1);
+      const body = first.json() as Body & { standings: { rows: { competitor: string }[] } };
+      const leader = body.standings.rows[0]!.competitor;
+      assert.equal((await s.call('GET', URL_AFTER_1, undefined, undefined, { 'if-none-match': first.headers.etag as string })).statusCode, 304);
+      const car = file.rally.entries.find((e) => e.driver.name === leader)!.car;
+      const posted = await s.call('POST', `/api/rallies/${RALLY}/facts`, { id: 'app-exclusion', type: 'exclusion', car, reason: 'technical non-conformity' }, ADMIN_TOKEN);
+      assert.ok(posted.statusCode < 300, posted.body);
+      const after = await s.call('GET', URL_AFTER_1, undefined, undefined, { 'if-none-match': first.headers.etag as string });
+      assert.equal(after.statusCode, 200);
+      assert.notEqual((after.json() as Body).standings.rows[0]!.competitor, leader);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
