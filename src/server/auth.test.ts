@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { CODE_ALPHABET, newEnrollmentCode, newTokenSecret, normalizeCode, sha256Hex } from './auth.ts';
 
 describe('tokens and enrollment codes', () => {
-  test('a token is 32 random bytes as base64url: 43 characters, different each time', () => {
+  test('a token is rhq_ and 32 random bytes as base64url: 47 characters, never starting with "-", different each time', () => {
     const a = newTokenSecret();
-    assert.match(a, /^[A-Za-z0-9_-]{43}$/);
-    assert.equal(Buffer.from(a, 'base64url').length, 32);
+    assert.match(a, /^rhq_[A-Za-z0-9_-]{43}$/);
+    assert.equal(Buffer.from(a.slice(4), 'base64url').length, 32);
     assert.notEqual(a, newTokenSecret());
   });
   test('stored as SHA-256 hex: sha256("abc") = ba7816bf…15ad (FIPS 180-2 test vector)', () => {

@@ -3,7 +3,7 @@
 //   officer     results officer of one rally: writes facts and decisions, publishes, issues timekeeper tokens
 //   timekeeper  one rally, named controls: submits times (controlTime, stageTime, jumpStart) there only
 //   public      no token: reads
-// Tokens are 32 random bytes (base64url), shown once, stored as SHA-256 hex.
+// Tokens are `rhq_` + 32 random bytes (base64url), shown once, stored as SHA-256 hex.
 // Enrollment codes are 8 characters from an alphabet without look-alikes,
 // typed as ABCD-EFGH or read from a QR code, usable once.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -27,9 +27,13 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** A new bearer token: 32 random bytes, base64url (43 characters). */
+/**
+ * A new bearer token: `rhq_` and 32 random bytes as base64url (47 characters).
+ * The prefix makes a leaked token recognisable, and a token never starts with
+ * `-`, which a command line would read as a flag (`rallyhq demo --token …`).
+ */
 export function newTokenSecret(): string {
-  return randomBytes(32).toString('base64url');
+  return `rhq_${randomBytes(32).toString('base64url')}`;
 }
 
 export function newTokenId(): string {

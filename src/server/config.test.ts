@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULTS, describeConfig, describeDb, loadConfig, maskDbUrl } from './config.ts';
+import { DEFAULTS, describeConfig, describeDb, liveOptionsOf, loadConfig, maskDbUrl } from './config.ts';
+import { DEFAULT_LIVE_OPTIONS } from './live/index.ts';
 
 describe('server settings: defaults < RALLYHQ_* < flags', () => {
   test('nothing given → sqlite:./data/rallyhq.db on 127.0.0.1:3000, demo seeded', () => {
@@ -22,6 +23,21 @@ describe('server settings: defaults < RALLYHQ_* < flags', () => {
     assert.ok(off.ok && off.config.seedDemo === false);
     const on = loadConfig({ 'seed-demo': true }, { RALLYHQ_SEED_DEMO: 'false' });
     assert.ok(on.ok && on.config.seedDemo === true);
+  });
+
+  test('live streams: RALLYHQ_LIVE_HEARTBEAT_MS=200, --live-ring-size 50 wins over its variable; "fast" and 0 are errors naming the setting', () => {
+    const r = loadConfig({ 'live-ring-size': '50' }, { RALLYHQ_LIVE_HEARTBEAT_MS: '200', RALLYHQ_LIVE_RING_SIZE: '9' });
+    assert.ok(r.ok);
+    assert.deepEqual(liveOptionsOf(r.config), { ...DEFAULT_LIVE_OPTIONS, heartbeatMs: 200, ringSize: 50 });
+    const bad = loadConfig({ 'live-retry-ms': '0' }, { RALLYHQ_LIVE_HEARTBEAT_MS: 'fast' });
+    assert.equal(bad.ok, false);
+    const errors = bad.ok ? [] : bad.errors;
+    assert.ok(errors.some((e) => e.startsWith('--live-retry-ms:')), errors.join('\n'));
+    assert.ok(errors.some((e) => e.startsWith('RALLYHQ_LIVE_HEARTBEAT_MS:')), errors.join('\n'));
+  });
+
+  test('the live defaults in the settings are the live streams\' own defaults', () => {
+    assert.deepEqual(liveOptionsOf(DEFAULTS), DEFAULT_LIVE_OPTIONS);
   });
 
   test('every bad value is reported at once, each naming its flag or variable', () => {

@@ -19,6 +19,16 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** Largest request body, bytes. */
   bodyLimit: number;
+  /** Live streams: comment line interval, ms. */
+  liveHeartbeatMs: number;
+  /** Live streams: reconnect delay suggested to `EventSource`, ms. */
+  liveRetryMs: number;
+  /** Live streams: deltas kept per rally for resuming with Last-Event-ID. */
+  liveRingSize: number;
+  /** Live streams: a subscriber with more bytes waiting than this is dropped. */
+  liveMaxBufferedBytes: number;
+  /** Live streams: how often the overdue list is recomputed while HQ watches, ms. */
+  liveHqIntervalMs: number;
 }
 
 export const DEFAULTS: ServerConfig = {
@@ -28,6 +38,12 @@ export const DEFAULTS: ServerConfig = {
   seedDemo: true,
   logLevel: 'info',
   bodyLimit: 1_048_576,
+  // NOTE: the same values as DEFAULT_LIVE_OPTIONS (checked by config.test.ts); kept here so --help loads no server code.
+  liveHeartbeatMs: 15_000,
+  liveRetryMs: 2_000,
+  liveRingSize: 1_000,
+  liveMaxBufferedBytes: 1_048_576,
+  liveHqIntervalMs: 5_000,
 };
 
 /** Each setting: its flag, its environment variable, and what it means (for --help and the docs). */
@@ -39,6 +55,11 @@ export const SETTINGS = [
   { key: 'adminToken', flag: '--admin-token <token>', env: 'RALLYHQ_ADMIN_TOKEN', help: 'administrator token to accept (default: generated at first start and printed once)' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'RALLYHQ_LOG_LEVEL', help: `log level: ${LOG_LEVELS.join(', ')} (default info)` },
   { key: 'bodyLimit', flag: '--body-limit <bytes>', env: 'RALLYHQ_BODY_LIMIT', help: 'largest request body in bytes (default 1048576 = 1 MiB)' },
+  { key: 'liveHeartbeatMs', flag: '--live-heartbeat-ms <ms>', env: 'RALLYHQ_LIVE_HEARTBEAT_MS', help: 'live streams: heartbeat comment interval (default 15000)' },
+  { key: 'liveRetryMs', flag: '--live-retry-ms <ms>', env: 'RALLYHQ_LIVE_RETRY_MS', help: 'live streams: reconnect delay suggested to browsers (default 2000)' },
+  { key: 'liveRingSize', flag: '--live-ring-size <n>', env: 'RALLYHQ_LIVE_RING_SIZE', help: 'live streams: deltas kept per rally for resuming (default 1000)' },
+  { key: 'liveMaxBufferedBytes', flag: '--live-max-buffered-bytes <bytes>', env: 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', help: 'live streams: a slower subscriber is dropped (default 1048576)' },
+  { key: 'liveHqIntervalMs', flag: '--live-hq-interval-ms <ms>', env: 'RALLYHQ_LIVE_HQ_INTERVAL_MS', help: 'live streams: overdue list refresh while HQ watches (default 5000)' },
 ] as const;
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; errors: string[] };
@@ -52,6 +73,25 @@ export interface FlagValues {
   'admin-token'?: string;
   'log-level'?: string;
   'body-limit'?: string;
+  'live-heartbeat-ms'?: string;
+  'live-retry-ms'?: string;
+  'live-ring-size'?: string;
+  'live-max-buffered-bytes'?: string;
+  'live-hq-interval-ms'?: string;
+}
+
+/** The live-stream settings: flag name (without `--`), variable, config key. */
+const LIVE_SETTINGS = [
+  ['live-heartbeat-ms', 'RALLYHQ_LIVE_HEARTBEAT_MS', 'liveHeartbeatMs'],
+  ['live-retry-ms', 'RALLYHQ_LIVE_RETRY_MS', 'liveRetryMs'],
+  ['live-ring-size', 'RALLYHQ_LIVE_RING_SIZE', 'liveRingSize'],
+  ['live-max-buffered-bytes', 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', 'liveMaxBufferedBytes'],
+  ['live-hq-interval-ms', 'RALLYHQ_LIVE_HQ_INTERVAL_MS', 'liveHqIntervalMs'],
+] as const;
+
+/** The live-stream options of a configuration, as `buildApp({ live })` takes them. */
+export function liveOptionsOf(c: ServerConfig): { heartbeatMs: number; retryMs: number; ringSize: number; maxBufferedBytes: number; hqIntervalMs: number } {
+  return { heartbeatMs: c.liveHeartbeatMs, retryMs: c.liveRetryMs, ringSize: c.liveRingSize, maxBufferedBytes: c.liveMaxBufferedBytes, hqIntervalMs: c.liveHqIntervalMs };
 }
 
 function parseBool(text: string): boolean | null {
@@ -103,7 +143,7 @@ export function loadConfig(flags: FlagValues, env: Record<string, string | undef
   }
   const admin = pick(flags['admin-token'], 'RALLYHQ_ADMIN_TOKEN');
   if (admin) {
-    // NOTE: a short admin token is guessable; generated ones are 43 characters.
+    // NOTE: a short admin token is guessable; generated ones are 47 characters.
     if (admin.text.length < 16) errors.push(`${admin.from}: an administrator token needs at least 16 characters (leave it out to have one generated)`);
     else config.adminToken = admin.text;
   }
@@ -118,6 +158,13 @@ export function loadConfig(flags: FlagValues, env: Record<string, string | undef
     const n = parseInteger(limit.text, 1024, 1024 * 1024 * 1024);
     if (n === null) errors.push(`${limit.from}: expected a number of bytes from 1024 up, got ${JSON.stringify(limit.text)}`);
     else config.bodyLimit = n;
+  }
+  for (const [flag, envName, key] of LIVE_SETTINGS) {
+    const v = pick(flags[flag], envName);
+    if (!v) continue;
+    const n = parseInteger(v.text, 1, 2 ** 31 - 1);
+    if (n === null) errors.push(`${v.from}: expected a whole number of at least 1, got ${JSON.stringify(v.text)}`);
+    else config[key] = n;
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
 }

@@ -47,7 +47,7 @@ describe('rallyhq serve', () => {
     try {
       assert.match(first.out, /rallyhq listening on http:\/\/127\.0\.0\.1:\d+ \(SQLite \.\/data\/rallyhq\.db\)/);
       const token = /administrator token[^:]*: (\S+)/.exec(first.out)?.[1];
-      assert.ok(token && token.length === 43, first.out);
+      assert.ok(token && /^rhq_[A-Za-z0-9_-]{43}$/.test(token), first.out);
       const rallies = await (await fetch(`${first.url}/api/rallies`)).json() as { rallies: { id: string }[] };
       assert.deepEqual(rallies.rallies.map((r) => r.id), ['snodrift-2026']);
       const log = await (await fetch(`${first.url}/api/rallies/snodrift-2026/facts?limit=10000`)).json() as { facts: { fact: { control?: string; stage?: string } }[] };

@@ -5,10 +5,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { CliCommand, CliIO } from '../command.ts';
 import { EXIT, parseFlags, usageError } from '../args.ts';
-import { describeConfig, describeDb, loadConfig, SETTINGS, type FlagValues, type ServerConfig } from '../../server/config.ts';
+import { describeConfig, describeDb, liveOptionsOf, loadConfig, SETTINGS, type FlagValues, type ServerConfig } from '../../server/config.ts';
 
 const USAGE = `usage: rallyhq serve [--db <url>] [--port 3000] [--host 127.0.0.1] [--no-seed-demo]
                      [--admin-token <token>] [--log-level info] [--body-limit <bytes>]
+                     [--live-heartbeat-ms 15000] [--live-retry-ms 2000] [--live-ring-size 1000]
+                     [--live-max-buffered-bytes <bytes>] [--live-hq-interval-ms 5000]
 
 Serves rallyhq: the HTTP API (/api, reference at /docs), live results
 (Server-Sent Events) and the browser pages.
@@ -19,7 +21,7 @@ writes  the database; on first start an administrator token (printed once)
         \`rallyhq demo\` plays the rest)
 
 settings (flag, or environment variable; flags win):
-${SETTINGS.map((s) => `  ${s.flag.padEnd(30)} ${s.env.padEnd(20)} ${s.help}`).join('\n')}
+${SETTINGS.map((s) => `  ${s.flag.padEnd(34)} ${s.env.padEnd(32)} ${s.help}`).join('\n')}
 
 Stop with Ctrl-C. SEE: docs/operations.md.
 `;
@@ -67,6 +69,7 @@ export async function startServer(config: ServerConfig, io: CliIO, signal: () =>
       store,
       dbUrl: config.db,
       bodyLimit: config.bodyLimit,
+      live: liveOptionsOf(config),
       log: { level: config.logLevel },
       logRequests: config.logLevel === 'debug' || config.logLevel === 'trace',
     });
@@ -108,6 +111,8 @@ export const command: CliCommand = {
       db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
       'seed-demo': { type: 'boolean' }, 'no-seed-demo': { type: 'boolean' },
       'admin-token': { type: 'string' }, 'log-level': { type: 'string' }, 'body-limit': { type: 'string' },
+      'live-heartbeat-ms': { type: 'string' }, 'live-retry-ms': { type: 'string' }, 'live-ring-size': { type: 'string' },
+      'live-max-buffered-bytes': { type: 'string' }, 'live-hq-interval-ms': { type: 'string' },
     });
     if (!parsed.ok) return usageError(io, command, parsed.message);
     if (parsed.positionals.length > 0) return usageError(io, command, `unexpected argument '${parsed.positionals[0]}'`);

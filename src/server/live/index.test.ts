@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { optionsFromEnv, readLastEventId } from './index.ts';
+import { readLastEventId } from './index.ts';
 import { formatEvent, retryField } from './sse.ts';
 
 test('Last-Event-ID: header "42" wins over ?lastEventId=7; none → null; "4x" or "-1" → malformed (undefined)', () => {
@@ -9,12 +9,6 @@ test('Last-Event-ID: header "42" wins over ?lastEventId=7; none → null; "4x" o
   assert.equal(readLastEventId(undefined, undefined), null);
   assert.equal(readLastEventId('4x', undefined), undefined);
   assert.equal(readLastEventId('-1', undefined), undefined);
-});
-
-test('RALLYHQ_LIVE_HEARTBEAT_MS=200 → heartbeatMs 200; "fast" is an error naming the variable', () => {
-  assert.deepEqual(optionsFromEnv({ RALLYHQ_LIVE_HEARTBEAT_MS: '200' }), { heartbeatMs: 200 });
-  assert.deepEqual(optionsFromEnv({}), {});
-  assert.throws(() => optionsFromEnv({ RALLYHQ_LIVE_HEARTBEAT_MS: 'fast' }), /RALLYHQ_LIVE_HEARTBEAT_MS/);
 });
 
 test('SSE framing per WHATWG HTML §9.2: id, event, one data line of JSON, blank line; retry field', () => {

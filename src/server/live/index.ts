@@ -37,26 +37,6 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   hqIntervalMs: 5_000,
 };
 
-/**
- * `RALLYHQ_LIVE_HEARTBEAT_MS`, `RALLYHQ_LIVE_RETRY_MS`, `RALLYHQ_LIVE_RING_SIZE`,
- * `RALLYHQ_LIVE_MAX_BUFFERED_BYTES`, `RALLYHQ_LIVE_HQ_INTERVAL_MS`: whole numbers ≥ 1.
- * WARNING: a malformed value is a startup error naming the variable, never a silent default.
- */
-export function optionsFromEnv(env: Record<string, string | undefined>): Partial<LiveOptions> {
-  const keys: [keyof LiveOptions, string][] = [
-    ['heartbeatMs', 'RALLYHQ_LIVE_HEARTBEAT_MS'], ['retryMs', 'RALLYHQ_LIVE_RETRY_MS'], ['ringSize', 'RALLYHQ_LIVE_RING_SIZE'],
-    ['maxBufferedBytes', 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES'], ['hqIntervalMs', 'RALLYHQ_LIVE_HQ_INTERVAL_MS'],
-  ];
-  const out: Partial<LiveOptions> = {};
-  for (const [key, name] of keys) {
-    const raw = env[name];
-    if (raw === undefined || raw === '') continue;
-    if (!/^\d{1,10}$/.test(raw.trim()) || Number(raw) < 1) throw new Error(`${name} must be a whole number ≥ 1, got '${raw}'`);
-    out[key] = Number(raw);
-  }
-  return out;
-}
-
 export type HqDecision = { ok: true } | { ok: false; status: 401 | 403; message: string };
 
 export interface LiveDeps {
@@ -107,7 +87,8 @@ function problem(reply: FastifyReply, code: ProblemCode, detail: string, field: 
 }
 
 export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promise<LiveHandle> {
-  const options: LiveOptions = { ...DEFAULT_LIVE_OPTIONS, ...optionsFromEnv(process.env), ...deps.options };
+  // SEE: src/server/config.ts — the flags and RALLYHQ_LIVE_* variables arrive here as deps.options.
+  const options: LiveOptions = { ...DEFAULT_LIVE_OPTIONS, ...deps.options };
   const now = deps.now ?? (() => Date.now());
   const source = deps.source ?? sourceFromDeps(deps);
   const authorizeHq = deps.authorizeHq ?? ((request: FastifyRequest, rallyId: string) => defaultAuthorizeHq(deps.auth, request, rallyId));
