@@ -128,6 +128,17 @@ describe('Saturday, Sunday and Power Stage places from the facts (rally-rules §
     assert.deepEqual(asObject(sundayPositions(one)?.positions), { 1: 4, 2: 2, 3: 3, 4: 1 });
   });
 
+  test('a Sunday dead heat (car 2: 2 + 3 s; car 3: 1 + 1 s + 3 s penalty) shares 2nd place, the same whether Sunday is a whole leg or not (Sunday tie-break [NF])', () => {
+    const withPenalty = (f: Fact[], control: string): Fact[] => [...f.filter((x) => x.id !== 'pen3'), { type: 'penalty', id: 'pen3b', car: 3, seconds: 3, reason: 'late', control }];
+    const legs = score(rally(), FIA, withPenalty(facts(), 'TC5'));
+    const one = score(rally({ oneLeg: true }), FIA, withPenalty(facts({ oneLeg: true }), 'TC6'));
+    for (const s of [legs, one]) {
+      const sun = sundayPositions(s);
+      assert.deepEqual(asObject(sun?.positions), { 1: 4, 2: 2, 3: 2, 4: 1 });
+      assert.match(sun!.basis, /equal Sunday times share a place \(\[NF\]\)/);
+    }
+  });
+
   test('Saturday ends with Saturday\'s leg: 20 s for car 1 at TC5 (Sunday\'s first control) leaves it 1st on Saturday and counts on Sunday', () => {
     const extra: Fact = { type: 'penalty', id: 'pen1', car: 1, seconds: 20, reason: '2 min late', control: 'TC5' };
     const s = score(rally(), FIA, [...facts(), extra]);

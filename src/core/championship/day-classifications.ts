@@ -79,9 +79,8 @@ export function sundayPositions(state: ScoringState): DayPositions | undefined {
   const legs = new Set(def.stages.filter((s) => sunday.includes(s.code)).map((s) => s.leg));
   const [leg] = legs;
   if (legs.size === 1 && leg !== undefined && def.stages.every((s) => s.leg !== leg || sunday.includes(s.code))) {
-    const positions = new Map<number, number>();
-    for (const row of classify(state, { leg }).rows) if (row.position !== null) positions.set(row.car, row.position);
-    return { positions, basis: `classification of leg ${leg} (Sunday): its stages and the penalties of that leg (WRC25 [P])` };
+    const timed = classify(state, { leg }).rows.filter((r) => r.position !== null).map((r) => ({ car: r.car, ms: r.totalMs }));
+    return { positions: sharedPlaces(timed), basis: `classification of leg ${leg} (Sunday): its stages and the penalties of that leg (WRC25 [P]); equal Sunday times share a place ([NF])` };
   }
   const firstIdx = def.stages.findIndex((s) => s.code === sunday[0]);
   const before = firstIdx > 0 ? classify(state, { after: def.stages[firstIdx - 1]!.code }) : null;
@@ -94,11 +93,19 @@ export function sundayPositions(state: ScoringState): DayPositions | undefined {
     if (row.stagesCounted - (p?.stagesCounted ?? 0) !== run.length) continue;
     timed.push({ car: row.car, ms: row.totalMs - (p?.totalMs ?? 0) });
   }
-  timed.sort((a, b) => a.ms - b.ms || a.car - b.car);
+  return { positions: sharedPlaces(timed), basis: `Sunday stages ${run[0]!.code}–${run.at(-1)!.code} and the penalties between them (WRC25 [P]); equal Sunday times share a place ([NF])` };
+}
+
+/**
+ * Places by time, equal times sharing a place. NOTE: the Sunday tie-break is not
+ * in the reference ([NF]); sharing is applied the same way whether Sunday is a
+ * whole leg or part of one, so one dead heat never scores two ways.
+ */
+function sharedPlaces(timed: { car: number; ms: number }[]): Map<number, number> {
+  const sorted = [...timed].sort((a, b) => a.ms - b.ms || a.car - b.car);
   const positions = new Map<number, number>();
-  // NOTE: the Sunday tie-break is not in the reference ([NF]); equal Sunday times share the place.
-  timed.forEach((t, i) => positions.set(t.car, i > 0 && timed[i - 1]!.ms === t.ms ? positions.get(timed[i - 1]!.car)! : i + 1));
-  return { positions, basis: `Sunday stages ${run[0]!.code}–${run.at(-1)!.code} and the penalties between them (WRC25 [P]); equal Sunday times share a place` };
+  sorted.forEach((t, i) => positions.set(t.car, i > 0 && sorted[i - 1]!.ms === t.ms ? positions.get(sorted[i - 1]!.car)! : i + 1));
+  return positions;
 }
 
 /** The Power Stage: the first stage of type `power`, if the rally has one. */
