@@ -8,7 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { importWrc, type WrcRallyFile } from './wrc.ts';
+import { importWrc, makeOfModel, type WrcRallyFile } from './wrc.ts';
 import { resolveRules } from '../rules/resolve.ts';
 import { parseRallyFile, serializeRallyFile, RALLY_FILE_FORMAT, RALLY_FILE_VERSION } from '../rallyfile/index.ts';
 import { classify, dataIssues, explain, score, stageResults, type ScoringState } from '../scoring/index.ts';
@@ -156,4 +156,18 @@ describe('WRC 2018 traps (SEE: fixtures/real/README.md)', () => {
       }
     }
   });
+});
+
+test('make from the model name in the timing data: "FIESTA WRC" Ford, "i20 Coupe WRC" Hyundai, " 208 R2" Peugeot; an unknown model stays "unknown"', () => {
+  assert.equal(makeOfModel('FIESTA WRC'), 'Ford');
+  assert.equal(makeOfModel('i20 Coupe WRC'), 'Hyundai');
+  assert.equal(makeOfModel(' 208 R2'), 'Peugeot');
+  assert.equal(makeOfModel('Fabia R5'), 'Škoda');
+  assert.equal(makeOfModel('Quattro S1'), 'unknown');
+  // Every model in the two real rallies is known, so a manufacturers' table of an import has no "unknown" make.
+  for (const name of ['wrc-2018-monte-carlo', 'wrc-2018-sweden']) {
+    const file = JSON.parse(readFileSync(new URL(`../../../fixtures/real/${name}.json`, import.meta.url), 'utf8')) as WrcRallyFile;
+    const unknown = file.crews.filter((c) => makeOfModel(c.vehicle ?? '') === 'unknown').map((c) => `${c.car} ${c.vehicle}`);
+    assert.deepEqual(unknown, [], name);
+  }
 });

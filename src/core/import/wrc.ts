@@ -91,9 +91,9 @@ export function importWrc(file: WrcRallyFile): { definition: RallyDefinition; fa
 
   const classOf = (c: WrcCrew): string => c.class ?? c.group ?? 'NAT';
   const classes = [...new Set(file.crews.map(classOf))].sort().map((code) => ({ code, name: code }));
-  // NOTE: the timing data names the model only; a rally file needs a non-empty make and model.
+  // NOTE: the timing data names the model only; the make is read from the model's name (MAKE_OF_MODEL), else 'unknown'.
   const entries: Entry[] = file.crews.map((c) => ({
-    car: c.car, driver: { name: c.driver }, codriver: { name: c.codriver }, make: 'unknown', model: c.vehicle?.trim() || 'unknown', class: classOf(c),
+    car: c.car, driver: { name: c.driver }, codriver: { name: c.codriver }, make: makeOfModel(c.vehicle ?? ''), model: c.vehicle?.trim() || 'unknown', class: classOf(c),
     ...(c.entrant ? { entrant: c.entrant } : {}), ...(c.group ? { group: c.group } : {}), ...(c.eligibility ? { eligibility: [c.eligibility] } : {}),
   }));
   const dates = file.crews.flatMap((c) => (c.retirements ?? []).map((r) => r.time.slice(0, 10))).sort();
@@ -149,4 +149,20 @@ function restartSection(file: WrcRallyFile, c: WrcCrew, control: string, before:
     .filter(({ n }) => { const p = positionOf.get(`TC${n}`) ?? -1; return p > at && p < before; });
   const first = after.find(({ s }) => s.code in c.stageTimes && status[s.code] === undefined) ?? after[0];
   return first ? `S${first.n}` : null;
+}
+
+/**
+ * The make of the models that appear in WRC timing data of the period, by the
+ * first word of the model's name: a manufacturers' table of an imported rally
+ * needs it (the data names "FIESTA WRC", "i20 Coupe WRC", "208 R2" …).
+ */
+const MAKE_OF_MODEL: Readonly<Record<string, string>> = {
+  fiesta: 'Ford', yaris: 'Toyota', i20: 'Hyundai', c3: 'Citroën', c2: 'Citroën', ds3: 'Citroën', fabia: 'Škoda',
+  '208': 'Peugeot', clio: 'Renault', twingo: 'Renault', mirage: 'Mitsubishi', evo: 'Mitsubishi', lancer: 'Mitsubishi',
+  '124': 'Abarth', polo: 'Volkswagen', impreza: 'Subaru', swift: 'Suzuki', adam: 'Opel',
+};
+
+export function makeOfModel(vehicle: string): string {
+  const first = vehicle.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  return MAKE_OF_MODEL[first] ?? 'unknown';
 }
