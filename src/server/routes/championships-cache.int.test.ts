@@ -115,5 +115,29 @@ describe('championship standings cache', () => {
       await s.close();
     }
   });
+
+  test('once the results are declared official, the round counts that publication: a later fact changes nothing until a new official publication', async () => {
+    const s = await startTestServer('memory');
+    try {
+      assert.equal((await s.call('POST', '/api/rallies/import', { format: 'rallyhq.rally', version: 1, rally: file.rally, facts: file.facts }, ADMIN_TOKEN)).statusCode, 201);
+      const provisional = (await s.call('GET', URL_AFTER_1)).json() as { standings: { provisional: string[] } };
+      assert.deepEqual(provisional.standings.provisional, ['snodrift'], 'live results count as provisional');
+      const published = await s.call('POST', `/api/rallies/${RALLY}/publications`, { kind: 'official', reason: 'results declared final by the Clerk of the Course' }, ADMIN_TOKEN);
+      assert.ok(published.statusCode < 300, published.body);
+      const official = await s.call('GET', URL_AFTER_1);
+      const leader = (official.json() as Body).standings.rows[0]!.competitor;
+      assert.deepEqual((official.json() as { standings: { provisional: string[] } }).standings.provisional, [], 'the official publication makes the round final');
+      const car = file.rally.entries.find((e) => e.driver.name === leader)!.car;
+      const posted = await s.call('POST', `/api/rallies/${RALLY}/facts`, { id: 'late-exclusion', type: 'exclusion', car, reason: 'technical non-conformity' }, ADMIN_TOKEN);
+      assert.ok(posted.statusCode < 300, posted.body);
+      const unchanged = await s.call('GET', URL_AFTER_1, undefined, undefined, { 'if-none-match': official.headers.etag as string });
+      assert.equal(unchanged.statusCode, 304, 'a fact after the official publication does not change the round');
+      assert.equal((await s.call('POST', `/api/rallies/${RALLY}/publications`, { kind: 'official', reason: 'exclusion upheld on appeal' }, ADMIN_TOKEN)).statusCode < 300, true);
+      const republished = await s.call('GET', URL_AFTER_1);
+      assert.notEqual((republished.json() as Body).standings.rows[0]!.competitor, leader);
+    } finally {
+      await s.close();
+    }
+  });
 });
 

@@ -12,10 +12,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from '../problem.ts';
 import type { Auth } from '../auth.ts';
 import type { RallyEntry } from '../rally-states.ts';
-import type { Store } from '../../store/contract.ts';
+import type { PublicationRecord, Store } from '../../store/contract.ts';
 import { computeStandings, titleMaths, POINTS_SCHEMES, type RoundResult } from '../../core/championship/index.ts';
 import type { CalendarRound, Season } from '../../core/championship/season.ts';
 import { derivedPlaces, roundFromClassification } from '../../core/championship/from-classification.ts';
+import { classify, score } from '../../core/scoring/index.ts';
 import type { Classification } from '../../core/results.ts';
 import { openHistoryStore } from '../../store/history/open-history.ts';
 import { allSeasons, checkSeason, findSeason, REPO_ROOT, scoreRallyFile } from '../../store/history/season-source.ts';
@@ -47,6 +48,7 @@ export interface RoundStates {
 type RoundSource =
   | { key: string; kind: 'stored'; result: RoundResult }
   | { key: string; kind: 'rally'; entry: RallyEntry }
+  | { key: string; kind: 'official'; entry: RallyEntry; publication: PublicationRecord }
   | { key: string; kind: 'file'; path: string }
   | { key: string; kind: 'note'; note: string }
   | { key: string; kind: 'none' };
@@ -75,7 +77,7 @@ class StandingsCache {
   private readonly rounds = new Map<string, RoundResult | string>();
   private readonly answers = new Map<string, StandingsAnswer>();
 
-  constructor(private readonly onCompute: ChampionshipDeps['onCompute']) {}
+  constructor(private readonly onCompute: ChampionshipDeps['onCompute'], private readonly store: Store | undefined) {}
 
   async source(round: CalendarRound, stored: Map<string, RoundResult>, states: RoundStates | undefined): Promise<RoundSource> {
     const result = stored.get(round.id);
@@ -84,6 +86,9 @@ class StandingsCache {
     const entry = round.rally && states ? await states.entry(round.rally) : null;
     if (entry && entry.seq > 0) {
       if (entry.rulesErrors.length > 0) return { key: `note:rules:${entry.rallyId}:v${entry.version}`, kind: 'note', note: `rally ${entry.rallyId}: rules choice not valid` };
+      // Once the results are declared official, the round counts the official publication, not later live changes.
+      const official = this.store ? (await this.store.listPublications(entry.rallyId)).filter((p) => p.kind === 'official').at(-1) : undefined;
+      if (official) return { key: `official:${entry.rallyId}:n${official.number}:v${entry.version}`, kind: 'official', entry, publication: official };
       return { key: `rally:${entry.rallyId}:v${entry.version}:s${entry.seq}`, kind: 'rally', entry };
     }
     if (!round.rallyFile) return { key: 'none', kind: 'none' };
@@ -100,7 +105,9 @@ class StandingsCache {
     const hit = this.rounds.get(key);
     if (hit !== undefined) return hit;
     this.onCompute?.({ kind: 'round', season: season.id, round: round.id });
-    const scored = src.kind === 'rally' && states ? fromRally(round.id, src.entry, states) : src.kind === 'file' ? await scoreRallyFile(round.id, src.path) : null;
+    const scored = src.kind === 'official' ? fromOfficial(round.id, src.entry, src.publication)
+      : src.kind === 'rally' && states ? fromRally(round.id, src.entry, states)
+      : src.kind === 'file' ? await scoreRallyFile(round.id, src.path) : null;
     if (scored === null) return null;
     return remember(this.rounds, key, scored);
   }
@@ -140,6 +147,17 @@ function fromRally(roundId: string, e: RallyEntry, states: RoundStates): RoundRe
   });
 }
 
+/** The rally as its latest official publication declared it: the log up to that publication's seq, status final. */
+function fromOfficial(roundId: string, e: RallyEntry, p: PublicationRecord): RoundResult {
+  const state = score(e.definition, e.rules, e.facts.filter((f) => f.seq <= p.uptoSeq).map((f) => f.fact));
+  return roundFromClassification(classify(state), {
+    round: roundId,
+    status: 'final',
+    source: `rally ${e.rallyId}, official publication ${p.number} of ${p.publishedAt} (log seq ${p.uptoSeq})`,
+    ...derivedPlaces(state),
+  });
+}
+
 /** True (and the ETag set) when the client already has this answer. */
 function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
   reply.header('etag', etag).header('cache-control', 'no-cache');
@@ -158,7 +176,7 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
   const history = deps.history ?? await openHistoryStore(deps.dbUrl ?? 'sqlite::memory:');
   if (!deps.history) app.addHook('onClose', async () => history.close());
   const now = deps.now ?? (() => new Date());
-  const standingsCache = new StandingsCache(deps.onCompute);
+  const standingsCache = new StandingsCache(deps.onCompute, deps.store);
 
   if (!app.hasContentTypeParser('text/csv')) {
     app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
