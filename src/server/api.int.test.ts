@@ -181,6 +181,17 @@ function suite(kind: StoreKind, skip: () => string | null) {
       assert.notEqual(r2.headers.etag, etag);
     });
 
+    test('rally definition ETag: a page re-fetching the definition on a live reset gets 304 until a fact or a change arrives', { skip: skip() ?? false }, async () => {
+      const d1 = await s.call('GET', R);
+      const etag = String(d1.headers.etag);
+      assert.match(etag, /^W\//);
+      assert.equal((await s.call('GET', R, undefined, undefined, { 'if-none-match': etag })).statusCode, 304);
+      await s.call('POST', `${R}/facts`, { id: 'etag-def-1', type: 'controlTime', car: 5, control: 'TC0', at: '2026-03-13T18:05' }, officer);
+      const d2 = await s.call('GET', R, undefined, undefined, { 'if-none-match': etag });
+      assert.equal(d2.statusCode, 200, 'lastSeq moved, so the answer changed');
+      assert.equal(d2.json().lastSeq, d1.json().lastSeq + 1);
+    });
+
     test('crew page: a row per stage, a position after each stage run, the gap to the class leader, workings', { skip: skip() ?? false }, async () => {
       const r = await s.call('GET', `${R}/crews/1`);
       assert.equal(r.statusCode, 200, r.body);

@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { apiError } from '../problem.ts';
+import { notModified } from '../http-cache.ts';
 import type { Auth } from '../auth.ts';
 import type { RallyEntry } from '../rally-states.ts';
 import type { PublicationRecord, Store } from '../../store/contract.ts';
@@ -156,15 +157,6 @@ function fromOfficial(roundId: string, e: RallyEntry, p: PublicationRecord): Rou
     source: `rally ${e.rallyId}, official publication ${p.number} of ${p.publishedAt} (log seq ${p.uptoSeq})`,
     ...derivedPlaces(state),
   });
-}
-
-/** True (and the ETag set) when the client already has this answer. */
-function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
-  reply.header('etag', etag).header('cache-control', 'no-cache');
-  const inm = request.headers['if-none-match'];
-  if (typeof inm !== 'string') return false;
-  const strip = (t: string) => t.trim().replace(/^W\//, '');
-  return inm.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }
 
 const open = { type: 'object', additionalProperties: true } as const;

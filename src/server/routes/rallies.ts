@@ -11,6 +11,7 @@ import { serializeRallyFile } from '../../core/rallyfile/serialize.ts';
 import { listPresets } from '../../core/rules/presets/index.ts';
 import type { RallyRecord } from '../../store/contract.ts';
 import type { ServerContext } from '../context.ts';
+import { etagOf, notModified } from '../http-cache.ts';
 import { apiError, type ApiError } from '../problem.ts';
 import { anyObject, definitionJsonSchema, errorResponses, rallyFileJsonSchema, rallyParams } from '../schemas.ts';
 
@@ -96,8 +97,9 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id', {
     schema: { summary: 'A rally: summary, definition and log position', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ id, name, …, version, lastSeq, definition }'), ...errorResponses } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const e = await ctx.rally(request.params.id);
+    if (notModified(request, reply, etagOf(e, request))) return reply.code(304).send();
     return { id: e.rallyId, name: e.definition.name, version: e.version, lastSeq: e.seq, rulesErrors: e.rulesErrors, definition: e.definition };
   });
 

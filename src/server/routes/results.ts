@@ -6,28 +6,14 @@
 // Every answer carries a weak ETag built from the rally, its definition
 // version, its log seq and the query, so a phone polling with If-None-Match
 // gets 304 until something changed.
-import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Entry } from '../../core/model.ts';
 import { classify, explain, formatWorkings, stageResults } from '../../core/scoring/index.ts';
 import type { ServerContext } from '../context.ts';
+import { etagOf, notModified } from '../http-cache.ts';
 import { apiError } from '../problem.ts';
 import type { RallyEntry } from '../rally-states.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
-
-export function etagOf(e: RallyEntry, request: FastifyRequest): string {
-  const q = createHash('sha1').update(request.url).digest('base64url').slice(0, 10);
-  return `W/"${e.rallyId}-v${e.version}-s${e.seq}-${q}"`;
-}
-
-/** True (and 304 sent) when the client already has this version. */
-function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
-  reply.header('etag', etag).header('cache-control', 'no-cache');
-  const inm = request.headers['if-none-match'];
-  if (typeof inm !== 'string') return false;
-  const strip = (t: string) => t.trim().replace(/^W\//, '');
-  return inm.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
-}
 
 /** Answers from the per-seq memo, or computes and remembers. */
 function memo<T>(e: RallyEntry, key: string, compute: () => T): T {
