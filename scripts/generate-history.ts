@@ -7,6 +7,7 @@
 // (PostgreSQL). Names are invented ("Driver 0042"), never real people.
 import { parseArgs } from 'node:util';
 import type { HistoryRecord } from '../src/core/championship/history-records.ts';
+import { mulberry32 } from '../src/core/fixtures/prng.ts';
 import { importRecords } from '../src/store/history/importer.ts';
 import { openHistoryStore } from '../src/store/history/open-history.ts';
 import type { ImportReport } from '../src/store/history/types.ts';
@@ -19,18 +20,6 @@ export interface SyntheticOptions {
   stagesPerEvent?: number;
 }
 
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MAKES = ['Alpine', 'Audi', 'BMW', 'Citroën', 'Datsun', 'Fiat', 'Ford', 'Hyundai', 'Lancia', 'Mazda', 'Mini', 'Mitsubishi', 'Opel', 'Peugeot', 'Porsche', 'Renault', 'Saab', 'Škoda', 'Subaru', 'Toyota', 'Volkswagen', 'Volvo'];
 const CLASSES = ['RC1', 'RC2', 'RC3', 'RC4', 'RC5'];
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
@@ -39,7 +28,7 @@ interface Crew { driver: string; codriver: string; make: string; model: string; 
 
 /** Yields the synthetic history in chunks of records, edition by edition. */
 export async function* syntheticHistory(o: SyntheticOptions): AsyncGenerator<HistoryRecord[]> {
-  const random = rng(o.seed);
+  const random = mulberry32(o.seed);
   const cars = o.carsPerEvent ?? 200;
   const stages = o.stagesPerEvent ?? 10;
   const editions = Math.max(1, Math.ceil(o.stageRows / (cars * stages)));
