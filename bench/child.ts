@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 import { freePort } from '../src/testing/free-port.ts';
+import { stopChild } from '../src/testing/stop-child.ts';
 
 export { freePort };
 
@@ -39,14 +40,7 @@ export async function startChild(args: string[], port: number, opts: { readyPath
     proc,
     url,
     output: () => out,
-    stop(signal: NodeJS.Signals = 'SIGTERM') {
-      return new Promise<void>((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-        proc.once('exit', () => { clearTimeout(t); resolve(); });
-        proc.kill(signal);
-      });
-    },
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => stopChild(proc, signal),
   };
 }
 

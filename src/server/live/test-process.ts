@@ -12,6 +12,7 @@ import type { Classification } from '../../core/results.ts';
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 import { freePort } from '../../testing/free-port.ts';
+import { stopChild } from '../../testing/stop-child.ts';
 
 export { freePort };
 
@@ -49,14 +50,7 @@ export async function startServer(db: string, opts: { port?: number; token?: str
   return {
     proc, url, port, token,
     output: () => out,
-    stop(signal: NodeJS.Signals = 'SIGTERM') {
-      return new Promise<void>((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-        proc.once('exit', () => { clearTimeout(t); resolve(); });
-        proc.kill(signal);
-      });
-    },
+    stop: (signal: NodeJS.Signals = 'SIGTERM') => stopChild(proc, signal),
   };
 }
 
