@@ -53,6 +53,8 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       }
       // Excluded car 52 (fixture: lighting, Clerk of the Course decision 2) is listed apart, not ranked.
       assert.match(await page.locator('#view').innerText(), /#52: Auxiliary headlights/);
+      // A crew out of the rally has no total to compare: retired car 47 and excluded car 52 show none.
+      for (const car of ['47', '52']) assert.equal(rows.find((r) => r.car === car)?.total, '', `total of car ${car}`);
       // Car 47 retired for good on SS5; car 45 retired on SS6 and came back under Super Rally: two lists, never mixed.
       assert.match(await page.locator('#retired').innerText(), /#47 at SS5/);
       assert.doesNotMatch(await page.locator('#retired').innerText(), /#45 /);

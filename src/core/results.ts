@@ -110,6 +110,8 @@ export interface Workings {
   car: number;
   stage?: string;
   status: StageStatus | CarStatus;
+  /** About a stage the crew started and retired on: its status stays `running` (no finish), but it is not on the stage. */
+  retiredHere?: boolean;
   steps: WorkingStep[];
   resultMs: number | null;
   factsUsed: FactRef[];

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CarStatus, StageStatus, Workings } from './results.ts';
-import { CAR_STATUS_LABELS, CAR_STATUS_SHORT, STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS, workingsStatusLabel } from './status-labels.ts';
+import { CAR_STATUS_LABELS, CAR_STATUS_SHORT, STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS, stageCellLabel, workingsStatusLabel } from './status-labels.ts';
 import { formatWorkings } from './scoring/format-workings.ts';
 
 const STAGE: StageStatus[] = ['ok', 'notional', 'assessed', 'restartCharged', 'maxTime', 'running', 'notRun', 'cancelled'];
@@ -38,4 +38,15 @@ test('short forms for a narrow position column: DNS, RET, EXC for a crew out of 
   // A crew running or finished has a position (or none yet): the column shows that, not a status.
   assert.equal(CAR_STATUS_SHORT.running, '');
   assert.equal(CAR_STATUS_SHORT.finished, '');
+});
+
+test('a running cell with a retirement on that stage reads "retired"; without one, "on stage"; other statuses keep their label', () => {
+  assert.equal(stageCellLabel('running', true), 'retired');
+  assert.equal(stageCellLabel('running', false), 'on stage');
+  assert.equal(stageCellLabel('maxTime', true), 'max time');
+  assert.equal(workingsStatusLabel('running', true, true), 'retired');
+  // About the total, `running` is the crew's status, never a stage's.
+  assert.equal(workingsStatusLabel('running', false, true), 'running');
+  const w: Workings = { car: 47, stage: 'SS5', status: 'running', retiredHere: true, steps: [], resultMs: null, factsUsed: [], factsSuperseded: [], rules: [] };
+  assert.equal(formatWorkings(w).split('\n')[0], 'car 47, SS5: no result (retired)');
 });

@@ -53,13 +53,29 @@ export function stageStatusLabel(status: StageStatus): string {
   return STAGE_STATUS_LABELS[status] ?? status;
 }
 
+/** The note for a crew that started a stage and retired on it, and what it means. */
+export const RETIRED_ON_STAGE_LABEL = 'retired';
+export const RETIRED_ON_STAGE_MEANING = 'started the stage and retired on it';
+
+/**
+ * A stage cell's label for people. A crew that started and retired on the
+ * stage keeps the code `running` (no finish was ever recorded), but "on stage"
+ * would read as if it were still driving.
+ */
+export function stageCellLabel(status: StageStatus, retiredHere: boolean): string {
+  return status === 'running' && retiredHere ? RETIRED_ON_STAGE_LABEL : stageStatusLabel(status);
+}
+
 export function carStatusLabel(status: CarStatus): string {
   return CAR_STATUS_LABELS[status] ?? status;
 }
 
-/** The label of a workings status: a stage's status when the workings are about a stage, else the crew's. */
-export function workingsStatusLabel(status: StageStatus | CarStatus, aboutStage: boolean): string {
-  if (aboutStage && status in STAGE_STATUS_LABELS) return STAGE_STATUS_LABELS[status as StageStatus];
+/**
+ * The label of a workings status: a stage's status when the workings are about
+ * a stage (`retired` for a crew that retired on it), else the crew's.
+ */
+export function workingsStatusLabel(status: StageStatus | CarStatus, aboutStage: boolean, retiredHere = false): string {
+  if (aboutStage && status in STAGE_STATUS_LABELS) return stageCellLabel(status as StageStatus, retiredHere);
   if (status in CAR_STATUS_LABELS) return CAR_STATUS_LABELS[status as CarStatus];
   return STAGE_STATUS_LABELS[status as StageStatus] ?? status;
 }

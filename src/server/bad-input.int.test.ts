@@ -43,6 +43,9 @@ describe(`bad input to the fact endpoints (${KIND})`, () => {
     ['corrections route without supersedes', 'corrections', { reason: 'typo' }, 400, '$.supersedes'],
     ['a penalty without a reason', 'penalties', { car: 2, seconds: 10 }, 400, '$.reason'],
     ['a penalty with seconds as text', 'penalties', { car: 2, seconds: 'ten', reason: 'x' }, 400, '$.seconds'],
+    // A penalty is never negative: a wrong one is retracted, not offset.
+    ['a penalty of -5 s', 'penalties', { car: 2, seconds: -5, reason: 'time credit' }, 400, '$.seconds'],
+    ['a penalty fact of -5 s', 'facts', { id: 'neg-1', type: 'penalty', car: 2, seconds: -5, reason: 'time credit' }, 400, '$.seconds'],
     ['notional times for an unknown stage', 'notional-times', { stage: 'SS9', reason: 'road blocked', notionalTimes: [] }, 400, '$.stage'],
     ['a body over the 64 KiB limit', 'facts', { facts: Array.from({ length: 2000 }, (_, i) => ({ ...good, id: `big-${i}` })) }, 413, 'body'],
   ];

@@ -46,7 +46,7 @@ export const command = rallyCommand({
     const c = classify(state);
     const marks = { excluded: new Set(c.excluded.map((x) => x.car)), retiredHere: retiredOnStage(definition, stage.code, c.retired) };
     return r.print({
-      csv: () => stageCsv(sc, ctx),
+      csv: () => stageCsv(sc, ctx, marks),
       json: () => toJson(stageJson(sc, ctx, stagePenalties(state, sc, facts), marks)),
       table: () => stageTable(sc, ctx, stagePenalties(state, sc, facts), outputWidth(), classCode, marks),
     });

@@ -138,3 +138,22 @@ describe('an excluded crew has no total', () => {
     assert.equal(j.rows.find((r) => r.car === 41)!.statusReason, 'retired at SS2: hit a snowbank');
   });
 });
+
+describe('a retired crew has no total either', () => {
+  // Car 41 retired on SS2 (1 000 000 ms accumulated before): a total beside it would read as a classified time.
+  test('csv: total_ms and total empty; stages_ms still gives what it drove', () => {
+    const lines = classificationCsv(classification, ctx).split('\r\n');
+    const header = lines[0]!.split(',');
+    const cells = lines.find((l) => /^,,41,/.test(l))!.split(',');
+    assert.deepEqual([cells[header.indexOf('status')], cells[header.indexOf('total_ms')], cells[header.indexOf('total')], cells[header.indexOf('stages_ms')]],
+      ['retired', '', '', '1000000']);
+  });
+  test('json: totalMs and total null for the retired crew; a crew restarted under Super Rally is running and keeps its total', () => {
+    const j = classificationJson(classification, ctx) as { rows: { car: number; totalMs: number | null; total: string | null; status: string; stagesMs: number }[] };
+    const x = j.rows.find((r) => r.car === 41)!;
+    assert.deepEqual([x.status, x.totalMs, x.total, x.stagesMs], ['retired', null, null, 1_000_000]);
+    const restarted = { ...classification, rows: classification.rows.map((r) => (r.car === 41 ? { ...r, status: 'running' as const } : r)) };
+    const back = (classificationJson(restarted, ctx) as typeof j).rows.find((r) => r.car === 41)!;
+    assert.deepEqual([back.totalMs, back.total], [1_000_000, '16:40.0']);
+  });
+});

@@ -77,9 +77,13 @@ function statusReason(row: ClassificationRow, lists: OutLists): string | null {
   return null;
 }
 
-/** An excluded crew has no total: it is out of the classification, whatever its times add up to. */
+/**
+ * An excluded or retired crew has no total: it is out of the classification,
+ * whatever its times add up to (a crew restarted under Super Rally is running
+ * again and keeps one). The sum stays in `stages_ms` and the workings.
+ */
 function totalOf(row: ClassificationRow): number | null {
-  return row.status === 'excluded' ? null : row.totalMs;
+  return row.status === 'excluded' || row.status === 'retired' ? null : row.totalMs;
 }
 
 export function classificationTable(c: Classification, ctx: RenderContext, width = 80): string {

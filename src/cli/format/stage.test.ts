@@ -50,8 +50,9 @@ describe('stage table', () => {
 test('stage csv: split columns, ms beside text, empty fields for no time', () => {
   const lines = stageCsv(stage2, ctx).split('\r\n');
   assert.ok(lines[0]!.endsWith(',split_SS2SP1_ms,split_SS2SP1'));
-  assert.ok(lines[1]!.startsWith('SS2,1,1,7,Travis Pastrana,Rhianon Gelsomino,L4WD,ok,225200,3:45.2,,,,,0,0:00,101300,1:41.3'), lines[1]);
-  assert.ok(lines[4]!.startsWith('SS2,,,41,Ann Snow,Bo Bank,O2WD,notRun,,,'), lines[4]);
+  assert.ok(lines[0]!.startsWith('stage,position,class_position,car,driver,codriver,class,status,status_label,out,time_ms,time,'), lines[0]);
+  assert.ok(lines[1]!.startsWith('SS2,1,1,7,Travis Pastrana,Rhianon Gelsomino,L4WD,ok,driven,,225200,3:45.2,,,,,0,0:00,101300,1:41.3'), lines[1]);
+  assert.ok(lines[4]!.startsWith('SS2,,,41,Ann Snow,Bo Bank,O2WD,notRun,not run,,,,'), lines[4]);
 });
 
 test('stage json: status and times as ms and text', () => {
@@ -83,4 +84,21 @@ test('a crew that retired on the stage (start, no finish) is noted retired, not 
   assert.match(marked, /\n\s+41 Snow \/ Bank\s+O2WD\s+retired\n/);
   assert.ok(!marked.includes('on stage'), marked);
   assert.match(stageTable(sc, ctx, stage2Penalties, 80), /\n\s+41 Snow \/ Bank\s+O2WD\s+on stage\n/, 'without a retirement it is on the stage');
+});
+
+test('stage json and csv: a crew retired on the stage keeps the code running but is labelled and marked retired; an excluded crew is marked excluded', () => {
+  const running = { ...stage2.rows[3]!, status: 'running' as const };
+  const sc = { ...stage2, rows: [...stage2.rows.slice(0, 3), running] };
+  const marks = { retiredHere: new Set([41]), excluded: new Set([7]) };
+  const j = stageJson(sc, ctx, stage2Penalties, marks) as { rows: { car: number; status: string; statusLabel: string; retiredHere: boolean; excluded: boolean }[] };
+  const r41 = j.rows.find((r) => r.car === 41)!;
+  assert.deepEqual([r41.status, r41.statusLabel, r41.retiredHere], ['running', 'retired', true]);
+  assert.equal((stageJson(sc, ctx, stage2Penalties) as typeof j).rows.find((r) => r.car === 41)!.statusLabel, 'on stage', 'without a retirement it is on the stage');
+  const lines = stageCsv(sc, ctx, marks).split('\r\n');
+  const header = lines[0]!.split(',');
+  const cell = (car: number, col: string): string => lines.find((l) => l.split(',')[3] === String(car))!.split(',')[header.indexOf(col)]!;
+  assert.deepEqual([cell(41, 'status'), cell(41, 'status_label'), cell(41, 'out')], ['running', 'retired', 'retired']);
+  assert.deepEqual([cell(7, 'status'), cell(7, 'out')], ['ok', 'excluded']);
+  assert.equal(cell(23, 'out'), '', 'a crew in the rally has nothing in the out column');
+  assert.equal(stageCsv(sc, ctx).split('\r\n').find((l) => l.split(',')[3] === '41')!.split(',')[header.indexOf('status_label')], 'on stage');
 });

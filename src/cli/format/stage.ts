@@ -6,7 +6,7 @@ import type { Fact } from '../../core/facts.ts';
 import { distanceIn, type Control, type Entry, type RallyDefinition } from '../../core/model.ts';
 import { formatDuration, formatGap } from '../../core/time/index.ts';
 import { dataIssues, explain, type ScoringState } from '../../core/scoring/index.ts';
-import { STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS } from '../../core/status-labels.ts';
+import { RETIRED_ON_STAGE_LABEL, RETIRED_ON_STAGE_MEANING, STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS, stageCellLabel } from '../../core/status-labels.ts';
 import { fitsUncut, renderTable, wrap, type Column } from './table.ts';
 import { toCsv, type CsvValue } from './csv.ts';
 import { crewShort, crewSurnames, distanceText, gapText, penaltyText, stageDecimals, timeText } from './cells.ts';
@@ -104,8 +104,12 @@ export function retiredOnStage(def: RallyDefinition, stage: string, retired: rea
   return new Set(retired.filter((r) => r.where === stage || controls.has(r.where)).map((r) => r.car));
 }
 
+function retiredHere(r: StageRow, marks: StageMarks): boolean {
+  return r.status === 'running' && (marks.retiredHere?.has(r.car) ?? false);
+}
+
 function noteOf(r: StageRow, marks: StageMarks): string {
-  const status = r.status === 'running' && marks.retiredHere?.has(r.car) ? 'retired' : statusMarker(r.status);
+  const status = r.status === 'ok' ? '' : stageCellLabel(r.status, retiredHere(r, marks));
   return [status, marks.excluded?.has(r.car) ? 'excluded' : ''].filter(Boolean).join(', ');
 }
 
@@ -144,9 +148,9 @@ export function stageTable(sc: StageClassification, ctx: RenderContext, penaltie
     const cars = sc.winners.map((w) => `car ${w.car} ${crewOf(w.car)}${excluded.has(w.car) ? ' (excluded from the rally; its stage time stands)' : ''}`).join(', ');
     parts.push(`\n${wrap(`Fastest: ${cars} in ${formatDuration(fastest.timeMs, dec)}, average ${averageSpeed(sc.stage.distanceM, fastest.timeMs, def.distanceUnit)}`, width, 2)}\n`);
   }
-  const used = new Set(rows.filter((r) => !(r.status === 'running' && marks.retiredHere?.has(r.car))).map((r) => r.status));
+  const used = new Set(rows.filter((r) => !retiredHere(r, marks)).map((r) => r.status));
   const legend = [...used].filter((st) => EXPLAINED.has(st)).map((st) => `  ${STAGE_STATUS_LABELS[st]}: ${STAGE_STATUS_MEANINGS[st]}`);
-  if (rows.some((r) => r.status === 'running' && marks.retiredHere?.has(r.car))) legend.push('  retired: started the stage and retired on it');
+  if (rows.some((r) => retiredHere(r, marks))) legend.push(`  ${RETIRED_ON_STAGE_LABEL}: ${RETIRED_ON_STAGE_MEANING}`);
   if (rows.some((r) => excluded.has(r.car))) legend.push('  excluded: out of the rally\'s classification; its stage times stand as recorded');
   if (legend.length) parts.push('\nNotes\n' + legend.join('\n') + '\n');
 
@@ -186,7 +190,8 @@ export function stageJson(sc: StageClassification, ctx: RenderContext, penalties
       status: r.status,
       excluded: marks.excluded?.has(r.car) ?? false,
       retiredHere: marks.retiredHere?.has(r.car) ?? false,
-      statusLabel: STAGE_STATUS_LABELS[r.status],
+      // The code stays `running` (no finish recorded); the words say the crew retired there.
+      statusLabel: stageCellLabel(r.status, retiredHere(r, marks)),
       timeMs: r.timeMs, time: r.timeMs === null ? null : formatDuration(r.timeMs, dec),
       gapToWinnerMs: r.gapToWinnerMs, gapToWinner: r.gapToWinnerMs === null ? null : formatGap(r.gapToWinnerMs, dec),
       gapToPrevMs: r.gapToPrevMs, gapToPrev: r.gapToPrevMs === null ? null : formatGap(r.gapToPrevMs, dec),
@@ -199,14 +204,21 @@ export function stageJson(sc: StageClassification, ctx: RenderContext, penalties
   };
 }
 
-export function stageCsv(sc: StageClassification, ctx: RenderContext): string {
+/** The CSV's `out` column: `excluded` from the rally, `retired` on this stage, or empty. */
+function outOf(r: StageRow, marks: StageMarks): string | null {
+  if (marks.excluded?.has(r.car)) return 'excluded';
+  return retiredHere(r, marks) ? RETIRED_ON_STAGE_LABEL : null;
+}
+
+export function stageCsv(sc: StageClassification, ctx: RenderContext, marks: StageMarks = {}): string {
   const dec = stageDecimals(sc.stage.precisionMs, ctx.rules.stagePrecisionMs.value);
   const splits = splitControls(ctx.definition, sc.stage.code);
-  const header = ['stage', 'position', 'class_position', 'car', 'driver', 'codriver', 'class', 'status', 'time_ms', 'time',
+  const header = ['stage', 'position', 'class_position', 'car', 'driver', 'codriver', 'class', 'status', 'status_label', 'out', 'time_ms', 'time',
     'gap_to_winner_ms', 'gap_to_winner', 'gap_to_prev_ms', 'gap_to_prev', 'penalty_ms', 'penalty',
     ...splits.flatMap((c) => [`split_${c.id}_ms`, `split_${c.id}`])];
   const rows: CsvValue[][] = sc.rows.map((r) => [
     sc.stage.code, r.position, r.classPosition, r.car, r.entry.driver.name, r.entry.codriver?.name ?? null, r.entry.class, r.status,
+    stageCellLabel(r.status, retiredHere(r, marks)), outOf(r, marks),
     r.timeMs, r.timeMs === null ? null : formatDuration(r.timeMs, dec),
     r.gapToWinnerMs, r.gapToWinnerMs === null ? null : formatGap(r.gapToWinnerMs, dec),
     r.gapToPrevMs, r.gapToPrevMs === null ? null : formatGap(r.gapToPrevMs, dec),

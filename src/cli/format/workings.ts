@@ -38,7 +38,7 @@ export function workingsJson(w: Workings, ctx: RenderContext, entry: Entry): unk
     class: entry.class,
     stage: w.stage ?? null,
     status: w.status,
-    statusLabel: workingsStatusLabel(w.status, w.stage !== undefined),
+    statusLabel: workingsStatusLabel(w.status, w.stage !== undefined, w.retiredHere),
     resultMs: w.resultMs,
     result: w.resultMs === null ? null : formatDuration(w.resultMs, dec),
     steps: w.steps.map((s) => ({

@@ -165,7 +165,10 @@ export const ControlTimeSchema = fact('controlTime', { car: CarNumber, control: 
 export const StageTimeSchema = fact('stageTime', { car: CarNumber, stage: Id, time: DurationText, source: TimeSourceSchema.optional(), assessed: z.boolean().optional() });
 export const PenaltySchema = fact('penalty', {
   car: CarNumber,
-  seconds: z.number({ error: 'expected seconds, e.g. 40 or 10.5' }).refine((s) => Number.isInteger(Math.round(s * 1000)) && Math.abs(s * 1000 - Math.round(s * 1000)) < 1e-6, { error: 'seconds may carry at most three decimals (whole ms)' }),
+  // A penalty only adds time; a wrong one is withdrawn by a retraction, never offset by a negative one.
+  seconds: z.number({ error: 'expected seconds, e.g. 40 or 10.5' })
+    .min(0, { error: 'a penalty is never negative (seconds 0 or more, e.g. 10); to undo a penalty, retract it with a retraction fact naming it in supersedes', abort: true })
+    .refine((s) => Number.isInteger(Math.round(s * 1000)) && Math.abs(s * 1000 - Math.round(s * 1000)) < 1e-6, { error: 'seconds may carry at most three decimals (whole ms)' }),
   reason: Text,
   rule: Text.optional(),
   control: Id.optional(),

@@ -13,7 +13,7 @@ import { classifyEngine, scopeOf, tieNotes } from './classification.ts';
 import type { Engine } from './engine.ts';
 import { retiredAt, type RetirementItem } from './retirement.ts';
 import { refOf } from './store.ts';
-import { carStatusLabel, stageStatusLabel } from '../status-labels.ts';
+import { carStatusLabel, stageCellLabel } from '../status-labels.ts';
 
 const STAGE_RULES: RuleKey[] = ['stagePrecisionMs', 'stageRounding'];
 
@@ -57,9 +57,10 @@ function cellRuleKeys(cell: StageCell): RuleKey[] {
   return keys;
 }
 
-/** A crew that started a stage and retired on it has no finish: "on stage" would read as if it were still driving. */
-function retiredOnStage(retirements: readonly RetirementItem[], code: string): RetirementItem | undefined {
-  return retirements.find((r) => r.where === code);
+/** A crew that started a stage and retired on it (at the stage or one of its controls) has no finish: "on stage" would read as if it were still driving. */
+function retiredOnStage(e: Engine, retirements: readonly RetirementItem[], code: string): RetirementItem | undefined {
+  const controls = new Set([e.it.startOf.get(code), e.it.finishOf.get(code), ...(e.it.splitsOf.get(code) ?? [])]);
+  return retirements.find((r) => r.where === code || controls.has(r.where));
 }
 
 function explainStage(e: Engine, car: number, code: string): Workings {
@@ -72,8 +73,8 @@ function explainStage(e: Engine, car: number, code: string): Workings {
   for (const p of penalties) steps.push({ label: `penalty: ${p.label}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
   for (const c of cell.conflicts) steps.push({ label: `not used: fact ${c.id} disagrees (two times for one car)`, facts: [refOf(c)], note: 'the first fact in the log is used; supersede the wrong one' });
   if (cell.status === 'notRun') steps.push({ label: `no time on ${code} yet` });
+  const out = cell.status === 'running' ? retiredOnStage(e, score.derived.retirements, code) : undefined;
   if (cell.status === 'running') {
-    const out = retiredOnStage(score.derived.retirements, code);
     const started = `started${cell.startedAtMs !== undefined ? ` at ${formatTimeOfDay(cell.startedAtMs)}` : ''}`;
     steps.push(out ? { label: `${started}, retired on ${code}: ${out.reason}`, ...(out.fact ? { facts: [refOf(out.fact)] } : {}) } : { label: `${started}, no finish yet` });
   }
@@ -86,7 +87,7 @@ function explainStage(e: Engine, car: number, code: string): Workings {
   const keys = cellRuleKeys(cell);
   if (penalties.some((p) => p.facts.some((f) => f.type === 'jumpStart'))) keys.push('jumpStartPenaltiesMs', 'jumpStartAddsJumpedTime');
   return {
-    car, stage: code, status: cell.status, steps, resultMs: cell.ms,
+    car, stage: code, status: cell.status, ...(out ? { retiredHere: true } : {}), steps, resultMs: cell.ms,
     factsUsed: [...cell.used, ...penalties.flatMap((p) => p.facts)].map(refOf),
     factsSuperseded: supersededRefs(e, related),
     rules: rulesFor(e, keys),
@@ -106,7 +107,7 @@ function explainTotal(e: Engine, car: number): Workings {
     const code = e.it.stages[i]!.code;
     used.push(...c.used);
     keys.push(...cellRuleKeys(c));
-    const status = c.status === 'running' && retiredOnStage(d.retirements, code) ? 'retired on the stage' : stageStatusLabel(c.status);
+    const status = stageCellLabel(c.status, retiredOnStage(e, d.retirements, code) !== undefined);
     steps.push({ label: `${code} ${c.ms !== null ? formatDuration(c.ms, 1) : 'no time'} (${status})`, ...(c.ms !== null ? { ms: c.ms } : {}), facts: c.used.map(refOf) });
   }
   for (const [i, stage] of e.it.stages.entries()) {
@@ -140,7 +141,9 @@ function explainTotal(e: Engine, car: number): Workings {
     steps.push({ label: `excluded: ${d.exclusion.reason}`, ...(d.exclusion.rule ? { rule: d.exclusion.rule } : {}), facts: f ? [refOf(f)] : [] });
   }
   if (row) {
-    steps.push({ label: `total ${formatDuration(row.totalMs, 1)} = stages ${formatDuration(row.stagesMs, 1)} + road penalties ${formatDuration(row.roadPenaltyMs, 1)} + other penalties ${formatDuration(row.otherPenaltyMs, 1)}`, ms: row.totalMs });
+    // A crew out of the classification has no total: the sum is what it had accumulated, not a result.
+    const sum = row.status === 'retired' ? 'accumulated before retiring' : row.status === 'excluded' ? 'accumulated before exclusion' : 'total';
+    steps.push({ label: `${sum} ${formatDuration(row.totalMs, 1)} = stages ${formatDuration(row.stagesMs, 1)} + road penalties ${formatDuration(row.roadPenaltyMs, 1)} + other penalties ${formatDuration(row.otherPenaltyMs, 1)}`, ms: row.totalMs });
     if (row.position !== null) {
       steps.push({ label: `position ${row.position}${classification.after ? ` after ${classification.after}` : ''}${row.gapToLeaderMs !== null ? `, ${formatDuration(row.gapToLeaderMs, 1)} behind the leader` : ''}` });
       const tie = tieNotes.get(classification)?.get(car);

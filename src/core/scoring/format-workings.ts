@@ -23,7 +23,7 @@ function amount(label: string, ms: number, decimals: number): string {
  */
 export function formatWorkings(w: Workings, unitMs = 100): string {
   const decimals = decimalsFor(unitMs);
-  const head = `car ${w.car}${w.stage ? `, ${w.stage}` : ', total'}: ${w.resultMs !== null ? formatDuration(w.resultMs, decimals) : 'no result'} (${workingsStatusLabel(w.status, w.stage !== undefined)})`;
+  const head = `car ${w.car}${w.stage ? `, ${w.stage}` : ', total'}: ${w.resultMs !== null ? formatDuration(w.resultMs, decimals) : 'no result'} (${workingsStatusLabel(w.status, w.stage !== undefined, w.retiredHere)})`;
   const lines = [head];
   for (const s of w.steps) {
     const ms = s.ms !== undefined ? amount(s.label, s.ms, decimals) : '';

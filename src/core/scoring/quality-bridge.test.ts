@@ -36,6 +36,22 @@ describe('device-recorded jump start: only a decision about the jump start settl
     assert.deepEqual(open([...base, photocell, byRule]), []);
   });
 
+  test('rally-rules §3.2 names the offence "Jump start (false start)": a "false start" penalty closes it too', () => {
+    const falseStart: Fact = { type: 'penalty', id: 'pf', seq: 101, car: 2, seconds: 10, reason: 'False start, 1st offence', stage: 'SS2' };
+    const hyphen: Fact = { type: 'penalty', id: 'pf', seq: 101, car: 2, seconds: 10, reason: "stewards' decision 4", rule: 'false-start rule', stage: 'SS2' };
+    assert.deepEqual(open([...base, photocell, falseStart]), []);
+    assert.deepEqual(open([...base, photocell, hyphen]), []);
+    // "start" alone (a late start at the stage start) is not the offence.
+    const lateStart: Fact = { type: 'penalty', id: 'pl', seq: 101, car: 2, seconds: 10, reason: 'late at the stage start', stage: 'SS2' };
+    assert.deepEqual(open([...base, photocell, lateStart]), [[2, 'SS2', ['jump']]]);
+  });
+
+  test('a penalty that names the device record in `supersedes` decides it, whatever its wording', () => {
+    // The penalty replaces the evidence it rules on: the device record is no longer in effect.
+    const decided: Fact = { type: 'penalty', id: 'pd', seq: 101, car: 2, seconds: 10, reason: "stewards' decision 4", stage: 'SS2', supersedes: 'jump' };
+    assert.deepEqual(open([...base, photocell, decided]), []);
+  });
+
   test('a jump-start penalty for another car, or on another stage, does not close it', () => {
     const otherCar: Fact = { type: 'penalty', id: 'pj3', seq: 101, car: 3, seconds: 10, reason: 'jump start', stage: 'SS2' };
     const otherStage: Fact = { type: 'penalty', id: 'pj1', seq: 102, car: 2, seconds: 10, reason: 'jump start', stage: 'SS1' };

@@ -10,6 +10,9 @@ import { isDecidedJumpStart } from './penalties.ts';
 import { AT_END } from './itinerary.ts';
 import { retiredAt } from './retirement.ts';
 
+/** A penalty for the offence rally-rules §3.2 names "Jump start (false start)", in either wording. */
+const JUMP_START_OFFENCE = /jump|false[\s-]*start/i;
+
 export function qualityInput(e: Engine): QualityInput {
   const input: QualityInput = {
     def: e.definition, rules: e.rules, controlTimes: [], stageTimes: [], jumpStarts: [], retiredCars: [], finishedStages: {},
@@ -30,7 +33,7 @@ export function qualityInput(e: Engine): QualityInput {
     });
     const live = facts.filter((f) => e.store.active(f.id));
     // NOTE: only a decision about the jump start settles device evidence; any other penalty on the stage does not.
-    const decidedStages = new Set(live.flatMap((f) => (f.type === 'jumpStart' && isDecidedJumpStart(f)) || (f.type === 'penalty' && f.stage && /jump/i.test(`${f.reason} ${f.rule ?? ''}`)) ? [f.stage as string] : []));
+    const decidedStages = new Set(live.flatMap((f) => (f.type === 'jumpStart' && isDecidedJumpStart(f)) || (f.type === 'penalty' && f.stage && JUMP_START_OFFENCE.test(`${f.reason} ${f.rule ?? ''}`)) ? [f.stage as string] : []));
     for (const f of live) {
       if (f.type !== 'jumpStart') continue;
       input.jumpStarts.push({ factId: f.id, car, stage: f.stage, ...(f.source ? { source: f.source } : {}), decided: isDecidedJumpStart(f) || decidedStages.has(f.stage) });

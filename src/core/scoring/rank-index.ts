@@ -93,8 +93,17 @@ function cmp(e: Engine, idx: RankIndex, a: CarRank, b: CarRank): number {
 
 const CAR_SLOTS = 100_000;
 
+/**
+ * A scope after the rally's last stage: its classified crews have finished.
+ * The same in a leg view: the last leg ends with the last stage, so a crew
+ * that completed it has finished the rally, not just the leg.
+ */
+function isFinalScope(e: Engine, scope: Scope): boolean {
+  return scope.afterIdx === e.it.stages.length - 1;
+}
+
 function build(e: Engine, opts: ClassifyOptions, scope: Scope): RankIndex {
-  const isFinal = scope.afterIdx === e.it.stages.length - 1 && opts.leg === undefined;
+  const isFinal = isFinalScope(e, scope);
   const idx: RankIndex = { version: e.version, scope, entries: new Map(), order: [], tieOrder: tieBreakOrder(e.rules, e.it, scope.counted) };
   const classified: CarRank[] = [];
   for (const entry of e.definition.entries) {
@@ -131,7 +140,7 @@ export function rankIndex(e: Engine, opts: ClassifyOptions, scope: Scope, key: s
     e.rankIndexes.set(key, idx);
     return idx;
   }
-  const isFinal = scope.afterIdx === e.it.stages.length - 1 && opts.leg === undefined;
+  const isFinal = isFinalScope(e, scope);
   for (const car of changed) {
     const entry = e.it.entryByCar.get(car);
     if (!entry || (opts.class !== undefined && entry.class !== opts.class)) continue;

@@ -186,8 +186,24 @@ describe('status', () => {
     const state = score(rally(), FIA, facts);
     const stage = explain(state, 1, 'SS2');
     assert.ok(stage.steps.some((s) => s.label === 'started at 10:40:00.0, retired on SS2: gearbox' && s.facts?.[0]?.id === 'r'), JSON.stringify(stage.steps));
+    // The code stays `running` (no finish recorded); everything a person reads says retired.
+    assert.deepEqual([stage.status, stage.retiredHere], ['running', true]);
+    assert.equal(formatWorkings(stage).split('\n')[0], 'car 1, SS2: no result (retired)');
     const total = explain(state, 1).steps;
-    assert.ok(total.some((s) => s.label === 'SS2 no time (retired on the stage)'), JSON.stringify(total));
+    assert.ok(total.some((s) => s.label === 'SS2 no time (retired)'), JSON.stringify(total));
+    // What it drove before retiring is no classified total (5:01.0 on SS1).
+    assert.ok(total.some((s) => s.label.startsWith('accumulated before retiring 5:01.0 = stages 5:01.0')), JSON.stringify(total));
+    assert.ok(!total.some((s) => s.label.startsWith('total ')), JSON.stringify(total));
+  });
+
+  test('retired at the finish control of the stage it started (SS2F): the stage workings say retired, not on stage', () => {
+    const facts: Fact[] = [st(1, 'SS1', '5:01.0'), st(2, 'SS1', '5:02.0'), st(2, 'SS2', '5:02.0'), { type: 'controlTime', id: 's2', car: 1, control: 'SS2S', at: '2026-02-06T10:40:00' },
+      { type: 'retirement', id: 'r', car: 1, where: 'SS2F', reason: 'gearbox', permanent: true } as Fact];
+    const stage = explain(score(rally(), FIA, facts), 1, 'SS2');
+    assert.equal(stage.retiredHere, true);
+    assert.match(formatWorkings(stage), /^car 1, SS2: no result \(retired\)\n/);
+    const driving = explain(score(rally(), FIA, facts.filter((f) => f.id !== 'r')), 1, 'SS2');
+    assert.equal(formatWorkings(driving).split('\n')[0], 'car 1, SS2: no result (on stage)', 'without the retirement the crew is on the stage');
   });
 
   test('retired on SS2, restarted at leg 2 (section S3) under Super Rally: SS2 charged fastest in class A (car 1, 5:01.0) + 10 min (FIA Art 54)', () => {
@@ -272,6 +288,18 @@ describe('classification', () => {
     const row = posOf(facts, { leg: 'L2' }).get(1);
     assert.equal(row?.stagesMs, 301_000);
     assert.equal(row?.penaltyMs, 10_000);
+  });
+
+  test('leg 2 is the last leg and SS3 ends the rally: crews that completed it are finished in the leg view as in the overall; after leg 1 they are still running', () => {
+    const facts = base().filter((f) => !(f.type === 'stageTime' && f.car === 4 && f.stage === 'SS3'));
+    const s = score(rally(), FIA, facts);
+    // Car 4 has not driven SS3 yet: the leg and the rally are not over for it.
+    assert.deepEqual(classify(s, { leg: 'L2' }).rows.map((r) => [r.car, r.status]), [[1, 'finished'], [2, 'finished'], [3, 'finished'], [4, 'running']]);
+    assert.deepEqual(classify(s).rows.filter((r) => r.car !== 4).map((r) => r.status), ['finished', 'finished', 'finished']);
+    assert.deepEqual(classify(s, { leg: 'L1' }).rows.map((r) => r.status), ['running', 'running', 'running', 'running']);
+    // Its SS3 time arrives (the classification brought up to date, not rebuilt): finished too.
+    const later = applyFact(s, st(4, 'SS3', '5:04.0'));
+    assert.equal(classify(later, { leg: 'L2' }).rows.find((r) => r.car === 4)?.status, 'finished');
   });
 
   test('dead heat under FIA (first stage that is not a super special, Art 64.3): SS1 is a super special, SS2 decides', () => {

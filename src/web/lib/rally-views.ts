@@ -47,7 +47,7 @@ export function overallView(ctx: ViewContext, c: Classification, cls: string): N
       h('td', { class: 'num pos' }, pos ?? CAR_STATUS_SHORT[r.status] ?? r.status, r.positionChange ? h('div', { class: 'sub' }, change(r.positionChange)) : null),
       h('td', { class: 'num car' }, r.car),
       h('td', { class: 'crew' }, crewLink(ctx, r.entry), h('div', { class: 'sub' }, `${r.entry.make} ${r.entry.model}`, cls ? '' : ` · ${r.entry.class}`)),
-      h('td', { class: 'num total' }, r.status === 'excluded' || (r.position === null && r.stagesCounted === 0) ? '' : formatDuration(r.totalMs)),
+      h('td', { class: 'num total' }, r.status === 'excluded' || r.status === 'retired' || (r.position === null && r.stagesCounted === 0) ? '' : formatDuration(r.totalMs)),
       h('td', { class: 'num gap' }, r.position === null ? '' : gap(r.gapToLeaderMs)),
       h('td', { class: 'num wide' }, r.position === null ? '' : gap(r.gapToPrevMs)),
       h('td', { class: 'num wide' }, r.penaltyMs ? penalty(r.penaltyMs) : ''));
@@ -88,7 +88,7 @@ export function stageView(ctx: ViewContext, s: StageClassification): Node[] {
 
 /** Penalties as the workings list them: road lateness, jump starts and officials' decisions, each with its rule. */
 function penaltyItems(c: CrewAnswer): { label: string; ms: number; rule?: string }[] {
-  const steps = c.workings.steps.filter((s) => s.ms !== undefined && s.ms > 0 && /penalt/i.test(s.label) && !/^total /.test(s.label));
+  const steps = c.workings.steps.filter((s) => s.ms !== undefined && s.ms > 0 && /penalt/i.test(s.label) && !/^(total|accumulated before) /.test(s.label));
   return steps.map((s) => ({ label: s.label.replace(/^penalty: /, ''), ms: s.ms ?? 0, ...(s.rule ? { rule: s.rule } : {}) }));
 }
 
