@@ -27,7 +27,8 @@ classes  Lists the class codes the history knows.
 
 --db URL   sqlite:<path> (default ${DEFAULT_DB_URL}) or postgres://…
 Exit codes: 0 done (even with rejected lines: see the report), 1 unreadable
-file or database, 2 bad command line.
+file or database (an import the database fails keeps nothing after its last
+commit; import the file again once fixed), 2 bad command line.
 `;
 
 /** Opens the history database named by --db, or prints why it cannot. */
@@ -119,7 +120,16 @@ export const command: CliCommand = {
       const reports: { file: string; report: ImportReport }[] = [];
       for (const f of files) {
         const progress = progressPrinter(io, fmt.format === 'text' && process.stderr.isTTY === true);
-        const report = await importCsvFile(store, f, { today: todayUtc(), onProgress: progress.update, progressEvery: 20_000 });
+        let report: ImportReport;
+        try {
+          report = await importCsvFile(store, f, { today: todayUtc(), onProgress: progress.update, progressEvery: 20_000 });
+        } catch (e) {
+          progress.done();
+          // Database and file errors carry a code (SQLSTATE, SQLITE_…, E…); anything else is a bug and goes on up.
+          if (!(e instanceof Error) || typeof (e as { code?: unknown }).code !== 'string') throw e;
+          io.err(`rallyhq history: import of ${sub === 'seed' ? f.split(/[\\/]/).pop() : file} failed: ${e.message}; the lines since the last commit were not kept, import the file again once fixed (lines already stored are not added twice)\n`);
+          return EXIT.dataError;
+        }
         progress.done();
         reports.push({ file: sub === 'seed' ? `seeds/${f.split(/[\\/]/).pop()}` : file!, report });
       }

@@ -40,6 +40,37 @@ describe('history CSV lines', () => {
     test(`rejects ${why} → ${expected}`, () => assert.equal(code(reader().read(line, 7)), expected));
   }
 
+  // Numbers beyond the 32-bit columns (stage, position, time) and characters a database refuses or that mark
+  // a decoding error are rejected by the reader, so SQLite and PostgreSQL take and refuse the same lines.
+  for (const [line, expected, column, why] of [
+    ['event,T,2020,,overall,3000000000,A,,M,,finished,,s,,', 'bad-position', /position 3000000000 is above 2147483647/, 'position 3000000000'],
+    ['stage,T,2020,,overall,1,A,,M,,finished,,s,3000000000,3:45.2', 'bad-stage', /stage 3000000000 is above 2147483647/, 'stage 3000000000'],
+    ['stage,T,2020,,overall,1,A,,M,,finished,,s,1,600:00:00', 'bad-time', /longer than the longest stage time/, 'a 600-hour stage time'],
+    ['event,T,2020,,overall,1,Bad\u0000Name,,M,,finished,,s,,', 'control-character', /'driver' holds the control character U\+0000/, 'a NUL in the driver'],
+    ['event,T\u0007,2020,,overall,1,A,,M,,finished,,s,,', 'control-character', /'event' holds the control character U\+0007/, 'a BEL in the event'],
+    ['event,T,2020,,overall,1,A,,M,Model\u0085,finished,,s,,', 'control-character', /'model' holds the control character U\+0085/, 'a C1 control in the model'],
+    ['event,T,2020,,overall,1,A,"Co\rB",M,,finished,,s,,', 'control-character', /'codriver' holds the control character U\+000D/, 'a carriage return inside a quoted co-driver'],
+    ['event,T,2020,,overall,1,A,,Citro\uFFFDn,,finished,,s,,', 'invalid-utf8', /'make' holds bytes that are not UTF-8/, 'U+FFFD (bytes that were not UTF-8) in the make'],
+  ] as const) {
+    test(`rejects ${why} → ${expected}, naming the column`, () => {
+      const r = reader().read(line, 9);
+      assert.ok(isRejection(r), 'rejected');
+      assert.deepEqual([r.line, r.code], [9, expected]);
+      assert.match(r.reason, column);
+    });
+  }
+
+  test('the largest stored position and stage (2147483647) still read; a tab in a name is kept', () => {
+    const r = reader().read('stage,T,2020,,overall,2147483647,Ann\tTab,,M,,finished,,s,2147483647,3:45.2', 3);
+    assert.ok(!isRejection(r), JSON.stringify(r));
+    assert.deepEqual([r.position, r.stage, r.driver], [2147483647, 2147483647, 'Ann\tTab']);
+  });
+
+  test('invalid UTF-8 bytes in a file become U+FFFD when decoded, and that line is rejected', () => {
+    const line = Buffer.concat([Buffer.from('event,T,2020,,overall,1,Ren'), Buffer.from([0xe9]), Buffer.from(',,M,,finished,,s,,')]).toString('utf8');
+    assert.equal(code(reader().read(line, 4)), 'invalid-utf8');
+  });
+
   test('a header without the required columns is rejected naming them', () => {
     const r = new HistoryCsvReader({ knownClasses: new Set(['overall']), today: '2026-01-01' });
     const bad = r.header('event,year,driver,colour');

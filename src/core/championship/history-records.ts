@@ -33,7 +33,7 @@ export interface HistoryRecord {
 
 export type RejectCode =
   | 'bad-header' | 'wrong-field-count' | 'missing-field' | 'unknown-kind' | 'unknown-class' | 'unknown-status'
-  | 'impossible-date' | 'bad-year' | 'bad-position' | 'bad-stage' | 'bad-time'
+  | 'impossible-date' | 'bad-year' | 'bad-position' | 'bad-stage' | 'bad-time' | 'control-character' | 'invalid-utf8'
   | 'duplicate-result' | 'position-does-not-fit' | 'conflicts-with-stored' | 'date-mismatch';
 
 export interface Rejection {
@@ -48,6 +48,17 @@ export const REQUIRED_COLUMNS = ['event', 'year', 'date', 'class', 'driver', 'ma
 /** Columns every line must fill (`date` may stay empty when no source gives it). */
 const REQUIRED_VALUES = ['event', 'year', 'class', 'driver', 'make', 'status'] as const;
 type Column = (typeof HISTORY_COLUMNS)[number];
+
+/** Largest number a stored whole-number field holds (stage, position, time in ms: 32-bit columns on every database). */
+export const MAX_STORED_INT = 2_147_483_647;
+
+/**
+ * Characters no text field may hold: C0 controls (NUL among them) but the tab, DEL and the C1 controls
+ * (PostgreSQL refuses NUL; the others are stray bytes, not names), and U+FFFD, which the UTF-8 decoder
+ * puts where the file's bytes are not UTF-8.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const BAD_CHAR = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\uFFFD]/;
 
 const STATUSES: Record<string, HistoryStatus> = {
   finished: 'finished', classified: 'finished', ret: 'retired', retired: 'retired', dnf: 'retired', otl: 'retired',
@@ -118,6 +129,7 @@ export class HistoryCsvReader {
     const f = splitCsvLine(line);
     const reject = rejectAt(lineNo);
     if (f.length !== this.width) return reject('wrong-field-count', `${f.length} fields where the header has ${this.width}; quote fields that hold commas`);
+    if (BAD_CHAR.test(line)) return this.badCharacter(f, reject);
     for (const col of REQUIRED_VALUES) if (!this.get(f, col)) return reject('missing-field', `'${col}' is empty`);
     const kindText = this.get(f, 'kind').toLowerCase() || 'event';
     if (kindText !== 'event' && kindText !== 'championship' && kindText !== 'stage') return reject('unknown-kind', `kind '${kindText}': use event, championship or stage`);
@@ -144,6 +156,7 @@ export class HistoryCsvReader {
     if (posText) {
       position = Number(posText);
       if (!Number.isInteger(position) || position < 1) return reject('bad-position', `position '${posText}' must be a whole number ≥ 1`);
+      if (position > MAX_STORED_INT) return reject('bad-position', `position ${posText} is above ${MAX_STORED_INT}, the largest position stored; give the place in the classification`);
     }
     if (status === 'finished' && position === null && kind !== 'stage') return reject('bad-position', 'a finished crew needs a position');
     if (status !== 'finished' && position !== null && kind !== 'stage') return reject('bad-position', `position ${position} given for a crew that is ${status}: only classified crews have positions`);
@@ -153,10 +166,12 @@ export class HistoryCsvReader {
       const stageText = this.get(f, 'stage');
       stage = Number(stageText);
       if (!stageText || !Number.isInteger(stage) || stage < 1) return reject('bad-stage', `stage '${stageText}' must be a whole number ≥ 1 on a stage row`);
+      if (stage > MAX_STORED_INT) return reject('bad-stage', `stage ${stageText} is above ${MAX_STORED_INT}, the largest stage number stored; give the stage's number in the itinerary (1, 2, 3 …)`);
       const timeText = this.get(f, 'time');
       if (timeText) {
         timeMs = parseDuration(timeText);
         if (timeMs === null) return reject('bad-time', `time '${timeText}' does not read as a stage time (e.g. 3:45.2)`);
+        if (timeMs > MAX_STORED_INT) return reject('bad-time', `time '${timeText}' is longer than the longest stage time stored (596:31:23.647); check the time's unit`);
       }
     }
     return {
@@ -165,7 +180,18 @@ export class HistoryCsvReader {
       status, reason: this.get(f, 'reason') || null, source: this.get(f, 'source') || null, stage, timeMs,
     };
   }
+
+  /** Why a line with a forbidden character is rejected, naming the column. */
+  private badCharacter(f: string[], reject: (code: RejectCode, reason: string) => Rejection): Rejection {
+    const i = f.findIndex((v) => BAD_CHAR.test(v));
+    const col = Object.entries(this.index).find(([, at]) => at === i)?.[0] ?? `field ${i + 1}`;
+    const ch = f[i]!.match(BAD_CHAR)![0];
+    if (ch === '\uFFFD') return reject('invalid-utf8', `'${col}' holds bytes that are not UTF-8 (read as U+FFFD); save the file as UTF-8`);
+    return reject('control-character', `'${col}' holds the control character ${charName(ch)}; remove it (text fields take no control characters but the tab)`);
+  }
 }
+
+const charName = (ch: string): string => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 function rejectAt(line: number): (code: RejectCode, reason: string) => Rejection {
   return (code, reason) => ({ line, code, reason });

@@ -118,6 +118,16 @@ export async function* csvChunks(lines: AsyncIterable<string[]>, reader: History
 
 /** Imports records (as chunks) through a backend; returns the report. */
 export async function importRecords(backend: HistoryBackend, chunks: AsyncIterable<(HistoryRecord | Rejection)[]>, options: ImportOptions = {}): Promise<ImportReport> {
+  try {
+    return await importAll(backend, chunks, options);
+  } catch (e) {
+    // What was committed before stays; the open transaction is dropped and its connection returned.
+    await backend.abort().catch(() => {});
+    throw e;
+  }
+}
+
+async function importAll(backend: HistoryBackend, chunks: AsyncIterable<(HistoryRecord | Rejection)[]>, options: ImportOptions): Promise<ImportReport> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const rejected: Rejection[] = [];

@@ -98,10 +98,23 @@ export class PostgresBackend implements HistoryBackend {
 
   private async tx(): Promise<pg.PoolClient> {
     if (!this.client) {
-      this.client = await this.pool.connect();
-      await this.client.query('BEGIN');
+      const c = await this.pool.connect();
+      try {
+        await c.query('BEGIN');
+      } catch (e) {
+        c.release(true);
+        throw e;
+      }
+      this.client = c;
     }
     return this.client;
+  }
+
+  /** Records a failure and settles: the transaction is rolled back, the connection released, the first error thrown. */
+  private async fail(e: unknown): Promise<never> {
+    this.failure ??= e;
+    await this.settle();
+    throw e;
   }
 
   /** The last statement queued; the next one starts when it ends (one statement at a time on a client). */
@@ -144,19 +157,45 @@ export class PostgresBackend implements HistoryBackend {
   private async settle(keep = 0): Promise<void> {
     while (this.inFlight.length > keep) await this.inFlight.shift();
     if (this.failure !== null) {
-      // The statements still queued see the failure and skip; wait for them before giving the client back.
-      await Promise.all(this.inFlight);
-      this.inFlight = [];
       const e = this.failure;
-      this.failure = null;
-      const c = this.client;
-      this.client = null;
-      if (c) {
-        await c.query('ROLLBACK').catch(() => {});
-        c.release();
-      }
+      await this.rollback();
       throw e;
     }
+  }
+
+  /**
+   * Ends the import's transaction without keeping anything: queued statements are skipped, the running
+   * one is awaited, then ROLLBACK and the connection goes back to the pool (closed when ROLLBACK fails, so
+   * it never returns in a transaction). Safe to call more than once.
+   */
+  private async rollback(): Promise<void> {
+    this.failure ??= new Error('import aborted');
+    await this.chain;
+    await Promise.all(this.inFlight);
+    this.inFlight = [];
+    this.failure = null;
+    this.stages = stageColumns();
+    this.results = resultColumns();
+    this.events = [];
+    this.newPersons.clear();
+    this.newMakes.clear();
+    // Editions created in the rolled-back transaction are gone; read them again when needed.
+    this.editions = null;
+    const c = this.client;
+    this.client = null;
+    if (c) {
+      try {
+        await c.query('ROLLBACK');
+        c.release();
+      } catch (e) {
+        c.release(e instanceof Error ? e : true);
+      }
+    }
+  }
+
+  /** Drops what was not committed (the importer calls it when an import fails). */
+  async abort(): Promise<void> {
+    await this.rollback();
   }
 
   private async loadEditions(): Promise<Map<string, number>> {
@@ -178,6 +217,14 @@ export class PostgresBackend implements HistoryBackend {
     if (id === undefined) return null;
     await this.send();
     await this.settle();
+    try {
+      return await this.readStored(edKind, event, year, id);
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  private async readStored(edKind: 'event' | 'championship', event: string, year: number, id: number): Promise<{ results: Map<string, StoredResult>; positions: Map<string, Set<number>> }> {
     const c = await this.tx();
     const results = new Map<string, StoredResult>();
     const positions = new Map<string, Set<number>>();
@@ -228,6 +275,19 @@ export class PostgresBackend implements HistoryBackend {
   }
 
   async write(records: readonly HistoryRecord[]): Promise<void> {
+    try {
+      await this.collect(records);
+    } catch (e) {
+      return this.fail(e);
+    }
+    if (this.stages.ev.length + this.results.ev.length >= SEND_EVERY) await this.send();
+    // NOTE: the checks run on promises alone; without a turn of the event loop the answers of the queued
+    // statements wait unread and the database idles until the importer blocks on a full queue.
+    if (this.inFlight.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** Buffers the records' rows, taking ids for new editions. */
+  private async collect(records: readonly HistoryRecord[]): Promise<void> {
     const editions = await this.loadEditions();
     let lastKey = '';
     let ev = 0;
@@ -253,14 +313,20 @@ export class PostgresBackend implements HistoryBackend {
         r.model.push(rec.model); r.pos.push(rec.position); r.status.push(rec.status); r.reason.push(rec.reason); r.source.push(rec.source);
       }
     }
-    if (s.ev.length + r.ev.length >= SEND_EVERY) await this.send();
-    // NOTE: the checks run on promises alone; without a turn of the event loop the answers of the queued
-    // statements wait unread and the database idles until the importer blocks on a full queue.
-    if (this.inFlight.length) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Sends the buffered rows as COPYs without waiting for them, keeping at most one earlier send in flight. */
   private async send(): Promise<void> {
+    try {
+      await this.queueSend();
+    } catch (e) {
+      // NOTE: a name the database refuses fails here, on the pool, while the import's transaction is open.
+      return this.fail(e);
+    }
+    await this.settle(1);
+  }
+
+  private async queueSend(): Promise<void> {
     const s = this.stages;
     const r = this.results;
     if (s.ev.length === 0 && r.ev.length === 0 && this.events.length === 0) return;
@@ -292,7 +358,6 @@ export class PostgresBackend implements HistoryBackend {
       sent.push(this.copy(c, COPY_STAGES, s.ev.length, (i) => `${s.ev[i]!}\t${field(s.cls[i]!)}\t${num(s.stage[i]!)}\t${person(s.driver[i]!)}\t${num(s.pos[i]!)}\t${num(s.ms[i]!)}\n`));
     }
     this.inFlight.push(Promise.all(sent).then(() => undefined));
-    await this.settle(1);
   }
 
   async addTallies(tallies: TallyMap): Promise<void> {
@@ -304,7 +369,7 @@ export class PostgresBackend implements HistoryBackend {
       for (const [key, t] of inner) lines.push(`${head}${field(key)}\t${t.starts}\t${t.wins}\t${t.podiums}\t${t.titles}\t${t.stageWins}\n`);
     }
     if (lines.length === 0) return;
-    const c = await this.tx();
+    const c = await this.tx().catch((e: unknown) => this.fail(e));
     const sent = [this.fire(c, TALLY_DELTA), this.copy(c, COPY_TALLIES, lines.length, (i) => lines[i]!)];
     for (const sql of MERGE_TALLIES) sent.push(this.fire(c, sql));
     this.inFlight.push(Promise.all(sent).then(() => undefined));
@@ -323,9 +388,13 @@ export class PostgresBackend implements HistoryBackend {
       this.client = null;
       try {
         await c.query('COMMIT');
-      } finally {
-        c.release();
+      } catch (e) {
+        // A failed COMMIT ends the transaction; close the connection rather than trust its state.
+        this.editions = null;
+        c.release(e instanceof Error ? e : true);
+        throw e;
       }
+      c.release();
     }
   }
 }

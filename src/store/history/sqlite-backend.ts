@@ -39,6 +39,11 @@ class RowBuffer {
     }
   }
 
+  /** Forgets what is buffered (the transaction is being rolled back). */
+  clear(): void {
+    this.buf = [];
+  }
+
   /** Writes what is buffered (before a read of the same rows, and at commit). */
   drain(): void {
     for (let i = 0; i < this.buf.length; i += this.columns) this.one.run(this.buf.slice(i, i + this.columns));
@@ -54,9 +59,7 @@ export class SqliteBackend implements HistoryBackend {
   private readonly st;
 
   constructor(private readonly db: Database.Database) {
-    for (const r of db.prepare('SELECT id, kind, name, year FROM history_event').iterate() as Iterable<{ id: number; kind: string; name: string; year: number }>) {
-      this.editions.set(`${r.kind}\u0001${r.name}\u0001${r.year}`, r.id);
-    }
+    this.loadEditions();
     this.st = {
       person: db.prepare('INSERT INTO history_person (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id'),
       make: db.prepare('INSERT INTO history_make (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id'),
@@ -65,6 +68,13 @@ export class SqliteBackend implements HistoryBackend {
       stage: new RowBuffer(db, `INSERT INTO ${STAGE_COLUMNS} VALUES % ON CONFLICT DO NOTHING`, 6, STAGE_ROWS),
       tally: new RowBuffer(db, TALLY_UPSERT, 9, TALLY_ROWS),
     };
+  }
+
+  private loadEditions(): void {
+    this.editions.clear();
+    for (const r of this.db.prepare('SELECT id, kind, name, year FROM history_event').iterate() as Iterable<{ id: number; kind: string; name: string; year: number }>) {
+      this.editions.set(`${r.kind}\u0001${r.name}\u0001${r.year}`, r.id);
+    }
   }
 
   private begin(): void {
@@ -166,6 +176,20 @@ export class SqliteBackend implements HistoryBackend {
   private drain(): void {
     this.st.stage.drain();
     this.st.result.drain();
+  }
+
+  /** Drops what was not committed (the importer calls it when an import fails). */
+  async abort(): Promise<void> {
+    this.st.stage.clear();
+    this.st.result.clear();
+    this.st.tally.clear();
+    if (this.inTx && this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.inTx = false;
+    // Ids handed out in the rolled-back transaction are gone.
+    this.persons.clear();
+    this.makes.clear();
+    this.last = { kind: '', event: '', year: 0, id: 0 };
+    this.loadEditions();
   }
 
   async commit(): Promise<void> {

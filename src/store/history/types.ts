@@ -92,6 +92,11 @@ export interface HistoryBackend {
   readonly commitEvery?: number;
   /** Ends a big transaction; the importer calls it every so many rows and at the end. */
   commit(): Promise<void>;
+  /**
+   * Rolls back what is not committed and gives the connection back; the importer calls it when an import
+   * fails (a database error, a reader error, an aborted upload), so no connection stays in a transaction.
+   */
+  abort(): Promise<void>;
   /** Refreshes the planner's statistics after a large import (PostgreSQL), so queries keep their index plans. */
   analyze?(): Promise<void>;
 }
