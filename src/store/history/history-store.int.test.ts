@@ -15,6 +15,7 @@ describe('history store on SQLite', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'history.db');
   historyStoreSuite(async () => openSqliteHistory(file), {
+    kind: 'sqlite',
     // A transaction left open holds the write lock: a second connection cannot take it.
     async openTransactions() {
       const other = new Database(file, { timeout: 0 });
@@ -39,6 +40,7 @@ describe('history store on PostgreSQL', { skip: skip ?? false }, () => {
     db = await createTestDatabase('rallyhq_history');
     return openPostgresHistory(db.url);
   }, {
+    kind: 'postgres',
     async openTransactions() {
       const c = new pg.Client({ connectionString: db!.url });
       await c.connect();
