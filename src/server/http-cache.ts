@@ -6,10 +6,16 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RallyEntry } from './rally-states.ts';
 
-/** A weak ETag for a rally answer: the rally, its definition version, its log seq and the request URL. */
+/**
+ * This server process: a restart (perhaps an upgrade that scores differently)
+ * invalidates every tag it gave, so no client keeps old results behind a 304.
+ */
+const PROCESS_TAG = Date.now().toString(36);
+
+/** A weak ETag for a rally answer: the process, the rally's definition version and log seq, and a hash of the rally id and the request URL (ids may hold any character; a tag may not). */
 export function etagOf(e: Pick<RallyEntry, 'rallyId' | 'version' | 'seq'>, request: FastifyRequest): string {
-  const q = createHash('sha1').update(request.url).digest('base64url').slice(0, 10);
-  return `W/"${e.rallyId}-v${e.version}-s${e.seq}-${q}"`;
+  const q = createHash('sha1').update(`${e.rallyId}\n${request.url}`).digest('base64url').slice(0, 16);
+  return `W/"${PROCESS_TAG}-v${e.version}-s${e.seq}-${q}"`;
 }
 
 /** Sets the ETag; true when the client already has this version (the caller then sends 304). */

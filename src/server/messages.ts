@@ -52,7 +52,9 @@ export const PROBLEMS = {
   'payload-too-large': { status: 413, title: 'Request too large', fix: 'Send at most 1 MiB per request; split a large batch of facts into several.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', fix: 'Send Content-Type: application/json.' },
   // 5xx
-  'store-unavailable': { status: 503, title: 'Database unavailable', fix: 'Retry shortly; nothing from this request was stored.' },
+  'store-unavailable': { status: 503, title: 'Database unavailable', fix: 'Retry shortly with the same fact ids: a fact the database did store before the fault is acknowledged as a duplicate, never stored twice.' },
+  'store-full': { status: 507, title: 'Database disk full', fix: 'Free space on the database\'s disk, then resend the same fact ids: a fact stored before the fault is acknowledged as a duplicate, never stored twice.' },
+  'store-io-error': { status: 503, title: 'Database disk error', fix: 'Check the database\'s disk, then resend the same fact ids: a fact stored before the fault is acknowledged as a duplicate, never stored twice.' },
   'internal': { status: 500, title: 'Internal error', fix: 'This is a fault in rallyhq, not in your request; the server log has the details.' },
 } as const satisfies Record<string, ProblemText>;
 

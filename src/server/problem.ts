@@ -129,6 +129,16 @@ export function toApiError(err: unknown, request: FastifyRequest): ApiError {
     if (storeCode === 'rally-not-found') return apiError('rally-not-found', e.message, 'id');
     if (storeCode === 'unavailable') return apiError('store-unavailable', e.message);
   }
+  // A full disk or a failing one is the operator's to fix, not a fault in rallyhq (SQLite codes; PostgreSQL 53100 disk_full).
+  const text = `${typeof storeCode === 'string' ? storeCode : ''} ${e?.message ?? ''}`;
+  if (/SQLITE_FULL|database or disk is full|\b53100\b|No space left on device/i.test(text)) {
+    request.log.error({ err }, 'database disk full');
+    return apiError('store-full', 'The database\'s disk is full; nothing more can be stored until space is freed.');
+  }
+  if (/SQLITE_IOERR|disk I\/O error/i.test(text)) {
+    request.log.error({ err }, 'database disk error');
+    return apiError('store-io-error', 'The database reported a disk I/O error.');
+  }
   // A database connection lost mid-request (PostgreSQL restarting): nothing was acknowledged, so retrying is safe.
   if (typeof storeCode === 'string' && CONNECTION_CODES.has(storeCode)) {
     request.log.warn({ err }, 'database unavailable');

@@ -2,6 +2,7 @@
 // snapshot and answers "what changed between two of them": which positions
 // and times, because of which facts (the facts logged between the two), decided
 // by whom and why.
+import type { RallyDefinition } from '../core/model.ts';
 import type { Classification, ClassificationRow, StageStatus } from '../core/results.ts';
 import { classify, stageResults } from '../core/scoring/index.ts';
 import type { PublicationRecord, StoredFact } from '../store/contract.ts';
@@ -14,6 +15,8 @@ export interface PublicationSnapshot {
   name: string;
   seq: number;
   version: number;
+  /** The rally's definition as published, so what was declared can be scored again whatever changes later (absent in older publications). */
+  definition?: RallyDefinition;
   classification: Classification;
   stages: Record<string, { cancelled: boolean; interrupted: boolean; rows: StageRowSnapshot[] }>;
 }
@@ -28,7 +31,7 @@ export function snapshotOf(e: RallyEntry): PublicationSnapshot {
       rows: r.rows.map((row) => ({ car: row.car, status: row.status, timeMs: row.timeMs, position: row.position, penaltyMs: row.penaltyMs })),
     };
   }
-  return { rallyId: e.rallyId, name: e.definition.name, seq: e.seq, version: e.version, classification: classify(e.state), stages };
+  return { rallyId: e.rallyId, name: e.definition.name, seq: e.seq, version: e.version, definition: e.definition, classification: classify(e.state), stages };
 }
 
 type RowView = Pick<ClassificationRow, 'position' | 'classPosition' | 'status' | 'totalMs' | 'penaltyMs'>;

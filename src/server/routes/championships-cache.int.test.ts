@@ -132,6 +132,13 @@ describe('championship standings cache', () => {
       assert.ok(posted.statusCode < 300, posted.body);
       const unchanged = await s.call('GET', URL_AFTER_1, undefined, undefined, { 'if-none-match': official.headers.etag as string });
       assert.equal(unchanged.statusCode, 304, 'a fact after the official publication does not change the round');
+      // Nor does a change of the entry list: the publication carries the definition it declared.
+      const rally = (await s.call('GET', `/api/rallies/${RALLY}`)).json() as { version: number; definition: RallyDefinition };
+      const entries = rally.definition.entries.map((e) => (e.car === car ? { ...e, eligibility: [] } : e));
+      const put = await s.call('PUT', `/api/rallies/${RALLY}/entries`, { version: rally.version, entries }, ADMIN_TOKEN);
+      assert.ok(put.statusCode < 300, put.body);
+      const stillOfficial = await s.call('GET', URL_AFTER_1);
+      assert.equal((stillOfficial.json() as Body).standings.rows[0]!.competitor, leader, 'a definition change after the official publication waits for the next one');
       assert.equal((await s.call('POST', `/api/rallies/${RALLY}/publications`, { kind: 'official', reason: 'exclusion upheld on appeal' }, ADMIN_TOKEN)).statusCode < 300, true);
       const republished = await s.call('GET', URL_AFTER_1);
       assert.notEqual((republished.json() as Body).standings.rows[0]!.competitor, leader);

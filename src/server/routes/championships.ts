@@ -18,6 +18,8 @@ import { computeStandings, titleMaths, POINTS_SCHEMES, type RoundResult } from '
 import type { CalendarRound, Season } from '../../core/championship/season.ts';
 import { derivedPlaces, roundFromClassification } from '../../core/championship/from-classification.ts';
 import { classify, score } from '../../core/scoring/index.ts';
+import { resolveRules } from '../../core/rules/resolve.ts';
+import type { RallyDefinition } from '../../core/model.ts';
 import type { Classification } from '../../core/results.ts';
 import { openHistoryStore } from '../../store/history/open-history.ts';
 import { allSeasons, checkSeason, findSeason, REPO_ROOT, scoreRallyFile } from '../../store/history/season-source.ts';
@@ -89,7 +91,8 @@ class StandingsCache {
       if (entry.rulesErrors.length > 0) return { key: `note:rules:${entry.rallyId}:v${entry.version}`, kind: 'note', note: `rally ${entry.rallyId}: rules choice not valid` };
       // Once the results are declared official, the round counts the official publication, not later live changes.
       const official = this.store ? (await this.store.listPublications(entry.rallyId)).filter((p) => p.kind === 'official').at(-1) : undefined;
-      if (official) return { key: `official:${entry.rallyId}:n${official.number}:v${entry.version}`, kind: 'official', entry, publication: official };
+      // The publication carries the definition it declared, so later definition changes wait for the next official publication too.
+      if (official) return { key: `official:${entry.rallyId}:n${official.number}${hasDefinition(official) ? '' : `:v${entry.version}`}`, kind: 'official', entry, publication: official };
       return { key: `rally:${entry.rallyId}:v${entry.version}:s${entry.seq}`, kind: 'rally', entry };
     }
     if (!round.rallyFile) return { key: 'none', kind: 'none' };
@@ -149,8 +152,15 @@ function fromRally(roundId: string, e: RallyEntry, states: RoundStates): RoundRe
 }
 
 /** The rally as its latest official publication declared it: the log up to that publication's seq, status final. */
+function hasDefinition(p: PublicationRecord): p is PublicationRecord & { snapshot: { definition: RallyDefinition } } {
+  return typeof p.snapshot === 'object' && p.snapshot !== null && 'definition' in p.snapshot && typeof (p.snapshot as { definition?: unknown }).definition === 'object';
+}
+
 function fromOfficial(roundId: string, e: RallyEntry, p: PublicationRecord): RoundResult {
-  const state = score(e.definition, e.rules, e.facts.filter((f) => f.seq <= p.uptoSeq).map((f) => f.fact));
+  // Older publications hold no definition: the current one is used for them.
+  const definition = hasDefinition(p) ? p.snapshot.definition : e.definition;
+  const { rules } = resolveRules(definition.rules);
+  const state = score(definition, rules, e.facts.filter((f) => f.seq <= p.uptoSeq).map((f) => f.fact));
   return roundFromClassification(classify(state), {
     round: roundId,
     status: 'final',

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
+import { MemoryStore } from '../../store/memory/memory-store.ts';
+import { StoreError, type AppendInput, type AppendResult } from '../../store/contract.ts';
 import { buildApp } from '../app.ts';
 import { ensureAdminToken } from '../bootstrap.ts';
 import { ADMIN_TOKEN, smallRallyFile } from '../testing/harness.ts';
@@ -61,5 +63,45 @@ describe('POST facts through the SQLite writer thread', () => {
     const later = await app.inject({ method: 'POST', url: `${R}/facts`, headers: auth, payload: { ...fact, at: '2026-03-13T18:58' } });
     assert.equal(later.statusCode, 409, 'the same id with other content, once stored, is refused');
     assert.equal((later.json() as { code: string }).code, 'fact-id-reused');
+  });
+});
+
+/** A store whose next append is committed but answered with a fault, and which never tells of appends (as when the writer thread stops after its commit). */
+class LostAnswerStore extends MemoryStore {
+  loseNext = false;
+  override onAppended(): () => void {
+    return () => {};
+  }
+  override async appendFacts(rallyId: string, inputs: AppendInput[]): Promise<AppendResult[]> {
+    const results = await super.appendFacts(rallyId, inputs);
+    if (this.loseNext) {
+      this.loseNext = false;
+      throw new StoreError('unavailable', 'the writer stopped before answering');
+    }
+    return results;
+  }
+}
+
+describe('a fact stored by a write whose answer was lost', () => {
+  test('the 503 says to resend the same id; the resend is acknowledged as a duplicate and the results then include the fact', async () => {
+    const store = new LostAnswerStore();
+    await ensureAdminToken(store, ADMIN_TOKEN, new Date());
+    const app = await buildApp({ store, now: () => new Date('2026-03-13T19:00:00Z') });
+    try {
+      assert.equal((await app.inject({ method: 'POST', url: '/api/rallies/import', headers: auth, payload: smallRallyFile() })).statusCode, 201);
+      const before = (await app.inject({ method: 'GET', url: `${R}/results` })).json() as { seq: number };
+      store.loseNext = true;
+      const lost = await app.inject({ method: 'POST', url: `${R}/facts`, headers: auth, payload: tc0('lost:1', 3, 7) });
+      assert.equal(lost.statusCode, 503);
+      assert.match((lost.json() as { fix: string }).fix, /same fact ids/);
+      const again = await app.inject({ method: 'POST', url: `${R}/facts`, headers: auth, payload: tc0('lost:1', 3, 7) });
+      assert.equal(again.statusCode, 200, again.body);
+      assert.equal((again.json() as { duplicate: boolean; seq: number }).seq, before.seq + 1);
+      const after = (await app.inject({ method: 'GET', url: `${R}/results` })).json() as { seq: number };
+      assert.equal(after.seq, before.seq + 1, 'the results include the fact whose first answer was lost');
+    } finally {
+      await app.close();
+      await store.close();
+    }
   });
 });

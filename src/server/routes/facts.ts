@@ -98,6 +98,10 @@ export async function submitFacts(ctx: ServerContext, request: FastifyRequest, r
   }));
   // Read-your-writes: the results a client asks for next include these facts.
   await ctx.states.offer(rallyId, results.filter((r) => !r.duplicate).map((r) => r.stored));
+  // A duplicate ahead of what this process holds was stored by a write whose answer was lost
+  // (e.g. the writer thread stopped after its commit): read the log up to it, so results show it.
+  const dupSeq = Math.max(0, ...results.filter((r) => r.duplicate).map((r) => r.stored.seq));
+  if (dupSeq > (await ctx.rally(rallyId)).seq) await ctx.states.catchUp(rallyId, dupSeq);
   const decisions = facts.filter((f) => DECISIONS.has(f.type) || f.supersedes !== undefined);
   results.forEach((r, i) => {
     const f = facts[i] as Fact;
@@ -108,7 +112,10 @@ export async function submitFacts(ctx: ServerContext, request: FastifyRequest, r
   });
   for (const f of decisions) {
     const r = results[facts.indexOf(f)];
-    if (r && !r.duplicate) await ctx.audit(p, f.supersedes !== undefined ? 'correction' : f.type, rallyId, { factId: f.id, seq: r.stored.seq, reason: f.reason });
+    if (!r || r.duplicate) continue;
+    // NOTE: the fact is durable and carries its principal, device and reason; a failed audit line must not turn its acknowledgment into an error.
+    await ctx.audit(p, f.supersedes !== undefined ? 'correction' : f.type, rallyId, { factId: f.id, seq: r.stored.seq, reason: f.reason })
+      .catch((err: unknown) => request.log.error({ err, rallyId, id: f.id }, 'audit line not written; the fact itself is stored'));
   }
   return results.map((r) => ({ id: r.stored.fact.id, seq: r.stored.seq, receivedAt: r.stored.receivedAt, duplicate: r.duplicate }));
 }

@@ -47,7 +47,8 @@ export class PgListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ ...this.config, application_name: 'rallyhq-listen' });
+    // TCP keepalive: a connection dropped silently (NAT, firewall) must error, so the reconnect and its catch-up run.
+    const client = new pg.Client({ keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...this.config, application_name: 'rallyhq-listen' });
     let dropped = false;
     const onDrop = (why: string) => {
       if (dropped) return;

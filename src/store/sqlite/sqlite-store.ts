@@ -251,7 +251,8 @@ export class SqliteStore implements Store {
     const written = await this.write(group.map((p) => ('audit' in p.input ? p.input : toWire(p.input))));
     group.forEach((p, i) => {
       const o = written.outcomes[i];
-      if (!o) return;
+      // WARNING: never leave a caller waiting: an outcome missing from the writer's answer is a fault, said as one.
+      if (!o) return p.reject(new StoreError('unavailable', 'the writer answered without an outcome for this append; resend the same ids'));
       if (!o.ok) p.reject(fromWireError(o.error));
       else p.resolve('audit' in p.input ? [] : resultsOf(p.input, o.acks));
     });
