@@ -29,10 +29,11 @@ describe('server settings: defaults < RALLYHQ_* < flags', () => {
     const r = loadConfig({ 'live-ring-size': '50' }, { RALLYHQ_LIVE_HEARTBEAT_MS: '200', RALLYHQ_LIVE_RING_SIZE: '9' });
     assert.ok(r.ok);
     assert.deepEqual(liveOptionsOf(r.config), { ...DEFAULT_LIVE_OPTIONS, heartbeatMs: 200, ringSize: 50 });
-    const bad = loadConfig({ 'live-retry-ms': '0' }, { RALLYHQ_LIVE_HEARTBEAT_MS: 'fast' });
+    const bad = loadConfig({ 'live-retry-ms': '0', 'live-max-buffered-bytes': '1' }, { RALLYHQ_LIVE_HEARTBEAT_MS: 'fast' });
     assert.equal(bad.ok, false);
     const errors = bad.ok ? [] : bad.errors;
     assert.ok(errors.some((e) => e.startsWith('--live-retry-ms:')), errors.join('\n'));
+    assert.ok(errors.some((e) => e === '--live-max-buffered-bytes: expected a whole number of at least 65536, got "1"'), errors.join('\n'));
     assert.ok(errors.some((e) => e.startsWith('RALLYHQ_LIVE_HEARTBEAT_MS:')), errors.join('\n'));
   });
 

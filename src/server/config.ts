@@ -80,13 +80,14 @@ export interface FlagValues {
   'live-hq-interval-ms'?: string;
 }
 
-/** The live-stream settings: flag name (without `--`), variable, config key. */
+/** The live-stream settings: flag name (without `--`), variable, config key, and the least value that still works. */
 const LIVE_SETTINGS = [
-  ['live-heartbeat-ms', 'RALLYHQ_LIVE_HEARTBEAT_MS', 'liveHeartbeatMs'],
-  ['live-retry-ms', 'RALLYHQ_LIVE_RETRY_MS', 'liveRetryMs'],
-  ['live-ring-size', 'RALLYHQ_LIVE_RING_SIZE', 'liveRingSize'],
-  ['live-max-buffered-bytes', 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', 'liveMaxBufferedBytes'],
-  ['live-hq-interval-ms', 'RALLYHQ_LIVE_HQ_INTERVAL_MS', 'liveHqIntervalMs'],
+  // A heartbeat or retry below 100 ms floods phones on one bar of signal; a buffer below 64 KiB drops every subscriber at its first snapshot.
+  ['live-heartbeat-ms', 'RALLYHQ_LIVE_HEARTBEAT_MS', 'liveHeartbeatMs', 100],
+  ['live-retry-ms', 'RALLYHQ_LIVE_RETRY_MS', 'liveRetryMs', 100],
+  ['live-ring-size', 'RALLYHQ_LIVE_RING_SIZE', 'liveRingSize', 1],
+  ['live-max-buffered-bytes', 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', 'liveMaxBufferedBytes', 65_536],
+  ['live-hq-interval-ms', 'RALLYHQ_LIVE_HQ_INTERVAL_MS', 'liveHqIntervalMs', 100],
 ] as const;
 
 /** The live-stream options of a configuration, as `buildApp({ live })` takes them. */
@@ -159,11 +160,11 @@ export function loadConfig(flags: FlagValues, env: Record<string, string | undef
     if (n === null) errors.push(`${limit.from}: expected a number of bytes from 1024 up, got ${JSON.stringify(limit.text)}`);
     else config.bodyLimit = n;
   }
-  for (const [flag, envName, key] of LIVE_SETTINGS) {
+  for (const [flag, envName, key, least] of LIVE_SETTINGS) {
     const v = pick(flags[flag], envName);
     if (!v) continue;
-    const n = parseInteger(v.text, 1, 2 ** 31 - 1);
-    if (n === null) errors.push(`${v.from}: expected a whole number of at least 1, got ${JSON.stringify(v.text)}`);
+    const n = parseInteger(v.text, least, 2 ** 31 - 1);
+    if (n === null) errors.push(`${v.from}: expected a whole number of at least ${least}, got ${JSON.stringify(v.text)}`);
     else config[key] = n;
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
