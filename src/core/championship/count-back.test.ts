@@ -52,4 +52,12 @@ describe('count-back over dropped rounds ([NF] unconfirmed: FMU26 Art 8.1 does n
     assert.deepEqual([a.total, b.total], [20, 16]);
     assert.deepEqual(s.unconfirmed.filter((u) => /dropped/i.test(u)), []);
   });
+
+  test('a series that counts only the counted rounds\' places (countBackRounds: counted, its regulation cited): A and B share the rank, nothing unconfirmed about it', () => {
+    const counted: Championship = { ...best2, countBackRounds: { value: 'counted', rule: 'SR 3.2: count-back over the results retained', confirmed: true } };
+    const s = computeStandings(season(counted), counted, simple, results);
+    const a = s.rows.find((r) => r.competitor === 'A')!, b = s.rows.find((r) => r.competitor === 'B')!;
+    assert.equal(a.rank, b.rank, 'one win and one second each in the counted rounds');
+    assert.deepEqual(s.unconfirmed.filter((u) => /dropped/i.test(u)), []);
+  });
 });

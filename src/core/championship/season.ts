@@ -25,6 +25,11 @@ export interface Championship {
   class?: string;
   /** Best N results count (dropped rounds); absent = every round counts. */
   countBest?: { value: number; rule: string; confirmed: boolean; note?: string };
+  /**
+   * Whose places the count-back weighs when rounds are dropped: every round's (`all`) or the counted
+   * rounds' only (`counted`). Absent = `all`, flagged [NF] (FMU26 Art 8.1 does not say); a series' regulations set it.
+   */
+  countBackRounds?: { value: 'all' | 'counted'; rule: string; confirmed: boolean; note?: string };
   /** Manufacturers: how many nominated cars of a make score per round (WRCM08: two). */
   carsPerMake?: number;
 }
@@ -175,6 +180,7 @@ export function seasonProblems(season: Season, knownSchemes: ReadonlySet<string>
     if (!knownSchemes.has(c.scheme)) problems.push(`championships[${i}].scheme: unknown scheme '${c.scheme}'; use one of ${[...knownSchemes].join(', ')}`);
     if (c.class && !classes.has(c.class)) problems.push(`championships[${i}].class: unknown class '${c.class}'; add it to classes`);
     if (c.countBest && (!Number.isInteger(c.countBest.value) || c.countBest.value < 1)) problems.push(`championships[${i}].countBest.value: must be a whole number ≥ 1`);
+    if (c.countBackRounds && c.countBackRounds.value !== 'all' && c.countBackRounds.value !== 'counted') problems.push(`championships[${i}].countBackRounds.value: must be 'all' or 'counted'`);
   });
   return problems;
 }

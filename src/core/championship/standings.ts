@@ -110,6 +110,7 @@ export function computeStandings(season: Season, championship: Championship, sch
   const competitors = new Set<string>();
   for (const per of awards.values()) for (const k of per.keys()) competitors.add(k);
   const best = championship.countBest?.value;
+  const countBackAll = (championship.countBackRounds?.value ?? 'all') === 'all';
   const rows: StandingRow[] = [...competitors].map((competitor) => {
     const details = roundsRun.map((id) => awards.get(id)!.get(competitor) ?? null);
     const pts = details.map((d) => d?.total ?? 0);
@@ -118,8 +119,8 @@ export function computeStandings(season: Season, championship: Championship, sch
     const placeCounts: number[] = [];
     details.forEach((d, i) => {
       if (!d) return;
-      // NOTE: count-back uses every round's places, counted or dropped (FMU26 Art 8.1 does not say; assumed).
-      for (const p of d.places) placeCounts[p - 1] = (placeCounts[p - 1] ?? 0) + 1;
+      // NOTE: by default count-back weighs every round's places, dropped ones too ([NF]; `countBackRounds` sets it).
+      if (countBackAll || counted[i]) for (const p of d.places) placeCounts[p - 1] = (placeCounts[p - 1] ?? 0) + 1;
       if (!counted[i]) return;
       for (const l of d.lines) bySource[l.source] = roundPoints(bySource[l.source] + l.points);
     });
@@ -152,7 +153,9 @@ export function computeStandings(season: Season, championship: Championship, sch
   });
   if (!scheme.tieBreak.confirmed) unconfirmed.push(`tie-break: ${scheme.tieBreak.rule}`);
   if (championship.countBest && !championship.countBest.confirmed) unconfirmed.push(`best ${championship.countBest.value} results: ${championship.countBest.rule}`);
-  if (countBackOverDropped) unconfirmed.push('count-back over dropped rounds: [NF] — places of every round count, dropped ones too (FMU26 Art 8.1 does not say)');
+  const cbr = championship.countBackRounds;
+  if (countBackOverDropped && !cbr) unconfirmed.push('count-back over dropped rounds: [NF] — places of every round count, dropped ones too (FMU26 Art 8.1 does not say; set countBackRounds to decide)');
+  else if (countBackOverDropped && cbr && !cbr.confirmed) unconfirmed.push(`count-back over dropped rounds (${cbr.value}): ${cbr.rule}`);
   return {
     season: season.id,
     championship,
