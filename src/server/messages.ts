@@ -55,6 +55,7 @@ export const PROBLEMS = {
   'store-unavailable': { status: 503, title: 'Database unavailable', fix: 'Retry shortly with the same fact ids: a fact the database did store before the fault is acknowledged as a duplicate, never stored twice.' },
   'store-full': { status: 507, title: 'Database disk full', fix: 'Free space on the database\'s disk, then resend the same fact ids: a fact stored before the fault is acknowledged as a duplicate, never stored twice.' },
   'store-io-error': { status: 503, title: 'Database disk error', fix: 'Check the database\'s disk, then resend the same fact ids: a fact stored before the fault is acknowledged as a duplicate, never stored twice.' },
+  'history-import-failed': { status: 503, title: 'History import failed in the database', fix: 'Fix what the database reports (space, connection), then send the same file again: what was stored is kept and nothing is imported twice.' },
   'internal': { status: 500, title: 'Internal error', fix: 'This is a fault in rallyhq, not in your request; the server log has the details.' },
 } as const satisfies Record<string, ProblemText>;
 

@@ -14,6 +14,7 @@ import type { HistoryStore } from '../../store/history/types.ts';
 import { RallyStates } from '../rally-states.ts';
 import { ADMIN_TOKEN, startTestServer } from '../testing/harness.ts';
 import { registerChampionshipRoutes } from './championships.ts';
+import { installProblemHandlers } from '../problem.ts';
 
 const file = JSON.parse(readFileSync(new URL('../../../fixtures/snodrift-2026.rally.json', import.meta.url), 'utf8')) as { rally: RallyDefinition; facts: Fact[] };
 const RALLY = file.rally.id;
@@ -148,3 +149,32 @@ describe('championship standings cache', () => {
   });
 });
 
+
+describe('history import through the API when the database fails mid-import', () => {
+  test('503 history-import-failed naming the database error and saying that sending the same file again is safe; nothing of it stored', async () => {
+    const history = await openHistoryStore('sqlite::memory:');
+    // The database refuses the write (as a full disk would): an error with a driver's code.
+    const refuse = async () => { throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }); };
+    /** `target` with one method replaced, every other member its own (bound). */
+    const replacing = <T extends object>(target: T, key: string, value: unknown): T => new Proxy(target, {
+      get: (t, k) => { if (k === key) return value; const v = Reflect.get(t, k, t) as unknown; return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v; },
+    });
+    const failing = replacing(history, 'backend', () => replacing(history.backend(), 'write', refuse));
+    const app = Fastify();
+    installProblemHandlers(app);
+    await registerChampionshipRoutes(app, { history: failing, auth: { requireRole: async () => ({ role: 'admin', label: 'admin', tokenId: 't' }) } as never });
+    try {
+      const csv = readFileSync(new URL('../../../seeds/history-monte-carlo-1964-1967.csv', import.meta.url), 'utf8');
+      const r = await app.inject({ method: 'POST', url: '/api/history/import', payload: csv, headers: { 'content-type': 'text/csv' } });
+      assert.equal(r.statusCode, 503, r.body);
+      const body = r.json() as { code: string; detail: string; fix: string };
+      assert.equal(body.code, 'history-import-failed');
+      assert.match(body.detail, /database or disk is full/);
+      assert.match(body.fix, /same file again/);
+      assert.deepEqual(await history.counts(), { events: 0, results: 0, stageResults: 0 }, 'nothing of the failed import stored');
+    } finally {
+      await app.close();
+      await history.close();
+    }
+  });
+});

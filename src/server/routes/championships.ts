@@ -287,7 +287,14 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
     if (typeof request.body !== 'string' || request.body.trim() === '') {
       throw apiError('bad-request', 'Send the CSV as the request body with Content-Type: text/csv (header line first).', 'body');
     }
-    return importCsvText(history, request.body, { today: now().toISOString().slice(0, 10) });
+    try {
+      return await importCsvText(history, request.body, { today: now().toISOString().slice(0, 10) });
+    } catch (err) {
+      // A database fault mid-import: the import rolled back to its last commit, so importing the same file again is safe.
+      if (typeof (err as { code?: unknown })?.code !== 'string') throw err;
+      request.log.error({ err }, 'history import failed in the database');
+      throw apiError('history-import-failed', `The database refused the import: ${(err as Error).message}.`, 'body');
+    }
   });
 
   const statsQuery = {
