@@ -210,6 +210,9 @@ export function storeContractSuite(name: string, factory: () => Promise<StoreHan
       assert.deepEqual((await store.listPublications(id)).map((p) => [p.number, p.kind]), [[1, 'provisional'], [2, 'provisional'], [3, 'official']]);
       assert.deepEqual((await store.getPublication(id, 1))?.snapshot, { overall: [{ car: 1, totalMs: 754_300 }] });
       assert.equal(await store.getPublication(id, 4), null);
+      assert.equal(await store.latestPublicationNumber(id, 'official'), 3);
+      assert.equal(await store.latestPublicationNumber(id, 'provisional'), 2);
+      assert.equal(await store.latestPublicationNumber('no-such-rally', 'official'), null);
       await expectStoreError(store.addPublication({ rallyId: uniqueRallyId('missing'), kind: 'official', publishedAt: '2026-02-07T02:00:00.000Z', principal: 'x', uptoSeq: 0, snapshot: {} }), 'rally-not-found');
     });
 

@@ -88,6 +88,8 @@ export interface Store {
   /** Full records, snapshots included, in number order. */
   listPublications(rallyId: string): Promise<PublicationRecord[]>;
   getPublication(rallyId: string, number: number): Promise<PublicationRecord | null>;
+  /** The number of the rally's latest publication of this kind, or null: a cheap read (no snapshot) for answers keyed by it. */
+  latestPublicationNumber(rallyId: string, kind: PublicationRecord['kind']): Promise<number | null>;
   createToken(t: TokenRecord): Promise<void>;
   findTokenByHash(hash: string): Promise<TokenRecord | null>;
   revokeToken(id: string, at: string): Promise<void>;

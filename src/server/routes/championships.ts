@@ -80,7 +80,18 @@ class StandingsCache {
   private readonly rounds = new Map<string, RoundResult | string>();
   private readonly answers = new Map<string, StandingsAnswer>();
 
+  /** Publications are immutable: each is read from the store once. */
+  private readonly publications = new Map<string, PublicationRecord>();
+
   constructor(private readonly onCompute: ChampionshipDeps['onCompute'], private readonly store: Store | undefined) {}
+
+  private async officialPublication(rallyId: string, number: number): Promise<PublicationRecord | null> {
+    const key = `${rallyId}\u0000${number}`;
+    const hit = this.publications.get(key);
+    if (hit) return hit;
+    const p = await this.store?.getPublication(rallyId, number);
+    return p ? remember(this.publications, key, p) : null;
+  }
 
   async source(round: CalendarRound, stored: Map<string, RoundResult>, states: RoundStates | undefined): Promise<RoundSource> {
     const result = stored.get(round.id);
@@ -90,7 +101,9 @@ class StandingsCache {
     if (entry && entry.seq > 0) {
       if (entry.rulesErrors.length > 0) return { key: `note:rules:${entry.rallyId}:v${entry.version}`, kind: 'note', note: `rally ${entry.rallyId}: rules choice not valid` };
       // Once the results are declared official, the round counts the official publication, not later live changes.
-      const official = this.store ? (await this.store.listPublications(entry.rallyId)).filter((p) => p.kind === 'official').at(-1) : undefined;
+      // Only the number is read per request; the publication itself (a snapshot of ~100 KB) once per number.
+      const number = this.store ? await this.store.latestPublicationNumber(entry.rallyId, 'official') : null;
+      const official = number === null ? null : await this.officialPublication(entry.rallyId, number);
       // The publication carries the definition it declared, so later definition changes wait for the next official publication too.
       if (official) return { key: `official:${entry.rallyId}:n${official.number}${hasDefinition(official) ? '' : `:v${entry.version}`}`, kind: 'official', entry, publication: official };
       return { key: `rally:${entry.rallyId}:v${entry.version}:s${entry.seq}`, kind: 'rally', entry };

@@ -117,6 +117,11 @@ export class MemoryStore implements Store {
     return copy(this.publications.get(rallyId) ?? []);
   }
 
+  async latestPublicationNumber(rallyId: string, kind: PublicationRecord['kind']): Promise<number | null> {
+    this.open();
+    return (this.publications.get(rallyId) ?? []).filter((p) => p.kind === kind).at(-1)?.number ?? null;
+  }
+
   async getPublication(rallyId: string, number: number): Promise<PublicationRecord | null> {
     this.open();
     const p = this.publications.get(rallyId)?.find((x) => x.number === number);

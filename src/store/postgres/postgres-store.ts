@@ -157,6 +157,11 @@ export class PostgresStore implements Store {
     return (await this.query<PublicationRow>('SELECT * FROM publications WHERE rally_id = $1 ORDER BY number', [rallyId])).rows.map(publicationFromRow);
   }
 
+  async latestPublicationNumber(rallyId: string, kind: PublicationRecord['kind']): Promise<number | null> {
+    const { rows } = await this.query<{ n: number | null }>('SELECT max(number)::int AS n FROM publications WHERE rally_id = $1 AND kind = $2', [rallyId, kind]);
+    return rows[0]?.n ?? null;
+  }
+
   async getPublication(rallyId: string, number: number): Promise<PublicationRecord | null> {
     const { rows } = await this.query<PublicationRow>('SELECT * FROM publications WHERE rally_id = $1 AND number = $2', [rallyId, number]);
     return rows[0] ? publicationFromRow(rows[0]) : null;

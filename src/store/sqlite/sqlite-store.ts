@@ -178,6 +178,11 @@ export class SqliteStore implements Store {
     return this.db.prepare<[string], PublicationRow>('SELECT * FROM publications WHERE rally_id = ? ORDER BY number').all(rallyId).map(publicationFromRow);
   }
 
+  async latestPublicationNumber(rallyId: string, kind: PublicationRecord['kind']): Promise<number | null> {
+    this.open();
+    return this.db.prepare<[string, string], { n: number | null }>('SELECT max(number) AS n FROM publications WHERE rally_id = ? AND kind = ?').get(rallyId, kind)?.n ?? null;
+  }
+
   async getPublication(rallyId: string, number: number): Promise<PublicationRecord | null> {
     this.open();
     const row = this.db.prepare<[string, number], PublicationRow>('SELECT * FROM publications WHERE rally_id = ? AND number = ?').get(rallyId, number);
