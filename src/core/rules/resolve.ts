@@ -46,6 +46,7 @@ export const RULE_VALUE_SCHEMAS = {
   notionalTimePolicy: { schema: z.enum(['givenOnly']), expected: '"givenOnly"' },
   tieBreak: { schema: z.enum(['firstStage', 'firstNonSuperSpecial', 'lastStage']), expected: 'one of "firstStage", "firstNonSuperSpecial", "lastStage"' },
   tieBreakThen: { schema: z.enum(['nextStage']), expected: '"nextStage"' },
+  tieBreakLast: { schema: z.enum(['lowerCarNumber', 'shared']), expected: 'one of "lowerCarNumber", "shared"' },
   maxAverageSpeedKph: { schema: positive, expected: 'a speed in km/h above 0, e.g. 180' },
   overdueFactor: { schema: z.number().min(1), expected: 'a factor of at least 1, e.g. 1.3' },
   overdueMinMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 180000' },

@@ -68,6 +68,8 @@ export interface RuleValues {
   tieBreak: Cited<TieBreak>;
   /** What decides when the tie-break stage is tied as well. */
   tieBreakThen: Cited<'nextStage'>;
+  /** When every compared stage is equal too: the lower car number is placed first, or the crews share the position. */
+  tieBreakLast: Cited<'lowerCarNumber' | 'shared'>;
   /** Data-quality: a stage average above this is flagged as impossible, km/h. */
   maxAverageSpeedKph: Cited<number>;
   /** Safety: a crew is overdue when it has not finished a stage within this factor of the field's expected time. */

@@ -116,7 +116,15 @@ export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classific
   const rows: ClassificationRow[] = [];
   const ties = new Map<number, TieNote>();
   const classCount = new Map<string, number>();
+  const classLast = new Map<string, ClassificationRow>();
   const tieOrder = idx.tieOrder;
+  const share = e.rules.tieBreakLast.value === 'shared';
+  /** Equal on every compared stage (only asked when totals are equal and the rules share such positions). */
+  const fullTie = (a: number, b: number): boolean => {
+    const scratch = new Map<number, TieNote>();
+    compareTie(a, b, idx.entries.get(a)!.score.cells, idx.entries.get(b)!.score.cells, tieOrder, e.it, e.rules, scratch);
+    return scratch.get(b)?.stage === null;
+  };
   for (let n = 0; n < idx.order.length; n++) {
     const r = idx.entries.get(idx.order[n]!)!;
     const row = rowOf(r);
@@ -124,17 +132,24 @@ export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classific
     const cp = (classCount.get(r.entry.class) ?? 0) + 1;
     classCount.set(r.entry.class, cp);
     row.classPosition = cp;
-    if (opts.class !== undefined) row.position = cp;
     if (n > 0) {
       const first = rows[0]!, before = rows[n - 1]!;
       row.gapToLeaderMs = row.totalMs - first.totalMs;
       row.gapToPrevMs = row.totalMs - before.totalMs;
       // A dead heat: record how the tie-break decided it, for the workings.
-      if (row.totalMs === before.totalMs) compareTie(before.car, row.car, idx.entries.get(before.car)!.score.cells, r.score.cells, tieOrder, e.it, e.rules, ties);
+      if (row.totalMs === before.totalMs) {
+        compareTie(before.car, row.car, idx.entries.get(before.car)!.score.cells, r.score.cells, tieOrder, e.it, e.rules, ties);
+        // Equal on every stage too, and the rules say such crews share the position (tieBreakLast "shared").
+        if (share && ties.get(row.car)?.stage === null) row.position = before.position;
+      }
+      const mate = classLast.get(r.entry.class);
+      if (share && mate && mate.totalMs === row.totalMs && fullTie(mate.car, r.car)) row.classPosition = mate.classPosition;
     }
+    classLast.set(r.entry.class, row);
+    if (opts.class !== undefined) row.position = row.classPosition;
     // With a class option both indexes hold that class only, so both positions are class positions.
     const p = prevPos.get(r.car);
-    if (p !== undefined) row.positionChange = p - row.position;
+    if (p !== undefined) row.positionChange = p - row.position!;
     rows.push(row);
   }
   const others: ClassificationRow[] = [];

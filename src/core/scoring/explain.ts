@@ -151,6 +151,7 @@ function explainTotal(e: Engine, car: number): Workings {
         steps.push({ label: `dead heat with car ${tie.with}: ${tie.stage ? `decided on ${tie.stage}` : 'every stage equal'}`, rule: tie.rule, confirmed: tie.confirmed });
         keys.push('tieBreak');
         if (!tie.confirmed) keys.push('tieBreakThen');
+        if (tie.stage === null) keys.push('tieBreakLast');
       }
     } else {
       steps.push({ label: `not classified (${carStatusLabel(row.status)}${retired ? `: retired at ${retired.where}` : ''})` });

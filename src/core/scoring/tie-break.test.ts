@@ -1,8 +1,9 @@
 // Dead heats beyond the cited tie-break. rally-rules §5: FMU26 Art 64.3 decides on
 // the first stage that is not a super special; what happens when that stage is
 // tied too is [NF] (§10 item 5) — unconfirmed, preset value `tieBreakThen`
-// overridable — and when every stage is tied no rule was found at all: rallyhq
-// places the lower car number first and says so, unconfirmed, in the workings.
+// overridable — and when every stage is tied no rule was found at all: the preset
+// value `tieBreakLast` (unconfirmed, overridable) places the lower car number first,
+// or lets the crews share the position, and the workings say which.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Fact } from '../facts.ts';
@@ -39,7 +40,8 @@ describe('dead heat, every stage equal: lower car number first ([NF] unconfirmed
     for (const [car, other] of [[2, 3], [3, 2]] as const) {
       const step = tieStep(s, car);
       assert.equal(step?.label, `dead heat with car ${other}: every stage equal`);
-      assert.match(step?.rule ?? '', /lower car number .*no rule found/);
+      assert.match(step?.rule ?? '', /dead heat on every stage: not found: the lower car number is placed first/);
+      assert.equal(explain(s, car).rules.find((r) => r.key === 'tieBreakLast')?.confirmed, false, 'the preset value that decided it is listed, unconfirmed');
       assert.equal(step?.confirmed, false);
       const then = explain(s, car).rules.find((r) => r.key === 'tieBreakThen');
       assert.equal(then?.confirmed, false, 'the "then" rule is listed as unconfirmed for a steward to see');
@@ -78,5 +80,32 @@ describe('dead heat tied on the first non-super-special stage too: the next stag
     assert.equal(tieStep(s, 3)?.label, 'dead heat with car 2: decided on SS2');
     assert.equal(tieStep(s, 3)?.confirmed, true);
     assert.equal(explain(s, 3).rules.some((r) => r.key === 'tieBreakThen'), false);
+  });
+});
+
+describe('dead heat on every stage with tieBreakLast overridden to "shared" by the regulations', () => {
+  const { rules, errors } = resolveRules({ preset: 'fia', version: FIA.version, overrides: { tieBreakLast: { value: 'shared', rule: 'SR 14.3: crews equal on every stage are classified ex aequo' } } });
+  const equal = ['2:10.0', '5:10.0', '5:10.0', '5:10.0'];
+  /** All three cars in one class, so the class positions show the sharing too. */
+  const oneClass = (): RallyDefinition => { const d = rally(); return { ...d, entries: d.entries.map((x) => ({ ...x, class: d.entries[0]!.class })) }; };
+  const s = score(oneClass(), rules, [...car1, ...times(3, equal), ...times(2, equal)]);
+
+  test('cars 2 and 3 share 2nd place overall and in their class; car order stays by number', () => {
+    assert.deepEqual(errors, []);
+    const rows = classify(s).rows;
+    assert.deepEqual(rows.map((r) => [r.car, r.position]), [[1, 1], [2, 2], [3, 2]]);
+    assert.deepEqual(rows.map((r) => r.classPosition), [1, 2, 2]);
+    assert.deepEqual(classify(s, { class: rows[1]!.entry.class }).rows.filter((r) => r.car !== 1).map((r) => r.position), [2, 2]);
+  });
+
+  test('the workings cite the regulation and say the crews share the position, confirmed', () => {
+    const step = tieStep(s, 3);
+    assert.equal(step?.rule, 'SR 14.3: crews equal on every stage are classified ex aequo: the crews share the position');
+    assert.equal(explain(s, 3).rules.find((r) => r.key === 'tieBreakLast')?.confirmed, true);
+  });
+
+  test('a tie decided on a stage is not shared: car 2 quicker on SS2 stays ahead', () => {
+    const decided = score(rally(), rules, [...car1, ...times(3, ['2:10.0', '5:11.0', '5:09.0', '5:10.0']), ...times(2, equal)]);
+    assert.deepEqual(classify(decided).rows.map((r) => [r.car, r.position]), [[1, 1], [2, 2], [3, 3]]);
   });
 });

@@ -40,8 +40,11 @@ export function compareTie(a: number, b: number, ca: readonly StageCell[], cb: r
     notes.set(b, { with: a, stage, rule, confirmed });
     return x - y;
   }
-  const rule = 'rallyhq: every stage equal too — the lower car number is placed first (no rule found)';
-  notes.set(a, { with: b, stage: null, rule, confirmed: false });
-  notes.set(b, { with: a, stage: null, rule, confirmed: false });
+  // Every stage equal too: the preset's tieBreakLast (lower car number first, or a shared position — the
+  // classification shares it; the order stays by car number so every listing is the same).
+  const last = rules.tieBreakLast;
+  const rule = `${last.rule}: ${last.value === 'shared' ? 'the crews share the position' : 'the lower car number is placed first'}`;
+  notes.set(a, { with: b, stage: null, rule, confirmed: last.confirmed });
+  notes.set(b, { with: a, stage: null, rule, confirmed: last.confirmed });
   return a - b;
 }

@@ -51,6 +51,7 @@ export const ara2026: RuleSet = {
     'The Clerk enters notional times as facts.'),
   tieBreak: unconfirmed('firstStage', NF('tie-break'), 'Assumed the WRC practice: the first stage.'),
   tieBreakThen: unconfirmed('nextStage', NF('tie-break'), 'Then the next stage, and so on.'),
+  tieBreakLast: unconfirmed('lowerCarNumber', NF('dead heat on every stage'), 'Every stage equal too: the lower car number (the higher seed) is placed first; override to "shared" for equal positions.'),
   maxAverageSpeedKph: unconfirmed(180, RALLYHQ_DEFAULT, 'Above 180 km/h a stage time is almost surely wrong.'),
   overdueFactor: unconfirmed(1.3, RALLYHQ_DEFAULT, 'Overdue once 30 % slower than the field pace…'),
   overdueMinMs: unconfirmed(180_000, RALLYHQ_DEFAULT, '…and at least 3 minutes after the expected time.'),

@@ -51,6 +51,7 @@ export const fia2026: RuleSet = {
   tieBreak: confirmed('firstNonSuperSpecial', FMU('Art 64.3'), 'WRC practice decided on the first stage (ACR23); override to firstStage for a WRC event.'),
   tieBreakThen: unconfirmed('nextStage', `${FMU('Art 64.3')}; beyond the first stage not found`,
     'If that stage is tied too, the next stage decides, then the one after.'),
+  tieBreakLast: unconfirmed('lowerCarNumber', `${FMU('Art 64.3')}; a dead heat on every stage: not found`, 'Every stage equal too: the lower car number (the higher seed) is placed first; override to "shared" for equal positions.'),
   maxAverageSpeedKph: unconfirmed(180, RALLYHQ_DEFAULT, 'The fastest WRC gravel stages average about 140 km/h; above 180 km/h a time is almost surely wrong.'),
   overdueFactor: unconfirmed(1.3, RALLYHQ_DEFAULT, 'Overdue once 30 % slower than the field pace…'),
   overdueMinMs: unconfirmed(180_000, RALLYHQ_DEFAULT, '…and at least 3 minutes after the expected time.'),

@@ -54,6 +54,7 @@ export const msuk2026: RuleSet = {
   tieBreak: unconfirmed('firstStage', 'MSUK tie-break not found (rally-rules §5)',
     'Assumed the FIA/WRC practice: the crew faster on the first stage.'),
   tieBreakThen: unconfirmed('nextStage', 'MSUK tie-break not found (rally-rules §5)', 'Then the next stage, and so on.'),
+  tieBreakLast: unconfirmed('lowerCarNumber', 'MSUK dead heat on every stage: not found (rally-rules §5)', 'Every stage equal too: the lower car number (the higher seed) is placed first; override to "shared" for equal positions.'),
   maxAverageSpeedKph: unconfirmed(180, RALLYHQ_DEFAULT, 'Above 180 km/h a stage time is almost surely wrong.'),
   overdueFactor: unconfirmed(1.3, RALLYHQ_DEFAULT, 'Overdue once 30 % slower than the field pace…'),
   overdueMinMs: unconfirmed(180_000, RALLYHQ_DEFAULT, '…and at least 3 minutes after the expected time.'),
