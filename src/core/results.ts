@@ -98,6 +98,8 @@ export interface Classification {
 
 /** One step of an explanation: what, how much, and on what authority. */
 export interface WorkingStep {
+  /** `penalty`: a time penalty charged (road lateness, jump start, a decision), so readers pick penalties without parsing labels. */
+  kind?: 'penalty';
   label: string;
   ms?: number;
   rule?: string;

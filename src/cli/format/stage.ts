@@ -13,11 +13,6 @@ import { crewShort, crewSurnames, distanceText, gapText, penaltyText, stageDecim
 import type { RenderContext } from './classification.ts';
 import { entriesByCar } from './context.ts';
 
-/** The note beside a time: nothing for a time simply driven, else the shared status label. */
-export function statusMarker(status: StageStatus): string {
-  return status === 'ok' ? '' : STAGE_STATUS_LABELS[status];
-}
-
 /** Statuses explained in the legend under the table. */
 const EXPLAINED: ReadonlySet<StageStatus> = new Set(['notional', 'assessed', 'restartCharged', 'maxTime', 'running']);
 
@@ -55,8 +50,8 @@ export function stagePenalties(state: ScoringState, sc: StageClassification, fac
   const pending: StagePending[] = [];
   for (const row of sc.rows) {
     for (const step of explain(state, row.car, code).steps) {
-      if (!step.label.startsWith('penalty: ')) continue;
-      const reason = step.label.slice('penalty: '.length);
+      if (step.kind !== 'penalty') continue;
+      const reason = step.label.replace(/^penalty: /, '');
       const ids = (step.facts ?? []).map((f) => f.id);
       if ((step.ms ?? 0) > 0) charged.push({ car: row.car, ms: step.ms!, reason, rule: step.rule ?? null, confirmed: step.confirmed !== false, facts: ids });
       else pending.push({ car: row.car, what: reason, facts: ids });

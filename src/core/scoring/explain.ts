@@ -70,7 +70,7 @@ function explainStage(e: Engine, car: number, code: string): Workings {
   const cell = score.cells[i]!;
   const steps: WorkingStep[] = cellSteps(cell, e.it.stages[i]!, e.rules, e.it);
   const penalties = score.derived.penalties.filter((p) => p.stage === code);
-  for (const p of penalties) steps.push({ label: `penalty: ${p.label}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
+  for (const p of penalties) steps.push({ kind: 'penalty', label: `penalty: ${p.label}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
   for (const c of cell.conflicts) steps.push({ label: `not used: fact ${c.id} disagrees (two times for one car)`, facts: [refOf(c)], note: 'the first fact in the log is used; supersede the wrong one' });
   if (cell.status === 'notRun') steps.push({ label: `no time on ${code} yet` });
   const out = cell.status === 'running' ? retiredOnStage(e, score.derived.retirements, code) : undefined;
@@ -120,10 +120,10 @@ function explainTotal(e: Engine, car: number): Workings {
     if (p.kind === 'road') {
       const rp = road?.penalties.find((x) => x.control === p.control);
       const detail = rp ? `: due ${formatTimeOfDay(rp.dueMs, 0).slice(0, 5)}, checked in ${formatTimeOfDay(rp.actualMs, 0).slice(0, 5)}, ${rp.minutes} min ${rp.kind}` : '';
-      steps.push({ label: `road penalty at ${p.control}${detail}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
+      steps.push({ kind: 'penalty', label: `road penalty at ${p.control}${detail}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
       keys.push(rp?.kind === 'early' ? 'earlyPenaltyPerMinuteMs' : 'latePenaltyPerMinuteMs');
     } else {
-      steps.push({ label: `penalty: ${p.label}${p.control ? ` (at ${p.control})` : p.stage ? ` (at ${p.stage})` : ''}`, ms: p.ms, ...(p.rule ? { rule: p.rule } : {}), confirmed: p.confirmed, facts: p.facts.map(refOf) });
+      steps.push({ kind: 'penalty', label: `penalty: ${p.label}${p.control ? ` (at ${p.control})` : p.stage ? ` (at ${p.stage})` : ''}`, ms: p.ms, ...(p.rule ? { rule: p.rule } : {}), confirmed: p.confirmed, facts: p.facts.map(refOf) });
     }
   }
   if (road?.capApplied) { steps.push({ label: 'lateness penalty capped', rule: e.rules.latenessPenaltyCapMs.rule, confirmed: e.rules.latenessPenaltyCapMs.confirmed }); keys.push('latenessPenaltyCapMs'); }

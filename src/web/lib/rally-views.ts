@@ -88,7 +88,7 @@ export function stageView(ctx: ViewContext, s: StageClassification): Node[] {
 
 /** Penalties as the workings list them: road lateness, jump starts and officials' decisions, each with its rule. */
 function penaltyItems(c: CrewAnswer): { label: string; ms: number; rule?: string }[] {
-  const steps = c.workings.steps.filter((s) => s.ms !== undefined && s.ms > 0 && /penalt/i.test(s.label) && !/^(total|accumulated before) /.test(s.label));
+  const steps = c.workings.steps.filter((s) => s.kind === 'penalty' && (s.ms ?? 0) > 0);
   return steps.map((s) => ({ label: s.label.replace(/^penalty: /, ''), ms: s.ms ?? 0, ...(s.rule ? { rule: s.rule } : {}) }));
 }
 
