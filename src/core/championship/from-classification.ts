@@ -2,12 +2,11 @@
 // positions and statuses, the Power Stage classification gives Power Stage
 // places, and the per-day classifications give Saturday and Sunday places
 // (WRC24, WRC25). Entries carry their championship codes (`Entry.eligibility`).
-// Places given by hand (`overrides`) win over the derived ones.
+// Places given by hand (a season round's `positionOverrides`) are applied by the standings.
 import type { Classification, StageClassification, CarStatus } from '../results.ts';
 import { classify, type ScoringState } from '../scoring/index.ts';
-import type { CrewStatus, PositionOverride, RoundCrewResult, RoundResult } from './season.ts';
+import type { CrewStatus, RoundCrewResult, RoundResult } from './season.ts';
 import { powerStageResults, saturdayPositions, sundayPositions } from './day-classifications.ts';
-import { applyPositionOverrides } from './position-overrides.ts';
 
 const STATUS: Record<CarStatus, CrewStatus> = {
   notStarted: 'notStarted',
@@ -30,8 +29,6 @@ export interface FromClassificationOptions {
   runShare?: number;
   /** Nominated cars for manufacturers' championships, by car number. */
   nominatedCars?: ReadonlySet<number>;
-  /** Places set by hand; they replace the derived ones. */
-  overrides?: readonly PositionOverride[];
 }
 
 export function roundFromClassification(final: Classification, options: FromClassificationOptions): RoundResult {
@@ -69,7 +66,7 @@ export function roundFromClassification(final: Classification, options: FromClas
     source: options.source,
     ...(Object.keys(basis).length ? { basis } : {}),
   };
-  return options.overrides?.length ? applyPositionOverrides(result, options.overrides) : result;
+  return result;
 }
 
 /**

@@ -16,8 +16,8 @@ import type { RallyEntry } from '../rally-states.ts';
 import type { PublicationRecord, Store } from '../../store/contract.ts';
 import { computeStandings, titleMaths, POINTS_SCHEMES, type RoundResult } from '../../core/championship/index.ts';
 import type { CalendarRound, Season } from '../../core/championship/season.ts';
-import { derivedPlaces, roundFromClassification } from '../../core/championship/from-classification.ts';
-import { classify, score } from '../../core/scoring/index.ts';
+import { derivedPlaces, roundFromClassification, roundFromScoredRally } from '../../core/championship/from-classification.ts';
+import { score } from '../../core/scoring/index.ts';
 import { resolveRules } from '../../core/rules/resolve.ts';
 import type { RallyDefinition } from '../../core/model.ts';
 import type { Classification } from '../../core/results.ts';
@@ -174,11 +174,10 @@ function fromOfficial(roundId: string, e: RallyEntry, p: PublicationRecord): Rou
   const definition = hasDefinition(p) ? p.snapshot.definition : e.definition;
   const { rules } = resolveRules(definition.rules);
   const state = score(definition, rules, e.facts.filter((f) => f.seq <= p.uptoSeq).map((f) => f.fact));
-  return roundFromClassification(classify(state), {
+  return roundFromScoredRally(state, {
     round: roundId,
     status: 'final',
     source: `rally ${e.rallyId}, official publication ${p.number} of ${p.publishedAt} (log seq ${p.uptoSeq})`,
-    ...derivedPlaces(state),
   });
 }
 

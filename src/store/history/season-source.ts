@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { RoundResult, Season } from '../../core/championship/season.ts';
 import { seasonProblems } from '../../core/championship/season.ts';
 import { POINTS_SCHEMES } from '../../core/championship/schemes.ts';
-import { derivedPlaces, roundFromClassification } from '../../core/championship/from-classification.ts';
+import { roundFromScoredRally } from '../../core/championship/from-classification.ts';
 import { parseRallyFile } from '../../core/rallyfile/parse.ts';
 import { resolveRules } from '../../core/rules/resolve.ts';
-import { score, classify } from '../../core/scoring/index.ts';
+import { score } from '../../core/scoring/index.ts';
 import type { HistoryStore } from './types.ts';
 
 /** The repository root (seeds/ and fixtures/ resolve against it). */
@@ -67,14 +67,12 @@ export async function scoreRallyFile(roundId: string, relPath: string): Promise<
   const resolved = resolveRules(rally.rules);
   if (resolved.errors.length) return `${relPath}: rules choice not valid`;
   const state = score(rally, resolved.rules, facts);
-  const final = classify(state);
-  return roundFromClassification(final, {
+  // Power Stage, Saturday and Sunday places from the rally's facts too (WRC24, WRC25).
+  return roundFromScoredRally(state, {
     round: roundId,
     // NOTE: a rally file carries no publication; its round stays provisional until a final result is stored.
     status: 'provisional',
     source: `${relPath} scored by rallyhq`,
-    // Power Stage, Saturday and Sunday places from the rally's facts (WRC24, WRC25).
-    ...derivedPlaces(state),
   });
 }
 
