@@ -193,7 +193,8 @@ export class RallyStates extends EventEmitter<{ change: [RallyChange]; error: [E
         await new Promise((resolve) => setImmediate(resolve));
         this.pending.delete(rallyId);
         facts.sort((a, b) => a.seq - b.seq);
-        const fresh = facts.filter((sf) => sf.seq > entry.seq);
+        // A fact offered twice (a resubmission answered in the same group as its original) is folded once.
+        const fresh = facts.filter((sf, i) => sf.seq > entry.seq && facts[i - 1]?.seq !== sf.seq);
         const contiguous = fresh.every((sf, i) => sf.seq === entry.seq + 1 + i);
         if (fresh.length > 0 && contiguous) this.fold(entry, fresh);
         else if (fresh.length > 0) await this.readAndFold(entry);

@@ -96,12 +96,10 @@ export async function submitFacts(ctx: ServerContext, request: FastifyRequest, r
     const { seq: _seq, ...clean } = fact;
     return { fact: clean as Fact, principal: p.label, ...(p.device ? { device: p.device } : {}), receivedAt };
   }));
-  // Read-your-writes: the results a client asks for next include these facts.
-  await ctx.states.offer(rallyId, results.filter((r) => !r.duplicate).map((r) => r.stored));
-  // A duplicate ahead of what this process holds was stored by a write whose answer was lost
-  // (e.g. the writer thread stopped after its commit): read the log up to it, so results show it.
-  const dupSeq = Math.max(0, ...results.filter((r) => r.duplicate).map((r) => r.stored.seq));
-  if (dupSeq > (await ctx.rally(rallyId)).seq) await ctx.states.catchUp(rallyId, dupSeq);
+  // Read-your-writes: the results a client asks for next include these facts. Duplicates are offered
+  // too: one this process does not hold yet was stored by a write whose answer was lost (e.g. the
+  // writer thread stopped after its commit), and `offer` takes what is new and reads any gap.
+  await ctx.states.offer(rallyId, results.map((r) => r.stored));
   const decisions = facts.filter((f) => DECISIONS.has(f.type) || f.supersedes !== undefined);
   results.forEach((r, i) => {
     const f = facts[i] as Fact;
