@@ -142,10 +142,10 @@ export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classific
         // Equal on every stage too, and the rules say such crews share the position (tieBreakLast "shared").
         if (share && ties.get(row.car)?.stage === null) row.position = before.position;
       }
-      const mate = classLast.get(r.entry.class);
-      if (share && mate && mate.totalMs === row.totalMs && fullTie(mate.car, r.car)) row.classPosition = mate.classPosition;
+      const mate = share ? classLast.get(r.entry.class) : undefined;
+      if (mate && mate.totalMs === row.totalMs && fullTie(mate.car, r.car)) row.classPosition = mate.classPosition;
     }
-    classLast.set(r.entry.class, row);
+    if (share) classLast.set(r.entry.class, row);
     if (opts.class !== undefined) row.position = row.classPosition;
     // With a class option both indexes hold that class only, so both positions are class positions.
     const p = prevPos.get(r.car);
