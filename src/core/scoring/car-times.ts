@@ -5,8 +5,8 @@
 // copies or regroups the car's history. The grouping with every fact is only
 // built when something must be reported (car.ts).
 import type { ControlTimeRecorded } from '../facts.ts';
-import { timeOfDayOf } from './parse-cache.ts';
 import type { ChosenTime } from './stage-cell.ts';
+import { parseLocalDateTime } from '../time/local-time.ts';
 
 export interface ControlGroup {
   /** In-effect times at this control, in log order. */
@@ -34,7 +34,7 @@ export class CarTimes {
 
   /** Adds an in-effect time that comes after every time already added in log order. */
   add(f: ControlTimeRecorded): void {
-    const atMs = timeOfDayOf(f);
+    const atMs = parseLocalDateTime(f.at);
     if (atMs === null) { this.irregular = true; return; }
     const c = this.map.get(f.control);
     if (!c) {
@@ -79,7 +79,7 @@ export class CarTimes {
       let g = out.get(f.control);
       if (!g) out.set(f.control, (g = { facts: [], unparsable: [], chosen: this.map.get(f.control) ?? null }));
       g.facts.push(f);
-      if (timeOfDayOf(f) === null) g.unparsable.push(f);
+      if (parseLocalDateTime(f.at) === null) g.unparsable.push(f);
     }
     return out;
   }

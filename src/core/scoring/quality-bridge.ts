@@ -4,11 +4,11 @@
 import type { Issue } from '../issues.ts';
 import type { OverdueCrew } from '../results.ts';
 import { checkDataQuality, findOverdue, type QualityInput } from '../quality/index.ts';
-import { timeOfDayOf } from './parse-cache.ts';
 import type { Engine } from './engine.ts';
 import { isDecidedJumpStart } from './penalties.ts';
 import { AT_END } from './itinerary.ts';
 import { retiredAt } from './retirement.ts';
+import { parseLocalDateTime } from '../time/local-time.ts';
 
 /** A penalty for the offence rally-rules §3.2 names "Jump start (false start)", in either wording. */
 const JUMP_START_OFFENCE = /jump|false[\s-]*start/i;
@@ -22,7 +22,7 @@ export function qualityInput(e: Engine): QualityInput {
     const score = e.carScore(car);
     for (const f of facts) {
       if (f.type !== 'controlTime') continue;
-      const atMs = timeOfDayOf(f);
+      const atMs = parseLocalDateTime(f.at);
       if (atMs !== null) input.controlTimes.push({ factId: f.id, car, control: f.control, atMs, superseded: !e.store.active(f.id) });
     }
     score.cells.forEach((c, i) => {

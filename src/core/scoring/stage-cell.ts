@@ -8,7 +8,7 @@ import type { Issue } from '../issues.ts';
 import type { Stage } from '../model.ts';
 import type { RuleSet } from '../rules/types.ts';
 import type { StageStatus, WorkingStep } from '../results.ts';
-import { durationOf } from './parse-cache.ts';
+import { parseDuration } from '../time/duration.ts';
 import { timesOfDayForPeople } from '../time/local-time.ts';
 import { chargeStageTime, roundTo, stageMaximumMs } from '../timing/stage-time.ts';
 import type { GlobalContext } from './global.ts';
@@ -89,7 +89,7 @@ export function stageCell(car: number, i: number, it: Itinerary, rules: RuleSet,
     let chosenMs = 0;
     const conflicts: Fact[] = [];
     for (const f of stageFacts) {
-      const ms = durationOf(f);
+      const ms = parseDuration(f.time);
       if (ms === null) {
         issues.push({ code: 'unparsable-time', severity: 'error', subject: `car ${car} at ${stage.code}`, car, stage: stage.code, facts: [f.id],
           detail: `stage time ${JSON.stringify(f.time)} does not parse`, fix: 'supersede it with a time written as 3:45.2 or 1:02:03.4' });
