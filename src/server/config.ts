@@ -55,11 +55,11 @@ export const SETTINGS = [
   { key: 'adminToken', flag: '--admin-token <token>', env: 'RALLYHQ_ADMIN_TOKEN', help: 'administrator token to accept (default: generated at first start and printed once)' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'RALLYHQ_LOG_LEVEL', help: `log level: ${LOG_LEVELS.join(', ')} (default info)` },
   { key: 'bodyLimit', flag: '--body-limit <bytes>', env: 'RALLYHQ_BODY_LIMIT', help: 'largest request body in bytes (default 1048576 = 1 MiB)' },
-  { key: 'liveHeartbeatMs', flag: '--live-heartbeat-ms <ms>', env: 'RALLYHQ_LIVE_HEARTBEAT_MS', help: 'live streams: heartbeat comment interval (default 15000)' },
-  { key: 'liveRetryMs', flag: '--live-retry-ms <ms>', env: 'RALLYHQ_LIVE_RETRY_MS', help: 'live streams: reconnect delay suggested to browsers (default 2000)' },
-  { key: 'liveRingSize', flag: '--live-ring-size <n>', env: 'RALLYHQ_LIVE_RING_SIZE', help: 'live streams: deltas kept per rally for resuming (default 1000)' },
-  { key: 'liveMaxBufferedBytes', flag: '--live-max-buffered-bytes <bytes>', env: 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', help: 'live streams: a slower subscriber is dropped (default 1048576)' },
-  { key: 'liveHqIntervalMs', flag: '--live-hq-interval-ms <ms>', env: 'RALLYHQ_LIVE_HQ_INTERVAL_MS', help: 'live streams: overdue list refresh while HQ watches (default 5000)' },
+  { key: 'liveHeartbeatMs', flag: '--live-heartbeat-ms <ms>', env: 'RALLYHQ_LIVE_HEARTBEAT_MS', help: 'live streams: heartbeat comment interval (default 15000)', least: 100 },
+  { key: 'liveRetryMs', flag: '--live-retry-ms <ms>', env: 'RALLYHQ_LIVE_RETRY_MS', help: 'live streams: reconnect delay suggested to browsers (default 2000)', least: 100 },
+  { key: 'liveRingSize', flag: '--live-ring-size <n>', env: 'RALLYHQ_LIVE_RING_SIZE', help: 'live streams: deltas kept per rally for resuming (default 1000)', least: 1 },
+  { key: 'liveMaxBufferedBytes', flag: '--live-max-buffered-bytes <bytes>', env: 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', help: 'live streams: a slower subscriber is dropped (default 1048576)', least: 65_536 },
+  { key: 'liveHqIntervalMs', flag: '--live-hq-interval-ms <ms>', env: 'RALLYHQ_LIVE_HQ_INTERVAL_MS', help: 'live streams: overdue list refresh while HQ watches (default 5000)', least: 100 },
 ] as const;
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; errors: string[] };
@@ -80,15 +80,11 @@ export interface FlagValues {
   'live-hq-interval-ms'?: string;
 }
 
-/** The live-stream settings: flag name (without `--`), variable, config key, and the least value that still works. */
-const LIVE_SETTINGS = [
-  // A heartbeat or retry below 100 ms floods phones on one bar of signal; a buffer below 64 KiB drops every subscriber at its first snapshot.
-  ['live-heartbeat-ms', 'RALLYHQ_LIVE_HEARTBEAT_MS', 'liveHeartbeatMs', 100],
-  ['live-retry-ms', 'RALLYHQ_LIVE_RETRY_MS', 'liveRetryMs', 100],
-  ['live-ring-size', 'RALLYHQ_LIVE_RING_SIZE', 'liveRingSize', 1],
-  ['live-max-buffered-bytes', 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', 'liveMaxBufferedBytes', 65_536],
-  ['live-hq-interval-ms', 'RALLYHQ_LIVE_HQ_INTERVAL_MS', 'liveHqIntervalMs', 100],
-] as const;
+/**
+ * The live-stream settings: whole numbers with a floor (`least`). A heartbeat or retry below 100 ms floods
+ * phones on one bar of signal; a buffer below 64 KiB drops every subscriber at its first snapshot.
+ */
+const LIVE_SETTINGS = SETTINGS.flatMap((s) => ('least' in s ? [{ ...s, name: s.flag.split(' ')[0]!.slice(2) as keyof FlagValues }] : []));
 
 /** The live-stream options of a configuration, as `buildApp({ live })` takes them. */
 export function liveOptionsOf(c: ServerConfig): { heartbeatMs: number; retryMs: number; ringSize: number; maxBufferedBytes: number; hqIntervalMs: number } {
@@ -160,8 +156,8 @@ export function loadConfig(flags: FlagValues, env: Record<string, string | undef
     if (n === null) errors.push(`${limit.from}: expected a number of bytes from 1024 up, got ${JSON.stringify(limit.text)}`);
     else config.bodyLimit = n;
   }
-  for (const [flag, envName, key, least] of LIVE_SETTINGS) {
-    const v = pick(flags[flag], envName);
+  for (const { name, env: envName, key, least } of LIVE_SETTINGS) {
+    const v = pick(flags[name] as string | undefined, envName);
     if (!v) continue;
     const n = parseInteger(v.text, least, 2 ** 31 - 1);
     if (n === null) errors.push(`${v.from}: expected a whole number of at least ${least}, got ${JSON.stringify(v.text)}`);
