@@ -60,11 +60,17 @@ export class HqHub {
   private channel(s: RallySnapshot): HqChannel {
     let ch = this.channels.get(s.rallyId);
     if (!ch) {
-      ch = new HqChannel(s.rallyId, new RallyClock(s.definition, this.now));
-      ch.clock.observe(s.latestAt?.() ?? undefined);
+      ch = new HqChannel(s.rallyId, this.clockFor(s));
       this.channels.set(s.rallyId, ch);
     }
     return ch;
+  }
+
+  /** The log clock of a rally's definition, at the latest time its log holds. */
+  private clockFor(s: RallySnapshot): RallyClock {
+    const clock = new RallyClock(s.definition, this.now);
+    clock.observe(s.latestAt?.() ?? undefined);
+    return clock;
   }
 
   /** Every change moves the log clock and may resolve or add an overdue crew or an anomaly. */
@@ -78,8 +84,7 @@ export class HqHub {
   reset(snapshot: RallySnapshot): void {
     const ch = this.channels.get(snapshot.rallyId);
     if (!ch) return;
-    ch.clock = new RallyClock(snapshot.definition, this.now);
-    ch.clock.observe(snapshot.latestAt?.() ?? undefined);
+    ch.clock = this.clockFor(snapshot);
     if (ch.clients.size > 0) this.refresh(ch, snapshot, false);
   }
 

@@ -5,13 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { PublicationRecord } from '../../store/contract.ts';
 import type { ServerContext } from '../context.ts';
+// The same head goes out on the live streams, of this process and (PostgreSQL) of the others.
 import { publicationHead } from '../live/states-source.ts';
 import { apiError } from '../problem.ts';
 import { diffPublications, snapshotOf } from '../publication-diff.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
-// NOTE: the same head goes out on the live streams, of this process and (PostgreSQL) of the others.
-const head = publicationHead;
 
 const numberParam = { type: 'integer', minimum: 1, description: 'Publication number (1, 2, 3…)' } as const;
 
@@ -59,15 +58,15 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
     });
     await ctx.audit(p, 'publish', e.rallyId, { number: record.number, kind: record.kind, uptoSeq: record.uptoSeq });
     // Open rally pages change their provisional/official stamp at once.
-    app.rallyhq?.live?.announce(e.rallyId, 'publication', head(record));
-    return reply.code(201).send(head(record));
+    app.rallyhq?.live?.announce(e.rallyId, 'publication', publicationHead(record));
+    return reply.code(201).send(publicationHead(record));
   });
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id/publications', {
     schema: { summary: 'Publications of a rally, oldest first', tags: ['publications'], params: rallyParams, response: { 200: anyObject('{ publications: [{ number, kind, publishedAt, principal, reason, uptoSeq }] }'), ...errorResponses } },
   }, async (request) => {
     await ctx.rally(request.params.id);
-    return { rallyId: request.params.id, publications: (await ctx.store.listPublications(request.params.id)).map(head) };
+    return { rallyId: request.params.id, publications: (await ctx.store.listPublications(request.params.id)).map(publicationHead) };
   });
 
   app.get<{ Params: { id: string; n: number } }>('/api/rallies/:id/publications/:n', {
@@ -81,7 +80,7 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
     const p = await find(request.params.id, request.params.n, 'n');
     // NOTE: a publication never changes, so it may be cached for good.
     reply.header('cache-control', 'public, max-age=31536000, immutable');
-    return { ...head(p), snapshot: p.snapshot };
+    return { ...publicationHead(p), snapshot: p.snapshot };
   });
 
   app.get<{ Params: { id: string; a: number; b: number } }>('/api/rallies/:id/publications/:a/diff/:b', {
