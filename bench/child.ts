@@ -44,11 +44,7 @@ export async function startChild(args: string[], port: number, opts: { readyPath
   };
 }
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+export { median } from '../src/testing/median.ts';
 
 /** Nearest-rank percentile, p in 0..100. */
 export function percentile(xs: readonly number[] | Float64Array, p: number): number {

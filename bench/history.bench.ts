@@ -22,6 +22,7 @@ import { HISTORY_COLUMNS, type HistoryRecord } from '../src/core/championship/hi
 import { formatDuration } from '../src/core/time/index.ts';
 import type { HistoryStore } from '../src/store/history/types.ts';
 import { createTestDatabase, TEST_PG_URL } from '../src/testing/pg.ts';
+import { median } from '../src/testing/median.ts';
 
 const ROWS = Number(process.env.RALLYHQ_BENCH_ROWS ?? 10_000_000);
 const CSV_ROWS = Math.min(ROWS, 1_000_000);
@@ -29,10 +30,6 @@ const BASE_ROWS = Math.min(ROWS, 1_000_000);
 const QUERY_RUNS = 7;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** Stage-result-shaped rows, inserted as plainly as the database allows: the baseline. */
 function rawRows(n: number): { ev: number[]; cls: string[]; stage: number[]; driver: number[]; pos: number[]; ms: number[] } {

@@ -12,6 +12,7 @@ import { buildApp } from '../src/server/app.ts';
 import { sha256Hex } from '../src/server/auth.ts';
 import type { Fact } from '../src/core/facts.ts';
 import type { Store } from '../src/store/contract.ts';
+import { isCi } from '../src/testing/pg.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = join(ROOT, 'src', 'web');
@@ -51,7 +52,7 @@ export function ensureWebBuilt(): Promise<void> {
 export async function launchBrowser(): Promise<Browser | null> {
   if (!existsSync(CHROMIUM)) {
     const msg = `!!! ${CHROMIUM} not found — browser tests SKIPPED (apt-get install chromium, or set RALLYHQ_CHROMIUM)`;
-    if (process.env.CI === 'true') throw new Error(msg);
+    if (isCi()) throw new Error(msg);
     console.warn(msg);
     return null;
   }

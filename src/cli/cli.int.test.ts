@@ -9,14 +9,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertFixture } from '../testing/fixtures.ts';
+import { assertFixture, fixturePath } from '../testing/fixtures.ts';
 import { handRally } from './commands/hand-rally.test-data.ts';
 import { runCli } from './main.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/rallyhq.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SNODRIFT = join(ROOT, 'fixtures', 'snodrift-2026.rally.json');
-const SMALL = join(ROOT, 'fixtures', 'example-small.rally.json');
+const SNODRIFT = fixturePath('fixtures/snodrift-2026.rally.json');
+const SMALL = fixturePath('fixtures/example-small.rally.json');
 
 type Run = { code: number; out: string; err: string };
 

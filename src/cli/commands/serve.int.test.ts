@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../testing/stop-child.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/rallyhq.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/snodrift-2026.rally.json', import.meta.url));
@@ -32,11 +33,8 @@ function start(args: string[]): Promise<{ child: ChildProcess; url: string; out:
 }
 
 function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  child.removeAllListeners('exit'); // the start-up's "exited early" rejection no longer applies
+  return stopChild(child);
 }
 
 describe('rallyhq serve', () => {

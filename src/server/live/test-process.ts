@@ -157,11 +157,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms: num
   }
 }
 
-/** The middle value (upper middle for an even count). */
-export function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
+export { median } from '../../testing/median.ts';
 
 export async function postFact(s: ServerProcess, rallyId: string, fact: Fact): Promise<Response> {
   return fetch(`${s.url}/api/rallies/${rallyId}/facts`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body: JSON.stringify(fact) });
