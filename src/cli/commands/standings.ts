@@ -43,7 +43,7 @@ function tableText(season: Season, s: Standings, t: TitleMaths, workings: boolea
   if (workings) {
     out.push('', 'workings:');
     for (const row of s.rows) {
-      out.push(`  ${row.rank}. ${row.competitor}: ${points(row.total)} = ${row.counted.length ? row.counted.map((id) => points(row.rounds.find((c) => c.round === id)!.points)).join(' + ') : '0'}${row.dropped.length ? ` (dropped: ${row.dropped.join(', ')})` : ''}${row.tieBreak ? ` — ${row.tieBreak}` : ''}`);
+      out.push(`  ${row.rank}. ${row.competitor}: ${points(row.total)} = ${row.counted.length ? row.counted.map((id) => points(row.rounds.find((c) => c.round === id)!.points)).join(' + ') : '0'}${row.dropped.length ? ` (dropped: ${row.dropped.join(', ')})` : ''}${row.notEntered.length ? ` (not entered: ${row.notEntered.join(', ')})` : ''}${row.tieBreak ? ` — ${row.tieBreak}` : ''}`);
       for (const cell of row.rounds) {
         for (const l of cell.detail?.lines ?? []) out.push(`      ${cell.round}: ${sourceLabel(l.source)} place ${l.place} → ${points(l.points)} (${l.crew}; ${l.rule}${l.confirmed ? '' : ' — UNCONFIRMED'})${l.note ? ` [${l.note}]` : ''}`);
         for (const n of cell.detail?.notes ?? []) out.push(`      ${cell.round}: ${n}`);

@@ -7,6 +7,7 @@ import type { Classification, StageClassification, CarStatus } from '../results.
 import { classify, type ScoringState } from '../scoring/index.ts';
 import type { CrewStatus, RoundCrewResult, RoundResult } from './season.ts';
 import { powerStageResults, saturdayPositions, sundayPositions } from './day-classifications.ts';
+import { runShareOf } from './run-share.ts';
 
 const STATUS: Record<CarStatus, CrewStatus> = {
   notStarted: 'notStarted',
@@ -27,6 +28,8 @@ export interface FromClassificationOptions {
   sunday?: { positions: ReadonlyMap<number, number>; basis: string };
   /** Share of the scheduled stage distance run (FMU26 Art 3.1). */
   runShare?: number;
+  /** How that share was worked out, for the standings' workings. */
+  runShareBasis?: string;
   /** Nominated cars for manufacturers' championships, by car number. */
   nominatedCars?: ReadonlySet<number>;
 }
@@ -56,7 +59,8 @@ export function roundFromClassification(final: Classification, options: FromClas
   const basis: NonNullable<RoundResult['basis']> = {};
   if (options.saturday) basis.saturday = options.saturday.basis;
   if (options.sunday) basis.sunday = options.sunday.basis;
-  if (options.powerStage) basis.powerStage = `stage results of ${options.powerStage.stage.code} (stage type power)`;
+  if (options.powerStage) basis.powerStage = `stage results of ${options.powerStage.stage.code} (stage type power)${options.powerStage.cancelled ? ': cancelled, not run' : ''}`;
+  if (options.runShareBasis) basis.runShare = options.runShareBasis;
   const result: RoundResult = {
     round: options.round,
     status: options.status,
@@ -74,14 +78,19 @@ export function roundFromClassification(final: Classification, options: FromClas
  * classification: Power Stage, Saturday and Sunday. Spread into
  * `roundFromClassification` options.
  */
-export function derivedPlaces(state: ScoringState): Pick<FromClassificationOptions, 'powerStage' | 'saturday' | 'sunday'> {
+export function derivedPlaces(state: ScoringState): Pick<FromClassificationOptions, DerivedKey> {
   const powerStage = powerStageResults(state);
   const saturday = saturdayPositions(state);
   const sunday = sundayPositions(state);
-  return { ...(powerStage ? { powerStage } : {}), ...(saturday ? { saturday } : {}), ...(sunday ? { sunday } : {}) };
+  // SEE: rally-rules §6.1 (FMU26 Art 3.1) — the share run comes from the rally's own itinerary.
+  const run = runShareOf(state);
+  return { ...(powerStage ? { powerStage } : {}), ...(saturday ? { saturday } : {}), ...(sunday ? { sunday } : {}),
+    ...(run.cancelled.length > 0 ? { runShare: run.share, runShareBasis: run.basis } : {}) };
 }
 
+type DerivedKey = 'powerStage' | 'saturday' | 'sunday' | 'runShare' | 'runShareBasis';
+
 /** A scored rally as a round result: final classification plus every place `derivedPlaces` finds. */
-export function roundFromScoredRally(state: ScoringState, options: Omit<FromClassificationOptions, 'powerStage' | 'saturday' | 'sunday'>): RoundResult {
+export function roundFromScoredRally(state: ScoringState, options: Omit<FromClassificationOptions, DerivedKey>): RoundResult {
   return roundFromClassification(classify(state), { ...derivedPlaces(state), ...options });
 }

@@ -94,6 +94,11 @@ export function awardRound(championship: Championship, scheme: PointsScheme, res
     }
     if (!manufacturers && crew.status !== 'finished') entry.notes.push(NOT_CLASSIFIED_NOTE[crew.status]);
   }
+  if (factor !== 1) {
+    // SEE: rally-rules §6.1 — say why every crew's points were scaled or withheld.
+    const why = `shortened rally: ${result.basis?.runShare ?? `${formatShare(result.runShare)} of the scheduled stage distance run`}; the scheme gives ${factor === 0 ? 'no points' : `× ${formatFactor(factor)}`} (${scheme.shortened?.steps.rule ?? 'FMU26 Art 3.1'})`;
+    for (const e of byCompetitor.values()) e.notes.push(why);
+  }
   const items = crews.filter((c) => keyOf(c) !== undefined).map((crew) => ({ crew, key: keyOf(crew)! }));
   for (const source of POINTS_SOURCES) {
     const table = scheme.sources[source];
@@ -110,7 +115,7 @@ export function awardRound(championship: Championship, scheme: PointsScheme, res
       const points = forfeited ? 0 : raw * factor;
       const notes: string[] = [];
       if (forfeited) notes.push(`${raw} forfeited: not in the final classification`);
-      if (factor !== 1 && !forfeited) notes.push(`shortened rally: ${raw} × ${formatFactor(factor)} (FMU26 Art 3.1)`);
+      if (factor !== 1 && !forfeited) notes.push(`shortened rally: ${raw} × ${formatFactor(factor)} (${scheme.shortened?.steps.rule ?? 'FMU26 Art 3.1'})`);
       entry.lines.push({
         source, place, points, crew: crewLabel(item.crew), rule: table.points.rule, confirmed: table.points.confirmed,
         ...(notes.length ? { note: notes.join('; ') } : {}),
@@ -133,6 +138,10 @@ function keepBestCarsPerMake(byCompetitor: Map<string, CompetitorRoundPoints>, c
     e.lines = e.lines.filter((l) => best.has(l.crew));
     e.places = e.lines.filter((l) => l.source === 'final').map((l) => l.place);
   }
+}
+
+function formatShare(share: number | undefined): string {
+  return share === undefined ? 'all' : `${(share * 100).toFixed(1)} %`;
 }
 
 function formatFactor(f: number): string {

@@ -126,7 +126,7 @@ export interface RoundResult {
   crews: RoundCrewResult[];
   source: string;
   /** How the Saturday, Sunday and Power Stage places were derived from the rally, when they were. */
-  basis?: { saturday?: string; sunday?: string; powerStage?: string };
+  basis?: { saturday?: string; sunday?: string; powerStage?: string; runShare?: string };
   /** Places set by hand over the derived ones, one line each. */
   overridden?: string[];
 }

@@ -195,3 +195,21 @@ describe('golden: official WRC 2018 drivers\' points (fixtures/real)', () => {
     for (const row of s.rows) assert.equal(row.total, expected.get(row.competitor) ?? 0, row.competitor);
   });
 });
+
+describe('standings workings list only rounds a crew took part in (rally-rules §6.1: crews not registered for a rally neither score nor take points — WRC2-23)', () => {
+  test('best 2 of 3: a round the crew did not enter is "not entered", never dropped; a round it did not start likewise', () => {
+    const c: Championship = { ...champ, countBest: { value: 2, rule: 'test: best 2 of 3', confirmed: true } };
+    const dns = (round: string, order: string[], notStarted: string[]): RoundResult => ({
+      ...finishing(round, order), crews: [...finishing(round, order).crews, ...notStarted.map((driver) => ({ driver, make: 'M', class: 'O4WD', status: 'notStarted' as const, position: null }))],
+    });
+    const s = computeStandings(season(3, [c]), c, simple, [finishing('r1', ['A', 'B']), finishing('r2', ['B']), dns('r3', ['B'], ['A'])]);
+    const a = s.rows.find((r) => r.competitor === 'A')!;
+    assert.deepEqual(a.counted, ['r1']);
+    assert.deepEqual(a.dropped, []);
+    assert.deepEqual(a.notEntered, ['r2', 'r3']);
+    assert.equal(a.total, 10);
+    const b = s.rows.find((r) => r.competitor === 'B')!;
+    assert.deepEqual(b.dropped, ['r1']);
+    assert.deepEqual(b.notEntered, []);
+  });
+});

@@ -25,7 +25,10 @@ export interface StandingRow {
   bySource: Record<PointsSource, number>;
   rounds: RoundCell[];
   counted: string[];
+  /** Rounds the crew took part in whose points are not counted (best-N). */
   dropped: string[];
+  /** Rounds of the season so far the crew did not enter or did not start: neither counted nor dropped. */
+  notEntered: string[];
   /** How many 1st, 2nd, 3rd … places (index 0 = wins), for the count-back. */
   placeCounts: number[];
   /** Why this row is above the next one when their totals are equal. */
@@ -78,6 +81,15 @@ export function chooseCounted(points: readonly number[], best: number | undefine
   return counted;
 }
 
+/** chooseCounted over the rounds a crew took part in; the others are never counted. */
+function countedAmong(points: readonly number[], took: readonly boolean[], best: number | undefined): boolean[] {
+  const idx = points.map((_, i) => i).filter((i) => took[i]);
+  const chosen = chooseCounted(idx.map((i) => points[i]!), best);
+  const out = points.map(() => false);
+  idx.forEach((i, k) => { out[i] = chosen[k]!; });
+  return out;
+}
+
 /** Sum of the best `best` values (all when undefined). */
 export function bestSum(points: readonly number[], best: number | undefined): number {
   const sorted = [...points].sort((a, b) => b - a);
@@ -114,7 +126,9 @@ export function computeStandings(season: Season, championship: Championship, sch
   const rows: StandingRow[] = [...competitors].map((competitor) => {
     const details = roundsRun.map((id) => awards.get(id)!.get(competitor) ?? null);
     const pts = details.map((d) => d?.total ?? 0);
-    const counted = chooseCounted(pts, best);
+    // Only rounds the crew entered and started can be counted or dropped; the others are "not entered".
+    const took = details.map((d) => d !== null && d.status !== 'notStarted');
+    const counted = countedAmong(pts, took, best);
     const bySource = Object.fromEntries(POINTS_SOURCES.map((s) => [s, 0])) as Record<PointsSource, number>;
     const placeCounts: number[] = [];
     details.forEach((d, i) => {
@@ -131,7 +145,8 @@ export function computeStandings(season: Season, championship: Championship, sch
     return {
       rank: 0, competitor, total: roundPoints(pts.reduce((a, p, i) => a + (counted[i] ? p : 0), 0)), bySource, rounds,
       counted: rounds.filter((r) => r.counted).map((r) => r.round),
-      dropped: rounds.filter((r) => !r.counted).map((r) => r.round),
+      dropped: rounds.filter((r, i) => !r.counted && took[i]).map((r) => r.round),
+      notEntered: rounds.filter((_, i) => !took[i]).map((r) => r.round),
       placeCounts,
     };
   });

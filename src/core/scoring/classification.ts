@@ -3,7 +3,7 @@
 // restart-charged) + road penalties + other penalties; lowest total wins
 // (FMU26 Art 64.1); equal totals go to the preset's tie-break (Art 64.3).
 import type { CarStatus, Classification, ClassificationRow, ExcludedCrew, RetiredCrew } from '../results.ts';
-import { boundaryAfter } from './itinerary.ts';
+import { AT_END, boundaryAfter } from './itinerary.ts';
 import type { Engine } from './engine.ts';
 import { compareTie, type TieNote } from './tie-break.ts';
 import { rankIndex, type CarRank, type RankIndex } from './rank-index.ts';
@@ -25,6 +25,19 @@ export interface Scope {
   contiguous: boolean;
   from: number;
   to: number;
+  /**
+   * Every stage of the rally after `afterIdx` is cancelled: the crews that
+   * completed the counted stages have finished. SEE: rally-rules §3.4 (a
+   * cancelled stage is dropped for everyone) — the end of a rally never waits
+   * for times on a stage nobody will run.
+   */
+  final: boolean;
+  /**
+   * The current classification (no `after`, overall or the last leg): a
+   * penalty with no place in the itinerary ("at the end") counts in it from
+   * the moment it is recorded, not only once the last stage has times.
+   */
+  latest: boolean;
 }
 
 const WINNING = new Set(['ok', 'notional', 'maxTime']);
@@ -50,14 +63,17 @@ export function scopeOf(e: Engine, opts: ClassifyOptions): Scope {
   const upTo = inScope.filter((i) => i <= afterIdx);
   const counted = upTo.filter((i) => !cancelled.has(it.stages[i]!.code));
   const contiguous = upTo.length > 0 && upTo[upTo.length - 1]! - upTo[0]! + 1 === upTo.length;
-  let from = -Infinity, to = boundaryAfter(it, afterIdx);
+  const final = afterIdx >= 0 && it.stages.every((s, i) => i <= afterIdx || cancelled.has(s.code));
+  // The final classification counts everything to the end of the itinerary, even when its last stages were cancelled.
+  let from = -Infinity, to = final ? AT_END : boundaryAfter(it, afterIdx);
   if (opts.leg !== undefined) {
     const r = it.legRange.get(opts.leg)!;
     from = r.from;
     const lastLeg = e.definition.legs.at(-1)?.id === opts.leg;
     if (!lastLeg) to = Math.min(to, r.to);
   }
-  return { afterIdx, counted, contiguous, from, to };
+  const latest = opts.after === undefined && (opts.leg === undefined || e.definition.legs.at(-1)?.id === opts.leg);
+  return { afterIdx, counted, contiguous, from, to, final, latest };
 }
 
 /** The last stage in scope on which any crew has a time of its own; -1 when none has. */
@@ -92,7 +108,7 @@ function rowOf(r: CarRank): ClassificationRow {
 }
 
 function keyOf(opts: ClassifyOptions, scope: Scope): string {
-  return `${scope.afterIdx}|${opts.leg ?? ''}|${opts.class ?? ''}`;
+  return `${scope.afterIdx}|${opts.leg ?? ''}|${opts.class ?? ''}|${scope.latest ? 'latest' : ''}`;
 }
 
 export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classification {

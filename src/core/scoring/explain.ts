@@ -12,6 +12,7 @@ import { cellSteps, type StageCell } from './stage-cell.ts';
 import { classifyEngine, scopeOf, tieNotes } from './classification.ts';
 import type { Engine } from './engine.ts';
 import { retiredAt, type RetirementItem } from './retirement.ts';
+import { penaltyInScope } from './rank-index.ts';
 import { refOf } from './store.ts';
 import { carStatusLabel, stageCellLabel } from '../status-labels.ts';
 
@@ -115,7 +116,7 @@ function explainTotal(e: Engine, car: number): Workings {
   }
   const road = d.road;
   for (const p of d.penalties) {
-    if (p.pos < scope.from || p.pos > scope.to) continue;
+    if (!penaltyInScope(p.pos, scope)) continue;
     used.push(...p.facts);
     if (p.kind === 'road') {
       const rp = road?.penalties.find((x) => x.control === p.control);
@@ -123,7 +124,7 @@ function explainTotal(e: Engine, car: number): Workings {
       steps.push({ kind: 'penalty', label: `road penalty at ${p.control}${detail}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
       keys.push(rp?.kind === 'early' ? 'earlyPenaltyPerMinuteMs' : 'latePenaltyPerMinuteMs');
     } else {
-      steps.push({ kind: 'penalty', label: `penalty: ${p.label}${p.control ? ` (at ${p.control})` : p.stage ? ` (at ${p.stage})` : ''}`, ms: p.ms, ...(p.rule ? { rule: p.rule } : {}), confirmed: p.confirmed, facts: p.facts.map(refOf) });
+      steps.push({ kind: 'penalty', label: `penalty: ${p.label}${p.control ? ` (at ${p.control})` : p.stage ? ` (at ${p.stage})` : ' (at the end: no control or stage named)'}`, ms: p.ms, ...(p.rule ? { rule: p.rule } : {}), confirmed: p.confirmed, facts: p.facts.map(refOf) });
     }
   }
   if (road?.capApplied) { steps.push({ label: 'lateness penalty capped', rule: e.rules.latenessPenaltyCapMs.rule, confirmed: e.rules.latenessPenaltyCapMs.confirmed }); keys.push('latenessPenaltyCapMs'); }

@@ -6,6 +6,7 @@ import type { Entry } from '../model.ts';
 import type { CarStatus, ExcludedCrew, RetiredCrew } from '../results.ts';
 import { COUNTED, type CarScore, type Engine } from './engine.ts';
 import { retiredAt } from './retirement.ts';
+import { AT_END } from './itinerary.ts';
 import { compareTie, tieBreakOrder } from './tie-break.ts';
 import type { ClassifyOptions, Scope } from './classification.ts';
 
@@ -53,7 +54,7 @@ export function evaluate(e: Engine, scope: Scope, entry: Entry, isFinal: boolean
   }
   let roadPenaltyMs = 0, otherPenaltyMs = 0;
   for (const p of d.penalties) {
-    if (p.pos < scope.from || p.pos > scope.to) continue;
+    if (!penaltyInScope(p.pos, scope)) continue;
     if (p.kind === 'road') roadPenaltyMs += p.ms; else otherPenaltyMs += p.ms;
   }
   const retired: RetiredCrew[] = [];
@@ -84,6 +85,12 @@ export function evaluate(e: Engine, scope: Scope, entry: Entry, isFinal: boolean
   };
 }
 
+/** A penalty counts where it was incurred; one with no place ("at the end") in the current and the final classification. */
+export function penaltyInScope(pos: number, scope: Scope): boolean {
+  if (pos === AT_END) return scope.to === AT_END || scope.latest;
+  return pos >= scope.from && pos <= scope.to;
+}
+
 const NO_NOTES = new Map();
 
 function cmp(e: Engine, idx: RankIndex, a: CarRank, b: CarRank): number {
@@ -93,17 +100,9 @@ function cmp(e: Engine, idx: RankIndex, a: CarRank, b: CarRank): number {
 
 const CAR_SLOTS = 100_000;
 
-/**
- * A scope after the rally's last stage: its classified crews have finished.
- * The same in a leg view: the last leg ends with the last stage, so a crew
- * that completed it has finished the rally, not just the leg.
- */
-function isFinalScope(e: Engine, scope: Scope): boolean {
-  return scope.afterIdx === e.it.stages.length - 1;
-}
-
 function build(e: Engine, opts: ClassifyOptions, scope: Scope): RankIndex {
-  const isFinal = isFinalScope(e, scope);
+  // A scope after the rally's last stage run (scope.final): its classified crews have finished, in a leg view too.
+  const isFinal = scope.final;
   const idx: RankIndex = { version: e.version, scope, entries: new Map(), order: [], tieOrder: tieBreakOrder(e.rules, e.it, scope.counted) };
   const classified: CarRank[] = [];
   for (const entry of e.definition.entries) {
@@ -140,7 +139,8 @@ export function rankIndex(e: Engine, opts: ClassifyOptions, scope: Scope, key: s
     e.rankIndexes.set(key, idx);
     return idx;
   }
-  const isFinal = isFinalScope(e, scope);
+  // A scope after the rally's last stage run (scope.final): its classified crews have finished, in a leg view too.
+  const isFinal = scope.final;
   for (const car of changed) {
     const entry = e.it.entryByCar.get(car);
     if (!entry || (opts.class !== undefined && entry.class !== opts.class)) continue;
@@ -164,5 +164,5 @@ export function rankIndex(e: Engine, opts: ClassifyOptions, scope: Scope, key: s
 }
 
 function sameScope(a: Scope, b: Scope): boolean {
-  return a.afterIdx === b.afterIdx && a.from === b.from && a.to === b.to && a.counted.length === b.counted.length && a.counted.every((x, i) => x === b.counted[i]);
+  return a.afterIdx === b.afterIdx && a.final === b.final && a.latest === b.latest && a.from === b.from && a.to === b.to && a.counted.length === b.counted.length && a.counted.every((x, i) => x === b.counted[i]);
 }
