@@ -13,6 +13,7 @@ import { registerChampionshipRoutes } from './routes/championships.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerFactRoutes } from './routes/facts.ts';
 import { registerIssueRoutes } from './routes/issues.ts';
+import { registerPreviewRoutes } from './routes/preview.ts';
 import { registerPublicationRoutes } from './routes/publications.ts';
 import { registerRallyRoutes } from './routes/rallies.ts';
 import { registerResultRoutes } from './routes/results.ts';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerRallyRoutes(app, ctx);
   await registerFactRoutes(app, ctx);
   await registerDecisionRoutes(app, ctx);
+  await registerPreviewRoutes(app, ctx);
   await registerResultRoutes(app, ctx);
   await registerPublicationRoutes(app, ctx);
   await registerIssueRoutes(app, ctx);

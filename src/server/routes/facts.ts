@@ -47,8 +47,8 @@ function invalid(errors: FieldError[]): never {
   throw apiError('invalid-fact', `${first.path}: ${first.message}${more}`, first.path, { errors });
 }
 
-/** Checks a batch against the rally and the caller; returns the facts or throws the first kind of problem found. */
-function checkBatch(entry: RallyEntry, p: Principal, raws: readonly { raw: unknown; path: string }[]): Fact[] {
+/** Checks a batch against the rally and the caller; returns the facts or throws the first kind of problem found (the preview route checks proposals the same way). */
+export function checkBatch(entry: RallyEntry, p: Principal, raws: readonly { raw: unknown; path: string }[]): Fact[] {
   const errors: FieldError[] = [];
   const facts: Fact[] = [];
   for (const { raw, path } of raws) {
