@@ -101,6 +101,7 @@ describe('the results officer at HQ (laptop)', () => {
       await fan.page.waitForSelector('#leaderboard tbody tr');
       assert.equal((await fan.page.locator('#stamp').innerText()).toLowerCase(), 'live', 'nothing published yet');
 
+      await desk.page.click('#tab-publish');
       await desk.page.selectOption('#pub-kind', 'provisional');
       await desk.page.fill('#pub-reason', 'after leg 2');
       await desk.page.click('#publish');

@@ -7,6 +7,7 @@
 //   GET    /api/whoami                      what the presented token may do
 // Administrators issue any token; a results officer issues timekeeper tokens
 // and codes for its own rally.
+import QRCode from 'qrcode';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role, TokenRecord } from '../../store/contract.ts';
 import { newEnrollmentCode, newTokenId, newTokenSecret, normalizeCode, sha256Hex, type Principal } from '../auth.ts';
@@ -39,9 +40,12 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
     const e = await ctx.rally(want.rallyId);
     if (want.role === 'timekeeper') {
       if (!want.controls || want.controls.length === 0) throw apiError('invalid-field', `${base}.controls: a timekeeper token needs the controls it may write at, e.g. ["SS3S", "SS3F"].`, `${base}.controls`);
-      const known = new Set([...e.definition.legs.flatMap((l) => l.sections.flatMap((s) => s.controls.map((c) => c.id))), ...e.definition.stages.map((s) => s.code)]);
-      want.controls.forEach((c, i) => {
-        if (!known.has(c)) throw apiError('unknown-control', `${base}.controls[${i}]: no control or stage "${c}" in rally "${e.rallyId}".`, `${base}.controls[${i}]`);
+      // Control names are matched without regard to case (`ss7f` is SS7F) and stored as the itinerary spells them.
+      const known = new Map([...e.definition.legs.flatMap((l) => l.sections.flatMap((s) => s.controls.map((c) => c.id))), ...e.definition.stages.map((s) => s.code)].map((id) => [id.toUpperCase(), id]));
+      want.controls = want.controls.map((c, i) => {
+        const id = known.get(c.trim().toUpperCase());
+        if (id === undefined) throw apiError('unknown-control', `Controls: there is no control or stage "${c}" in rally "${e.rallyId}"; use one of the itinerary's, e.g. ${[...known.values()].slice(0, 4).join(', ')}.`, `${base}.controls[${i}]`);
+        return id;
       });
     } else if (want.controls !== undefined) {
       throw apiError('invalid-field', `${base}.controls: only timekeeper tokens are limited to controls; leave controls out.`, `${base}.controls`);
@@ -131,7 +135,7 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
           expiresInMinutes: { type: 'integer', minimum: 1, maximum: 7 * 24 * 60, default: DEFAULT_ENROLLMENT_MINUTES },
         },
       },
-      response: { 201: anyObject('{ code, url, expiresAt, role, controls, label }'), ...errorResponses },
+      response: { 201: anyObject('{ code, url, qrSvg (an SVG QR code of the full enrollment address), expiresAt, role, controls, label }'), ...errorResponses },
       security: [{ bearer: [] }],
     },
   }, async (request, reply) => {
@@ -139,12 +143,17 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
     const issuer = await ctx.auth.requireRole(request, ['officer'], rallyId);
     const body = request.body;
     const role = body.role ?? 'timekeeper';
-    await checkScope(request, issuer, { role, rallyId, controls: body.controls, label: body.label }, '$');
+    const want: TokenRequest = { role, rallyId, controls: body.controls, label: body.label };
+    await checkScope(request, issuer, want, '$');
+    const controls = want.controls;
     const code = newEnrollmentCode();
     const expiresAt = new Date(ctx.now().getTime() + (body.expiresInMinutes ?? DEFAULT_ENROLLMENT_MINUTES) * 60_000).toISOString();
-    await ctx.store.createEnrollment({ codeHash: sha256Hex(normalizeCode(code)), rallyId, role, ...(body.controls ? { controls: body.controls } : {}), label: body.label, expiresAt, createdBy: issuer.label });
-    await ctx.audit(issuer, 'create-enrollment', rallyId, { role, controls: body.controls, label: body.label, expiresAt });
-    return reply.code(201).send({ code, url: `/enroll?code=${code}`, expiresAt, rallyId, role, controls: body.controls ?? [], label: body.label });
+    await ctx.store.createEnrollment({ codeHash: sha256Hex(normalizeCode(code)), rallyId, role, ...(controls ? { controls } : {}), label: body.label, expiresAt, createdBy: issuer.label });
+    await ctx.audit(issuer, 'create-enrollment', rallyId, { role, controls, label: body.label, expiresAt });
+    const url = `/enroll?code=${code}`;
+    // The QR code holds the full address the phone opens, as this request reached the server.
+    const qrSvg = await QRCode.toString(`${request.protocol}://${request.host}${url}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    return reply.code(201).send({ code, url, qrSvg, expiresAt, rallyId, role, controls: controls ?? [], label: body.label });
   });
 
   app.post<{ Body: { code: string; device: string } }>('/api/enroll', {
