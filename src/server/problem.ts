@@ -123,7 +123,8 @@ export function toApiError(err: unknown, request: FastifyRequest): ApiError {
     return apiError('malformed-json', `The body is not valid JSON: ${e.message}.`, 'body');
   }
   const storeCode = (e as { code?: unknown })?.code;
-  if (e?.name === 'StoreError' || storeCode === 'rally-exists' || storeCode === 'version-conflict' || storeCode === 'rally-not-found' || storeCode === 'unavailable') {
+  if (e?.name === 'StoreError' || storeCode === 'rally-exists' || storeCode === 'version-conflict' || storeCode === 'rally-not-found' || storeCode === 'unavailable' || storeCode === 'fact-id-reused') {
+    if (storeCode === 'fact-id-reused') return apiError('fact-id-reused', e.message, 'id');
     if (storeCode === 'rally-exists') return apiError('rally-exists', e.message, 'id');
     if (storeCode === 'version-conflict') return apiError('version-conflict', e.message, 'version');
     if (storeCode === 'rally-not-found') return apiError('rally-not-found', e.message, 'id');

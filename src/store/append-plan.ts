@@ -1,9 +1,27 @@
 // How a batch of appends becomes log rows, shared by every adapter so the
 // idempotency rules live in one place: a fact id already in the rally's log —
-// or earlier in the same batch — is acknowledged with the ORIGINAL stored
-// fact and writes nothing; every new fact takes the next seq, gap-free.
+// or earlier in the same batch — with the same content is acknowledged with
+// the ORIGINAL stored fact and writes nothing; with different content the
+// whole batch is refused (fact-id-reused). Adapters plan inside the
+// transaction that makes the id unique, so two racing requests cannot both
+// pass a check made before it. Every new fact takes the next seq, gap-free.
 import { carOf, type Fact } from '../core/facts.ts';
-import type { AppendInput, AppendResult, StoredFact } from './contract.ts';
+import { StoreError, type AppendInput, type AppendResult, type StoredFact } from './contract.ts';
+
+/** Deterministic JSON of a fact's content: keys sorted, `seq` and undefined fields left out. */
+export function canonicalFact(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalFact).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => k !== 'seq' && o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalFact(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Same content (whatever the key order, seq, principal or time of receipt)? */
+export function sameFact(a: Fact, b: Fact): boolean {
+  return canonicalFact(a) === canonicalFact(b);
+}
 
 /** One caller's batch, serialised up front so an unserialisable fact fails that caller alone, before anything is queued. */
 export interface PreparedBatch {
@@ -63,14 +81,20 @@ export interface AppendPlan {
  * already in the log by id (the adapter's lookup: a query, or a map it keeps).
  */
 export function planAppend(batch: PreparedBatch, lastSeq: number, existing: (factId: string) => StoredFact | undefined): AppendPlan {
-  const inBatch = new Map<string, StoredFact>();
+  const inBatch = new Map<string, { stored: StoredFact; body: string }>();
   const results: AppendResult[] = [];
   const rows: FactRow[] = [];
   let seq = lastSeq;
   batch.inputs.forEach((input, i) => {
     const factId = input.fact.id;
-    const original = inBatch.get(factId) ?? existing(factId);
+    const earlier = inBatch.get(factId);
+    const original = earlier?.stored ?? existing(factId);
     if (original) {
+      // NOTE: an earlier fact of this batch is compared by its body: some adapters plan with id, type and car only.
+      const before = canonicalFact(earlier ? JSON.parse(earlier.body) : original.fact);
+      if (before !== canonicalFact(JSON.parse(batch.bodies[i] as string))) {
+        throw new StoreError('fact-id-reused', `fact "${factId}" is already stored (seq ${original.seq}) with different content; give the new fact an id of its own, or correct the stored one with supersedes`);
+      }
       results.push({ stored: original, duplicate: true });
       return;
     }
@@ -92,7 +116,7 @@ export function planAppend(batch: PreparedBatch, lastSeq: number, existing: (fac
       rallyId: batch.rallyId, seq, fact: { ...rest, seq } as Fact, receivedAt: input.receivedAt, principal: input.principal,
       ...(input.device !== undefined && input.device !== null ? { device: input.device } : {}),
     };
-    inBatch.set(factId, stored);
+    inBatch.set(factId, { stored, body: row.body });
     rows.push(row);
     results.push({ stored, duplicate: false });
   });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Fact } from '../core/facts.ts';
 import type { RallyDefinition } from '../core/model.ts';
-import { StoreError, type AppendInput, type Store } from './contract.ts';
+import { StoreError, type AppendInput, type AppendResult, type Store } from './contract.ts';
 
 export interface StoreHandle { store: Store; cleanup(): Promise<void> }
 
@@ -114,11 +114,11 @@ export function storeContractSuite(name: string, factory: () => Promise<StoreHan
       assert.deepEqual(await store.readFacts(uniqueRallyId('missing')), []);
     });
 
-    test('re-appending id "a" later (with a different time) → duplicate, original ack, nothing new written', async () => {
+    test('re-appending id "a" later with the same content → duplicate, original ack, nothing new written', async () => {
       const id = await newRally();
       const [first] = await store.appendFacts(id, [input(controlTime('a', 1), 'tk-1', '2026-02-06T21:30:00.000Z')]);
       await store.appendFacts(id, [input(controlTime('b', 2))]);
-      const [again] = await store.appendFacts(id, [input(controlTime('a', 99), 'tk-2', '2026-02-06T22:00:00.000Z')]);
+      const [again] = await store.appendFacts(id, [input(controlTime('a', 1), 'tk-2', '2026-02-06T22:00:00.000Z', 'phone-9')]);
       assert.equal(again?.duplicate, true);
       assert.deepEqual(again?.stored, first?.stored);
       assert.equal(again?.stored.principal, 'tk-1');
@@ -126,12 +126,42 @@ export function storeContractSuite(name: string, factory: () => Promise<StoreHan
       assert.equal((await store.readFacts(id)).length, 2);
     });
 
-    test('id "a" twice in one batch [a, b, a] → a:1, b:2, then a duplicate of seq 1; log holds 2', async () => {
+    test('re-appending id "a" with different content → fact-id-reused naming the stored seq; the whole batch stores nothing', async () => {
       const id = await newRally();
-      const acks = await store.appendFacts(id, [input(controlTime('a', 1)), input(controlTime('b', 2)), input(controlTime('a', 5))]);
+      await store.appendFacts(id, [input(controlTime('a', 1))]);
+      await assert.rejects(store.appendFacts(id, [input(controlTime('c', 3)), input(controlTime('a', 99))]),
+        (e: unknown) => e instanceof StoreError && e.code === 'fact-id-reused' && /seq 1/.test(e.message));
+      assert.equal(await store.latestSeq(id), 1);
+      assert.equal(await store.getFact(id, 'c'), null);
+    });
+
+    test('id "a" twice in one batch [a, b, a] → a:1, b:2, then a duplicate of seq 1; log holds 2; [a, a′] with other content → fact-id-reused', async () => {
+      const id = await newRally();
+      const acks = await store.appendFacts(id, [input(controlTime('a', 1)), input(controlTime('b', 2)), input(controlTime('a', 1))]);
       assert.deepEqual(acks.map((a) => [a.stored.fact.id, a.stored.seq, a.duplicate]), [['a', 1, false], ['b', 2, false], ['a', 1, true]]);
       assert.deepEqual(acks[2]?.stored, acks[0]?.stored);
       assert.equal((await store.readFacts(id)).length, 2);
+      await expectStoreError(store.appendFacts(id, [input(controlTime('d', 1)), input(controlTime('d', 5))]), 'fact-id-reused');
+      assert.equal(await store.latestSeq(id), 2);
+    });
+
+    test('racing: 20 rounds of two concurrent appends of one id with different content → one stored, the other fact-id-reused, never a silent duplicate', async () => {
+      const id = await newRally();
+      for (let round = 0; round < 20; round++) {
+        const outcomes = await Promise.allSettled([
+          store.appendFacts(id, [input(controlTime(`race${round}`, 1))]),
+          store.appendFacts(id, [input(controlTime(`race${round}`, 2))]),
+        ]);
+        const stored = outcomes.filter((o) => o.status === 'fulfilled');
+        const refused = outcomes.filter((o) => o.status === 'rejected');
+        assert.equal(stored.length, 1, `round ${round}: exactly one stored (${JSON.stringify(outcomes.map((o) => o.status))})`);
+        assert.equal(refused.length, 1);
+        const reason = (refused[0] as PromiseRejectedResult).reason;
+        assert.ok(reason instanceof StoreError && reason.code === 'fact-id-reused', String(reason));
+        const ack = (stored[0] as PromiseFulfilledResult<AppendResult[]>).value[0];
+        assert.equal(ack?.duplicate, false);
+      }
+      assert.equal(await store.latestSeq(id), 20);
     });
 
     test('atomic batch: [ok, ok, unserialisable] and [ok, ok, empty id] store nothing; the next append takes seq 1', async () => {

@@ -116,7 +116,7 @@ export type RallyNotice =
   | { rallyId: string; kind: 'publication'; number: number };
 
 export class StoreError extends Error {
-  constructor(public readonly code: 'rally-exists' | 'rally-not-found' | 'version-conflict' | 'unavailable', message: string) { super(message); }
+  constructor(public readonly code: 'rally-exists' | 'rally-not-found' | 'version-conflict' | 'unavailable' | 'fact-id-reused', message: string) { super(message); }
 }
 
 /** Options accepted by `openStore` (src/store/open.ts). */

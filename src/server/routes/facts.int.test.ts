@@ -64,6 +64,17 @@ describe('POST facts through the SQLite writer thread', () => {
     assert.equal(later.statusCode, 409, 'the same id with other content, once stored, is refused');
     assert.equal((later.json() as { code: string }).code, 'fact-id-reused');
   });
+
+  test('one id with two different contents posted at once, 20 times → each time one 201 and one 409 fact-id-reused, never a duplicate ack', async () => {
+    const start = await store.latestSeq(RALLY);
+    for (let round = 0; round < 20; round++) {
+      const replies = await Promise.all([10, 11].map((m) => app.inject({ method: 'POST', url: `${R}/facts`, headers: auth, payload: tc0(`race:${round}`, 4, m) })));
+      assert.deepEqual(replies.map((r) => r.statusCode).sort(), [201, 409], `round ${round}: ${replies.map((r) => r.body).join(' | ')}`);
+      const refused = replies.find((r) => r.statusCode === 409)!;
+      assert.equal((refused.json() as { code: string }).code, 'fact-id-reused');
+    }
+    assert.equal(await store.latestSeq(RALLY), start + 20);
+  });
 });
 
 /** A store whose next append is committed but answered with a fault, and which never tells of appends (as when the writer thread stops after its commit). */

@@ -5,10 +5,13 @@
 // wrappers that build a fact and come through `submitFacts` too.
 // Idempotency: a fact id already in the log is answered with its original
 // acknowledgment (`duplicate: true`) and nothing is written; the same id with
-// different content is refused (409), never silently dropped or overwritten.
+// different content is refused (409), never silently dropped or overwritten —
+// checked here against what this process holds, and again by the store inside
+// the commit, where a racing request from anywhere is seen.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Fact } from '../../core/facts.ts';
 import { validateFact } from '../../core/rallyfile/parse.ts';
+import { sameFact } from '../../store/append-plan.ts';
 import { factPermission, type Principal } from '../auth.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError, type FieldError } from '../problem.ts';
@@ -27,19 +30,6 @@ export const MAX_BATCH = 5_000;
 
 /** Fact types that are decisions of officials: they need a reason (SEE: FIA ISC 11.9, ARA GCR 6). */
 const DECISIONS: ReadonlySet<Fact['type']> = new Set(['penalty', 'retirement', 'restart', 'exclusion', 'stageInterrupted', 'stageCancelled', 'retraction']);
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => k !== 'seq' && o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function sameFact(a: Fact, b: Fact): boolean {
-  return canonical(a) === canonical(b);
-}
 
 function invalid(errors: FieldError[]): never {
   const first = errors[0] as FieldError;
@@ -101,13 +91,6 @@ export async function submitFacts(ctx: ServerContext, request: FastifyRequest, r
   // writer thread stopped after its commit), and `offer` takes what is new and reads any gap.
   await ctx.states.offer(rallyId, results.map((r) => r.stored));
   const decisions = facts.filter((f) => DECISIONS.has(f.type) || f.supersedes !== undefined);
-  results.forEach((r, i) => {
-    const f = facts[i] as Fact;
-    if (r.duplicate && !sameFact(r.stored.fact, f)) {
-      // WARNING: another process stored this id first with other content; say so rather than pretend.
-      request.log.warn({ rallyId, id: f.id }, 'fact id raced with a different fact; original kept');
-    }
-  });
   for (const f of decisions) {
     const r = results[facts.indexOf(f)];
     if (!r || r.duplicate) continue;

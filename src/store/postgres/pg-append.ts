@@ -42,7 +42,14 @@ export async function appendGroup(client: pg.ClientBase, batches: readonly Prepa
       outcomes.push({ ok: false, error: new StoreError('rally-not-found', `no rally with id "${batch.rallyId}"`) });
       continue;
     }
-    const plan = planAppend(batch, head, (factId) => existing.get(key(batch.rallyId, factId)));
+    let plan;
+    try {
+      plan = planAppend(batch, head, (factId) => existing.get(key(batch.rallyId, factId)));
+    } catch (error) {
+      // A reused id with other content fails its own batch, not the callers sharing the commit.
+      outcomes.push({ ok: false, error });
+      continue;
+    }
     for (const r of plan.results) if (!r.duplicate) existing.set(key(batch.rallyId, r.stored.fact.id), r.stored);
     rows.push(...plan.rows);
     heads.set(batch.rallyId, plan.lastSeq);

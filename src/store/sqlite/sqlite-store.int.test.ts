@@ -72,13 +72,13 @@ describe('sqlite store', () => {
     db.close();
   });
 
-  test('two callers appending the same new id in one group: one write, both answered with it, the second as a duplicate', async () => {
+  test('two callers appending the same new fact in one group: one write, both answered with it, the second as a duplicate', async () => {
     const store = new SqliteStore(tempDb(), { writer: 'thread' });
     await store.createRally(sampleRally('same'), '2026-01-10T12:00:00.000Z');
     const before = store.groupCommits;
     const [a, b] = await Promise.all([
       store.appendFacts('same', [input(controlTime('x', 1), 'tk-a')]),
-      store.appendFacts('same', [input(controlTime('x', 7), 'tk-b')]),
+      store.appendFacts('same', [input(controlTime('x', 1), 'tk-b')]),
     ]);
     assert.equal(store.groupCommits - before, 1, 'both were written in one group');
     assert.deepEqual([a?.[0]?.duplicate, b?.[0]?.duplicate], [false, true]);
