@@ -22,3 +22,30 @@ test('SQLITE_IOERR → 503 store-io-error; any other error is still a 500 intern
   assert.equal(problemBody(toApiError(sqliteError('SQLITE_IOERR_WRITE', 'disk I/O error'), request)).code, 'store-io-error');
   assert.equal(problemBody(toApiError(new Error('boom'), request)).status, 500);
 });
+
+test('PostgreSQL refusing or dropping connections (55000, 53300, 57P01, 57P03, 08006, ECONNREFUSED, a terminated connection) → 503 store-unavailable with Retry-After', async () => {
+  const { default: Fastify } = await import('fastify');
+  const { installProblemHandlers } = await import('./problem.ts');
+  const faults = [
+    sqliteError('55000', 'object not in prerequisite state'),
+    sqliteError('53300', 'sorry, too many clients already'),
+    sqliteError('57P01', 'terminating connection due to administrator command'),
+    sqliteError('57P03', 'the database system is starting up'),
+    sqliteError('08006', 'connection failure'),
+    sqliteError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+    new Error('Connection terminated unexpectedly'),
+  ];
+  const app = Fastify();
+  installProblemHandlers(app);
+  faults.forEach((err, i) => app.get(`/fault/${i}`, async () => { throw err; }));
+  try {
+    for (let i = 0; i < faults.length; i++) {
+      const r = await app.inject({ method: 'GET', url: `/fault/${i}` });
+      assert.equal(r.statusCode, 503, `${(faults[i] as Error).message}: ${r.body}`);
+      assert.equal(r.json().code, 'store-unavailable');
+      assert.match(String(r.headers['retry-after']), /^\d+$/, 'Retry-After in seconds');
+    }
+  } finally {
+    await app.close();
+  }
+});

@@ -3,6 +3,7 @@
 // errors (bad JSON, too large, schema validation) and store errors are mapped
 // here too, so every 4xx names the field and the fix.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionError } from '../store/postgres/pg-errors.ts';
 import { PROBLEMS, type ProblemCode } from './messages.ts';
 
 export interface FieldError {
@@ -60,6 +61,7 @@ export function problemBody(e: ApiError, instance?: string): ProblemBody {
 }
 
 export function sendProblem(reply: FastifyReply, e: ApiError, instance?: string): FastifyReply {
+  if (e.status === 503) reply.header('retry-after', String(STORE_RETRY_AFTER_S));
   return reply.code(e.status).type('application/problem+json; charset=utf-8').send(problemBody(e, instance));
 }
 
@@ -80,8 +82,8 @@ export const problemSchema = {
   additionalProperties: true,
 } as const;
 
-/** Node socket errors and PostgreSQL connection-class SQLSTATEs (08xxx, 57P0x). */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '08000', '08001', '08003', '08006', '57P01', '57P02', '57P03', 'SQLITE_BUSY']);
+/** Seconds a client is told to wait before retrying after the database was unavailable. */
+export const STORE_RETRY_AFTER_S = 2;
 
 interface AjvError { instancePath?: string; message?: string; params?: Record<string, unknown>; keyword?: string }
 
@@ -140,8 +142,9 @@ export function toApiError(err: unknown, request: FastifyRequest): ApiError {
     request.log.error({ err }, 'database disk error');
     return apiError('store-io-error', 'The database reported a disk I/O error.');
   }
-  // A database connection lost mid-request (PostgreSQL restarting): nothing was acknowledged, so retrying is safe.
-  if (typeof storeCode === 'string' && CONNECTION_CODES.has(storeCode)) {
+  // A database connection lost or refused mid-request (PostgreSQL restarting, out of connections, SQLite locked
+  // by another writer): nothing was acknowledged, so retrying is safe.
+  if (isConnectionError(e) || storeCode === 'SQLITE_BUSY') {
     request.log.warn({ err }, 'database unavailable');
     return apiError('store-unavailable', 'The database is not reachable right now.');
   }

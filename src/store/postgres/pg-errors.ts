@@ -28,6 +28,8 @@ const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN',
   // SQLSTATE class 08 (connection exception) and 57P0x (server shutting down / starting up).
   '08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03',
+  // 53300 too many connections, 53400 configuration limit, 55000 seen while a server shuts down (object not in prerequisite state).
+  '53300', '53400', '55000',
 ]);
 
 export function isConnectionError(e: unknown): boolean {
