@@ -7,6 +7,7 @@ import type { Store } from '../store/contract.ts';
 import { createAuth, type Auth } from './auth.ts';
 import { createContext, type ServerContext } from './context.ts';
 import { registerLive, type LiveHandle, type LiveOptions } from './live/index.ts';
+import { installInputGuard } from './input-guard.ts';
 import { installProblemHandlers } from './problem.ts';
 import { RallyStates } from './rally-states.ts';
 import { registerChampionshipRoutes } from './routes/championships.ts';
@@ -19,6 +20,7 @@ import { registerRallyRoutes } from './routes/rallies.ts';
 import { registerResultRoutes } from './routes/results.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerWeb } from './web/index.ts';
+import { MAX_ID_LENGTH } from '../core/rallyfile/schema.ts';
 
 export interface AppDeps {
   store: Store;
@@ -37,7 +39,12 @@ export interface AppDeps {
   changeIntervalMs?: number;
 }
 
+/** A route as registered: what the generic tests walk (every write route gets generated bad input; every route's security is checked). */
+export interface RouteEntry { method: string; url: string; schema?: Record<string, unknown> }
+
 export interface RallyhqHandles {
+  /** Every route of the app, in registration order. */
+  routes: RouteEntry[];
   states: RallyStates;
   auth: Auth;
   ctx: ServerContext;
@@ -59,11 +66,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.log ?? false,
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // NOTE: room for an id of MAX_ID_LENGTH characters percent-encoded (up to 12 bytes each); the schemas then hold ids to MAX_ID_LENGTH.
+    maxParamLength: MAX_ID_LENGTH * 12,
     logController: new LogController({ disableRequestLogging: !deps.logRequests }),
     // NOTE: unknown fields are errors, not silently dropped; all problems are listed at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
   });
   installProblemHandlers(app);
+  installInputGuard(app);
+  const routes: RouteEntry[] = [];
+  // NOTE: added before any route, so routes registered by plugins (and by route modules added later) are seen too.
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, ...(r.schema ? { schema: r.schema as Record<string, unknown> } : {}) });
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -128,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerChampionshipRoutes(app, { store: deps.store, dbUrl: deps.dbUrl, auth, now });
   await registerWeb(app);
 
-  app.decorate('rallyhq', { states, auth, ctx, live });
+  app.decorate('rallyhq', { routes, states, auth, ctx, live });
   app.addHook('onClose', async () => states.close());
   return app;
 }

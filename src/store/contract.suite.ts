@@ -189,6 +189,19 @@ export function storeContractSuite(name: string, factory: () => Promise<StoreHan
       assert.deepEqual(log.map((s) => s.fact.id).sort(), ['x1', 'x2', 'z1']);
     });
 
+    test('importRally: the rally and its facts in one step; a fact the store refuses leaves no rally behind and the same import then succeeds', async () => {
+      const id = uniqueRallyId('import');
+      await assert.rejects(store.importRally(sampleRally(id), [input(controlTime('i1', 1)), input(controlTime('', 2))], '2026-01-10T12:00:00.000Z'));
+      assert.equal(await store.getRally(id), null, 'no rally row left by the failed import');
+      assert.equal(await store.latestSeq(id), 0);
+      const { rally, results } = await store.importRally(sampleRally(id), [input(controlTime('i1', 1)), input(controlTime('i2', 2))], '2026-01-10T12:00:00.000Z');
+      assert.deepEqual([rally.id, rally.version], [id, 1]);
+      assert.deepEqual(results.map((r) => [r.stored.fact.id, r.stored.seq, r.duplicate]), [['i1', 1, false], ['i2', 2, false]]);
+      assert.deepEqual((await store.readFacts(id)).map((f) => f.fact.id), ['i1', 'i2']);
+      await expectStoreError(store.importRally(sampleRally(id), [], '2026-01-10T12:00:00.000Z'), 'rally-exists');
+      assert.equal(await store.latestSeq(id), 2);
+    });
+
     test('appendFacts to an unknown rally → rally-not-found; an empty batch → []', async () => {
       await expectStoreError(store.appendFacts(uniqueRallyId('missing'), [input(controlTime('a'))]), 'rally-not-found');
       const id = await newRally();

@@ -77,6 +77,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
   createRally(definition: RallyDefinition, at: string): Promise<RallyRecord>;   // throws StoreError('rally-exists')
   updateRally(id: string, definition: RallyDefinition, expectedVersion: number, at: string): Promise<RallyRecord>; // 'version-conflict' | 'rally-not-found'
+  /** A rally and its facts (a rally file) in one transaction: on any failure neither is stored. 'rally-exists' when the id is taken. */
+  importRally(definition: RallyDefinition, inputs: AppendInput[], at: string): Promise<{ rally: RallyRecord; results: AppendResult[] }>;
   getRally(id: string): Promise<RallyRecord | null>;
   listRallies(): Promise<RallyRecord[]>;
   /** Atomic: all of the batch or none. Concurrent calls share durable commits (group commit). Acknowledged = durable. */

@@ -35,12 +35,18 @@ export const DurationText = z
   .refine((t) => parseDuration(t) !== null, { error: 'not a valid duration; seconds and minutes must be below 60, e.g. 3:45.2' })
   .meta({ description: 'Duration, `m:ss.t` (`3:45.2`) or `h:mm:ss.t` (`1:02:03.4`), up to thousandths.' });
 
-const Id = z.string({ error: 'expected a non-empty text id' }).min(1, { error: 'must not be empty' });
+/** Longest id of anything (rally, fact, control, stage…): what a URL path segment of the API accepts. */
+export const MAX_ID_LENGTH = 200;
+/** Largest whole number a stored integer column holds (32-bit signed, in SQLite and PostgreSQL alike). */
+export const MAX_INT32 = 2_147_483_647;
+const Id = z.string({ error: 'expected a non-empty text id' }).min(1, { error: 'must not be empty' })
+  .max(MAX_ID_LENGTH, { error: `at most ${MAX_ID_LENGTH} characters` });
 const Text = z.string({ error: 'expected text' }).min(1, { error: 'must not be empty' });
 const CarNumber = z
   .number({ error: 'expected a car number (a whole number, e.g. 23)' })
   .int({ error: 'expected a car number (a whole number, e.g. 23)' })
-  .min(0, { error: 'a car number is 0 or more' });
+  .min(0, { error: 'a car number is 0 or more' })
+  .max(MAX_INT32, { error: `a car number is at most ${MAX_INT32}` });
 const Millis = z
   .number({ error: 'expected whole milliseconds' })
   .int({ error: 'expected whole milliseconds (an integer)' })

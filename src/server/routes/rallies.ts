@@ -85,11 +85,11 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
     const { rally, facts } = parsed.file;
     if (await ctx.store.getRally(rally.id)) throw apiError('rally-exists', `A rally with id "${rally.id}" already exists.`, '$.rally.id');
     const at = ctx.now().toISOString();
-    const record = await ctx.store.createRally(rally, at);
-    const results = facts.length === 0 ? [] : await ctx.store.appendFacts(rally.id, facts.map((f) => {
+    // NOTE: one transaction: an import the database refuses part-way leaves nothing, so the same file can be sent again.
+    const { rally: record, results } = await ctx.store.importRally(rally, facts.map((f) => {
       const { seq: _seq, ...fact } = f;
       return { fact: fact as typeof f, principal: p.label, ...(p.device ? { device: p.device } : {}), receivedAt: at };
-    }));
+    }), at);
     ctx.states.invalidate(rally.id);
     await ctx.audit(p, 'import-rally', rally.id, { facts: facts.length });
     return reply.code(201).send({ ...summary(record), facts: results.length, lastSeq: results.at(-1)?.stored.seq ?? 0, warnings: parsed.warnings });

@@ -38,6 +38,18 @@ export class MemoryStore implements Store {
     return copy(record);
   }
 
+  async importRally(definition: RallyDefinition, inputs: AppendInput[], at: string): Promise<{ rally: RallyRecord; results: AppendResult[] }> {
+    const rally = await this.createRally(definition, at);
+    try {
+      return { rally, results: await this.appendFacts(definition.id, inputs) };
+    } catch (e) {
+      // Nothing else can have written to a rally created a moment ago in this single-threaded store.
+      this.rallies.delete(definition.id);
+      this.logs.delete(definition.id);
+      throw e;
+    }
+  }
+
   async updateRally(id: string, definition: RallyDefinition, expectedVersion: number, at: string): Promise<RallyRecord> {
     this.open();
     const current = this.rallies.get(id);

@@ -92,6 +92,27 @@ export class PostgresStore implements Store {
     return rallyFromRow(rows[0]);
   }
 
+  async importRally(definition: RallyDefinition, inputs: AppendInput[], at: string): Promise<{ rally: RallyRecord; results: AppendResult[] }> {
+    this.open();
+    const batch = prepareBatch(definition.id, inputs);
+    // NOTE: one transaction, outside the group commit: the rally row, its facts and both NOTIFYs commit together or not at all.
+    const { rally, outcome } = await this.transaction(async (client) => {
+      const { rows } = await client.query<RallyRow>(
+        `WITH c AS (INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES ($1, $2, 1, $3, $3) ON CONFLICT (id) DO NOTHING RETURNING ${RALLY_COLUMNS})
+         SELECT c.*, ${notifySql('definition', 'c.id', 'c.version', '$4')} FROM c`,
+        [definition.id, JSON.stringify(definition), at, this.origin],
+      );
+      if (!rows[0]) throw new StoreError('rally-exists', `a rally with id "${definition.id}" already exists`);
+      const appended = inputs.length === 0 ? null : await appendGroup(client, [batch]);
+      const o = appended?.outcomes[0];
+      if (o && !o.ok) throw o.error;
+      return { rally: rallyFromRow(rows[0]), outcome: appended };
+    });
+    for (const [rallyId, lastSeq] of outcome?.heads ?? []) this.announce(rallyId, lastSeq);
+    const o = outcome?.outcomes[0];
+    return { rally, results: o?.ok ? o.results : [] };
+  }
+
   async updateRally(id: string, definition: RallyDefinition, expectedVersion: number, at: string): Promise<RallyRecord> {
     // NOTE: one statement: the change and its NOTIFY (delivered at commit) cannot part.
     const { rows } = await this.query<RallyRow>(

@@ -105,13 +105,35 @@ export class SqliteStore implements Store {
 
   async createRally(definition: RallyDefinition, at: string): Promise<RallyRecord> {
     this.open();
+    this.insertRally(definition, at);
+    return this.mustGetRally(definition.id);
+  }
+
+  private insertRally(definition: RallyDefinition, at: string): void {
     try {
       this.db.prepare('INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES (?, ?, 1, ?, ?)').run(definition.id, JSON.stringify(definition), at, at);
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreError('rally-exists', `a rally with id "${definition.id}" already exists`);
       throw e;
     }
-    return this.mustGetRally(definition.id);
+  }
+
+  async importRally(definition: RallyDefinition, inputs: AppendInput[], at: string): Promise<{ rally: RallyRecord; results: AppendResult[] }> {
+    this.open();
+    const batch = prepareBatch(definition.id, inputs);
+    // NOTE: written on this thread's connection in one IMMEDIATE transaction (the writer's own transaction nests
+    // as a savepoint), so a failure anywhere leaves neither the rally nor any fact; the writer thread waits on the lock.
+    const run = this.db.transaction(() => {
+      this.insertRally(definition, at);
+      if (inputs.length === 0) return { acks: [] as WireAck[], heads: [] as [string, number][] };
+      const written = this.inline.write([toWire(batch)]);
+      const o = written.outcomes[0];
+      if (!o?.ok) throw o ? fromWireError(o.error) : new Error('the writer answered without an outcome for the import');
+      return { acks: o.acks, heads: written.heads };
+    });
+    const { acks, heads } = run.immediate();
+    for (const [rallyId, seq] of heads) this.listeners.emit(rallyId, seq);
+    return { rally: this.mustGetRally(definition.id), results: resultsOf(batch, acks) };
   }
 
   async updateRally(id: string, definition: RallyDefinition, expectedVersion: number, at: string): Promise<RallyRecord> {
