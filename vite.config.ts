@@ -19,6 +19,7 @@ export default defineConfig({
         rally: `${web}rally.html`,
         marshal: `${web}marshal.html`,
         hq: `${web}hq.html`,
+        notices: `${web}notices.html`,
       },
     },
   },

@@ -5,7 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, ROOT, startServer, type TestServer } from './harness.ts';
+import { launchBrowser, phonePage, ROOT, startServer, type TestServer } from './harness.ts';
 
 let browser: Browser | null = null;
 before(async () => { browser = await launchBrowser(); });
@@ -118,6 +118,114 @@ describe('the desk: a decision previewed, then saved', () => {
         }).map((e) => e.outerHTML.slice(0, 80)));
         assert.deepEqual(unnamed, [], `on ${await tab.innerText()}`);
       }
+    } finally {
+      await desk.close();
+    }
+  });
+});
+
+// Car 10 started SS16 at 15:23:00 local and has no finish yet: the stage is running.
+const HELD = new Set(['SS16F-10', 'SS16X-10', 'TC16A-10']);
+
+describe('the desk: publication safeguards, inquiry clock, protests, notice board', () => {
+  let server: TestServer;
+  // The server's clock: 21:00 UTC is 16:00 in Detroit, the afternoon of the last leg.
+  let clock = Date.parse('2026-02-07T21:00:00Z');
+  before(async () => { if (browser) server = await startServer({ keep: (f) => !HELD.has(f.id), now: () => new Date(clock) }); });
+  after(async () => { await server?.close(); });
+
+  test('OFFICIAL is blocked while SS16 is running and a protest is open; once the finish is in, the protest decided and the inquiry window closed, it goes through', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const desk = await openDesk(browser, server);
+    try {
+      const p = desk.page;
+      await p.click('#tab-publish');
+      // A protest received at the desk.
+      await p.getByLabel('About car').fill('7');
+      await p.getByLabel('Lodged by').fill('entrant of car 2');
+      await p.getByLabel('Grounds').fill('car 7 cut a chicane on SS14');
+      await p.getByRole('button', { name: 'Record as received now' }).click();
+      await p.waitForFunction(() => document.querySelector('#protest-count')?.textContent === '1 open');
+
+      await p.selectOption('#pub-kind', 'provisional');
+      await p.fill('#pub-reason', 'all crews in');
+      await p.click('#publish');
+      await p.waitForSelector('#publications li[data-kind="provisional"]');
+      await p.waitForFunction(() => /Inquiry window after provisional #1: \d+:\d\d left/.test(document.querySelector('#inquiry-clock')?.textContent ?? ''));
+      assert.match(await p.locator('#inquiry-clock').innerText(), /30 min/);
+
+      await p.selectOption('#pub-kind', 'official');
+      await p.fill('#pub-reason', 'final classification');
+      await p.click('#publish');
+      await p.waitForSelector('dialog[open] #blockers');
+      const codes = await p.locator('#blockers li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+      assert.ok(codes.includes('stage-running'), codes.join());
+      assert.ok(codes.includes('protest-open'), codes.join());
+      assert.ok(codes.includes('inquiry-open'), codes.join());
+      assert.match(await p.locator('#blockers').innerText(), /SS16 is still running: car 10/);
+      assert.equal(await p.getByRole('button', { name: 'Publish anyway (override)' }).isDisabled(), true, 'no override without a reason');
+      await shot(p, 'desk-official-blocked');
+      await p.getByRole('button', { name: 'Cancel' }).click();
+      assert.equal((await server.api<{ publications: unknown[] }>('GET', `/api/rallies/${server.rallyId}/publications`)).body.publications.length, 1, 'nothing published');
+
+      // The finish arrives, the stewards reject the protest, the window runs out.
+      assert.equal((await server.api('POST', `/api/rallies/${server.rallyId}/facts`, { id: 'late-SS16F-10', type: 'controlTime', car: 10, control: 'SS16F', at: '2026-02-07T15:28:02.3', source: 'eztrak' }, server.officerToken)).status, 201);
+      await p.getByLabel('Reason for the decision on the protest about car 7').fill('video shows all four wheels on the road');
+      await p.getByRole('button', { name: 'Reject' }).click();
+      await p.waitForFunction(() => document.querySelector('#protest-count')?.textContent === '0 open');
+      clock += 31 * 60_000;
+      await p.click('#publish');
+      await p.waitForSelector('dialog[open]');
+      assert.match(await p.locator('dialog[open]').innerText(), /Nothing stands in the way/);
+      await p.getByRole('button', { name: 'Publish official' }).click();
+      await p.waitForSelector('#publications li[data-kind="official"]');
+      const list = (await server.api<{ publications: { kind: string; reason: string }[] }>('GET', `/api/rallies/${server.rallyId}/publications`)).body.publications;
+      assert.deepEqual(list.map((x) => [x.kind, x.reason]), [['provisional', 'all crews in'], ['official', 'final classification']]);
+      assert.deepEqual(desk.errors, []);
+    } finally {
+      await desk.close();
+    }
+  });
+
+  test('a stewards\' decision becomes notice-board document 1; the crew of car 7 acknowledges it on a phone and the desk shows who has not', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const pen = await server.api('POST', `/api/rallies/${server.rallyId}/facts`, { id: 'sd-1', type: 'penalty', car: 7, seconds: 60, reason: 'speeding in the service park', rule: 'ARA GCR 6' }, server.officerToken);
+    assert.equal(pen.status, 201);
+    const desk = await openDesk(browser, server);
+    try {
+      const p = desk.page;
+      await p.click('#tab-notices');
+      await p.selectOption('#notice-decision', 'sd-1');
+      assert.match(await p.getByLabel('Title').inputValue(), /Stewards' decision: a time penalty of 60 s — car 7/);
+      assert.equal(await p.getByLabel('Rule cited').inputValue(), 'ARA GCR 6');
+      await p.getByRole('button', { name: 'Post on the notice board' }).click();
+      await p.waitForFunction(() => /document 1 on the notice board/.test(document.querySelector('#desk-msg')?.textContent ?? ''));
+      await p.waitForSelector('#notice-list li[data-notice="1"]');
+      await p.getByLabel('Car', { exact: true }).fill('7');
+      await p.getByRole('button', { name: 'Issue crew code' }).click();
+      const link = await p.locator('#crew-link').getAttribute('href');
+      assert.ok(link);
+      await shot(p, 'desk-notice-board');
+
+      const phone = await phonePage(browser);
+      try {
+        await phone.page.goto(link);
+        await phone.page.getByRole('button', { name: 'Acknowledge document 1' }).click();
+        await phone.page.waitForSelector('[data-acked]');
+        assert.match(await phone.page.locator('[data-acked]').innerText(), /Acknowledged by car 7 at/);
+        assert.doesNotMatch(phone.page.url(), /code=/, 'the code leaves the address bar');
+        await shot(phone.page, 'notices-phone');
+        assert.deepEqual(phone.errors, []);
+      } finally {
+        await phone.context.close();
+      }
+      const acks = await server.api<{ notices: { number: number; acknowledged: { car: number }[]; missing: number[] }[] }>('GET', `/api/rallies/${server.rallyId}/acknowledgments`, undefined, server.officerToken);
+      assert.deepEqual(acks.body.notices[0]?.acknowledged.map((a) => a.car), [7]);
+      assert.ok(!acks.body.notices[0]?.missing.includes(7));
+      await p.reload();
+      await p.click('#tab-notices');
+      await p.waitForFunction(() => /Acknowledged by 1: car 7/.test(document.querySelector('#notice-list li[data-notice="1"] .ack-line')?.textContent ?? ''));
+      assert.deepEqual(desk.errors, []);
     } finally {
       await desk.close();
     }

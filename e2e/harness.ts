@@ -88,9 +88,10 @@ async function openSqlite(file: string): Promise<Store> {
 /**
  * A real server on 127.0.0.1 and a fresh SQLite file, with the Sno*Drift
  * fixture imported through POST /api/rallies/import. `keep` drops facts
- * before the import, so a test can add them itself later.
+ * before the import, so a test can add them itself later; `now` is the
+ * server's clock (inquiry windows, overdue crews, publication times).
  */
-export async function startServer(options: { keep?: (f: Fact) => boolean } = {}): Promise<TestServer> {
+export async function startServer(options: { keep?: (f: Fact) => boolean; now?: () => Date } = {}): Promise<TestServer> {
   await ensureWebBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-e2e-'));
   const store = await openSqlite(join(dir, 'rally.db'));
@@ -98,7 +99,7 @@ export async function startServer(options: { keep?: (f: Fact) => boolean } = {})
   const adminToken = randomBytes(24).toString('base64url');
   await store.createToken({ id: `tok_e2e_${randomBytes(4).toString('hex')}`, hash: sha256Hex(adminToken), role: 'admin', label: 'e2e administrator', createdAt: new Date().toISOString(), createdBy: 'e2e' });
   // RALLYHQ_E2E_LOG=warn shows the server's own log beside the test output.
-  const app = await buildApp({ store, live: { hqIntervalMs: 500 }, log: process.env.RALLYHQ_E2E_LOG ? { level: process.env.RALLYHQ_E2E_LOG } : false });
+  const app = await buildApp({ store, live: { hqIntervalMs: 500 }, ...(options.now ? { now: options.now } : {}), log: process.env.RALLYHQ_E2E_LOG ? { level: process.env.RALLYHQ_E2E_LOG } : false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');

@@ -19,14 +19,18 @@ function wireSize(url: string): Promise<{ bytes: number; encoding: string | unde
 
 // NOTE: the budget is about 3× today's size (docs/web.md): room to grow, not to add a framework.
 const BUDGET_BYTES = 25_000;
+// The officials' desk runs on a laptop at rally HQ (wired or venue network), with every decision form,
+// preview, publication, notice board and audit view in one page: its own, larger budget.
+const BUDGETS: Record<string, number> = { 'hq.html': 45_000 };
 
 describe('page weight as served', () => {
   let server: TestServer;
   before(async () => { server = await startServer(); });
   after(async () => { await server?.close(); });
 
-  for (const page of ['index.html', 'rally.html', 'marshal.html', 'hq.html']) {
-    test(`${page} with its scripts and styles is under ${BUDGET_BYTES / 1000} kB gzipped`, async () => {
+  for (const page of ['index.html', 'rally.html', 'marshal.html', 'hq.html', 'notices.html']) {
+    const budget = BUDGETS[page] ?? BUDGET_BYTES;
+    test(`${page} with its scripts and styles is under ${budget / 1000} kB gzipped`, async () => {
       const html = await wireSize(`${server.url}/${page}`);
       assert.equal(html.encoding, 'gzip');
       assert.equal(html.cache, 'no-cache', 'pages revalidate, so a new build is picked up');
@@ -41,7 +45,7 @@ describe('page weight as served', () => {
         total += r.bytes;
       }
       console.log(`${page}: ${total} bytes gzipped (${assets.length} assets)`);
-      assert.ok(total < BUDGET_BYTES, `${page} weighs ${total} bytes gzipped`);
+      assert.ok(total < budget, `${page} weighs ${total} bytes gzipped`);
     });
   }
 

@@ -12,6 +12,7 @@ import { installProblemHandlers } from './problem.ts';
 import { RallyStates } from './rally-states.ts';
 import { registerChampionshipRoutes } from './routes/championships.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
+import { registerDeskRoutes } from './routes/desk.ts';
 import { registerFactRoutes } from './routes/facts.ts';
 import { registerIssueRoutes } from './routes/issues.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerFactRoutes(app, ctx);
   await registerDecisionRoutes(app, ctx);
   await registerPreviewRoutes(app, ctx);
+  await registerDeskRoutes(app, ctx);
   await registerResultRoutes(app, ctx);
   await registerPublicationRoutes(app, ctx);
   await registerIssueRoutes(app, ctx);

@@ -4,6 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Store } from '../store/contract.ts';
 import type { Auth, Principal } from './auth.ts';
+import { DeskRecords } from './desk-records.ts';
 import { apiError } from './problem.ts';
 import type { RallyEntry, RallyStates } from './rally-states.ts';
 
@@ -12,6 +13,8 @@ export interface ServerContext {
   states: RallyStates;
   auth: Auth;
   now: () => Date;
+  /** Protests, notices, acknowledgments and crew codes (SEE: desk-records.ts). */
+  desk: DeskRecords;
   /** The rally's in-memory entry; 404 when there is none. */
   rally(id: string): Promise<RallyEntry>;
   /** Records who did what (every write). */
@@ -24,6 +27,7 @@ export function createContext(store: Store, states: RallyStates, auth: Auth, now
     states,
     auth,
     now,
+    desk: new DeskRecords(store),
     async rally(id) {
       // NOTE: `entry`, not `get`: a request need not wait for the live change of earlier facts to go out.
       const entry = await states.entry(id);

@@ -8,6 +8,7 @@ import type { ServerContext } from '../context.ts';
 // The same head goes out on the live streams, of this process and (PostgreSQL) of the others.
 import { publicationHead } from '../live/states-source.ts';
 import { apiError } from '../problem.ts';
+import { officialBlockers, type Blocker } from '../publication-check.ts';
 import { diffPublications, snapshotOf } from '../publication-diff.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
@@ -22,19 +23,20 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
     return p;
   }
 
-  app.post<{ Params: { id: string }; Body: { kind: 'provisional' | 'official'; reason?: string } }>('/api/rallies/:id/publications', {
+  app.post<{ Params: { id: string }; Body: { kind: 'provisional' | 'official'; reason: string; override?: { reason: string } } }>('/api/rallies/:id/publications', {
     schema: {
       summary: 'Publish the current results as a numbered, immutable version',
-      description: 'Results officer of the rally. The snapshot holds the overall classification and every stage\'s times at the current log position.',
+      description: 'Results officer of the rally. The snapshot holds the overall classification and every stage\'s times at the current log position (`uptoSeq`). A reason is required. An official publication is refused (409 publication-blocked, listing `blockers`) while anything stands in the way — stages running or not run, crews overdue, open conflicts and errors, no provisional classification or its inquiry window still open, protests not decided (GET …/publication-check lists them) — unless `override.reason` says why it goes out anyway; the override and what it overrode are recorded in the audit and in the snapshot (`safeguards`).',
       tags: ['publications'],
       params: rallyParams,
       body: {
         type: 'object',
-        required: ['kind'],
+        required: ['kind', 'reason'],
         additionalProperties: false,
         properties: {
           kind: { type: 'string', enum: ['provisional', 'official'] },
           reason: { type: 'string', minLength: 1, description: 'Why now, e.g. "after leg 1", "after the inquiry window"' },
+          override: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, description: 'Why the official classification goes out although something stands in the way' } } },
         },
       },
       response: { 201: anyObject('{ number, kind, publishedAt, principal, reason, uptoSeq }'), 409: errorResponses[400], ...errorResponses },
@@ -47,16 +49,27 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
     if (e.rulesErrors.length > 0) {
       throw apiError('rules-invalid', `The rally's rules choice has errors (${e.rulesErrors.map((r) => `${r.path}: ${r.message}`).join('; ')}); results cannot be published.`, 'rules', { errors: e.rulesErrors });
     }
+    const reason = request.body.reason.trim();
+    if (!reason) throw apiError('reason-required', 'Reason: say why the results are published now, e.g. "end of leg 1".', 'reason');
+    let safeguards: { blockers: Blocker[]; override?: string } | undefined;
+    if (request.body.kind === 'official') {
+      const blockers = officialBlockers(e, await ctx.store.listPublications(e.rallyId), await ctx.desk.read(e.rallyId), ctx.now().getTime());
+      const override = request.body.override?.reason.trim();
+      if (blockers.length > 0 && !override) {
+        throw apiError('publication-blocked', `The official classification cannot go out yet: ${blockers.map((b) => b.detail).join(' ')} Resolve these, or publish with override.reason saying why it goes out anyway.`, 'kind', { blockers });
+      }
+      safeguards = { blockers, ...(blockers.length > 0 && override ? { override } : {}) };
+    }
     const record = await ctx.store.addPublication({
       rallyId: e.rallyId,
       kind: request.body.kind,
       publishedAt: ctx.now().toISOString(),
       principal: p.label,
-      ...(request.body.reason ? { reason: request.body.reason } : {}),
+      reason,
       uptoSeq: e.seq,
-      snapshot: snapshotOf(e),
+      snapshot: { ...snapshotOf(e), ...(safeguards ? { safeguards } : {}) },
     });
-    await ctx.audit(p, 'publish', e.rallyId, { number: record.number, kind: record.kind, uptoSeq: record.uptoSeq });
+    await ctx.audit(p, 'publish', e.rallyId, { number: record.number, kind: record.kind, uptoSeq: record.uptoSeq, reason, ...(safeguards?.override ? { overridden: safeguards.blockers, override: safeguards.override } : {}) });
     // Open rally pages change their provisional/official stamp at once.
     app.rallyhq?.live?.announce(e.rallyId, 'publication', publicationHead(record));
     return reply.code(201).send(publicationHead(record));
