@@ -31,8 +31,8 @@ describe(`roles and tokens (${KIND})`, () => {
     ['a timekeeper at a control not theirs (SS2F)', () => finishTk, time('a4', 'SS2F'), 'facts', 403, 'token-wrong-control'],
     ['a timekeeper submitting a penalty', () => finishTk, { id: 'a5', type: 'penalty', car: 2, seconds: 10, reason: 'x' }, 'facts', 403, 'token-wrong-role'],
     ['a timekeeper on the penalties route', () => finishTk, { car: 2, seconds: 10, reason: 'x' }, 'penalties', 403, 'token-wrong-role'],
-    ['a timekeeper publishing', () => finishTk, { kind: 'provisional' }, 'publications', 403, 'token-wrong-role'],
-    ['the officer of another rally publishing', () => otherOfficer, { kind: 'provisional' }, 'publications', 403, 'token-wrong-rally'],
+    ['a timekeeper publishing', () => finishTk, { kind: 'provisional', reason: 'end of leg 1' }, 'publications', 403, 'token-wrong-role'],
+    ['the officer of another rally publishing', () => otherOfficer, { kind: 'provisional', reason: 'end of leg 1' }, 'publications', 403, 'token-wrong-rally'],
   ];
   for (const [who, token, body, route, status, code] of cases) {
     test(`${who} → ${status} ${code}, nothing stored`, async () => {
