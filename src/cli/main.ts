@@ -24,6 +24,7 @@ export const COMMAND_MODULES: readonly { name: string; load: () => Promise<Comma
   { name: 'standings', load: () => import('./commands/standings.ts') },
   { name: 'stats', load: () => import('./commands/stats.ts') },
   { name: 'history', load: () => import('./commands/history.ts') },
+  { name: 'verify', load: () => import('./commands/verify.ts') },
 ];
 
 type Loaded = { ok: true; command: CliCommand } | { ok: false; name: string; error: unknown };

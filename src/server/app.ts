@@ -20,6 +20,7 @@ import { registerPublicationRoutes } from './routes/publications.ts';
 import { registerRallyRoutes } from './routes/rallies.ts';
 import { registerResultRoutes } from './routes/results.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerVerifyRoutes } from './routes/verify.ts';
 import { registerWeb } from './web/index.ts';
 import { MAX_ID_LENGTH } from '../core/rallyfile/schema.ts';
 
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerPublicationRoutes(app, ctx);
   await registerIssueRoutes(app, ctx);
   await registerTokenRoutes(app, ctx);
+  await registerVerifyRoutes(app, ctx);
 
   const live = await registerLive(app, {
     store: deps.store,

@@ -10,6 +10,7 @@ import { publicationHead } from '../live/states-source.ts';
 import { apiError } from '../problem.ts';
 import { officialBlockers, type Blocker } from '../publication-check.ts';
 import { diffPublications, snapshotOf } from '../publication-diff.ts';
+import { sealedSnapshot, sealOf } from '../documents/publish.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
 
@@ -60,15 +61,16 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
       }
       safeguards = { blockers, ...(blockers.length > 0 && override ? { override } : {}) };
     }
-    const record = await ctx.store.addPublication({
+    // The seal chains to the previous publication: one publication of a rally at a time.
+    const record = await sealedSnapshot(ctx, e, request.body.kind, async (publishedAt, seal) => ctx.store.addPublication({
       rallyId: e.rallyId,
       kind: request.body.kind,
-      publishedAt: ctx.now().toISOString(),
+      publishedAt,
       principal: p.label,
       reason,
       uptoSeq: e.seq,
-      snapshot: { ...snapshotOf(e), ...(safeguards ? { safeguards } : {}) },
-    });
+      snapshot: { ...snapshotOf(e), ...(safeguards ? { safeguards } : {}), ...seal },
+    }));
     await ctx.audit(p, 'publish', e.rallyId, { number: record.number, kind: record.kind, uptoSeq: record.uptoSeq, reason, ...(safeguards?.override ? { overridden: safeguards.blockers, override: safeguards.override } : {}) });
     // Open rally pages change their provisional/official stamp at once.
     app.rallyhq?.live?.announce(e.rallyId, 'publication', publicationHead(record));
@@ -79,7 +81,8 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
     schema: { summary: 'Publications of a rally, oldest first', tags: ['publications'], params: rallyParams, response: { 200: anyObject('{ publications: [{ number, kind, publishedAt, principal, reason, uptoSeq }] }'), ...errorResponses } },
   }, async (request) => {
     await ctx.rally(request.params.id);
-    return { rallyId: request.params.id, publications: (await ctx.store.listPublications(request.params.id)).map(publicationHead) };
+    // The seal hash beside each head: what the documents print and `rallyhq verify` checks.
+    return { rallyId: request.params.id, publications: (await ctx.store.listPublications(request.params.id)).map((p) => ({ ...publicationHead(p), hash: sealOf(p)?.hash ?? null })) };
   });
 
   app.get<{ Params: { id: string; n: number } }>('/api/rallies/:id/publications/:n', {

@@ -1,0 +1,48 @@
+// Publishing with a seal: the previous publication's seal hash is read and the
+// new one written one at a time per rally in this process, so the chain has no
+// fork. (Two server processes publishing the same rally in the same instant
+// could still both chain to the same predecessor; `rallyhq verify` reports
+// such a break.)
+import type { KeyObject } from 'node:crypto';
+import type { PublicationSeal } from '../../core/exchange/seal.ts';
+import { classify } from '../../core/scoring/index.ts';
+import type { PublicationRecord } from '../../store/contract.ts';
+import type { ServerContext } from '../context.ts';
+import type { RallyEntry } from '../rally-states.ts';
+import { sealPublication } from './seal.ts';
+
+const queues = new Map<string, Promise<unknown>>();
+let organiserKey: KeyObject | undefined;
+
+/** The organiser's Ed25519 private key: publications are signed with it from now on (undefined: unsigned). */
+export function setSigningKey(key: KeyObject | undefined): void {
+  organiserKey = key;
+}
+
+export function sealOf(p: Pick<PublicationRecord, 'snapshot'>): PublicationSeal | null {
+  const s = (p.snapshot as { seal?: PublicationSeal } | null)?.seal;
+  return s ?? null;
+}
+
+export async function sealedSnapshot(
+  ctx: ServerContext,
+  e: RallyEntry,
+  kind: 'provisional' | 'official',
+  add: (publishedAt: string, extra: { seal: PublicationSeal }) => Promise<PublicationRecord>,
+): Promise<PublicationRecord> {
+  const run = async () => {
+    const all = await ctx.store.listPublications(e.rallyId);
+    const previous = all.at(-1);
+    const publishedAt = ctx.now().toISOString();
+    const seal = sealPublication(
+      { rallyId: e.rallyId, kind, publishedAt, uptoSeq: e.seq },
+      { facts: e.facts.map((sf) => sf.fact), definition: e.definition, classification: classify(e.state), previousHash: previous ? sealOf(previous)?.hash ?? null : null },
+      organiserKey,
+    );
+    return add(publishedAt, { seal });
+  };
+  const prev = queues.get(e.rallyId) ?? Promise.resolve();
+  const next = prev.then(run, run);
+  queues.set(e.rallyId, next.catch(() => undefined));
+  return next;
+}
