@@ -13,6 +13,7 @@ import { RallyStates } from './rally-states.ts';
 import { registerChampionshipRoutes } from './routes/championships.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDeskRoutes } from './routes/desk.ts';
+import { registerDocumentRoutes } from './routes/documents.ts';
 import { registerFactRoutes } from './routes/facts.ts';
 import { registerIssueRoutes } from './routes/issues.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'decisions', description: 'Corrections, penalties, retirements, restarts, exclusions, notional times, cancellations' },
         { name: 'results', description: 'Classifications, stage results, crews, workings' },
         { name: 'publications', description: 'Provisional and official results, and what changed between them' },
+        { name: 'documents', description: 'Official documents as PDF: entry and start lists, stage results, classifications, penalties, retirements, decisions' },
         { name: 'attention', description: 'Conflicts, anomalies, overdue crews, audit' },
         { name: 'auth', description: 'Tokens and enrollment' },
         { name: 'live', description: 'Server-Sent Events' },
@@ -127,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerIssueRoutes(app, ctx);
   await registerTokenRoutes(app, ctx);
   await registerVerifyRoutes(app, ctx);
+  await registerDocumentRoutes(app, ctx);
 
   const live = await registerLive(app, {
     store: deps.store,
