@@ -7,7 +7,7 @@ import type { Entry, RallyDefinition } from '../../core/model.ts';
 import type { ClassificationRow } from '../../core/results.ts';
 import type { RuleSet } from '../../core/rules/types.ts';
 import { classify, explain, stageResults, type ScoringState } from '../../core/scoring/index.ts';
-import { carStatusLabel, stageStatusLabel } from '../../core/status-labels.ts';
+import { carStatusLabel, stageCellLabel, stageStatusLabel } from '../../core/status-labels.ts';
 import { parseLocalDateTime, formatLocalDateTime } from '../../core/time/index.ts';
 import { crewFull, distanceText, gapText, makeModel, penaltyText, personWithNationality, stageDecimals, timeText } from '../../cli/format/cells.ts';
 import { startOrder } from '../../cli/format/entries.ts';
@@ -185,6 +185,7 @@ function stageResultsDoc(input: DocumentInput, stageCode: string | undefined, cl
   const dec = stageDecimals(stage.precisionMs, input.rules.stagePrecisionMs.value);
   const timed = sr.rows.filter((r) => r.timeMs !== null);
   const other = sr.rows.filter((r) => r.timeMs === null && r.status !== 'notRun');
+  const retiredHere = new Set(classify(input.state).retired.filter((r) => r.where === stage.code).map((r) => r.car));
   return {
     kind: 'stage-results', title: 'Stage results',
     subtitle: `${stage.code} ${stage.name}, ${distanceText(stage.distanceM, def.distanceUnit)}${cls ? `, class ${cls}` : ''}${sr.cancelled ? ' - CANCELLED' : sr.interrupted ? ' - interrupted (notional times)' : ''}`,
@@ -196,7 +197,7 @@ function stageResultsDoc(input: DocumentInput, stageCode: string | undefined, cl
     }, ...(other.length ? [{
       heading: 'Without a time',
       columns: [col('Car', 6, 'right'), col('Driver / co-driver', 44), col('Class', 10), col('Status', 40)],
-      rows: other.map((r) => [String(r.car), crewFull(r.entry), r.entry.class, stageStatusLabel(r.status)]),
+      rows: other.map((r) => [String(r.car), crewFull(r.entry), r.entry.class, stageCellLabel(r.status, retiredHere.has(r.car))]),
       empty: '',
     }] : [])],
     notes: [],
