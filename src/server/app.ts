@@ -14,6 +14,8 @@ import { registerChampionshipRoutes } from './routes/championships.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDeskRoutes } from './routes/desk.ts';
 import { registerDocumentRoutes } from './routes/documents.ts';
+import { registerExportRoutes } from './routes/exports.ts';
+import { registerImportRoutes } from './routes/imports.ts';
 import { registerFactRoutes } from './routes/facts.ts';
 import { registerIssueRoutes } from './routes/issues.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
@@ -98,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'decisions', description: 'Corrections, penalties, retirements, restarts, exclusions, notional times, cancellations' },
         { name: 'results', description: 'Classifications, stage results, crews, workings' },
         { name: 'publications', description: 'Provisional and official results, and what changed between them' },
+        { name: 'imports', description: 'Timing files in: preview, confirm, quarantine' },
         { name: 'documents', description: 'Official documents as PDF: entry and start lists, stage results, classifications, penalties, retirements, decisions' },
         { name: 'attention', description: 'Conflicts, anomalies, overdue crews, audit' },
         { name: 'auth', description: 'Tokens and enrollment' },
@@ -130,6 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerTokenRoutes(app, ctx);
   await registerVerifyRoutes(app, ctx);
   await registerDocumentRoutes(app, ctx);
+  await registerExportRoutes(app, ctx);
+  await registerImportRoutes(app, ctx);
 
   const live = await registerLive(app, {
     store: deps.store,
