@@ -49,7 +49,7 @@ describe('official documents as PDF (demo rally, publications 1 provisional and 
     const officer = await s.token('officer', 'snodrift-2026');
     assert.equal((await s.call('POST', `${R}/publications`, { kind: 'provisional', reason: 'after leg 1' }, officer)).statusCode, 201);
     for (let i = cut; i < json.facts.length; i += 500) assert.equal((await s.call('POST', `${R}/facts`, { facts: json.facts.slice(i, i + 500) }, officer)).statusCode, 201);
-    assert.equal((await s.call('POST', `${R}/publications`, { kind: 'official' }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', `${R}/publications`, { kind: 'official', reason: 'final classification', override: { reason: 'the inquiry window is not what this test is about' } }, officer)).statusCode, 201);
     hashes = (await s.call('GET', `${R}/publications`)).json().publications.map((p: { hash: string }) => p.hash);
   });
   after(async () => {

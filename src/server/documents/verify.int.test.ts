@@ -40,7 +40,7 @@ describe('verify: the demo rally export against its sealed publications (memory 
       const r = await s.call('POST', '/api/rallies/snodrift-2026/facts', { facts: file.facts.slice(i, i + 500) }, officer);
       assert.equal(r.statusCode, 201, r.body);
     }
-    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'official' }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'official', reason: 'final classification', override: { reason: 'the inquiry window is not what this test is about' } }, officer)).statusCode, 201);
     writeFileSync(join(dir, 'export.rally.json'), (await s.call('GET', '/api/rallies/snodrift-2026/export')).body);
     for (const n of [1, 2]) writeFileSync(join(dir, `pub${n}.json`), (await s.call('GET', `/api/rallies/snodrift-2026/publications/${n}`)).body);
   });
@@ -101,7 +101,7 @@ describe('verify: the demo rally export against its sealed publications (memory 
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const other = generateKeyPairSync('ed25519').publicKey;
     setSigningKey(privateKey);
-    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'official', reason: 'signed' }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'official', reason: 'signed', override: { reason: 'the inquiry window is not what this test is about' } }, officer)).statusCode, 201);
     writeFileSync(join(dir, 'pub3.json'), (await s.call('GET', '/api/rallies/snodrift-2026/publications/3')).body);
     writeFileSync(join(dir, 'organiser.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'other.pem'), other.export({ type: 'spki', format: 'pem' }));
