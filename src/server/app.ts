@@ -153,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: () => now().getTime(),
   });
   await registerChampionshipRoutes(app, { store: deps.store, dbUrl: deps.dbUrl, auth, now });
-  await registerWeb(app);
+  await registerWeb(app, { picture: (rallyId) => live.picture(rallyId), store: deps.store });
 
   app.decorate('rallyhq', { routes, states, auth, ctx, live });
   app.addHook('onClose', async () => states.close());

@@ -45,10 +45,10 @@ describe('live deltas carry only what changed', () => {
     });
   });
 
-  test('stage times: first look reports only timed rows; a faster car 7 then reports car 7 and the cars it pushed down', () => {
+  test('stage times: first look reports timed rows and crews on the stage (the page shows them there), not crews yet to start; a faster car 7 then reports car 7 and the cars it pushed down', () => {
     const mem = new StageTimesMemory();
-    const first = mem.diff(stageClassification('SS1', [stageRow(3, 1, 300_000, 0), stageRow(9, 2, 305_500, 5_500), stageRow(7, null, null, null, 'running')]));
-    assert.deepEqual(first.map((s) => s.car), [3, 9]);
+    const first = mem.diff(stageClassification('SS1', [stageRow(3, 1, 300_000, 0), stageRow(9, 2, 305_500, 5_500), stageRow(7, null, null, null, 'running'), stageRow(11, null, null, null, 'notRun')]));
+    assert.deepEqual(first.map((s) => [s.car, s.status]), [[3, 'ok'], [9, 'ok'], [7, 'running']]);
     // By hand: car 7 in 299.9 s wins; car 3 is 2nd at +0.1, car 9 3rd at +5.6.
     const second = mem.diff(stageClassification('SS1', [stageRow(7, 1, 299_900, 0), stageRow(3, 2, 300_000, 100), stageRow(9, 3, 305_500, 5_600)]));
     assert.deepEqual(second.map((s) => [s.car, s.position, s.timeMs, s.gapToWinnerMs]), [[7, 1, 299_900, 0], [3, 2, 300_000, 100], [9, 3, 305_500, 5_600]]);

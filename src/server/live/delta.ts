@@ -28,6 +28,8 @@ export interface LiveStageTime {
   classPosition: number | null;
   gapToWinnerMs: number | null;
   penaltyMs: number;
+  /** Split times from the stage start by SPLIT control id, ms; absent when the crew has none. */
+  splitsMs?: Record<string, number>;
 }
 
 export interface LiveStageWinner {
@@ -90,7 +92,7 @@ export function liveRow(r: ClassificationRow): LiveRow {
 }
 
 export function liveStageTime(stage: string, r: StageRow): LiveStageTime {
-  return {
+  const out: LiveStageTime = {
     stage,
     car: r.car,
     status: r.status,
@@ -100,6 +102,8 @@ export function liveStageTime(stage: string, r: StageRow): LiveStageTime {
     gapToWinnerMs: r.gapToWinnerMs,
     penaltyMs: r.penaltyMs,
   };
+  if (r.splitsMs && Object.keys(r.splitsMs).length > 0) out.splitsMs = { ...r.splitsMs };
+  return out;
 }
 
 export function liveRetirement(r: Classification['retired'][number]): LiveRetirement {
@@ -123,7 +127,8 @@ function sameRow(a: LiveRow, b: LiveRow): boolean {
 
 function sameStageTime(a: LiveStageTime, b: LiveStageTime): boolean {
   return a.status === b.status && a.timeMs === b.timeMs && a.position === b.position
-    && a.classPosition === b.classPosition && a.gapToWinnerMs === b.gapToWinnerMs && a.penaltyMs === b.penaltyMs;
+    && a.classPosition === b.classPosition && a.gapToWinnerMs === b.gapToWinnerMs && a.penaltyMs === b.penaltyMs
+    && JSON.stringify(a.splitsMs ?? null) === JSON.stringify(b.splitsMs ?? null);
 }
 
 /** Overall rows that are new or changed in `after`, and the cars that left the table. */
@@ -187,8 +192,8 @@ export class StageTimesMemory {
       const now = liveStageTime(code, r);
       next.set(r.car, now);
       const was = old.get(r.car);
-      // A car with no time that had none before is not news.
-      if (!was ? now.timeMs !== null || (now.status !== 'notRun' && now.status !== 'running') : !sameStageTime(was, now)) changed.push(now);
+      // A crew that started the stage is news (the honest table shows it on the stage); one that has not is not.
+      if (!was ? now.status !== 'notRun' : !sameStageTime(was, now)) changed.push(now);
     }
     this.byStage.set(code, next);
     return changed;
@@ -209,6 +214,14 @@ export interface DeltaInput {
   toSeq: number;
   before: Classification;
   after: Classification;
+  /**
+   * The overall tables the stream shows (the honest table after the last
+   * stage every running crew has finished, src/core/live/honest.ts); default
+   * `before`/`after`. Stage winners, retirements and exclusions come from
+   * `before`/`after`, which see every stage.
+   */
+  tableBefore?: Classification;
+  tableAfter?: Classification;
   facts: { id: string; seq: number; type: string; car?: number }[];
   /** Stage classifications of the stages the facts touched, after the change. */
   touchedStages: StageClassification[];
@@ -216,7 +229,9 @@ export interface DeltaInput {
 }
 
 export function computeDelta(input: DeltaInput): LiveDelta {
-  const { rows, removed } = diffRows(input.before, input.after);
+  const tableBefore = input.tableBefore ?? input.before;
+  const tableAfter = input.tableAfter ?? input.after;
+  const { rows, removed } = diffRows(tableBefore, tableAfter);
   const delta: LiveDelta = {
     rallyId: input.rallyId,
     fromSeq: input.fromSeq,
@@ -228,7 +243,7 @@ export function computeDelta(input: DeltaInput): LiveDelta {
     ...diffStatuses(input.before, input.after),
     facts: input.facts,
   };
-  if (input.before.after !== input.after.after) delta.after = input.after.after;
+  if (tableBefore.after !== tableAfter.after) delta.after = tableAfter.after;
   return delta;
 }
 

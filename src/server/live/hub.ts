@@ -3,7 +3,7 @@
 // serialised once and the same bytes are written to every subscriber — that
 // is what keeps ten thousand phones cheap.
 import type { Control } from '../../core/model.ts';
-import type { StageClassification } from '../../core/results.ts';
+import type { Classification, StageClassification } from '../../core/results.ts';
 import { computeDelta, liveExclusion, liveRetirement, liveRow, liveStageTime, StageTimesMemory } from './delta.ts';
 import type { LiveDelta } from './delta.ts';
 import { encodeEvent, HEARTBEAT, SseClient } from './sse.ts';
@@ -41,28 +41,50 @@ class Channel {
   initFrame: { seq: number; definition: object; frame: Buffer } | null = null;
   /** Seq of the last definition change: a resume from here or before gets a `reset` (its deltas used the old one). */
   resetAt = -1;
+  /** The overall table last sent (the honest one), so the next delta carries the rows that moved from it. */
+  table: Classification | null = null;
   constructor(readonly rallyId: string) {}
+}
+
+/** The table the stream shows: the honest one when the source gives it (src/core/live/honest.ts). */
+export function tableOf(s: RallySnapshot): Classification {
+  return s.honest?.().classification ?? s.classification;
 }
 
 /** The `init`/`reset` payload: the whole current picture, once per connection. */
 export function initPayload(s: RallySnapshot): Record<string, unknown> {
   const c = s.classification;
-  const latest = c.after ? s.stageResults(c.after) : null;
+  const h = s.honest?.();
+  const table = h?.classification ?? c;
+  const latest = table.after ? s.stageResults(table.after) : null;
+  const d = s.definition;
+  const splits = new Map<string, { id: string; distanceM: number | null }[]>();
+  for (const leg of d.legs) for (const sec of leg.sections) for (const ctl of sec.controls) {
+    if (ctl.kind !== 'SPLIT' || !ctl.stage) continue;
+    const list = splits.get(ctl.stage) ?? [];
+    list.push({ id: ctl.id, distanceM: ctl.splitDistanceM ?? null });
+    splits.set(ctl.stage, list);
+  }
   return {
     rallyId: s.rallyId,
     seq: s.seq,
-    name: s.definition.name,
-    timeZone: s.definition.timeZone,
-    after: c.after,
-    stages: s.definition.stages.map((st) => ({ code: st.code, name: st.name, distanceM: st.distanceM })),
-    entries: s.definition.entries.map((e) => ({
+    name: d.name,
+    timeZone: d.timeZone,
+    distanceUnit: d.distanceUnit,
+    startDate: d.startDate,
+    endDate: d.endDate,
+    after: table.after,
+    stages: d.stages.map((st) => ({ code: st.code, name: st.name, distanceM: st.distanceM, leg: st.leg, ...(splits.has(st.code) ? { splits: splits.get(st.code) } : {}) })),
+    classes: d.classes.map((k) => ({ code: k.code, name: k.name })),
+    entries: d.entries.map((e) => ({
       car: e.car, driver: e.driver.name, codriver: e.codriver.name, class: e.class, make: e.make, model: e.model,
     })),
-    rows: c.rows.map(liveRow),
+    rows: table.rows.map(liveRow),
     stageWinners: c.stageWinners.map((w) => ({ stage: w.stage, cars: [...w.cars], timeMs: w.timeMs })),
     retired: c.retired.map(liveRetirement),
     excluded: c.excluded.map(liveExclusion),
     latestStage: latest ? latest.rows.map((r) => liveStageTime(latest.stage.code, r)) : [],
+    running: (h?.running ?? []).map((st) => ({ stage: st.stage.code, interrupted: st.interrupted, rows: st.rows.map((r) => liveStageTime(st.stage.code, r)) })),
   };
 }
 
@@ -124,12 +146,15 @@ export class LiveHub {
       }
       stages.push(st);
     }
+    const tableAfter = tableOf(snapshot);
     const delta = computeDelta({
       rallyId: change.rallyId,
       fromSeq: change.fromSeq,
       toSeq: change.toSeq,
       before: change.before,
       after: change.after,
+      tableBefore: ch.table ?? change.before,
+      tableAfter,
       facts: change.facts.map((f) => (f.car !== undefined ? { id: f.id, seq: f.seq, type: f.type, car: f.car } : { id: f.id, seq: f.seq, type: f.type })),
       touchedStages: stages,
       stageMemory: ch.stageMemory,
@@ -138,6 +163,7 @@ export class LiveHub {
     ch.ring.push({ fromSeq: change.fromSeq, toSeq: change.toSeq, frame });
     if (ch.ring.length > this.options.ringSize) ch.ring.splice(0, ch.ring.length - this.options.ringSize);
     ch.seq = Math.max(ch.seq, change.toSeq);
+    ch.table = tableAfter;
     ch.initFrame = null;
     for (const c of ch.clients) {
       // NOTE: a client that connected while this change was on its way already has it in its init.
@@ -171,7 +197,7 @@ export class LiveHub {
   subscribe(snapshot: RallySnapshot, sink: SseSink, lastEventId: number | null, onClose?: (reason: DropReason) => void): SseClient {
     const fresh = !this.channels.has(snapshot.rallyId);
     const ch = this.channel(snapshot.rallyId);
-    if (fresh) ch.seq = snapshot.seq;
+    if (fresh) { ch.seq = snapshot.seq; ch.table = tableOf(snapshot); }
     const client = new SseClient(sink, this.options.maxBufferedBytes, (c, reason) => {
       ch.clients.delete(c);
       if (reason === 'slow') this.droppedSlow++;
@@ -226,6 +252,7 @@ export class LiveHub {
     ch.stageMemory.clear();
     ch.initFrame = null;
     ch.seq = snapshot.seq;
+    ch.table = tableOf(snapshot);
     ch.resetAt = snapshot.seq;
     const frame = this.initFrame(ch, snapshot, 'reset');
     for (const c of ch.clients) {

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 // NOTE: brings in the OpenAPI fields (summary, tags) of route schemas.
 import type {} from '@fastify/swagger';
-import { DEFAULT_HUB_OPTIONS, LiveHub } from './hub.ts';
+import { DEFAULT_HUB_OPTIONS, initPayload, LiveHub } from './hub.ts';
 import { HqHub } from './hq.ts';
 import { HEARTBEAT, openSseResponse } from './sse.ts';
 import type { LiveChange, LiveSource, RallySnapshot } from './source.ts';
@@ -59,6 +59,8 @@ export interface LiveHandle {
   hub: LiveHub;
   hq: HqHub;
   options: LiveOptions;
+  /** The whole current picture of a rally (the `init` payload), for the rally page's first render; null for an unknown rally. */
+  picture(rallyId: string): Promise<Record<string, unknown> | null>;
   /** Pushes an event outside the results log (e.g. `publication` after POST …/publications) to a rally's public and HQ streams. */
   announce(rallyId: string, event: string, data: unknown): void;
 }
@@ -205,6 +207,10 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
 
   return {
     hub, hq, options,
+    async picture(rallyId) {
+      const s = await source.snapshot(rallyId);
+      return s ? initPayload(s) : null;
+    },
     announce(rallyId, event, data) {
       hq.forward(rallyId, hub.announce(rallyId, event, data));
     },

@@ -5,6 +5,7 @@
 import type { RallyDefinition } from '../../core/model.ts';
 import type { Classification, OverdueCrew, StageClassification } from '../../core/results.ts';
 import type { Issue } from '../../core/issues.ts';
+import type { HonestPicture } from '../../core/live/honest.ts';
 
 export interface LiveFactRef {
   id: string;
@@ -24,6 +25,8 @@ export interface RallySnapshot {
   definition: RallyDefinition;
   classification: Classification;
   stageResults(stage: string): StageClassification | null;
+  /** The honest live table and the stages being run (src/core/live/honest.ts); without it, `classification` is the table. */
+  honest?(): HonestPicture;
   overdue(nowLocalMs: number): OverdueCrew[];
   issues(): Issue[];
   /** Latest control time of day in the log (`2026-02-07T11:32:05.3`), to start the HQ log clock; optional. */

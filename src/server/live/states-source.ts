@@ -7,6 +7,7 @@
 import { classify, dataIssues, overdueCrews, stageResults } from '../../core/scoring/index.ts';
 import type { ScoringState } from '../../core/scoring/index.ts';
 import type { Classification, StageClassification } from '../../core/results.ts';
+import { honestPicture, type HonestPicture } from '../../core/live/honest.ts';
 import type { Fact } from '../../core/facts.ts';
 import type { PublicationRecord, Store } from '../../store/contract.ts';
 import type { LiveChange, LiveFactRef, LiveSource, RallySnapshot } from './source.ts';
@@ -86,7 +87,8 @@ export function snapshotOf(rallyId: string, entry: Entry, memoClassify?: (raw: u
   const logLength = log?.length ?? 0;
   let classification: Classification | null = null;
   const stages = new Map<string, StageClassification | null>();
-  return {
+  let honest: HonestPicture | null = null;
+  const snap: RallySnapshot = {
     rallyId,
     seq,
     definition: state.definition,
@@ -99,10 +101,19 @@ export function snapshotOf(rallyId: string, entry: Entry, memoClassify?: (raw: u
       }
       return stages.get(code) ?? null;
     },
+    honest() {
+      return (honest ??= honestPicture({
+        stageCodes: state.definition.stages.map((s) => s.code),
+        latest: snap.classification,
+        stage: (code) => snap.stageResults(code)!,
+        classifyAfter: (code) => classify(state, { after: code }),
+      }));
+    },
     overdue: (nowLocalMs) => overdueCrews(state, nowLocalMs),
     issues: () => dataIssues(state),
     latestAt: () => (log ? latestAt(log.slice(0, logLength).map((sf) => sf.fact)) : null),
   };
+  return snap;
 }
 
 export function sourceFromStates(states: RallyStatesLike, readPublication?: PublicationReader): LiveSource {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerStaticWeb, WEB_DIST } from './static.ts';
+import type { RallySsrDeps } from './rally-ssr.ts';
 
 const FALLBACK = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -20,9 +21,9 @@ const FALLBACK = `<!doctype html>
 </body></html>
 `;
 
-export async function registerWeb(app: FastifyInstance): Promise<void> {
+export async function registerWeb(app: FastifyInstance, ssr?: RallySsrDeps): Promise<void> {
   if (existsSync(join(WEB_DIST, 'index.html'))) {
-    await registerStaticWeb(app);
+    await registerStaticWeb(app, WEB_DIST, ssr);
     return;
   }
   app.get('/', { schema: { hide: true } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(FALLBACK));

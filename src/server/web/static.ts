@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, extname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { registerRallySsr, type RallySsrDeps } from './rally-ssr.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,7 +43,7 @@ export function loadAssets(dist = WEB_DIST): Map<string, Asset> {
   return assets;
 }
 
-export async function registerStaticWeb(app: FastifyInstance, dist = WEB_DIST): Promise<void> {
+export async function registerStaticWeb(app: FastifyInstance, dist = WEB_DIST, ssr?: RallySsrDeps): Promise<void> {
   const assets = loadAssets(dist);
   const send = (req: FastifyRequest, reply: FastifyReply, asset: Asset) => {
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
@@ -64,7 +65,13 @@ export async function registerStaticWeb(app: FastifyInstance, dist = WEB_DIST): 
     const code = (req.query as { code?: string }).code ?? '';
     return reply.redirect(`/marshal.html?code=${encodeURIComponent(code)}`);
   });
+  const rallyPage = assets.get('/rally.html');
+  if (ssr && rallyPage) {
+    // The rally page is rendered per rally (rally-ssr.ts); the built file stays its template and its fallback.
+    registerRallySsr(app, rallyPage.body.toString('utf8'), assets, ssr, (req, reply) => send(req, reply, rallyPage));
+  }
   for (const [url, asset] of assets) {
+    if (ssr && url === '/rally.html') continue;
     app.get(url, { schema: { hide: true } }, (req, reply) => send(req, reply, asset));
   }
 }

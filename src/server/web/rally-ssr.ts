@@ -1,0 +1,92 @@
+// The rally page's first view, rendered here from the same components the page
+// uses (src/web/rally), so the first results row arrives with the first
+// response: on a slow phone network one request, not three in a row. The
+// built page is the template; its stylesheet is inlined (no second blocking
+// request); the picture it was rendered from goes along as JSON, so the page
+// takes over without asking again and follows the stream from that position.
+// Readable without JavaScript: the views are plain links.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { gzipSync } from 'node:zlib';
+import { renderToString } from 'preact-render-to-string';
+import { h } from 'preact';
+import { App } from '../../web/rally/app.tsx';
+import { fresh, picture, pictureOf, type LiveInit } from '../../web/rally/model.ts';
+import { announcement, connection, publication, route, routeFrom, stageLoading, type PublicationHead } from '../../web/rally/state.ts';
+import type { Store } from '../../store/contract.ts';
+
+export interface RallySsrDeps {
+  /** The live stream's whole picture of a rally (the `init` payload), or null for an unknown rally. */
+  picture(rallyId: string): Promise<Record<string, unknown> | null>;
+  store?: Pick<Store, 'latestPublicationNumber' | 'getPublication'>;
+}
+
+interface Asset { body: Buffer; type: string }
+
+/** JSON safe inside a <script> element. */
+const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** The built rally.html with its stylesheet inlined. */
+export function prepareTemplate(html: string, assets: ReadonlyMap<string, Asset>): string {
+  return html.replace(/<link rel="stylesheet"[^>]*href="([^"]+)"[^>]*>/g, (tag, href: string) => {
+    const css = assets.get(href);
+    return css ? `<style>${css.body.toString('utf8')}</style>` : tag;
+  });
+}
+
+/** The page for one rally and view, as HTML. Rendering is synchronous, so the shared signals are set and read in one go. */
+export function renderRally(template: string, init: LiveInit, pub: PublicationHead | null, query: URLSearchParams): string {
+  picture.value = pictureOf(init);
+  route.value = routeFrom(query);
+  publication.value = pub;
+  fresh.value = new Set();
+  connection.value = 'live';
+  announcement.value = '';
+  stageLoading.value = false;
+  const body = renderToString(h(App, {}));
+  picture.value = null;
+  return template
+    .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(init.name)} — live results — rallyhq</title>`)
+    .replace(/<!--ssr-->[\s\S]*?<!--\/ssr-->/, body)
+    .replace('<!--ssr-data-->', `<script id="rally-init" type="application/json">${scriptJson(init)}</script><script id="rally-publication" type="application/json">${scriptJson(pub)}</script>`);
+}
+
+async function latestPublication(store: RallySsrDeps['store'], rallyId: string): Promise<PublicationHead | null> {
+  if (!store) return null;
+  const [prov, off] = await Promise.all([store.latestPublicationNumber(rallyId, 'provisional'), store.latestPublicationNumber(rallyId, 'official')]);
+  const n = Math.max(prov ?? 0, off ?? 0);
+  if (!n) return null;
+  const p = await store.getPublication(rallyId, n);
+  return p ? { number: p.number, kind: p.kind, publishedAt: p.publishedAt, ...(p.reason ? { reason: p.reason } : {}), uptoSeq: p.uptoSeq } : null;
+}
+
+/**
+ * GET /rally.html?id=… — rendered per rally, log position and view; the
+ * gzipped answer is kept for the last few combinations (a crowd opening the
+ * page between two changes gets the same bytes).
+ */
+export function registerRallySsr(app: FastifyInstance, html: string, assets: ReadonlyMap<string, Asset>, deps: RallySsrDeps, fallback: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
+  const template = prepareTemplate(html, assets);
+  const cache = new Map<string, { html: Buffer; gz: Buffer }>();
+  app.get('/rally.html', { schema: { hide: true } }, async (req, reply) => {
+    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    const rallyId = query.get('id') ?? '';
+    const init = rallyId ? ((await deps.picture(rallyId)) as LiveInit | null) : null;
+    if (!init) return fallback(req, reply);
+    const pub = await latestPublication(deps.store, rallyId).catch(() => null);
+    const key = `${rallyId}|${init.seq}|${pub?.number ?? 0}|${query.toString()}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      const body = Buffer.from(renderRally(template, init, pub, query), 'utf8');
+      hit = { html: body, gz: gzipSync(body) };
+      cache.set(key, hit);
+      if (cache.size > 64) cache.delete(cache.keys().next().value!);
+    }
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    reply.header('content-type', 'text/html; charset=utf-8');
+    reply.header('cache-control', 'no-cache');
+    reply.header('vary', 'accept-encoding');
+    if (gzip) reply.header('content-encoding', 'gzip');
+    return reply.send(gzip ? hit.gz : hit.html);
+  });
+}

@@ -1,0 +1,20 @@
+// The whole rally page: header with the stamp, views, and the one live region.
+import { CompareView, CrewView } from './crew.tsx';
+import { route, stageLoading } from './state.ts';
+import { Header, Overall, StageView, Status, Tabs } from './views.tsx';
+
+export function App() {
+  const r = route.value;
+  return (
+    <>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Tabs />
+        <Status />
+        <section id="view">
+          {r.view === 'stage' ? <StageView loading={stageLoading.value} /> : r.view === 'crew' ? <CrewView /> : r.view === 'chart' ? <CompareView /> : <Overall />}
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+// A crew's own page and the compare view: they read GET …/crews/:car (asked
+// again when a delta concerns the crew), and say why — retired where,
+// excluded for what, Super Rally charges marked as charged, each penalty with
+// its rule.
+import { signal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
+import { STAGE_STATUS_LABELS, carStatusLabel } from '../../core/status-labels.ts';
+import { gapChart, type Series } from '../lib/chart.ts';
+import { compareSeries } from './compare.ts';
+import type { CrewAnswer } from '../lib/types.ts';
+import { crewShort, formatDuration, formatGap, gap, penalty } from './format.ts';
+import { picture } from './model.ts';
+import { nav } from './views.tsx';
+import { route } from './state.ts';
+
+/** Crew answers by car, filled by the page (rally.tsx). */
+export const crews = signal<ReadonlyMap<number, CrewAnswer>>(new Map());
+
+function Chart({ series, title }: { series: Series[]; title: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => { box.current?.replaceChildren(gapChart(series, title)); }, [JSON.stringify(series), title]);
+  return <div ref={box} />;
+}
+
+/** Penalties as the workings list them, each with its rule. */
+function penaltyItems(c: CrewAnswer): { label: string; ms: number; rule?: string }[] {
+  return c.workings.steps.filter((s) => s.kind === 'penalty' && (s.ms ?? 0) > 0)
+    .map((s) => ({ label: s.label.replace(/^penalty: /, ''), ms: s.ms ?? 0, ...(s.rule ? { rule: s.rule } : {}) }));
+}
+
+export function CrewView() {
+  const car = Number(route.value.car);
+  const c = crews.value.get(car);
+  const p = picture.value;
+  if (!c) return <p class="muted">Loading crew #{car}…</p>;
+  const after = new Map(c.progression.map((x) => [x.after, x]));
+  const pens = penaltyItems(c);
+  const withdrawn = c.penalties.filter((x) => x.withdrawn);
+  const cur = c.current;
+  const retired = p?.retired.get(car);
+  const excluded = p?.excluded.get(car);
+  const cls = p?.init.classes?.find((k) => k.code === c.entry.class)?.name ?? c.entry.class;
+  const charged = c.stages.filter((s) => s.status === 'restartCharged' || s.status === 'assessed');
+  return (
+    <>
+      <h2 id="crew-title">#{c.entry.car} {c.entry.driver.name} / {c.entry.codriver.name}</h2>
+      <p class="muted">{c.entry.make} {c.entry.model} · {cls}</p>
+      {cur && cur.position !== null
+        ? <p class="big-line"><strong>P{cur.position}</strong> overall · P{cur.classPosition ?? '—'} in class · <strong>{formatDuration(cur.totalMs)}</strong>{cur.gapToLeaderMs ? ` (${formatGap(cur.gapToLeaderMs)})` : ''}</p>
+        : cur ? <p class="big-line"><strong>{carStatusLabel(cur.status)}</strong></p> : null}
+      <section id="why">
+        {excluded ? <p class="why"><strong>Excluded:</strong> {excluded.reason}{excluded.rule ? ` (${excluded.rule})` : ''}.</p> : null}
+        {retired && !retired.restartedAt ? <p class="why"><strong>Retired at {retired.where}:</strong> {retired.reason}.</p> : null}
+        {retired?.restartedAt ? <p class="why"><strong>Retired at {retired.where}</strong> ({retired.reason}), <strong>restarted at {retired.restartedAt}</strong> under Super Rally. Stages missed are charged, not driven: marked “charged” below.</p> : null}
+        {charged.length && !retired?.restartedAt ? <p class="why">Charged times: {charged.map((s) => s.stage).join(', ')} (marked below).</p> : null}
+      </section>
+      <section id="penalties">
+        <h3>Penalties</h3>
+        {pens.length
+          ? <ul class="list">{pens.map((x, i) => <li key={i}><strong>{penalty(x.ms)}</strong> {x.label}{x.rule ? <div class="rule">Rule: {x.rule}</div> : null}</li>)}</ul>
+          : <p class="muted">None.</p>}
+        {withdrawn.length ? <p class="muted">Withdrawn: {withdrawn.map((x) => `+${x.seconds} s ${x.reason}`).join('; ')}</p> : null}
+      </section>
+      <div class="scroll">
+        <table id="crew-table">
+          <thead><tr><th scope="col">Stage</th><th class="num" scope="col">Time</th><th class="num" scope="col" title="Position on the stage">Pos</th><th class="num" scope="col" title="Overall position after the stage">Overall</th><th class="num" scope="col" title="Gap to the class leader after the stage">Class gap</th></tr></thead>
+          <tbody>
+            {c.stages.filter((s) => s.status !== 'notRun' || after.has(s.stage)).map((s) => {
+              const x = after.get(s.stage);
+              const isCharged = s.status === 'restartCharged' || s.status === 'assessed';
+              return (
+                <tr key={s.stage} data-stage={s.stage} class={isCharged ? 'charged' : undefined}>
+                  <td class="crew"><span>{s.stage}</span><div class="sub">{s.name}</div></td>
+                  <td class="num">{s.timeMs === null ? (s.status === 'ok' || s.status === 'notRun' ? '—' : STAGE_STATUS_LABELS[s.status]) : formatDuration(s.timeMs)}
+                    {isCharged ? <div class="sub charged-mark">charged ({STAGE_STATUS_LABELS[s.status]})</div> : null}
+                    {s.penaltyMs ? <div class="sub">{penalty(s.penaltyMs)} pen.</div> : null}</td>
+                  <td class="num">{s.position ?? ''}</td>
+                  <td class="num">{x?.position ?? ''}{x?.classPosition ? <div class="sub">class {x.classPosition}</div> : null}</td>
+                  <td class="num">{x ? gap(x.gapToClassLeaderMs) : ''}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <h3>Gap to the class leader</h3>
+      <Chart series={[{ label: `#${c.entry.car} ${c.entry.driver.name}`, points: c.progression.map((x) => ({ x: x.after, y: x.gapToClassLeaderMs })) }]} title="Gap to the class leader after each stage (time behind, minutes:seconds)" />
+    </>
+  );
+}
+
+export function CompareView() {
+  const p = picture.value;
+  const r = route.value;
+  const entries = [...(p?.entries.values() ?? [])].sort((a, b) => a.car - b.car);
+  const pick = (i: number) => (e: Event) => {
+    const next = [...r.compare];
+    next[i] = (e.target as HTMLSelectElement).value;
+    nav.go?.({ compare: next.filter(Boolean) });
+  };
+  const chosen = r.compare.slice(0, 4).map((x) => crews.value.get(Number(x))).filter((x): x is CrewAnswer => x !== undefined);
+  return (
+    <>
+      <h2>Compare crews</h2>
+      <div class="row">
+        {[0, 1].map((i) => (
+          <select key={i} id={i === 0 ? 'compare-a' : 'compare-b'} aria-label={i === 0 ? 'First crew' : 'Second crew'} value={r.compare[i] ?? ''} onChange={pick(i)}>
+            <option value="">Choose a crew…</option>
+            {entries.map((e) => <option key={e.car} value={String(e.car)}>#{e.car} {crewShort(e)}</option>)}
+          </select>
+        ))}
+      </div>
+      {chosen.length >= 2
+        ? <><h3>Gap between the crews after each stage</h3><Chart series={compareSeries(chosen)} title="Gap between the crews after each stage (time behind the crew ahead, minutes:seconds)" /></>
+        : <p class="muted">Choose two crews to compare their gap stage by stage.</p>}
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+// The live picture a rally page holds: built from the stream's `init` (or the
+// copy the server put in the page), then changed in place by each `delta` —
+// no request per change. Plain data in one signal: components read it, and a
+// keyed re-render touches only the rows that changed (focus stays put).
+import { signal } from '@preact/signals';
+import type { LiveDelta, LiveExclusion, LiveRetirement, LiveRow, LiveStageTime, LiveStageWinner } from '../../server/live/delta.ts';
+
+export type { LiveDelta, LiveExclusion, LiveRetirement, LiveRow, LiveStageTime, LiveStageWinner };
+
+export interface StageInfo { code: string; name: string; distanceM: number; leg?: string; splits?: { id: string; distanceM: number | null }[] }
+export interface EntryInfo { car: number; driver: string; codriver: string; class: string; make: string; model: string }
+
+/** The `init`/`reset` payload of GET /api/rallies/:id/live (docs/live.md). */
+export interface LiveInit {
+  rallyId: string;
+  seq: number;
+  name: string;
+  timeZone: string;
+  distanceUnit?: 'mi' | 'km';
+  startDate?: string;
+  endDate?: string;
+  after: string | null;
+  stages: StageInfo[];
+  classes?: { code: string; name: string }[];
+  entries: EntryInfo[];
+  rows: LiveRow[];
+  stageWinners: LiveStageWinner[];
+  retired: LiveRetirement[];
+  excluded: LiveExclusion[];
+  latestStage: LiveStageTime[];
+  running?: { stage: string; interrupted: boolean; rows: LiveStageTime[] }[];
+}
+
+export interface Picture {
+  init: LiveInit;
+  seq: number;
+  after: string | null;
+  rows: Map<number, LiveRow>;
+  /** Stage times held per stage: the stage the table is after, stages running, and whatever deltas brought. */
+  stageTimes: Map<string, Map<number, LiveStageTime>>;
+  winners: Map<string, LiveStageWinner>;
+  retired: Map<number, LiveRetirement>;
+  excluded: Map<number, LiveExclusion>;
+  entries: Map<number, EntryInfo>;
+}
+
+export function pictureOf(init: LiveInit): Picture {
+  const stageTimes = new Map<string, Map<number, LiveStageTime>>();
+  const put = (t: LiveStageTime) => {
+    let m = stageTimes.get(t.stage);
+    if (!m) stageTimes.set(t.stage, (m = new Map()));
+    m.set(t.car, t);
+  };
+  init.latestStage.forEach(put);
+  for (const r of init.running ?? []) r.rows.forEach(put);
+  return {
+    init,
+    seq: init.seq,
+    after: init.after,
+    rows: new Map(init.rows.map((r) => [r.car, r])),
+    stageTimes,
+    winners: new Map(init.stageWinners.map((w) => [w.stage, w])),
+    retired: new Map(init.retired.map((r) => [r.car, r])),
+    excluded: new Map(init.excluded.map((e) => [e.car, e])),
+    entries: new Map(init.entries.map((e) => [e.car, e])),
+  };
+}
+
+/** A delta applied to a picture: a new picture sharing what did not change. Values are absolute, so applying twice is harmless. */
+export function applyDelta(p: Picture, d: LiveDelta): Picture {
+  const next: Picture = { ...p, seq: Math.max(p.seq, d.seq) };
+  if (d.after !== undefined) next.after = d.after;
+  if (d.rows.length || d.removed.length) {
+    next.rows = new Map(p.rows);
+    for (const car of d.removed) next.rows.delete(car);
+    for (const r of d.rows) next.rows.set(r.car, r);
+  }
+  if (d.stageTimes.length) {
+    next.stageTimes = new Map(p.stageTimes);
+    for (const t of d.stageTimes) {
+      const m = new Map(next.stageTimes.get(t.stage) ?? []);
+      m.set(t.car, t);
+      next.stageTimes.set(t.stage, m);
+    }
+  }
+  if (d.stageWinners.length) {
+    next.winners = new Map(p.winners);
+    for (const w of d.stageWinners) next.winners.set(w.stage, w);
+  }
+  if (d.retired.length || d.unretired.length) {
+    next.retired = new Map(p.retired);
+    for (const car of d.unretired) next.retired.delete(car);
+    for (const r of d.retired) next.retired.set(r.car, r);
+  }
+  if (d.excluded.length || d.unexcluded.length) {
+    next.excluded = new Map(p.excluded);
+    for (const car of d.unexcluded) next.excluded.delete(car);
+    for (const e of d.excluded) next.excluded.set(e.car, e);
+  }
+  return next;
+}
+
+/** Rows in table order: ranked crews by position, then the others as the server listed them. */
+export function orderedRows(p: Picture, cls = ''): LiveRow[] {
+  const all = [...p.rows.values()].filter((r) => !cls || p.entries.get(r.car)?.class === cls);
+  const pos = (r: LiveRow) => (cls ? r.classPosition : r.position);
+  const order = new Map(p.init.rows.map((r, i) => [r.car, i]));
+  return all.sort((a, b) => (pos(a) ?? Infinity) - (pos(b) ?? Infinity) || (order.get(a.car) ?? 1e9) - (order.get(b.car) ?? 1e9) || a.car - b.car);
+}
+
+/** Stages begun after the one the table is after: the crews on them are shown there, not ranked overall. */
+export function runningStages(p: Picture): StageInfo[] {
+  const stages = p.init.stages;
+  const from = p.after === null ? 0 : stages.findIndex((s) => s.code === p.after) + 1;
+  return stages.slice(from).filter((s) => [...(p.stageTimes.get(s.code)?.values() ?? [])].some((t) => t.status !== 'notRun' && t.status !== 'cancelled'));
+}
+
+/** Whether a crew is out of the rally (retired for good, or excluded): never shown as on a stage. */
+export function isOut(p: Picture, car: number): boolean {
+  const r = p.retired.get(car);
+  return p.excluded.has(car) || (r !== undefined && r.restartedAt === undefined);
+}
+
+export const picture = signal<Picture | null>(null);
+/** Cars changed by the last update: highlighted once. */
+export const fresh = signal<ReadonlySet<number>>(new Set());

@@ -1,0 +1,261 @@
+// The rally page's components, rendered by the server for the first view
+// (src/server/web/rally-ssr.ts) and by the page afterwards from the same code.
+// Live views (overall table, stages held in the live picture) read the
+// picture; the crew page and charts read their own answers (crew.tsx).
+import type { ComponentChildren } from 'preact';
+import { CAR_STATUS_SHORT, STAGE_STATUS_LABELS } from '../../core/status-labels.ts';
+import { splitCells, type SplitCell } from '../../core/live/honest.ts';
+import { crewShort, distanceText, formatDuration, gap, ordinal, penalty, speedText } from './format.ts';
+import { fresh, isOut, orderedRows, picture, runningStages, type EntryInfo, type LiveRow, type LiveStageTime, type Picture, type StageInfo } from './model.ts';
+import { stampFor } from './stamp.ts';
+import { announcement, connection, followed, publication, route, routeQuery, type Route } from './state.ts';
+
+/** Navigation inside the page: the page sets it to a client-side handler; the server render leaves plain links. */
+export const nav = { go: null as null | ((patch: Partial<Route>) => void) };
+
+function Link(props: { patch: Partial<Route>; children: ComponentChildren; title?: string; class?: string }) {
+  const p = picture.value;
+  const href = routeQuery(p?.init.rallyId ?? '', { ...route.value, ...props.patch });
+  return (
+    <a href={`/rally.html${href}`} title={props.title} class={props.class}
+      onClick={(ev) => { if (nav.go) { ev.preventDefault(); nav.go(props.patch); } }}>{props.children}</a>
+  );
+}
+
+const crewLink = (e: EntryInfo | undefined, car: number) => (
+  <Link patch={{ view: 'crew', car: String(car) }} title={e ? `${e.driver} / ${e.codriver}` : undefined}>{e ? crewShort(e) : `Car ${car}`}</Link>
+);
+
+function Change({ n }: { n: number | null }) {
+  if (!n) return null;
+  return n > 0 ? <span class="up" title={`gained ${n}`}>▲{n}</span> : <span class="down" title={`lost ${-n}`}>▼{-n}</span>;
+}
+
+/** Followed crews first (in table order), then the rest: the phone keeps its favourites on top. */
+function pinned<T extends { car: number }>(rows: T[]): T[] {
+  const f = followed.value;
+  if (!f.size) return rows;
+  return [...rows.filter((r) => f.has(r.car)), ...rows.filter((r) => !f.has(r.car))];
+}
+
+export function Header() {
+  const p = picture.value;
+  const s = stampFor(p?.seq ?? 0, publication.value);
+  const stamp = s.kind === 'live' && s.text !== 'live' ? s.text : s.text;
+  return (
+    <header>
+      <a href="#main" class="skip">Skip to results</a>
+      <a href="/" class="home">rallyhq</a>
+      <div class="badges">
+        <span id="stamp" class={`stamp ${s.kind}`} title={s.title}>{stamp}</span>{' '}
+        <span id="live" class="meta">{connection.value === 'retrying' ? 'no connection — retrying…' : ''}</span>
+      </div>
+      <h1 id="title">{p?.init.name ?? 'Loading…'}</h1>
+      <span id="meta" class="meta">{p ? metaLine(p) : ''}</span>
+    </header>
+  );
+}
+
+function metaLine(p: Picture): string {
+  const i = p.init;
+  const m = i.stages.reduce((a, s) => a + s.distanceM, 0);
+  const dates = i.startDate ? `${i.startDate}${i.endDate && i.endDate !== i.startDate ? ` – ${i.endDate}` : ''} · ` : '';
+  return `${dates}${i.stages.length} stages · ${distanceText(i.distanceUnit, m)} · ${i.entries.length} crews`;
+}
+
+export function Tabs() {
+  const p = picture.value;
+  const r = route.value;
+  const go = (patch: Partial<Route>) => nav.go?.(patch);
+  return (
+    <nav class="tabs" id="tabs" aria-label="Views">
+      <Link patch={{ view: 'overall', stage: '' }} class={`tab${r.view === 'overall' ? ' on' : ''}`}>Overall</Link>
+      <Link patch={{ view: 'grid' }} class={`tab${r.view === 'grid' ? ' on' : ''}`}>Stage by stage</Link>
+      <Link patch={{ view: 'chart' }} class={`tab${r.view === 'chart' ? ' on' : ''}`}>Compare</Link>
+      <select id="class-select" aria-label="Class" value={r.cls} onChange={(e) => go({ cls: (e.target as HTMLSelectElement).value })}>
+        <option value="">All classes</option>
+        {(p?.init.classes ?? []).map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
+      </select>
+      <select id="stage-select" aria-label="Stage" value={r.view === 'stage' ? r.stage : ''}
+        onChange={(e) => { const v = (e.target as HTMLSelectElement).value; go(v ? { view: 'stage', stage: v } : { view: 'overall', stage: '' }); }}>
+        <option value="">Stage times…</option>
+        {(p?.init.stages ?? []).map((s) => <option key={s.code} value={s.code}>{s.code} {s.name}</option>)}
+      </select>
+    </nav>
+  );
+}
+
+/** The one polite live region: "Updated 15:28:03 EST". */
+export function Status() {
+  return <p id="status" class="muted small" role="status" aria-live="polite">{announcement.value}</p>;
+}
+
+/** Gaps relative to a chosen crew (rebase): the picker. */
+function RefPicker({ cars }: { cars: number[] }) {
+  const p = picture.value;
+  const r = route.value;
+  return (
+    <label class="inline">Gaps to{' '}
+      <select id="ref-select" value={r.ref} onChange={(e) => nav.go?.({ ref: (e.target as HTMLSelectElement).value })}>
+        <option value="">{r.view === 'stage' ? 'the stage winner' : 'the leader'}</option>
+        {cars.map((car) => <option key={car} value={String(car)}>#{car} {p?.entries.get(car) ? crewShort(p.entries.get(car)!) : ''}</option>)}
+      </select>
+    </label>
+  );
+}
+
+/** A signed difference to the reference crew: `-4.5` ahead of it, `+12.3` behind. */
+const relative = (ms: number): string => (ms === 0 ? '=' : ms < 0 ? `-${formatDuration(-ms)}` : `+${formatDuration(ms)}`);
+
+/** The cell of the running stage in the overall table: time and stage position, or "on stage" with the last split. */
+function RunningCell({ p, stage, car }: { p: Picture; stage: StageInfo; car: number }) {
+  const t = p.stageTimes.get(stage.code)?.get(car);
+  if (!t || t.status === 'notRun') return <td class="num run" />;
+  if (t.timeMs !== null) return <td class="num run">{formatDuration(t.timeMs)}{t.position ? <div class="sub">{ordinal(t.position)}</div> : null}</td>;
+  if (isOut(p, car)) return <td class="num run"><span class="sub">out</span></td>;
+  const split = lastSplit(t, stage);
+  return <td class="num run"><span class="pill onstage">on stage</span>{split ? <div class="sub">{split}</div> : null}</td>;
+}
+
+function lastSplit(t: LiveStageTime, stage: StageInfo): string {
+  const ids = (stage.splits ?? []).map((s) => s.id).filter((id) => t.splitsMs?.[id] !== undefined);
+  const id = ids.at(-1);
+  return id ? `${id} ${formatDuration(t.splitsMs![id]!)}` : '';
+}
+
+export function Overall() {
+  const p = picture.value;
+  if (!p) return <p class="muted">Loading…</p>;
+  const r = route.value;
+  const rows = pinned(orderedRows(p, r.cls));
+  const run = runningStages(p);
+  const stage = run[0];
+  const ref = r.ref ? p.rows.get(Number(r.ref)) : undefined;
+  const className = p.init.classes?.find((c) => c.code === r.cls)?.name;
+  const through = stage ? [...(p.stageTimes.get(stage.code)?.values() ?? [])].filter((t) => t.timeMs !== null).length : 0;
+  const onStage = stage ? [...(p.stageTimes.get(stage.code)?.values() ?? [])].filter((t) => t.timeMs === null && t.status === 'running' && !isOut(p, t.car)).length : 0;
+  const out = [...p.retired.values()].filter((x) => !x.restartedAt);
+  const back = [...p.retired.values()].filter((x) => x.restartedAt);
+  const f = fresh.value;
+  const fol = followed.value;
+  return (
+    <>
+      <h2 id="after" class="after">{p.after ? `After ${p.after}` : 'No stage complete yet'}{className ? ` · ${className}` : ''}</h2>
+      <p class="muted small" id="table-rule">
+        {p.after ? `Every crew still running has finished ${p.after}.` : 'No stage has every running crew through yet.'}
+        {stage ? <> <strong id="running-note">{stage.code} running: {through} through, {onStage} on the stage</strong> — shown in the {stage.code} column, not ranked overall until every running crew is through.</> : null}
+      </p>
+      <div class="row"><RefPicker cars={orderedRows(p).filter((x) => x.position !== null).map((x) => x.car)} /></div>
+      <div class="scroll">
+        <table id="leaderboard">
+          <caption class="sr">Overall classification {p.after ? `after ${p.after}` : ''}</caption>
+          <thead><tr>
+            <th class="num" scope="col">Pos</th><th class="num" scope="col">Car</th><th scope="col">Crew</th>
+            <th class="num" scope="col">Total</th><th class="num" scope="col">{ref ? `To #${ref.car}` : 'Gap'}</th>
+            <th class="num wide" scope="col">Diff</th><th class="num wide" scope="col">Pen.</th>
+            {stage ? <th class="num" scope="col">{stage.code}</th> : null}
+          </tr></thead>
+          <tbody>
+            {rows.map((row) => <OverallRow key={row.car} p={p} row={row} cls={r.cls} ref_={ref} stage={stage} flash={f.has(row.car)} followed={fol.has(row.car)} />)}
+          </tbody>
+        </table>
+      </div>
+      {out.length ? <section><h3>Retired</h3><ul class="list" id="retired">{out.map((x) => <li key={x.car}>#{x.car} at {x.where}: {x.reason}</li>)}</ul></section> : null}
+      {back.length ? <section><h3>Restarted under Super Rally</h3><ul class="list" id="restarted">{back.map((x) => <li key={x.car}>#{x.car} retired at {x.where} ({x.reason}), restarted at {x.restartedAt}</li>)}</ul></section> : null}
+      {p.excluded.size ? <section><h3>Excluded</h3><ul class="list" id="excluded">{[...p.excluded.values()].map((x) => <li key={x.car}>#{x.car}: {x.reason}{x.rule ? ` (${x.rule})` : ''}</li>)}</ul></section> : null}
+    </>
+  );
+}
+
+function OverallRow({ p, row, cls, ref_, stage, flash, followed: isFollowed }: { p: Picture; row: LiveRow; cls: string; ref_: LiveRow | undefined; stage: StageInfo | undefined; flash: boolean; followed: boolean }) {
+  const e = p.entries.get(row.car);
+  const pos = cls ? row.classPosition : row.position;
+  const noTotal = row.status === 'excluded' || row.status === 'retired' || (row.position === null && row.stagesCounted === 0);
+  const gapText = row.position === null ? '' : ref_ && ref_.position !== null ? relative(row.totalMs - ref_.totalMs) : gap(row.gapToLeaderMs);
+  const cl = [flash ? 'flash' : '', isFollowed ? 'fav' : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <tr class={cl} data-car={row.car}>
+      <td class="num pos">{pos ?? CAR_STATUS_SHORT[row.status] ?? row.status}{row.positionChange ? <div class="sub"><Change n={row.positionChange} /></div> : null}</td>
+      <td class="num car">{row.car}{isFollowed ? <span class="star" title="followed">★</span> : null}</td>
+      <td class="crew">{crewLink(e, row.car)}<div class="sub">{e ? `${e.make} ${e.model}` : ''}{cls || !e ? '' : ` · ${e.class}`}</div>
+        {row.penaltyMs ? <div class="sub pen narrow">{penalty(row.penaltyMs)} pen.</div> : null}</td>
+      <td class="num total">{noTotal ? '' : formatDuration(row.totalMs)}</td>
+      <td class="num gap">{gapText}</td>
+      <td class="num wide">{row.position === null ? '' : gap(row.gapToPrevMs)}</td>
+      <td class="num wide">{row.penaltyMs ? penalty(row.penaltyMs) : ''}</td>
+      {stage ? <RunningCell p={p} stage={stage} car={row.car} /> : null}
+    </tr>
+  );
+}
+
+/** Stage rows in stage order: timed by position, then crews on the stage. */
+export function stageRowsOf(p: Picture, code: string, cls = ''): LiveStageTime[] {
+  const rows = [...(p.stageTimes.get(code)?.values() ?? [])].filter((t) => t.status !== 'notRun' && (!cls || p.entries.get(t.car)?.class === cls));
+  return rows.sort((a, b) => (a.timeMs === null ? 1 : 0) - (b.timeMs === null ? 1 : 0) || (a.position ?? Infinity) - (b.position ?? Infinity) || (a.timeMs ?? 0) - (b.timeMs ?? 0) || a.car - b.car);
+}
+
+export function StageView({ loading }: { loading?: boolean }) {
+  const p = picture.value;
+  const r = route.value;
+  if (!p) return <p class="muted">Loading…</p>;
+  const stage = p.init.stages.find((s) => s.code === r.stage);
+  if (!stage) return <p class="muted">Choose a stage.</p>;
+  const rows = stageRowsOf(p, stage.code, r.cls);
+  const splitIds = (stage.splits ?? []).map((s) => s.id);
+  const cells = splitCells(rows.map((t) => ({ car: t.car, splitsMs: t.splitsMs })), splitIds);
+  const ref = r.ref ? p.stageTimes.get(stage.code)?.get(Number(r.ref)) : undefined;
+  const f = fresh.value;
+  const timed = rows.filter((t) => t.timeMs !== null);
+  return (
+    <>
+      <h2 id="stage-title">{stage.code} {stage.name} <span class="muted">{distanceText(p.init.distanceUnit, stage.distanceM)}</span></h2>
+      {loading ? <p class="muted">Loading…</p> : null}
+      <div class="row"><RefPicker cars={timed.map((t) => t.car)} /></div>
+      <div class="scroll">
+        <table id="stage-table">
+          <caption class="sr">{stage.code} stage times</caption>
+          <thead><tr>
+            <th class="num" scope="col">Pos</th><th class="num" scope="col">Car</th><th scope="col">Crew</th>
+            {splitIds.map((id) => <th key={id} class="num" scope="col">{id}</th>)}
+            <th class="num" scope="col">Time</th><th class="num" scope="col">{ref ? `To #${ref.car}` : 'Gap'}</th>
+            <th class="num wide" scope="col">Diff</th><th class="num wide" scope="col">Speed</th><th scope="col"><span class="sr">Notes</span></th>
+          </tr></thead>
+          <tbody>
+            {pinned(rows).map((t, n, all) => (
+              <StageRowView key={t.car} p={p} t={t} stage={stage} cells={cells.get(t.car) ?? []} splitIds={splitIds}
+                ahead={all.slice(0, n).reverse().find((x) => x.timeMs !== null && (x.position ?? 0) < (t.position ?? 0))} ref_={ref} flash={f.has(t.car)} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {splitIds.length ? <p class="muted small">Splits: time from the start, with the rank at that split (among crews through it) and the gap to the fastest there.</p> : null}
+    </>
+  );
+}
+
+function StageRowView({ p, t, stage, cells, splitIds, ahead, ref_, flash }: { p: Picture; t: LiveStageTime; stage: StageInfo; cells: SplitCell[]; splitIds: string[]; ahead: LiveStageTime | undefined; ref_: LiveStageTime | undefined; flash: boolean }) {
+  const e = p.entries.get(t.car);
+  const byId = new Map(cells.map((c) => [c.control, c]));
+  const onStage = t.timeMs === null && t.status === 'running';
+  const out = onStage && isOut(p, t.car);
+  const note = t.status === 'ok' || t.status === 'notRun' || onStage ? '' : STAGE_STATUS_LABELS[t.status];
+  const provisional = onStage && !out ? cells.at(-1)?.rank ?? null : null;
+  const gapText = t.timeMs === null ? '' : ref_ && ref_.timeMs !== null ? relative(t.timeMs - ref_.timeMs) : gap(t.gapToWinnerMs);
+  return (
+    <tr class={flash ? 'flash' : undefined} data-car={t.car}>
+      <td class="num pos">{t.position ?? (provisional ? <span title="provisional position at the last split">({provisional})</span> : '')}</td>
+      <td class="num car">{t.car}</td>
+      <td class="crew">{crewLink(e, t.car)}</td>
+      {splitIds.map((id) => {
+        const c = byId.get(id);
+        return <td key={id} class="num split">{c ? <>{formatDuration(c.ms)}<div class="sub">{ordinal(c.rank)}{c.gapMs ? ` ${gap(c.gapMs)}` : ''}</div></> : ''}</td>;
+      })}
+      <td class="num time">{t.timeMs === null ? '—' : formatDuration(t.timeMs)}</td>
+      <td class="num gap">{gapText}</td>
+      <td class="num wide">{t.timeMs !== null && ahead?.timeMs != null ? gap(t.timeMs - ahead.timeMs) : ''}</td>
+      <td class="num wide">{t.timeMs !== null ? speedText(p.init.distanceUnit, stage.distanceM, t.timeMs) : ''}</td>
+      <td>{out ? <span class="pill">out</span> : onStage ? <span class="pill onstage">on stage</span> : note ? <span class="pill">{note}</span> : ''}
+        {t.penaltyMs ? <span class="pill pen">{penalty(t.penaltyMs)} pen.</span> : ''}</td>
+    </tr>
+  );
+}
