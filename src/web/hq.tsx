@@ -8,17 +8,19 @@ import { signal } from '@preact/signals';
 import { ApiError, getJson } from './lib/api.ts';
 import { listOf, type RallySummary } from './lib/types.ts';
 import { Anomalies, Conflicts, Overdue } from './hq/attention.tsx';
+import { AuditPanel } from './hq/audit.tsx';
 import { DecisionPanel } from './hq/decisions.tsx';
 import { NoticesPanel } from './hq/notices.tsx';
 import { PhonesPanel } from './hq/phones.tsx';
 import { PublishPanel } from './hq/publish.tsx';
 import { forget, listen, liveState, message, rallyId, refresh, remember, signedIn, token, who } from './hq/state.ts';
 
-type Tab = 'attention' | 'publish' | 'notices' | 'phones';
+type Tab = 'attention' | 'publish' | 'notices' | 'audit' | 'phones';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'attention', label: 'Attention & decisions' },
   { id: 'publish', label: 'Publication & inquiry' },
   { id: 'notices', label: 'Notice board' },
+  { id: 'audit', label: 'Audit' },
   { id: 'phones', label: 'Marshal phones' },
 ];
 const tab = signal<Tab>((new URLSearchParams(location.search).get('tab') as Tab | null) ?? 'attention');
@@ -75,6 +77,7 @@ function Desk() {
       ) : null}
       {tab.value === 'publish' ? <PublishPanel /> : null}
       {tab.value === 'notices' ? <NoticesPanel /> : null}
+      {tab.value === 'audit' ? <AuditPanel /> : null}
       {tab.value === 'phones' ? <PhonesPanel /> : null}
       <p class="muted small">
         <a href={`/rally.html?id=${encodeURIComponent(rallyId.value)}`}>Results page</a> · <a href="/docs">API reference</a> ·{' '}

@@ -37,6 +37,23 @@ function invalid(errors: FieldError[]): never {
   throw apiError('invalid-fact', `${first.path}: ${first.message}${more}`, first.path, { errors });
 }
 
+/**
+ * A marshal corrects or withdraws a time of its own post: a timekeeper may
+ * supersede a control time stored under its own token label and device, at one
+ * of its controls, with a control time there or a withdrawal (the reason is
+ * required like any correction). Everything else stays the officer's.
+ */
+function ownCorrection(entry: RallyEntry, p: Principal, f: Fact, path: string): boolean {
+  if (p.role !== 'timekeeper' || f.supersedes === undefined) return false;
+  const old = entry.byId.get(f.supersedes);
+  if (!old || old.fact.type !== 'controlTime' || old.principal !== p.label || (old.device ?? '') !== (p.device ?? '')) return false;
+  if (!(p.controls ?? []).includes(old.fact.control)) return false;
+  if (f.type === 'retraction') return true;
+  if (f.type !== 'controlTime') return false;
+  const { supersedes: _s, ...replacement } = f;
+  return factPermission(p, entry.definition, replacement as Fact, path) === null;
+}
+
 /** Checks a batch against the rally and the caller; returns the facts or throws the first kind of problem found (the preview route checks proposals the same way). */
 export function checkBatch(entry: RallyEntry, p: Principal, raws: readonly { raw: unknown; path: string }[]): Fact[] {
   const errors: FieldError[] = [];
@@ -62,7 +79,7 @@ export function checkBatch(entry: RallyEntry, p: Principal, raws: readonly { raw
       throw apiError('unknown-fact', `${path}.supersedes: no fact with id "${f.supersedes}" in rally "${entry.rallyId}".`, `${path}.supersedes`);
     }
     ids.add(f.id);
-    const denied = factPermission(p, entry.definition, f, path);
+    const denied = ownCorrection(entry, p, f, path) ? null : factPermission(p, entry.definition, f, path);
     if (denied) throw denied;
     const existing = entry.byId.get(f.id);
     if (existing && !sameFact(existing.fact, f)) {

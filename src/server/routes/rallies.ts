@@ -11,6 +11,7 @@ import { serializeRallyFile } from '../../core/rallyfile/serialize.ts';
 import { listPresets } from '../../core/rules/presets/index.ts';
 import type { RallyRecord } from '../../store/contract.ts';
 import type { ServerContext } from '../context.ts';
+import { definitionDiff } from '../definition-diff.ts';
 import { etagOf, notModified } from '../http-cache.ts';
 import { apiError, type ApiError } from '../problem.ts';
 import { anyObject, definitionJsonSchema, errorResponses, rallyFileJsonSchema, rallyParams } from '../schemas.ts';
@@ -39,6 +40,7 @@ function summary(r: RallyRecord) {
   };
 }
 
+const reasonField = { type: 'string', maxLength: 2000, description: 'Why the definition changes (kept in the audit with the diff of what changed)' };
 const versionField = { type: 'integer', minimum: 1, description: 'The version you read; a change by someone else since then answers 409.' };
 
 export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -138,7 +140,9 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
     if (!checked.ok) throw invalidRally('invalid-rally', checked.errors);
     const record = await ctx.store.updateRally(id, checked.definition, body.version as number, ctx.now().toISOString());
     ctx.states.invalidate(id);
-    await ctx.audit(p, action, id, { version: record.version });
+    // The audit keeps why and what changed, for the desk's audit view.
+    const reason = typeof body.reason === 'string' && body.reason.trim() !== '' ? body.reason.trim() : undefined;
+    await ctx.audit(p, action, id, { version: record.version, ...(reason ? { reason } : {}), diff: definitionDiff(e.definition, record.definition) });
     return record;
   }
 
@@ -148,7 +152,7 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
       description: 'Results officer of the rally. Send the version you read; 409 when it changed meanwhile.',
       tags: ['rallies'],
       params: rallyParams,
-      body: { type: 'object', required: ['version', 'legs', 'stages'], properties: { version: versionField, legs: { type: 'array' }, stages: { type: 'array' } }, additionalProperties: false },
+      body: { type: 'object', required: ['version', 'legs', 'stages'], properties: { version: versionField, legs: { type: 'array' }, stages: { type: 'array' }, reason: reasonField }, additionalProperties: false },
       response: { 200: anyObject('{ version, legs, stages }'), 409: errorResponses[400], ...errorResponses },
       security: [{ bearer: [] }],
     },
@@ -163,7 +167,7 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
       description: 'Results officer of the rally. Send the version you read; 409 when it changed meanwhile.',
       tags: ['rallies'],
       params: rallyParams,
-      body: { type: 'object', required: ['version', 'entries'], properties: { version: versionField, entries: { type: 'array' }, classes: { type: 'array' } }, additionalProperties: false },
+      body: { type: 'object', required: ['version', 'entries'], properties: { version: versionField, entries: { type: 'array' }, classes: { type: 'array' }, reason: reasonField }, additionalProperties: false },
       response: { 200: anyObject('{ version, classes, entries }'), 409: errorResponses[400], ...errorResponses },
       security: [{ bearer: [] }],
     },

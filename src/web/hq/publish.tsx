@@ -122,7 +122,7 @@ function Protests() {
       <ul class="list" id="protests">
         {list.length === 0 ? <li class="muted">None received.</li> : list.map((p) => (
           <li key={p.id} data-protest={p.id}>
-            <strong>{p.kind} about {crewLabel(p.car)}</strong> — by {p.lodgedBy}, received {new Date(p.receivedAt).toLocaleString()}<div class="sub">{p.grounds}</div>
+            <strong>{p.kind} about car {crewLabel(p.car)}</strong> — by {p.lodgedBy}, received {new Date(p.receivedAt).toLocaleString()}<div class="sub">{p.grounds}</div>
             {p.decision ? <div class="ok small">{p.decision.outcome}: {p.decision.reason} ({p.decision.by})</div> : (
               <div class="row">
                 <input aria-label={`Reason for the decision on the ${p.kind} about car ${p.car}`} placeholder="reason for the decision" value={decisionReason.value[p.id] ?? ''} onInput={(e) => { decisionReason.value = { ...decisionReason.value, [p.id]: (e.currentTarget as HTMLInputElement).value }; }} />

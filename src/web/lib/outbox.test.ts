@@ -136,7 +136,7 @@ describe('marshal outbox', () => {
         server.mode = 'up';
         await box.sync(server.send);
         assert.equal(box.count('waiting'), 0);
-        assert.deepEqual(server.log.map((f) => f.car).sort((a, b) => a - b), Array.from({ length: car - 1 }, (_, i) => i + 1));
+        assert.deepEqual(server.log.map((f) => f.car ?? 0).sort((a, b) => a - b), Array.from({ length: car - 1 }, (_, i) => i + 1));
       }), { numRuns: 200 });
   });
 });

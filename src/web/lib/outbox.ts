@@ -16,6 +16,28 @@ export interface OutboxEntry {
   recordedAt: string;
   state: 'waiting' | 'sent' | 'rejected';
   message?: string;
+  /** A correction of (or, with `withdraw`, a withdrawal of) this phone's own earlier entry, with the marshal's reason. */
+  supersedes?: string;
+  reason?: string;
+  withdraw?: boolean;
+  /** HQ withdrew or corrected this entry: what it did and why (read from the rally's log). */
+  hq?: { action: 'withdrawn' | 'corrected'; reason: string; by: string };
+}
+
+/** What the outbox sends: a control time (maybe correcting an earlier one) or a withdrawal. */
+export interface OutboxFact {
+  id: string;
+  type: 'controlTime' | 'retraction';
+  car?: number;
+  control?: string;
+  at?: string;
+  source?: 'marshalClock';
+  by?: string;
+  device?: string;
+  recordedAt?: string;
+  raw?: string;
+  supersedes?: string;
+  reason?: string;
 }
 
 /** localStorage, or a Map-backed stand-in in tests. */
@@ -24,7 +46,7 @@ export interface KeyValue { getItem(key: string): string | null; setItem(key: st
 /** What sending a batch may throw: an HTTP answer has a status; a network failure has none. */
 export interface SendError { status?: number; message: string }
 
-export type SendBatch = (facts: ReturnType<Outbox['toFact']>[]) => Promise<void>;
+export type SendBatch = (facts: OutboxFact[]) => Promise<void>;
 
 export interface SyncResult { sent: number; rejected: number; waiting: number; stoppedBy?: 'offline' | 'server' | 'auth'; message?: string }
 
@@ -75,7 +97,7 @@ export class Outbox {
   }
 
   /** Records an entry durably (storage first) and returns it; sending comes later. */
-  add(input: { car: number; control: string; at: string; raw: string; recordedAt: string }): OutboxEntry {
+  add(input: { car: number; control: string; at: string; raw: string; recordedAt: string; supersedes?: string; reason?: string; withdraw?: boolean }): OutboxEntry {
     const seq = this.read<number>('seq', 0) + 1;
     this.write('seq', seq);
     const entry: OutboxEntry = { id: `${this.device.id}-${String(seq).padStart(6, '0')}`, ...input, state: 'waiting' };
@@ -84,8 +106,27 @@ export class Outbox {
     return entry;
   }
 
-  toFact(e: OutboxEntry) {
-    return { id: e.id, type: 'controlTime' as const, car: e.car, control: e.control, at: e.at, source: 'marshalClock' as const, by: this.device.name, device: this.device.name, recordedAt: e.recordedAt, raw: e.raw };
+  toFact(e: OutboxEntry): OutboxFact {
+    if (e.withdraw && e.supersedes) return { id: e.id, type: 'retraction', supersedes: e.supersedes, reason: e.reason ?? '', by: this.device.name, device: this.device.name, recordedAt: e.recordedAt };
+    return {
+      id: e.id, type: 'controlTime', car: e.car, control: e.control, at: e.at, source: 'marshalClock', by: this.device.name, device: this.device.name, recordedAt: e.recordedAt, raw: e.raw,
+      ...(e.supersedes ? { supersedes: e.supersedes, reason: e.reason ?? '' } : {}),
+    };
+  }
+
+  /** Drops a rejected entry once the marshal has fixed it and saved the fixed one. */
+  dismiss(id: string): void {
+    this.list = this.list.filter((e) => !(e.id === id && e.state === 'rejected'));
+    this.persist();
+  }
+
+  /** Notes what HQ did to an entry (withdrew or corrected it), as read from the log. */
+  noteHq(id: string, hq: NonNullable<OutboxEntry['hq']>): boolean {
+    const e = this.list.find((x) => x.id === id);
+    if (!e || (e.hq && e.hq.reason === hq.reason && e.hq.action === hq.action)) return false;
+    e.hq = hq;
+    this.persist();
+    return true;
   }
 
   /**

@@ -1,0 +1,29 @@
+// What a change of a rally's definition changed, in lines a steward reads in
+// the audit view: entries by car, stages by code, controls by id, classes by
+// code and the rules choice, each added, removed or with the fields changed.
+import type { RallyDefinition } from '../core/model.ts';
+
+function compare<T>(before: readonly T[], after: readonly T[], key: (x: T) => string, label: string, out: string[]): void {
+  const a = new Map(before.map((x) => [key(x), x]));
+  const b = new Map(after.map((x) => [key(x), x]));
+  for (const [k, x] of b) {
+    const old = a.get(k);
+    if (!old) { out.push(`${label} ${k} added`); continue; }
+    const fields = [...new Set([...Object.keys(old as object), ...Object.keys(x as object)])]
+      .filter((f) => JSON.stringify((old as Record<string, unknown>)[f]) !== JSON.stringify((x as Record<string, unknown>)[f]));
+    if (fields.length > 0) out.push(`${label} ${k}: ${fields.map((f) => `${f} ${JSON.stringify((old as Record<string, unknown>)[f]) ?? '—'} → ${JSON.stringify((x as Record<string, unknown>)[f]) ?? '—'}`).join('; ')}`);
+  }
+  for (const k of a.keys()) if (!b.has(k)) out.push(`${label} ${k} removed`);
+}
+
+export function definitionDiff(before: RallyDefinition, after: RallyDefinition): string[] {
+  const out: string[] = [];
+  compare(before.entries, after.entries, (e) => `car ${e.car}`, 'entry', out);
+  compare(before.classes, after.classes, (c) => c.code, 'class', out);
+  compare(before.stages, after.stages, (s) => s.code, 'stage', out);
+  const controls = (d: RallyDefinition) => d.legs.flatMap((l) => l.sections.flatMap((s) => s.controls));
+  compare(controls(before), controls(after), (c) => c.id, 'control', out);
+  compare(before.legs.map(({ sections: _s, ...l }) => l), after.legs.map(({ sections: _s, ...l }) => l), (l) => l.id, 'leg', out);
+  if (JSON.stringify(before.rules) !== JSON.stringify(after.rules)) out.push(`rules ${JSON.stringify(before.rules)} → ${JSON.stringify(after.rules)}`);
+  return out;
+}
