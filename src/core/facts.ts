@@ -98,6 +98,36 @@ export interface StageInterrupted extends FactEnvelope {
   reason: string;
   /** Notional stage times for named cars, as decided by the Clerk of the Course. */
   notionalTimes: { car: number; time: string }[];
+  /** When the stage was stopped, rally-local (finishes before it are the times "set at the interruption"). */
+  at?: string;
+  /** When the stage was restarted after a red flag, rally-local (MSUK 4.38: the first times after it). */
+  restartedAt?: string;
+  /** Crews wholly or partly responsible for the stoppage: they never benefit (FMU26 Art 52, MSUK 4.36). */
+  responsible?: number[];
+}
+
+/**
+ * The crew did not perform the stage correctly (MSUK App 8 (c), App 14 (d)):
+ * charged the stage maximum, whatever it drove. An official's decision, with its reason.
+ */
+export interface StageMaximumCharged extends FactEnvelope {
+  type: 'stageMaximumCharged';
+  car: number;
+  stage: string;
+  reason: string;
+  rule?: string;
+}
+
+/** The crew delayed its own stage start (FMU26 Art 48.4): charged per minute or part; too long after the signal, retired. */
+export interface DelayedStart extends FactEnvelope {
+  type: 'delayedStart';
+  car: number;
+  stage: string;
+  reason: string;
+  /** How long the start was delayed by the crew, ms. */
+  delayMs?: number;
+  /** How long after the start signal the car moved, ms (beyond delayedStartRetireAfterMs: retired). */
+  afterSignalMs?: number;
 }
 
 export interface StageCancelled extends FactEnvelope {
@@ -123,12 +153,14 @@ export type Fact =
   | CarExcluded
   | StageInterrupted
   | StageCancelled
+  | StageMaximumCharged
+  | DelayedStart
   | FactRetracted;
 
 export type FactType = Fact['type'];
 
 export const FACT_TYPES: readonly FactType[] = [
-  'controlTime', 'stageTime', 'penalty', 'jumpStart', 'retirement', 'restart', 'exclusion', 'stageInterrupted', 'stageCancelled', 'retraction',
+  'controlTime', 'stageTime', 'penalty', 'jumpStart', 'retirement', 'restart', 'exclusion', 'stageInterrupted', 'stageCancelled', 'stageMaximumCharged', 'delayedStart', 'retraction',
 ];
 
 /** The car a fact is about, if it is about one car. */

@@ -19,6 +19,8 @@ export type IssueCode =
   | 'max-lateness-exceeded'
   | 'restart-not-allowed'
   | 'restart-limit-exceeded'
+  | 'no-stage-maximum'
+  | 'notional-time-needed'
   | 'conflict';
 
 export interface Issue {

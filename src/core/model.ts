@@ -38,8 +38,14 @@ export interface Control {
    * regroup out, or stage start under the US "from stage start" method). ms.
    */
   targetMs?: number;
-  /** Scheduled due time of car 0 / the first car at this control, rally-local ISO (`2026-02-06T16:00`). */
+  /**
+   * Due time of the first car at this control, rally-local ISO (`2026-02-06T16:00`): the start of a
+   * leg (car k of the start order is due k × startIntervalMs later); under MSUK scheduled timing the
+   * standard time of a notional car 0 (car n is due n × startIntervalMs later).
+   */
   firstCarDue?: string;
+  /** MSUK scheduled timing: a main time control (OTL here retires the crew; elsewhere it is a fixed penalty, App 14 (a)–(b)). */
+  main?: boolean;
 }
 
 export interface Section {
@@ -60,6 +66,10 @@ export interface Leg {
 export type StageType = 'special' | 'superSpecial' | 'power';
 
 export interface Stage {
+  /** MSUK target timing: this stage's bogey time, ms (overrides the rules' stageBogeyTime). */
+  bogeyMs?: number;
+  /** This stage's maximum time, ms (overrides the rules' stageMaxTime). */
+  maximumMs?: number;
   /** `SS1` … */
   code: string;
   name: string;

@@ -50,7 +50,7 @@ function legIndex(def: RallyDefinition): Map<string, string> {
 function placeOf(f: Fact): string | undefined {
   switch (f.type) {
     case 'controlTime': return f.control;
-    case 'stageTime': case 'jumpStart': case 'stageInterrupted': case 'stageCancelled': return f.stage;
+    case 'stageTime': case 'jumpStart': case 'stageInterrupted': case 'stageCancelled': case 'stageMaximumCharged': case 'delayedStart': return f.stage;
     case 'retirement': return f.where;
     case 'restart': return f.section;
     case 'penalty': return f.control ?? f.stage;

@@ -95,6 +95,8 @@ export function describeFact(f: Fact, controls: ReadonlyMap<string, Control>, st
     case 'exclusion': return `excluded  car ${f.car}: ${f.reason}`;
     case 'stageInterrupted': return `${f.stage} interrupted: ${f.reason} (notional times for ${f.notionalTimes.length} cars)`;
     case 'stageCancelled': return `${f.stage} cancelled: ${f.reason}`;
+    case 'stageMaximumCharged': return `${f.stage} stage maximum  car ${f.car}: ${f.reason}`;
+    case 'delayedStart': return `${f.stage} delayed start  car ${f.car}: ${f.reason}`;
     case 'retraction': return `retracted ${f.supersedes}: ${f.reason}`;
   }
 }

@@ -38,11 +38,14 @@ export function checkFactReferences(index: DefinitionIndex, fact: Fact, path: st
     case 'stageTime':
     case 'jumpStart':
     case 'stageCancelled':
+    case 'stageMaximumCharged':
+    case 'delayedStart':
       errors.push(...stageError(index, fact.stage, child(path, 'stage')));
       break;
     case 'stageInterrupted':
       errors.push(...stageError(index, fact.stage, child(path, 'stage')));
       fact.notionalTimes.forEach((n, i) => errors.push(...carError(index, n.car, child(child(child(path, 'notionalTimes'), i), 'car'))));
+      (fact.responsible ?? []).forEach((car, i) => errors.push(...carError(index, car, child(child(path, 'responsible'), i))));
       break;
     case 'penalty':
       if (fact.control !== undefined) errors.push(...controlError(index, fact.control, child(path, 'control')));

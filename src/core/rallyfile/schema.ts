@@ -69,6 +69,7 @@ export const ControlSchema = z.strictObject({
   splitDistanceM: z.number({ error: 'expected metres from the stage start' }).min(0).optional(),
   targetMs: Millis.optional(),
   firstCarDue: LocalDateTimeText.optional(),
+  main: z.boolean().optional(),
 });
 
 export const SectionSchema = z.strictObject({
@@ -85,6 +86,8 @@ export const LegSchema = z.strictObject({
 });
 
 export const StageSchema = z.strictObject({
+  bogeyMs: Millis.optional(),
+  maximumMs: Millis.optional(),
   code: Id,
   name: Text,
   distanceM: z.number({ error: 'expected the stage length in metres (e.g. 9978 for 6.2 mi)' }).positive({ error: 'a stage length is more than 0 m' }),
@@ -188,15 +191,20 @@ export const StageInterruptedSchema = fact('stageInterrupted', {
   stage: Id,
   reason: Text,
   notionalTimes: z.array(z.strictObject({ car: CarNumber, time: DurationText })),
+  at: LocalDateTimeText.optional(),
+  restartedAt: LocalDateTimeText.optional(),
+  responsible: z.array(CarNumber).optional(),
 });
+export const StageMaximumChargedSchema = fact('stageMaximumCharged', { car: CarNumber, stage: Id, reason: Text, rule: Text.optional() });
+export const DelayedStartSchema = fact('delayedStart', { car: CarNumber, stage: Id, reason: Text, delayMs: Millis.optional(), afterSignalMs: Millis.optional() });
 export const StageCancelledSchema = fact('stageCancelled', { stage: Id, reason: Text });
 export const RetractionSchema = fact('retraction', { supersedes: Id, reason: Text });
 
-const FACT_TYPE_LIST = 'controlTime, stageTime, penalty, jumpStart, retirement, restart, exclusion, stageInterrupted, stageCancelled or retraction';
+const FACT_TYPE_LIST = 'controlTime, stageTime, penalty, jumpStart, retirement, restart, exclusion, stageInterrupted, stageCancelled, stageMaximumCharged, delayedStart or retraction';
 
 export const FactSchema = z.discriminatedUnion('type', [
   ControlTimeSchema, StageTimeSchema, PenaltySchema, JumpStartSchema, RetirementSchema,
-  RestartSchema, ExclusionSchema, StageInterruptedSchema, StageCancelledSchema, RetractionSchema,
+  RestartSchema, ExclusionSchema, StageInterruptedSchema, StageCancelledSchema, StageMaximumChargedSchema, DelayedStartSchema, RetractionSchema,
 ], { error: `expected a fact type: ${FACT_TYPE_LIST}` });
 
 export const RallyFileSchema = z.strictObject({

@@ -10,6 +10,11 @@ import { getPreset, listPresets, presetVersions } from './presets/index.ts';
 const wholeMs = z.number().int().nonnegative();
 const wholeMinutes = z.number().int().positive();
 const positive = z.number().positive();
+const stageLimit = z.union([
+  z.object({ kind: z.literal('none') }).strict(),
+  z.object({ kind: z.literal('fixed'), ms: z.number().int().positive() }).strict(),
+  z.object({ kind: z.literal('perKm'), msPerKm: z.number().int().positive() }).strict(),
+]);
 
 /** One schema per rule value, with the words an error message uses to say what was expected. */
 export const RULE_VALUE_SCHEMAS = {
@@ -27,14 +32,8 @@ export const RULE_VALUE_SCHEMAS = {
   latenessPenaltyCapMs: { schema: wholeMs.nullable(), expected: 'a whole number of ms, e.g. 300000, or null for no cap' },
   jumpStartPenaltiesMs: { schema: z.array(wholeMs), expected: 'a list of whole numbers of ms, e.g. [10000, 60000, 180000]' },
   jumpStartAddsJumpedTime: { schema: z.boolean(), expected: 'true or false' },
-  stageMaxTime: {
-    schema: z.union([
-      z.object({ kind: z.literal('none') }).strict(),
-      z.object({ kind: z.literal('fixed'), ms: z.number().int().positive() }).strict(),
-      z.object({ kind: z.literal('perKm'), msPerKm: z.number().int().positive() }).strict(),
-    ]),
-    expected: '{"kind": "none"}, {"kind": "fixed", "ms": 900000} or {"kind": "perKm", "msPerKm": 60000}',
-  },
+  stageMaxTime: { schema: stageLimit, expected: '{"kind": "none"}, {"kind": "fixed", "ms": 900000} or {"kind": "perKm", "msPerKm": 60000}' },
+  stageBogeyTime: { schema: stageLimit, expected: '{"kind": "none"}, {"kind": "fixed", "ms": 300000} or {"kind": "perKm", "msPerKm": 40000}' },
   dnfStageCharge: { schema: z.enum(['retire', 'maxTime', 'maxTimePlus']), expected: 'one of "retire", "maxTime", "maxTimePlus"' },
   dnfStagePlusMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 300000' },
   restartAllowed: { schema: z.boolean(), expected: 'true or false' },
@@ -43,16 +42,20 @@ export const RULE_VALUE_SCHEMAS = {
   restartPlusMsSuperSpecial: { schema: wholeMs, expected: 'a whole number of ms, e.g. 300000 for 5 minutes' },
   restartMaxPerLeg: { schema: z.number().int().nonnegative(), expected: 'a whole number, e.g. 1' },
   restartAllowedInLastSection: { schema: z.boolean(), expected: 'true or false' },
-  notionalTimePolicy: { schema: z.enum(['givenOnly']), expected: '"givenOnly"' },
+  notionalTimePolicy: { schema: z.enum(['clerkFairest', 'fastestAtInterruption', 'worstBeforeStoppage']), expected: 'one of "clerkFairest", "fastestAtInterruption", "worstBeforeStoppage"' },
   tieBreak: { schema: z.enum(['firstStage', 'firstNonSuperSpecial', 'lastStage']), expected: 'one of "firstStage", "firstNonSuperSpecial", "lastStage"' },
-  tieBreakThen: { schema: z.enum(['nextStage']), expected: '"nextStage"' },
+  tieBreakThen: { schema: z.enum(['nextStage', 'tieBreakLast']), expected: 'one of "nextStage", "tieBreakLast"' },
   tieBreakLast: { schema: z.enum(['lowerCarNumber', 'shared']), expected: 'one of "lowerCarNumber", "shared"' },
   maxAverageSpeedKph: { schema: positive, expected: 'a speed in km/h above 0, e.g. 180' },
   overdueFactor: { schema: z.number().min(1), expected: 'a factor of at least 1, e.g. 1.3' },
   overdueMinMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 180000' },
   overdueDefaultSpeedKph: { schema: positive, expected: 'a speed in km/h above 0, e.g. 80' },
   stageStartGapMs: { schema: wholeMs.nullable(), expected: 'a whole number of ms, e.g. 180000, or null for no check' },
-  inquiryWindowMin: { schema: z.number().int().nonnegative(), expected: 'a whole number of minutes, e.g. 30' },
+  maxLatenessFixedPenaltyMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 1800000 for 30 minutes' },
+  restartAfterMaxLateness: { schema: z.enum(['nextSection', 'nextLeg']), expected: 'one of "nextSection", "nextLeg"' },
+  delayedStartPenaltyPerMinuteMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 60000' },
+  delayedStartRetireAfterMs: { schema: wholeMs.nullable(), expected: 'a whole number of ms, e.g. 20000, or null for no such rule' },
+  dueTimeMethod: { schema: z.enum(['targetTimes', 'scheduled']), expected: 'one of "targetTimes", "scheduled"' },
 } satisfies Record<RuleKey, { schema: z.ZodType; expected: string }>;
 
 /** Every rule key, in the order the presets list them. */

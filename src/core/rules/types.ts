@@ -16,6 +16,12 @@ export type Rounding = 'truncate' | 'round' | 'ceil';
 export type TieBreak = 'firstStage' | 'firstNonSuperSpecial' | 'lastStage';
 export type LatenessReset = 'overnightRegroup' | 'mainTimeControl' | 'event';
 export type OnExceed = 'retire' | 'exclude' | 'fixedPenalty';
+/** A stage time limit: none, one figure for every stage, or a figure per km of the stage. */
+export type StageLimit = { kind: 'none' } | { kind: 'fixed'; ms: number } | { kind: 'perKm'; msPerKm: number };
+/** How a notional time is proposed for an interrupted stage (the Clerk confirms or overrides). */
+export type NotionalMethod = 'clerkFairest' | 'fastestAtInterruption' | 'worstBeforeStoppage';
+/** How the due time at a time control is worked out. */
+export type DueTimeMethod = 'targetTimes' | 'scheduled';
 export type RestartBase = 'fastestInClass' | 'fastestInPriorityGroup' | 'fastestOverall' | 'stageMax';
 /** How a road section's target time is counted for the following TC. */
 export type TargetFrom = 'previousTimeControl' | 'stageStart';
@@ -48,7 +54,9 @@ export interface RuleValues {
   /** MSUK: the time jumped is added to the first offence's penalty. */
   jumpStartAddsJumpedTime: Cited<boolean>;
   /** Stage maximum ("max time"): charged instead of a slower time; null = none (FIA). */
-  stageMaxTime: Cited<{ kind: 'none' } | { kind: 'fixed'; ms: number } | { kind: 'perKm'; msPerKm: number }>;
+  stageMaxTime: Cited<StageLimit>;
+  /** MSUK bogey: a faster time is charged as the bogey; a stage's own `bogeyMs` wins. */
+  stageBogeyTime: Cited<StageLimit>;
   /** What a crew that does not complete a stage is charged (when it may continue). */
   dnfStageCharge: Cited<'retire' | 'maxTime' | 'maxTimePlus'>;
   dnfStagePlusMs: Cited<number>;
@@ -62,12 +70,15 @@ export interface RuleValues {
   restartMaxPerLeg: Cited<number>;
   /** Whether a crew retiring in the last section of the rally may restart and be classified. */
   restartAllowedInLastSection: Cited<boolean>;
-  /** Default notional time when the Clerk gives none: the given ones only. */
-  notionalTimePolicy: Cited<'givenOnly'>;
+  /** How rallyhq proposes notional times for an interrupted stage (the Clerk confirms or overrides). */
+  notionalTimePolicy: Cited<NotionalMethod>;
   /** Tie-break order for equal totals. */
   tieBreak: Cited<TieBreak>;
-  /** What decides when the tie-break stage is tied as well. */
-  tieBreakThen: Cited<'nextStage'>;
+  /**
+   * When the tie-break stage is tied as well: the next stage decides, then the one after
+   * (`nextStage`), or no further stage is compared and `tieBreakLast` decides (`tieBreakLast`).
+   */
+  tieBreakThen: Cited<'nextStage' | 'tieBreakLast'>;
   /** When every compared stage is equal too: the lower car number is placed first, or the crews share the position. */
   tieBreakLast: Cited<'lowerCarNumber' | 'shared'>;
   /** Data-quality: a stage average above this is flagged as impossible, km/h. */
@@ -80,8 +91,16 @@ export interface RuleValues {
   overdueDefaultSpeedKph: Cited<number>;
   /** Data-quality: stage start = TC check-in minute + this gap, when the itinerary gives none (SS_START.targetMs); null = no check. */
   stageStartGapMs: Cited<number | null>;
-  /** Inquiry window after provisional results, minutes. */
-  inquiryWindowMin: Cited<number>;
+  /** Charged when maximum lateness is exceeded and `onExceedMaxLateness` is `fixedPenalty`, ms. */
+  maxLatenessFixedPenaltyMs: Cited<number>;
+  /** Where a crew retired for exceeding maximum lateness may restart: the next section, or only after the next overnight regroup (a later leg). */
+  restartAfterMaxLateness: Cited<'nextSection' | 'nextLeg'>;
+  /** Delayed stage start caused by the crew: penalty per minute or part of a minute of delay, ms. */
+  delayedStartPenaltyPerMinuteMs: Cited<number>;
+  /** Not starting within this long of the start signal: retired at the stage (it may restart); null = no such rule. */
+  delayedStartRetireAfterMs: Cited<number | null>;
+  /** Due times: from each car's own departure plus the target time, or MSUK scheduled timing (standard time + car number × interval + lateness). */
+  dueTimeMethod: Cited<DueTimeMethod>;
 }
 
 export type RuleKey = keyof RuleValues;

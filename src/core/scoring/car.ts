@@ -13,6 +13,7 @@ import type { FactStore } from './store.ts';
 import { jumpStartItems, penaltyItems } from './penalties.ts';
 import { pairRestarts, type RetirementItem } from './retirement.ts';
 import { stageCell, twoTimes, type ChosenTime, type StageCell } from './stage-cell.ts';
+import { stageCharges } from './stage-charges.ts';
 
 export type { StageCell, ChosenTime };
 
@@ -117,14 +118,17 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
     const f = controlTimes.get(p.control)?.fact;
     penalties.push({
       pos: it.controls.get(p.control)?.pos ?? AT_END, ms: p.ms, kind: 'road', control: p.control,
-      label: `${p.minutes} min ${p.kind} at ${p.control}`, rule: p.rule, confirmed: p.confirmed, facts: f ? [f] : [],
+      label: p.kind === 'maxLateness' ? `maximum lateness exceeded at ${p.control}: fixed penalty` : `${p.minutes} min ${p.kind} at ${p.control}`, rule: p.rule, confirmed: p.confirmed, facts: f ? [f] : [],
     });
   }
   penalties.push(...penaltyItems(car, other, it, issues));
   const jumps = jumpStartItems(car, other, it, rules, issues);
   penalties.push(...jumps.items);
 
-  const retirements = pairRestarts(car, other, ctx, road, issues);
+  // Charges officials decide on a stage: the stage maximum, a crew that did not complete it (dnfStageCharge), a delayed start.
+  const charged = stageCharges(car, other, ctx, cells, issues);
+  penalties.push(...charged.penalties);
+  const retirements = pairRestarts(car, other, ctx, road, issues, charged.retirements, charged.notRetired);
   const excl = other.find((f) => f.type === 'exclusion');
   let exclusion: CarDerived['exclusion'] = excl && excl.type === 'exclusion' ? { reason: excl.reason, rule: excl.rule, fact: excl } : null;
   const over = road?.maxLatenessExceeded;

@@ -20,20 +20,22 @@ export interface RetirementItem {
   fact: Fact | null;
   rule?: string;
   confirmed?: boolean;
+  /** Why the crew is out when rallyhq worked it out (not a retirement fact): it decides where it may restart. */
+  cause?: 'maxLateness' | 'delayedStart';
   restart?: { pos: number; section: string; fact: CarRestarted };
 }
 
-export function pairRestarts(car: number, live: Fact[], ctx: CarContext, road: RoadOutcome | null, issues: Issue[]): RetirementItem[] {
+export function pairRestarts(car: number, live: Fact[], ctx: CarContext, road: RoadOutcome | null, issues: Issue[], extra: readonly RetirementItem[] = [], skip: ReadonlySet<Fact> = new Set()): RetirementItem[] {
   const { it, rules } = ctx;
-  const out: RetirementItem[] = [];
+  const out: RetirementItem[] = [...extra];
   for (const f of live) {
-    if (f.type !== 'retirement') continue;
+    if (f.type !== 'retirement' || skip.has(f)) continue;
     out.push({ pos: retirementPos(ctx, f, car, issues), where: f.where, reason: f.reason, permanent: f.permanent === true, fact: f });
   }
   const over = road?.maxLatenessExceeded;
   if (over && over.action === 'retire') {
     out.push({
-      pos: it.controls.get(over.control)?.pos ?? -Infinity, where: over.control, permanent: false, fact: null, rule: over.rule, confirmed: over.confirmed,
+      pos: it.controls.get(over.control)?.pos ?? -Infinity, where: over.control, permanent: false, fact: null, rule: over.rule, confirmed: over.confirmed, cause: 'maxLateness',
       reason: `maximum lateness exceeded (${over.minutesLate} min late, ${over.cumulativeMinutes} min accumulated)`,
     });
   }
@@ -65,6 +67,12 @@ export function pairRestarts(car: number, live: Fact[], ctx: CarContext, road: R
       continue;
     }
     const leg = legOf(ctx.def, f.section);
+    // SEE: rally-rules §2.3, §4.2 — FMU26 Arts 45.3, 54: after exceeding maximum lateness, only after the next overnight regroup.
+    const after = rules.restartAfterMaxLateness;
+    if (last.cause === 'maxLateness' && after.value === 'nextLeg' && legAtPos(ctx, last.pos) === leg) {
+      refuse(`car ${car} exceeded maximum lateness at ${last.where} in leg ${leg}: it may restart only after the next overnight regroup (a later leg), not at ${f.section} of the same leg (${after.rule}${after.confirmed ? '' : ', unconfirmed'})`);
+      continue;
+    }
     const honoured = perLeg.get(leg) ?? [];
     const limit = rules.restartMaxPerLeg;
     if (honoured.length >= limit.value) {
@@ -88,6 +96,12 @@ function retirementPos(ctx: CarContext, f: CarRetired, car: number, issues: Issu
     detail: `retirement names ${JSON.stringify(f.where)}, which is neither a control nor a stage; the crew counts as retired from the start`,
     fix: 'supersede the retirement with one naming a control or stage' });
   return -Infinity;
+}
+
+/** The leg an itinerary position belongs to. */
+function legAtPos(ctx: CarContext, pos: number): string | null {
+  for (const [id, r] of ctx.it.legRange) if (pos >= r.from && pos <= r.to) return id;
+  return null;
 }
 
 /** The leg a restart point (a section or a leg id) belongs to. */

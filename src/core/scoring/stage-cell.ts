@@ -10,7 +10,7 @@ import type { RuleSet } from '../rules/types.ts';
 import type { StageStatus, WorkingStep } from '../results.ts';
 import { parseDuration } from '../time/duration.ts';
 import { timesOfDayForPeople } from '../time/local-time.ts';
-import { chargeStageTime, roundTo, stageMaximumMs } from '../timing/stage-time.ts';
+import { chargeStageTime, roundTo, stageBogeyMs, stageMaximumMs } from '../timing/stage-time.ts';
 import type { GlobalContext } from './global.ts';
 import type { Itinerary } from './itinerary.ts';
 
@@ -48,7 +48,7 @@ export interface ChosenTime {
  * rally charges thousands of cells, and the text is only needed for explain.
  * WARNING: keep in step with timing/stage-time.ts; a property test checks that both agree.
  */
-export function chargeQuick(rawMs: number, stage: Stage, rules: RuleSet): { ms: number; stageMs: number; maxApplied: boolean } {
+export function chargeQuick(rawMs: number, stage: Stage, rules: RuleSet): { ms: number; stageMs: number; maxApplied: boolean; bogeyApplied: boolean } {
   const rounding = rules.stageRounding.value;
   const rulesPrecision = rules.stagePrecisionMs.value;
   const stagePrecision = stage.precisionMs ?? rulesPrecision;
@@ -57,7 +57,10 @@ export function chargeQuick(rawMs: number, stage: Stage, rules: RuleSet): { ms: 
   const max = stageMaximumMs(stage, rules);
   const maxApplied = max !== null && ms > max;
   if (maxApplied) ms = max;
-  return { ms, stageMs: maxApplied ? Math.min(stageMs, ms) : stageMs, maxApplied };
+  const bogey = stageBogeyMs(stage, rules);
+  const bogeyApplied = bogey !== null && ms < bogey;
+  if (bogeyApplied) ms = bogey;
+  return { ms, stageMs: maxApplied ? Math.min(stageMs, ms) : bogeyApplied ? Math.max(stageMs, ms) : stageMs, maxApplied, bogeyApplied };
 }
 
 // NOTE: shared empty lists for the thousands of cells without facts or conflicts (frozen: never added to).

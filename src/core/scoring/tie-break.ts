@@ -17,6 +17,12 @@ export interface TieNote {
 
 /** The counted stages in the order the preset compares them. */
 export function tieBreakOrder(rules: RuleSet, it: Itinerary, counted: readonly number[]): number[] {
+  const order = stageOrder(rules, it, counted);
+  // tieBreakThen "tieBreakLast": only the tie-break stage is compared; then tieBreakLast decides.
+  return rules.tieBreakThen.value === 'tieBreakLast' ? order.slice(0, 1) : order;
+}
+
+function stageOrder(rules: RuleSet, it: Itinerary, counted: readonly number[]): number[] {
   const how = rules.tieBreak.value;
   if (how === 'lastStage') return [...counted].reverse();
   if (how === 'firstStage') return [...counted];

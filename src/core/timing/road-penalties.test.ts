@@ -59,7 +59,7 @@ const afterStage = rally([{ id: 'SS1S', kind: 'SS_START', stage: 'SS1' }, { id: 
 test('on time during the whole due minute: finish 11:04:40, target 9 min, hand-over at 11:13:59 with due 11:13 → 0 (MSUK App 13 Art 3.5)', () => {
   const r = roadPenalties(afterStage, msuk, times({ SS1S: '10:55:00', SS1F: '11:04:40', TC2: '11:13:59' }), 7);
   assert.deepEqual(r.penalties, []);
-  assert.equal(dueTimes(afterStage, msuk, times({ SS1S: '10:55:00', SS1F: '11:04:40', TC2: '11:13:59' })).get('TC2')?.dueMs, at('11:13'));
+  assert.equal(dueTimes(afterStage, msuk, times({ SS1S: '10:55:00', SS1F: '11:04:40', TC2: '11:13:59' }), 1).get('TC2')?.dueMs, at('11:13'));
   assert.equal(roadPenalties(afterStage, msuk, times({ SS1F: '11:04:40', TC2: '11:13:00' }), 7).totalMs, 0);
 });
 
@@ -126,7 +126,7 @@ test('ARA counts the allowance from the stage start (NASA-MFIA): start 10:03, ta
   const def = rally([tc('TC1'), { id: 'SS1S', kind: 'SS_START', stage: 'SS1' }, { id: 'SS1F', kind: 'SS_FINISH', stage: 'SS1' }, tc('TC2', 40)]);
   const t = times({ TC1: '10:00', SS1S: '10:03:00', SS1F: '10:20:31.4', TC2: '10:45:10' });
   assert.deepEqual(roadPenalties(def, ara, t, 7).penalties.map((p) => [p.kind, p.minutes, p.ms]), [['late', 2, 20_000]]);
-  assert.equal(dueTimes(def, fromFinish, t).get('TC2')?.dueMs, at('11:00'));
+  assert.equal(dueTimes(def, fromFinish, t, 1).get('TC2')?.dueMs, at('11:00'));
   assert.deepEqual(roadPenalties(def, fromFinish, t, 7).penalties.map((p) => [p.kind, p.minutes, p.ms]), [['early', 15, 900_000]]);
 });
 

@@ -7,7 +7,8 @@ import type { RallyDefinition } from '../model.ts';
 import type { OnExceed, RuleSet } from '../rules/types.ts';
 import type { WorkingStep } from '../results.ts';
 import { formatDuration } from '../time/duration.ts';
-import { formatTimeOfDay, MINUTE_MS } from '../time/local-time.ts';
+import { formatTimeOfDay, MINUTE_MS, parseLocalDateTime } from '../time/local-time.ts';
+import { TIMED_ARRIVAL_KINDS } from '../model.ts';
 import { flattenItinerary, isJudged, startsRoadSection, toResolution, type ItineraryControl } from './itinerary.ts';
 
 export interface CarControlTime {
@@ -19,7 +20,8 @@ export interface CarControlTime {
 
 export interface RoadPenalty {
   control: string;
-  kind: 'late' | 'early';
+  /** `maxLateness`: the fixed penalty for exceeding maximum lateness (onExceedMaxLateness fixedPenalty; MSUK OTL). */
+  kind: 'late' | 'early' | 'maxLateness';
   minutes: number;
   /** Penalty charged, ms (after any lateness cap; 0 where lateness is penalty-free). */
   ms: number;
@@ -81,22 +83,55 @@ interface JudgeVisitor {
 }
 
 /** A due time in parts, reused for every control of a walk (a DueTime object is made only when one is kept). */
-interface DueParts { control: string; dueMs: number; fromControl: string; fromMs: number; targetMs: number }
+interface DueParts {
+  control: string; dueMs: number; fromControl: string; fromMs: number; targetMs: number;
+  /** How the due time was found: from the previous departure, from the leg's start order, or MSUK scheduled timing. */
+  basis: 'target' | 'legStart' | 'scheduled';
+  /** Scheduled timing: the car's scheduled time here (standard time + car number × interval); else NaN. */
+  scheduledMs: number;
+  /** A main time control (MSUK App 14 (a)). */
+  main: boolean;
+}
+
+// NOTE: a definition is never changed in place, so each car's place in the start order is worked out once.
+const startIndexByDef = new WeakMap<RallyDefinition, Map<number, number>>();
+/** The crew's place in the start order (0 = first car): the entry list's order. */
+function startIndex(def: RallyDefinition, car: number): number {
+  let m = startIndexByDef.get(def);
+  if (!m) { m = new Map(def.entries.map((e, i) => [e.car, i])); startIndexByDef.set(def, m); }
+  return m.get(car) ?? -1;
+}
+
+const firstDueCache = new Map<string, number | null>();
+function firstDueMs(text: string): number | null {
+  let v = firstDueCache.get(text);
+  if (v === undefined) { v = parseLocalDateTime(text); firstDueCache.set(text, v); }
+  return v;
+}
 
 /**
  * Walks the itinerary for one car and reports each judged control that has a
  * due time. A missing time ends the car's chain until its next recorded
  * departure: no due time, so no penalty is invented. Departures are reset at
- * each leg (a leg starts from its allotted start time, not from the night before).
+ * each leg: a leg's first control (the start, a restart out of overnight parc
+ * fermé) is due at its first-car time + the start interval × the crew's place
+ * in the start order (rally-rules §1, §2: judged like any time control).
+ * Under MSUK scheduled timing (App 13 Art 10.1) a control with a standard time
+ * is due at standard time + car number × interval + the lateness carried.
  * NOTE: a plain walk with a visitor, not a generator: scoring walks every car's itinerary.
  */
-function judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>, v: JudgeVisitor): void {
+function judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>, car: number, v: JudgeVisitor): void {
   const resolution = rules.controlResolutionMs.value;
   const targetFrom = rules.targetFrom.value;
   const resetAt = rules.cumulativeLatenessResetAt.value;
+  const scheduled = rules.dueTimeMethod.value === 'scheduled';
+  const interval = def.startIntervalMs ?? 0;
+  const place = scheduled ? car : startIndex(def, car);
   let depControl = '', depMs = 0, departed = false;
+  /** Scheduled timing: lateness carried from the last scheduled control (penalty-free lateness, App 13 Art 10.1). */
+  let carriedMs = 0;
   let legIndex = -1;
-  const due: DueParts = { control: '', dueMs: 0, fromControl: '', fromMs: 0, targetMs: 0 };
+  const due: DueParts = { control: '', dueMs: 0, fromControl: '', fromMs: 0, targetMs: 0, basis: 'target', scheduledMs: NaN, main: false };
   for (const ic of flatOf(def)) {
     const { control } = ic;
     if (ic.legIndex !== legIndex) {
@@ -105,11 +140,27 @@ function judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, 
       departed = false;
     }
     const time = times.get(control.id);
-    if (departed && isJudged(control)) {
+    const standard = control.firstCarDue !== undefined && TIMED_ARRIVAL_KINDS.has(control.kind) && place >= 0 ? firstDueMs(control.firstCarDue) : null;
+    let dueMs: number | null = null;
+    if (standard !== null && scheduled) {
+      due.basis = 'scheduled';
+      due.scheduledMs = standard + place * interval;
+      dueMs = due.scheduledMs + carriedMs;
+      due.fromControl = control.id; due.fromMs = due.scheduledMs; due.targetMs = carriedMs;
+    } else if (departed && isJudged(control)) {
+      dueMs = depMs + (control.targetMs as number);
+      due.basis = 'target'; due.scheduledMs = NaN;
+      due.fromControl = depControl; due.fromMs = depMs; due.targetMs = control.targetMs as number;
+    } else if (standard !== null && !departed) {
+      due.basis = 'legStart'; due.scheduledMs = NaN;
+      dueMs = standard + place * interval;
+      due.fromControl = control.id; due.fromMs = standard; due.targetMs = place * interval;
+    }
+    if (dueMs !== null) {
       if (time) {
-        const dueMs = depMs + (control.targetMs as number);
-        due.control = control.id; due.dueMs = dueMs; due.fromControl = depControl; due.fromMs = depMs; due.targetMs = control.targetMs as number;
+        due.control = control.id; due.dueMs = dueMs; due.main = control.main === true;
         v.judged(due, toResolution(time.atMs, resolution) - toResolution(dueMs, resolution), ic.lastOfLeg, time);
+        if (due.basis === 'scheduled') carriedMs = Math.max(0, toResolution(time.atMs, resolution) - toResolution(due.scheduledMs, resolution));
       } else {
         v.missing(control.id);
       }
@@ -119,15 +170,15 @@ function judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, 
       departed = time !== undefined;
       if (time) { depControl = control.id; depMs = toResolution(time.atMs, resolution); }
     }
-    if (resetAt === 'mainTimeControl' && (control.kind === 'REGROUP_OUT' || control.kind === 'PARC_FERME_OUT')) v.newPeriod();
+    if (resetAt === 'mainTimeControl' && (control.kind === 'REGROUP_OUT' || control.kind === 'PARC_FERME_OUT' || control.main === true)) v.newPeriod();
   }
 }
 
 /** Due times of one car at every judged control it can be judged at (for data-quality checks and displays). */
-export function dueTimes(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>): Map<string, DueTime> {
+export function dueTimes(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, CarControlTime>, car: number): Map<string, DueTime> {
   const out = new Map<string, DueTime>();
-  judge(def, rules, times, {
-    judged: (due) => { out.set(due.control, { ...due }); },
+  judge(def, rules, times, car, {
+    judged: (due) => { out.set(due.control, { control: due.control, dueMs: due.dueMs, fromControl: due.fromControl, fromMs: due.fromMs, targetMs: due.targetMs }); },
     missing: () => {},
     newPeriod: () => {},
   });
@@ -154,16 +205,66 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
   let capApplied = false;
   let exceeded: MaxLatenessExceeded | null = null;
 
+  const onExceed = rules.onExceedMaxLateness;
+  const fixed = rules.maxLatenessFixedPenaltyMs;
+
+  /**
+   * Maximum lateness exceeded at a control: retire or exclude (the first time
+   * only: the crew is out), or a fixed penalty charged at each such control in
+   * place of its lateness penalty (MSUK App 14 (b): an OTL control counts as
+   * not visited). Under scheduled timing only a main time control takes the
+   * preset's action; any other time control takes the fixed penalty (App 14 (a)–(b)).
+   * Returns true when the fixed penalty replaced the lateness penalty here.
+   */
+  const overLimit = (due: DueParts, time: CarControlTime, minutes: number, cumulative: number, overTarget: boolean, facts: { id: string; type: string }[]): boolean => {
+    const limit = overTarget ? perTarget : cumulativeLimit;
+    const action: OnExceed = due.basis === 'scheduled' && !due.main ? 'fixedPenalty' : onExceed.value;
+    const rule = due.basis === 'scheduled' && !due.main
+      ? `${limit.rule}; ${fixed.rule}`
+      : action === 'fixedPenalty' ? `${limit.rule}; ${onExceed.rule}; ${fixed.rule}` : `${limit.rule}; ${onExceed.rule}`;
+    const confirmed = limit.confirmed && (due.basis === 'scheduled' && !due.main ? fixed.confirmed : onExceed.confirmed && (action !== 'fixedPenalty' || fixed.confirmed));
+    if (action !== 'fixedPenalty' && exceeded) return false;
+    if (!exceeded) exceeded = { control: due.control, minutesLate: minutes, cumulativeMinutes: cumulative, action, rule, confirmed };
+    const what = due.basis === 'scheduled'
+      ? `${due.control}: ${cumulative} min after the scheduled time ${hhmm(due.scheduledMs)} exceeds the ${cumulativeLimit.value} min allowed (OTL)${due.main ? ' at a main time control' : ''}`
+      : overTarget
+        ? `${due.control}: ${minutes} min late exceeds the ${perTarget.value} min allowed per target`
+        : `${due.control}: ${cumulative} min accumulated lateness exceeds ${cumulativeLimit.value} min`;
+    if (action === 'fixedPenalty') {
+      penalties.push({ control: due.control, kind: 'maxLateness', minutes, ms: fixed.value, dueMs: due.dueMs, actualMs: time.atMs, rule, confirmed, factId: time.factId });
+      if (withSteps) steps.push({ label: `${what} → fixed penalty ${seconds(fixed.value)}`, ms: fixed.value, rule, confirmed, facts });
+      return true;
+    }
+    if (withSteps) steps.push({ label: `${what} → ${action}`, rule, confirmed, facts });
+    return false;
+  };
+
   const judged = (due: DueParts, diffMs: number, lastOfLeg: boolean, time: CarControlTime): void => {
-    if (diffMs === 0) return; // SEE: MSUK26 App 13 Art 3.5 — on time during the whole due minute.
     const facts = withSteps ? [{ id: time.factId, type: 'controlTime' }] : NO_FACTS;
-    const seen = withSteps ? `${due.control}: due ${hhmm(due.dueMs)} (${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)}), checked in ${formatTimeOfDay(time.atMs, 0)}` : '';
+    // SEE: MSUK26 App 13 Art 10.1(i) — under scheduled timing OTL is lateness against the scheduled time, carried lateness included.
+    if (due.basis === 'scheduled' && cumulativeLimit.value !== null) {
+      const behind = Math.ceil((toResolution(time.atMs, resolution.value) - toResolution(due.scheduledMs, resolution.value)) / MINUTE_MS);
+      if (behind > cumulativeLimit.value && overLimit(due, time, Math.max(0, Math.ceil(diffMs / MINUTE_MS)), behind, false, facts)) return;
+    }
+    if (diffMs === 0) return; // SEE: MSUK26 App 13 Art 3.5 — on time during the whole due minute.
+    const from = due.basis === 'legStart'
+      ? `first car ${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)} for its place in the start order`
+      : due.basis === 'scheduled'
+        ? `scheduled ${hhmm(due.scheduledMs)}${due.targetMs > 0 ? ` + ${minutesText(due.targetMs)} lateness carried` : ''}`
+        : `${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)}`;
+    const seen = withSteps ? `${due.control}: due ${hhmm(due.dueMs)} (${from}), checked in ${formatTimeOfDay(time.atMs, 0)}` : '';
 
     if (diffMs > 0) {
       // Late: per minute or part of a minute (FMU26 Art 44.2.10a).
       const minutes = Math.ceil(diffMs / MINUTE_MS);
-      let ms = minutes * late.value;
       cumulativeMinutes += minutes;
+      // SEE: rally-rules §2.3 — "exceeding 15 minutes" means 16 whole minutes; 15 is still allowed.
+      if (due.basis !== 'scheduled') {
+        const overTarget = perTarget.value !== null && minutes > perTarget.value;
+        const overTotal = cumulativeLimit.value !== null && cumulativeMinutes > cumulativeLimit.value;
+        if ((overTarget || overTotal) && overLimit(due, time, minutes, cumulativeMinutes, overTarget, facts)) return;
+      }
+      let ms = minutes * late.value;
       if (cap.value !== null && periodLateMs + ms > cap.value) {
         ms = Math.max(0, cap.value - periodLateMs);
         capApplied = true;
@@ -175,26 +276,6 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
         label: `${seen} → ${minutes} min late × ${seconds(late.value)} = ${seconds(ms)}${ms < minutes * late.value ? ` (lateness penalty capped at ${seconds(cap.value ?? 0)})` : ''}`,
         ms, rule: ms < minutes * late.value ? `${late.rule}; ${cap.rule}` : late.rule, confirmed: confirmed && (ms === minutes * late.value || cap.confirmed), facts,
       });
-      // SEE: rally-rules §2.3 — "exceeding 15 minutes" means 16 whole minutes; 15 is still allowed.
-      if (!exceeded) {
-        const overTarget = perTarget.value !== null && minutes > perTarget.value;
-        const overTotal = cumulativeLimit.value !== null && cumulativeMinutes > cumulativeLimit.value;
-        if (overTarget || overTotal) {
-          const limit = overTarget ? perTarget : cumulativeLimit;
-          exceeded = {
-            control: due.control, minutesLate: minutes, cumulativeMinutes,
-            action: rules.onExceedMaxLateness.value,
-            rule: `${limit.rule}; ${rules.onExceedMaxLateness.rule}`,
-            confirmed: limit.confirmed && rules.onExceedMaxLateness.confirmed,
-          };
-          if (withSteps) steps.push({
-            label: overTarget
-              ? `${due.control}: ${minutes} min late exceeds the ${perTarget.value} min allowed per target → ${exceeded.action}`
-              : `${due.control}: ${cumulativeMinutes} min accumulated lateness exceeds ${cumulativeLimit.value} min → ${exceeded.action}`,
-            rule: exceeded.rule, confirmed: exceeded.confirmed, facts,
-          });
-        }
-      }
       return;
     }
 
@@ -210,7 +291,7 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
     if (withSteps) steps.push({ label: `${seen} → ${minutes} min early × ${seconds(early.value)} = ${seconds(ms)}`, ms, rule: early.rule, confirmed, facts });
   };
 
-  judge(def, rules, times, {
+  judge(def, rules, times, car, {
     judged,
     missing: (control) => {
       if (withSteps) steps.push({ label: `car ${car}: no time at ${control}; due times resume at its next recorded control`, note: 'no penalty is invented for a missing time' });

@@ -3,7 +3,7 @@
 // rules have one. SEE: rally-rules §3.1 — compute in integer ms, then truncate;
 // never round the two clock readings first.
 import type { Stage } from '../model.ts';
-import type { Rounding, RuleSet } from '../rules/types.ts';
+import type { Rounding, RuleSet, StageLimit } from '../rules/types.ts';
 import type { WorkingStep } from '../results.ts';
 import { decimalsFor, formatDuration } from '../time/duration.ts';
 
@@ -19,12 +19,20 @@ export function roundTo(ms: number, precisionMs: number, rounding: Rounding): nu
 const PRECISION_WORDS: Record<number, string> = { 1: '0.001 s', 10: '0.01 s', 100: '0.1 s', 1000: '1 s' };
 const precisionText = (p: number): string => PRECISION_WORDS[p] ?? `${p} ms`;
 
-/** The stage maximum in ms for this stage, or null when the rules have none. */
-export function stageMaximumMs(stage: Stage, rules: RuleSet): number | null {
-  const max = rules.stageMaxTime.value;
-  if (max.kind === 'fixed') return max.ms;
-  if (max.kind === 'perKm') return Math.floor((max.msPerKm * stage.distanceM) / 1000);
+function limitMs(limit: StageLimit, stage: Stage): number | null {
+  if (limit.kind === 'fixed') return limit.ms;
+  if (limit.kind === 'perKm') return Math.floor((limit.msPerKm * stage.distanceM) / 1000);
   return null;
+}
+
+/** The stage maximum in ms for this stage (its own `maximumMs`, else the rules'), or null when there is none. */
+export function stageMaximumMs(stage: Stage, rules: RuleSet): number | null {
+  return stage.maximumMs ?? limitMs(rules.stageMaxTime.value, stage);
+}
+
+/** The bogey time in ms for this stage (its own `bogeyMs`, else the rules'), or null when there is none. SEE: MSUK26 App 13 Art 9.1. */
+export function stageBogeyMs(stage: Stage, rules: RuleSet): number | null {
+  return stage.bogeyMs ?? limitMs(rules.stageBogeyTime.value, stage);
 }
 
 export interface ChargedStageTime {
@@ -34,6 +42,8 @@ export interface ChargedStageTime {
   stageMs: number;
   /** True when the stage maximum replaced a slower time. */
   maxApplied: boolean;
+  /** True when the bogey time replaced a faster time. */
+  bogeyApplied: boolean;
   steps: WorkingStep[];
 }
 
@@ -65,6 +75,7 @@ export function chargeStageTime(rawMs: number, stage: Stage, rules: RuleSet): Ch
     confirmed: rules.stagePrecisionMs.confirmed && rules.stageRounding.confirmed,
   });
 
+  // SEE: rally-rules §3.3 — MSUK26 App 13 Arts 9.1, 11.1: bogey if faster, the time driven between, the maximum if slower.
   const maxMs = stageMaximumMs(stage, rules);
   const maxApplied = maxMs !== null && ms > maxMs;
   if (maxApplied) {
@@ -72,9 +83,20 @@ export function chargeStageTime(rawMs: number, stage: Stage, rules: RuleSet): Ch
     steps.push({
       label: `stage maximum ${formatDuration(maxMs, decimalsFor(totalPrecision))} charged instead`,
       ms,
-      rule: rules.stageMaxTime.rule,
-      confirmed: rules.stageMaxTime.confirmed,
+      rule: stage.maximumMs !== undefined ? `${stage.code} maximum (rally definition); ${rules.stageMaxTime.rule}` : rules.stageMaxTime.rule,
+      confirmed: rules.stageMaxTime.confirmed || stage.maximumMs !== undefined,
     });
   }
-  return { ms, stageMs: maxApplied ? Math.min(stageMs, ms) : stageMs, maxApplied, steps };
+  const bogey = stageBogeyMs(stage, rules);
+  const bogeyApplied = bogey !== null && ms < bogey;
+  if (bogeyApplied) {
+    ms = bogey;
+    steps.push({
+      label: `faster than the bogey time: bogey ${formatDuration(bogey, decimalsFor(totalPrecision))} charged instead`,
+      ms,
+      rule: stage.bogeyMs !== undefined ? `${stage.code} bogey (rally definition); ${rules.stageBogeyTime.rule}` : rules.stageBogeyTime.rule,
+      confirmed: rules.stageBogeyTime.confirmed || stage.bogeyMs !== undefined,
+    });
+  }
+  return { ms, stageMs: maxApplied ? Math.min(stageMs, ms) : bogeyApplied ? Math.max(stageMs, ms) : stageMs, maxApplied, bogeyApplied, steps };
 }

@@ -46,8 +46,23 @@ const WRAPPERS: Wrapper[] = [
   },
   {
     path: 'notional-times', type: 'stageInterrupted', summary: 'Stage interrupted: give notional times',
-    properties: { stage, notionalTimes: { type: 'array', items: { type: 'object', properties: { car, time: { type: 'string', description: 'Duration, 3:45.2' } } } } },
+    properties: {
+      stage, notionalTimes: { type: 'array', items: { type: 'object', properties: { car, time: { type: 'string', description: 'Duration, 3:45.2' } } } },
+      at: { type: 'string', description: 'When the stage was stopped, rally-local (2026-02-06T19:32:00)' },
+      restartedAt: { type: 'string', description: 'When it was restarted after a red flag, rally-local' },
+      responsible: { type: 'array', items: car, description: 'Cars responsible for the stoppage: they never benefit' },
+    },
     required: ['stage', 'notionalTimes'], rule: 'FIA Sporting Regulations 49.5 (notional times after an interrupted stage)',
+  },
+  {
+    path: 'stage-maximums', type: 'stageMaximumCharged', summary: 'Charge a crew the stage maximum (stage not performed correctly)',
+    properties: { car, stage, rule: { type: 'string', description: 'The article, e.g. MSUK App 8 (c)' } },
+    required: ['car', 'stage'], rule: 'MSUK26 App 8 (c), App 14 (d): a stage not performed correctly is charged the stage maximum',
+  },
+  {
+    path: 'delayed-starts', type: 'delayedStart', summary: 'A crew delayed its own stage start',
+    properties: { car, stage, delayMs: { type: 'integer', minimum: 0, description: 'Delay caused by the crew, ms' }, afterSignalMs: { type: 'integer', minimum: 0, description: 'Time from the start signal until the car moved, ms' } },
+    required: ['car', 'stage'], rule: 'FIA-regional Art 48.4 (FMU26): 1 minute per minute or part; not starting within 20 s of the signal: retired',
   },
   {
     path: 'stage-cancellations', type: 'stageCancelled', summary: 'Cancel a stage for everyone',

@@ -29,7 +29,7 @@ export interface Ack {
 export const MAX_BATCH = 5_000;
 
 /** Fact types that are decisions of officials: they need a reason (SEE: FIA ISC 11.9, ARA GCR 6). */
-const DECISIONS: ReadonlySet<Fact['type']> = new Set(['penalty', 'retirement', 'restart', 'exclusion', 'stageInterrupted', 'stageCancelled', 'retraction']);
+const DECISIONS: ReadonlySet<Fact['type']> = new Set(['penalty', 'retirement', 'restart', 'exclusion', 'stageInterrupted', 'stageCancelled', 'stageMaximumCharged', 'delayedStart', 'retraction']);
 
 function invalid(errors: FieldError[]): never {
   const first = errors[0] as FieldError;

@@ -34,7 +34,13 @@ const FIA: Row[] = [
   ['restartPlusMsSuperSpecial', 300_000, true, /Art 54/, '§4.2 [T]: + 5 minutes per missed SSS'],
   ['restartMaxPerLeg', 1, true, /Art 54/, '§4.2 [T]: at most once per leg'],
   ['restartAllowedInLastSection', false, true, /Art 54/, '§4.2 [T]: last section of last day ⇒ not classified'],
-  ['notionalTimePolicy', 'givenOnly', true, /52\.1/, '§3.4 FMU26 52.1–52.4 [T]: the Clerk gives the fairest time'],
+  ['notionalTimePolicy', 'clerkFairest', true, /52\.1/, '§3.4 FMU26 52.1–52.4 [T]: the Clerk gives the fairest time'],
+  ['stageBogeyTime', { kind: 'none' }, false, /§3\.3/, '§3.3: FIA has no bogey'],
+  ['maxLatenessFixedPenaltyMs', 1_800_000, false, /45\.1/, '§2.3: FIA retires; not used'],
+  ['restartAfterMaxLateness', 'nextLeg', true, /54/, '§2.3, §4.2 FMU26 Arts 45, 54 [T]: only after the next overnight regroup'],
+  ['delayedStartPenaltyPerMinuteMs', 60_000, true, /48\.4/, '§2.2 FMU26 48.4 [T]: 1 min per minute or part'],
+  ['delayedStartRetireAfterMs', 20_000, true, /48\.4/, '§2.2 FMU26 48.4 [T]: not starting within 20 s ⇒ retired'],
+  ['dueTimeMethod', 'targetTimes', false, /9\.1\(a\)/, '§1: due = departure + target (MSUK26 App 13 9.1(a) [V]); FIA text not transcribed'],
   ['tieBreak', 'firstNonSuperSpecial', true, /64\.3/, '§5 FMU26 64.3 [T]: first stage that is not an SSS'],
   ['tieBreakThen', 'nextStage', false, /64\.3/, '§5: beyond the first stage [NF]'],
   ['tieBreakLast', 'lowerCarNumber', false, /not found/, '§5: a dead heat on every stage [NF]'],
@@ -43,7 +49,6 @@ const FIA: Row[] = [
   ['overdueMinMs', 180_000, false, /rallyhq default/, 'not a regulation'],
   ['overdueDefaultSpeedKph', 80, false, /rallyhq default/, 'not a regulation'],
   ['stageStartGapMs', 180_000, true, /44\.3\.1/, '§1 FMU26 44.3.1 [T]: stage start 3 minutes after the TC'],
-  ['inquiryWindowMin', 30, false, /NASA-INQ/, '§5: FIA protest window [NF]; NASA RS 30 min'],
 ];
 
 const MSUK: Row[] = [
@@ -70,7 +75,13 @@ const MSUK: Row[] = [
   ['restartPlusMsSuperSpecial', 300_000, false, /not found/, 'not used'],
   ['restartMaxPerLeg', 0, false, /not found/, 'not used'],
   ['restartAllowedInLastSection', false, false, /not found/, 'not used'],
-  ['notionalTimePolicy', 'givenOnly', true, /4\.3[6-8]/, '§3.4 MSUK26 4.20, 4.36–4.38 [V]'],
+  ['notionalTimePolicy', 'fastestAtInterruption', true, /4\.3[6-8]/, '§3.4 MSUK26 4.20, 4.36–4.38 [V]'],
+  ['stageBogeyTime', { kind: 'none' }, false, /9\.1, 11\.1/, '§3.3 [V]: bogey exists; figure per event'],
+  ['maxLatenessFixedPenaltyMs', 1_800_000, true, /App 14 \(b\)/, '§2.2 App 14 (b) [V]: OTL at a TC that is not a main TC: 30 min'],
+  ['restartAfterMaxLateness', 'nextLeg', false, /not found/, 'not used'],
+  ['delayedStartPenaltyPerMinuteMs', 60_000, false, /not in the reference/, '§2.2: MSUK "—"'],
+  ['delayedStartRetireAfterMs', null, false, /not in the reference/, '§2.2: MSUK "—"'],
+  ['dueTimeMethod', 'targetTimes', true, /9\.1\(a\)/, '§1 MSUK26 App 13 9.1(a) [V]; scheduled timing App 13 10.1 by override'],
   ['tieBreak', 'firstStage', false, /not found/, '§9: MSUK tie-break NF'],
   ['tieBreakThen', 'nextStage', false, /not found/, '§9: NF'],
   ['tieBreakLast', 'lowerCarNumber', false, /not found/, '§9: NF'],
@@ -79,7 +90,6 @@ const MSUK: Row[] = [
   ['overdueMinMs', 180_000, false, /rallyhq default/, 'not a regulation'],
   ['overdueDefaultSpeedKph', 80, false, /rallyhq default/, 'not a regulation'],
   ['stageStartGapMs', null, false, /not found/, 'not in the reference for MSUK'],
-  ['inquiryWindowMin', 30, false, /not found/, 'not in the reference for MSUK'],
 ];
 
 // ARA: the rulebook was not retrievable (§10.1) — nothing is confirmed.
@@ -107,7 +117,13 @@ const ARA: Row[] = [
   ['restartPlusMsSuperSpecial', 300_000, false, /not found/, '§4.2 NF'],
   ['restartMaxPerLeg', 1, false, /not found/, '§9 NF'],
   ['restartAllowedInLastSection', false, false, /not found/, '§9 NF'],
-  ['notionalTimePolicy', 'givenOnly', false, /RA-STOP/, '§3.4: RA legacy worst time [P]; ARA NF'],
+  ['notionalTimePolicy', 'worstBeforeStoppage', false, /RA-STOP/, '§3.4: RA legacy worst time [P]; ARA NF'],
+  ['stageBogeyTime', { kind: 'none' }, false, /not found/, '§3.3 NF'],
+  ['maxLatenessFixedPenaltyMs', 1_800_000, false, /not found/, '§2.3 NF'],
+  ['restartAfterMaxLateness', 'nextLeg', false, /not found/, '§4.2 NF'],
+  ['delayedStartPenaltyPerMinuteMs', 60_000, false, /not found/, '§2.2 NF'],
+  ['delayedStartRetireAfterMs', 20_000, false, /not found/, '§2.2 NF'],
+  ['dueTimeMethod', 'targetTimes', false, /not found/, '§1 NF'],
   ['tieBreak', 'firstStage', false, /not found/, '§5: ARA NF'],
   ['tieBreakThen', 'nextStage', false, /not found/, '§5: ARA NF'],
   ['tieBreakLast', 'lowerCarNumber', false, /not found/, '§5: ARA NF'],
@@ -116,7 +132,6 @@ const ARA: Row[] = [
   ['overdueMinMs', 180_000, false, /rallyhq default/, 'not a regulation'],
   ['overdueDefaultSpeedKph', 80, false, /rallyhq default/, 'not a regulation'],
   ['stageStartGapMs', null, false, /not found/, 'NF'],
-  ['inquiryWindowMin', 30, false, /NASA-INQ/, '§5: NASA RS 30 min [V]; ARA window NF'],
 ];
 
 const TABLES: Record<string, Row[]> = { fia: FIA, msuk: MSUK, ara: ARA };
