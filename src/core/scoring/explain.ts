@@ -121,8 +121,12 @@ function explainTotal(e: Engine, car: number): Workings {
     if (p.kind === 'road') {
       const rp = road?.penalties.find((x) => x.control === p.control);
       const detail = rp ? `: due ${formatTimeOfDay(rp.dueMs, 0).slice(0, 5)}, checked in ${formatTimeOfDay(rp.actualMs, 0).slice(0, 5)}, ${rp.minutes} min ${rp.kind}` : '';
-      steps.push({ kind: 'penalty', label: `road penalty at ${p.control}${detail}`, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
-      keys.push(rp?.kind === 'early' ? 'earlyPenaltyPerMinuteMs' : 'latePenaltyPerMinuteMs');
+      const label = rp?.kind === 'maxLateness'
+        ? `maximum lateness exceeded at ${p.control}: fixed penalty (due ${formatTimeOfDay(rp.dueMs, 0).slice(0, 5)}, checked in ${formatTimeOfDay(rp.actualMs, 0).slice(0, 5)})`
+        : `road penalty at ${p.control}${detail}`;
+      steps.push({ kind: 'penalty', label, ms: p.ms, rule: p.rule, confirmed: p.confirmed, facts: p.facts.map(refOf) });
+      if (rp?.kind === 'maxLateness') keys.push('onExceedMaxLateness', 'maxLatenessFixedPenaltyMs');
+      else keys.push(rp?.kind === 'early' ? 'earlyPenaltyPerMinuteMs' : 'latePenaltyPerMinuteMs');
     } else {
       steps.push({ kind: 'penalty', label: `penalty: ${p.label}${p.control ? ` (at ${p.control})` : p.stage ? ` (at ${p.stage})` : ' (at the end: no control or stage named)'}`, ms: p.ms, ...(p.rule ? { rule: p.rule } : {}), confirmed: p.confirmed, facts: p.facts.map(refOf) });
     }
