@@ -12,8 +12,9 @@ import { classifyEngine, type ClassifyOptions } from './classification.ts';
 import { stageResultsEngine } from './stage-results.ts';
 import { explainEngine } from './explain.ts';
 import { dataIssuesEngine, overdueEngine } from './quality-bridge.ts';
+import { notionalProposalsEngine, type NotionalProposals } from './notional.ts';
 
-export type { ClassifyOptions };
+export type { ClassifyOptions, NotionalProposals };
 export { formatWorkings } from './format-workings.ts';
 
 export interface ScoringState {
@@ -117,4 +118,9 @@ export function dataIssues(state: ScoringState): Issue[] {
 /** Crews that started a stage and have not reached its finish in the expected window; `nowLocalMs` is rally-local ms. */
 export function overdueCrews(state: ScoringState, nowLocalMs: number): OverdueCrew[] {
   return overdueEngine(engineOf(state), nowLocalMs);
+}
+
+/** Notional times rallyhq proposes for an interrupted stage by the preset's method, with the candidates (the Clerk confirms or overrides). */
+export function notionalProposals(state: ScoringState, stage: string): NotionalProposals {
+  return notionalProposalsEngine(engineOf(state), stage);
 }

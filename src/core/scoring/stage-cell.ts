@@ -75,16 +75,23 @@ function charged(raw: number, status: StageStatus, source: CellSource, stage: St
   return { status: c.maxApplied && status === 'ok' ? 'maxTime' : status, ms: c.ms, stageMs: c.stageMs, rawMs: raw, source, used, conflicts };
 }
 
-export function stageCell(car: number, i: number, it: Itinerary, rules: RuleSet, global: GlobalContext, times: ReadonlyMap<string, ChosenTime>, stageFacts: StageTimeRecorded[] | undefined, issues: Issue[]): StageCell {
+export function stageCell(car: number, i: number, it: Itinerary, rules: RuleSet, global: GlobalContext, times: ReadonlyMap<string, ChosenTime>, stageFacts: StageTimeRecorded[] | undefined, issues: Issue[], ownOnly = false): StageCell {
   const stage = it.stages[i]!;
   if (global.cancelled.size > 0) {
     const cancelled = global.cancelled.get(stage.code);
     if (cancelled) return cell('cancelled', 'cancelled', [cancelled], NONE);
   }
 
-  if (global.notional.size > 0) {
+  if (global.notional.size > 0 && !ownOnly) {
     const notional = global.notional.get(stage.code)?.get(car);
-    if (notional) return charged(notional.ms, 'notional', 'notional', stage, rules, [notional.fact], notional.conflicts);
+    if (notional) {
+      // SEE: rally-rules §3.4 — FMU26 Art 52.1, MSUK 4.36: a crew responsible for the stoppage never benefits; it keeps its own time.
+      if (notional.fact.responsible?.includes(car)) {
+        const own = stageCell(car, i, it, rules, global, times, stageFacts, issues, true);
+        if (own.ms !== null) return own;
+      }
+      return charged(notional.ms, 'notional', 'notional', stage, rules, [notional.fact], notional.conflicts);
+    }
   }
 
   if (stageFacts) {
