@@ -22,6 +22,7 @@ import { registerPreviewRoutes } from './routes/preview.ts';
 import { registerPublicationRoutes } from './routes/publications.ts';
 import { registerRallyRoutes } from './routes/rallies.ts';
 import { registerResultRoutes } from './routes/results.ts';
+import { registerNotionalRoutes } from './routes/notional.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerVerifyRoutes } from './routes/verify.ts';
 import { registerWeb } from './web/index.ts';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerPreviewRoutes(app, ctx);
   await registerDeskRoutes(app, ctx);
   await registerResultRoutes(app, ctx);
+  await registerNotionalRoutes(app, ctx);
   await registerPublicationRoutes(app, ctx);
   await registerIssueRoutes(app, ctx);
   await registerTokenRoutes(app, ctx);
