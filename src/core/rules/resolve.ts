@@ -41,7 +41,6 @@ export const RULE_VALUE_SCHEMAS = {
   restartPlusMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 600000 for 10 minutes' },
   restartPlusMsSuperSpecial: { schema: wholeMs, expected: 'a whole number of ms, e.g. 300000 for 5 minutes' },
   restartMaxPerLeg: { schema: z.number().int().nonnegative(), expected: 'a whole number, e.g. 1' },
-  restartAllowedInLastSection: { schema: z.boolean(), expected: 'true or false' },
   notionalTimePolicy: { schema: z.enum(['clerkFairest', 'fastestAtInterruption', 'worstBeforeStoppage']), expected: 'one of "clerkFairest", "fastestAtInterruption", "worstBeforeStoppage"' },
   tieBreak: { schema: z.enum(['firstStage', 'firstNonSuperSpecial', 'lastStage']), expected: 'one of "firstStage", "firstNonSuperSpecial", "lastStage"' },
   tieBreakThen: { schema: z.enum(['nextStage', 'tieBreakLast']), expected: 'one of "nextStage", "tieBreakLast"' },

@@ -68,8 +68,6 @@ export interface RuleValues {
   /** Added per missed super special stage, ms. */
   restartPlusMsSuperSpecial: Cited<number>;
   restartMaxPerLeg: Cited<number>;
-  /** Whether a crew retiring in the last section of the rally may restart and be classified. */
-  restartAllowedInLastSection: Cited<boolean>;
   /** How rallyhq proposes notional times for an interrupted stage (the Clerk confirms or overrides). */
   notionalTimePolicy: Cited<NotionalMethod>;
   /** Tie-break order for equal totals. */

@@ -56,7 +56,7 @@ describe('the restart out of overnight parc fermé (TC4: first car due 09:00 on 
 
 describe('restart after exceeding maximum lateness (FMU26 Arts 45.1–45.3, 54: only after the next overnight regroup)', () => {
   // Car 2 is 16 min late at TC2 (section A, leg 1): retired there. It asks to restart at section B (same leg), or at leg 2.
-  const late = [...onTime(2, { skip: ['TC2', 'SS2S', 'SS2', 'TC3', 'SS3S', 'SS3', 'TC3A'] }), at(2, 'TC2', 1, '10:10:00')];
+  const late = onTime(2, { skip: ['SS2S', 'SS2', 'TC3', 'SS3S', 'SS3', 'TC3A'], lateFrom: { control: 'TC2', minutes: 16 } });
   const restartAt = (section: string): Fact => ({ type: 'restart', id: `rs-${section}`, car: 2, section });
 
   test('a restart at the next section of the same leg is not honoured; the finding says why', () => {
@@ -75,7 +75,7 @@ describe('restart after exceeding maximum lateness (FMU26 Arts 45.1–45.3, 54: 
   });
 
   test('rules that allow the next section (restartAfterMaxLateness nextSection) honour the same-leg restart', () => {
-    const inB = [...onTime(2, { skip: ['TC2', 'SS2S', 'SS2'] }), at(2, 'TC2', 1, '10:10:00')];
+    const inB = onTime(2, { skip: ['SS2S', 'SS2'], lateFrom: { control: 'TC2', minutes: 16 } });
     const state = score(labRally(), labRules('fia', { restartAfterMaxLateness: 'nextSection' }), [...others, ...inB, restartAt('B')]);
     assert.equal(dataIssues(state).filter((i) => i.car === 2 && i.code === 'restart-not-allowed').length, 0);
     assert.equal(classify(state).rows.find((r) => r.car === 2)!.status, 'finished');

@@ -9,12 +9,12 @@ import type { Fact } from '../facts.ts';
 import { classify, notionalProposals, score, stageResults } from './index.ts';
 import { LAB_DAY1, labRally, labRules, onTime } from './lab-rally.test-data.ts';
 
-// SS2 starts: car 1 09:56, car 2 09:57, car 3 09:58, car 4 09:59 (a minute apart). Cars 1 and 2 finish
-// (6:01.0 and 6:02.0: at 10:02:01 and 10:03:02) before the red flag at 10:04:30; cars 3 and 4 are stopped.
+// SS2 starts: car 1 10:03, car 2 10:04, car 3 10:05, car 4 10:06 (a minute apart). Cars 1 and 2 finish
+// (6:01.0 and 6:02.0: at 10:09:01 and 10:10:02) before the red flag at 10:10:30; cars 3 and 4 are stopped.
 const facts: Fact[] = [...onTime(1), ...onTime(2), ...onTime(3, { skip: ['SS2'] }), ...onTime(4, { skip: ['SS2'] })];
 const red = (more: Partial<Extract<Fact, { type: 'stageInterrupted' }>> = {}): Fact => ({
   type: 'stageInterrupted', id: 'red-ss2', stage: 'SS2', reason: 'car 4 off the road, stage red-flagged', notionalTimes: [],
-  at: `${LAB_DAY1}T10:04:30`, responsible: [4], ...more,
+  at: `${LAB_DAY1}T10:10:30`, responsible: [4], ...more,
 } as Fact);
 
 describe('MSUK 4.37: the fastest time set at the moment of interruption', () => {
@@ -29,7 +29,7 @@ describe('MSUK 4.37: the fastest time set at the moment of interruption', () => 
   test('car 3 is proposed the fastest, with its basis; car 4 (responsible) is proposed nothing (MSUK 4.36)', () => {
     const by = new Map(p.proposals.map((x) => [x.car, x]));
     assert.equal(by.get(3)!.proposedMs, 361_000);
-    assert.match(by.get(3)!.basis, /MSUK 4\.37: the fastest time set before the interruption at 10:04:30: car 1 6:01/);
+    assert.match(by.get(3)!.basis, /MSUK 4\.37: the fastest time set before the interruption at 10:10:30: car 1 6:01/);
     assert.equal(by.get(4)!.proposedMs, null);
     assert.equal(by.get(4)!.responsible, true);
     assert.equal(by.has(1), false, 'a crew with its own time set before the interruption is not affected');
@@ -44,11 +44,11 @@ describe('MSUK 4.37: the fastest time set at the moment of interruption', () => 
 });
 
 test('MSUK 4.38: red-flagged before anyone completed it, then restarted: the first time completed after the restart', () => {
-  const s = score(labRally('msuk'), labRules('msuk'), [...facts, red({ at: `${LAB_DAY1}T09:56:15`, restartedAt: `${LAB_DAY1}T09:56:30` })]);
+  const s = score(labRally('msuk'), labRules('msuk'), [...facts, red({ at: `${LAB_DAY1}T10:03:15`, restartedAt: `${LAB_DAY1}T10:03:30` })]);
   const p = notionalProposals(s, 'SS2');
-  // Car 1 started before the restart; car 2 (started 09:57) is the first to complete after it.
+  // Car 1 started before the restart; car 2 (started 10:04) is the first to complete after it.
   assert.deepEqual(p.candidates.map((c) => c.car), [2]);
-  assert.match(p.proposals.find((x) => x.car === 1)!.basis, /MSUK 4\.38: the first time completed after the restart at 09:56:30: car 2/);
+  assert.match(p.proposals.find((x) => x.car === 1)!.basis, /MSUK 4\.38: the first time completed after the restart at 10:03:30: car 2/);
 });
 
 test('ARA (Rally America practice, unconfirmed): the worst time before the stoppage; the worst three are candidates', () => {

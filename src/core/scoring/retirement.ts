@@ -1,8 +1,9 @@
 // Retirements and Super Rally restarts of one car, placed in the itinerary.
 // SEE: rally-rules §4.2 — FMU26 Art 54: a crew that fails to complete a section
 // may restart at the start of a later section; never after a permanent
-// retirement, (FIA) not when it retired in the last section of the rally, and
-// at most `restartMaxPerLeg` times in one leg (Art 54: once per leg).
+// retirement, and at most `restartMaxPerLeg` times in one leg (Art 54: once per
+// leg). A crew retiring in the last section of the rally can never restart: a
+// restart is at the start of a later section and there is none (Art 54: not classified).
 import type { CarRestarted, CarRetired, Fact } from '../facts.ts';
 import type { Issue } from '../issues.ts';
 import type { RallyDefinition } from '../model.ts';
@@ -42,7 +43,6 @@ export function pairRestarts(car: number, live: Fact[], ctx: CarContext, road: R
   out.sort((a, b) => a.pos - b.pos || (a.fact?.id ?? '').localeCompare(b.fact?.id ?? ''));
 
   const restarts = live.filter((f): f is CarRestarted => f.type === 'restart');
-  const lastSectionStart = lastSectionPos(ctx);
   // Restarts honoured so far, by the leg the crew restarts in.
   const perLeg = new Map<string, string[]>();
   for (const f of restarts) {
@@ -62,10 +62,6 @@ export function pairRestarts(car: number, live: Fact[], ctx: CarContext, road: R
     if (!last) { refuse(`car ${car} has no retirement before section ${f.section}`); continue; }
     if (last.restart) { refuse(`car ${car} already restarted at ${last.restart.section} after retiring at ${last.where}`); continue; }
     if (last.permanent) { refuse(`car ${car} retired permanently at ${last.where}`); continue; }
-    if (!rules.restartAllowedInLastSection.value && last.pos >= lastSectionStart) {
-      refuse(`car ${car} retired in the last section of the rally (${rules.restartAllowedInLastSection.rule})`);
-      continue;
-    }
     const leg = legOf(ctx.def, f.section);
     // SEE: rally-rules §2.3, §4.2 — FMU26 Arts 45.3, 54: after exceeding maximum lateness, only after the next overnight regroup.
     const after = rules.restartAfterMaxLateness;
@@ -110,12 +106,6 @@ function legOf(def: RallyDefinition, point: string): string {
   return point;
 }
 
-function lastSectionPos(ctx: CarContext): number {
-  const leg = ctx.def.legs.at(-1);
-  const section = leg?.sections.at(-1);
-  if (!section) return Infinity;
-  return ctx.it.restartPoints.get(section.id) ?? Infinity;
-}
 
 /** The retirement that keeps the car out of a classification whose last counted position is `boundary`, if any. */
 export function retiredAt(retirements: readonly RetirementItem[], boundary: number): RetirementItem | null {

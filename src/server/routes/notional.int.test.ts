@@ -24,7 +24,7 @@ describe(`GET …/stages/:stage/notional-proposals (${KIND})`, () => {
   after(async () => { await s.close(); });
 
   test('after the red flag: candidates and proposals by MSUK 4.37; the responsible crew is proposed nothing', async () => {
-    const red = await s.call('POST', `${R}/notional-times`, { id: 'red', stage: 'SS2', reason: 'car 4 off, red flag', notionalTimes: [], at: `${LAB_DAY1}T10:04:30`, responsible: [4] }, officer);
+    const red = await s.call('POST', `${R}/notional-times`, { id: 'red', stage: 'SS2', reason: 'car 4 off, red flag', notionalTimes: [], at: `${LAB_DAY1}T10:10:30`, responsible: [4] }, officer);
     assert.ok(red.statusCode === 201 || red.statusCode === 200, red.body);
     const res = await s.call('GET', `${R}/stages/SS2/notional-proposals`);
     assert.equal(res.statusCode, 200, res.body);
@@ -38,7 +38,7 @@ describe(`GET …/stages/:stage/notional-proposals (${KIND})`, () => {
   });
 
   test('the Clerk confirms by superseding the interruption with the times; the stage results use it', async () => {
-    const body = { id: 'red-times', type: 'stageInterrupted', supersedes: 'red', stage: 'SS2', reason: 'notional times as proposed', notionalTimes: [{ car: 3, time: '6:01' }], at: `${LAB_DAY1}T10:04:30`, responsible: [4] };
+    const body = { id: 'red-times', type: 'stageInterrupted', supersedes: 'red', stage: 'SS2', reason: 'notional times as proposed', notionalTimes: [{ car: 3, time: '6:01' }], at: `${LAB_DAY1}T10:10:30`, responsible: [4] };
     const res = await s.call('POST', `${R}/corrections`, body, officer);
     assert.ok(res.statusCode === 201 || res.statusCode === 200, res.body);
     const stage = (await s.call('GET', `${R}/stages/SS2`)).json().stage;

@@ -47,7 +47,6 @@ export const ara2026: RuleSet = {
   restartPlusMs: unconfirmed(600_000, NF('Super Rally penalty'), `Fastest class time + 10 min. ${ASSUMED_FIA}`),
   restartPlusMsSuperSpecial: unconfirmed(300_000, NF('Super Rally penalty'), `Fastest class time + 5 min. ${ASSUMED_FIA}`),
   restartMaxPerLeg: unconfirmed(1, NF('Super Rally limits'), ASSUMED_FIA),
-  restartAllowedInLastSection: unconfirmed(false, NF('Super Rally limits'), ASSUMED_FIA),
   notionalTimePolicy: unconfirmed('worstBeforeStoppage', `RA-STOP (Rally America: worst time before the stoppage); ${NF('notional times')}`,
     'Proposed: the worst time set before the stoppage (or one of the worst three if it is abnormal); the Clerk confirms.'),
   tieBreak: unconfirmed('firstStage', NF('tie-break'), 'Assumed the WRC practice: the first stage.'),

@@ -47,7 +47,6 @@ export const fia2026: RuleSet = {
   restartPlusMs: confirmed(600_000, FMU('Art 54'), 'WRC values differ by year (+7 min 2019-era, +5 min in secondary sources): override per event.'),
   restartPlusMsSuperSpecial: confirmed(300_000, FMU('Art 54')),
   restartMaxPerLeg: confirmed(1, FMU('Art 54')),
-  restartAllowedInLastSection: confirmed(false, FMU('Art 54'), 'Retiring in the last section of the last day: not classified.'),
   notionalTimePolicy: confirmed('clerkFairest', FMU('Arts 52.1–52.4'),
     'No formula: the Clerk of the Course gives each affected crew the fairest time; rallyhq lists the times set on the stage as candidates and proposes none.'),
   tieBreak: confirmed('firstNonSuperSpecial', FMU('Art 64.3'), 'WRC practice decided on the first stage (ACR23); override to firstStage for a WRC event.'),

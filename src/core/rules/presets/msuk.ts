@@ -50,7 +50,6 @@ export const msuk2026: RuleSet = {
   restartPlusMs: unconfirmed(600_000, 'restart rules not found for MSUK', NOT_USED),
   restartPlusMsSuperSpecial: unconfirmed(300_000, 'restart rules not found for MSUK', NOT_USED),
   restartMaxPerLeg: unconfirmed(0, 'restart rules not found for MSUK', NOT_USED),
-  restartAllowedInLastSection: unconfirmed(false, 'restart rules not found for MSUK', NOT_USED),
   notionalTimePolicy: confirmed('fastestAtInterruption', 'MSUK26 Ch 13 Arts 4.20, 4.36–4.38 (p444–445)',
     'Reverse-seeded events (4.37): the fastest time set when the stage was interrupted, or the next down to the 5th if anomalous; a stage red-flagged before anyone completed it (4.38): the first time after the restart, down to the 5th. The Clerk confirms.'),
   tieBreak: unconfirmed('firstStage', 'MSUK tie-break not found (rally-rules §5)',
