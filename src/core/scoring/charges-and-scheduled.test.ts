@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Fact } from '../facts.ts';
 import type { Control, RallyDefinition } from '../model.ts';
 import { classify, dataIssues, explain, formatWorkings, score } from './index.ts';
-import { at, labRally, labRules, onTime } from './lab-rally.test-data.ts';
+import { labRally, labRules, onTime } from './lab-rally.test-data.ts';
 
 const others = [1, 3, 4].flatMap((c) => onTime(c));
 
