@@ -17,6 +17,7 @@ export const COMMAND_MODULES: readonly { name: string; load: () => Promise<Comma
   { name: 'results', load: () => import('./commands/results.ts') },
   { name: 'stage', load: () => import('./commands/stage.ts') },
   { name: 'explain', load: () => import('./commands/explain.ts') },
+  { name: 'notional', load: () => import('./commands/notional.ts') },
   { name: 'validate', load: () => import('./commands/validate.ts') },
   { name: 'entries', load: () => import('./commands/entries.ts') },
   { name: 'serve', load: () => import('./commands/serve.ts') },
