@@ -2,7 +2,8 @@
 // few facts on the lab rally, and the other values it needs), and changing the
 // key's value in that scenario changes some result — a classification, a
 // stage time, a data-quality finding, an overdue crew or a notional-time
-// proposal. A key without a scenario fails here by name: a new preset value is
+// proposal, or (inquiryWindowMin) the inquiry clock an official publication
+// waits for. A key without a scenario fails here by name: a new preset value is
 // either shown to act or it does not belong in the presets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,8 @@ import type { RuleKey, RuleSet, RuleValues } from './types.ts';
 import { classify, dataIssues, notionalProposals, overdueCrews, score, stageResults } from '../scoring/index.ts';
 import { at, LAB_DAY1, labRally, onTime, stageTime } from '../scoring/lab-rally.test-data.ts';
 import { parseLocalDateTime } from '../time/local-time.ts';
+import { inquiryClock } from '../../server/publication-check.ts';
+import type { RallyEntry } from '../../server/rally-states.ts';
 
 type Value<K extends RuleKey> = RuleValues[K]['value'];
 interface Scenario<K extends RuleKey> {
@@ -23,6 +26,8 @@ interface Scenario<K extends RuleKey> {
   facts: Fact[];
   /** A different value that must change a result. */
   alt: (v: Value<K>) => Value<K>;
+  /** What else it changes, beyond the scored results (a value used outside scoring). */
+  observe?: (rules: RuleSet) => unknown;
 }
 type Scenarios = { [K in RuleKey]?: Scenario<K> };
 
@@ -99,6 +104,13 @@ const SCENARIOS: Scenarios = {
   delayedStartPenaltyPerMinuteMs: { facts: [...O, ...onTime(2), { type: 'delayedStart', id: 'd', car: 2, stage: 'SS2', reason: 'late to the line', delayMs: 70_000 }], alt: plus(5_000) },
   delayedStartRetireAfterMs: { facts: [...O, ...onTime(2), { type: 'delayedStart', id: 'd', car: 2, stage: 'SS2', reason: 'stalled', afterSignalMs: 25_000 }], alt: (v) => (v === null ? 20_000 : null) },
   dueTimeMethod: { facts: [...O, ...onTime(2)], alt: (v) => (v === 'targetTimes' ? 'scheduled' : 'targetTimes') },
+  inquiryWindowMin: {
+    // A provisional classification published at 12:00; asked at 12:20: open under a 30-minute window, closed under 10.
+    facts: O, alt: (v) => (v === 10 ? 30 : 10),
+    observe: (rules) => inquiryClock({ rules } as unknown as RallyEntry,
+      [{ rallyId: 'lab', number: 1, kind: 'provisional', publishedAt: '2026-05-10T12:00:00Z', principal: 'results', uptoSeq: 1, snapshot: {} }],
+      Date.parse('2026-05-10T12:20:00Z')).open,
+  },
 };
 
 function withValues(preset: RuleSet, values: Record<string, unknown>): RuleSet {
@@ -130,7 +142,7 @@ test('every value of every preset changes some result when changed (a value that
       const current = base[key].value as Value<typeof key>;
       const changed = withValues(base, { [key]: sc.alt(current) });
       const def = (sc.def ?? ((d) => d))(labRally(id));
-      const a = results(def, base, sc.facts), b = results(def, changed, sc.facts);
+      const a = [results(def, base, sc.facts), sc.observe?.(base)], b = [results(def, changed, sc.facts), sc.observe?.(changed)];
       try {
         assert.notDeepStrictEqual(a, b);
       } catch {

@@ -50,6 +50,7 @@ export const RULE_VALUE_SCHEMAS = {
   overdueMinMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 180000' },
   overdueDefaultSpeedKph: { schema: positive, expected: 'a speed in km/h above 0, e.g. 80' },
   stageStartGapMs: { schema: wholeMs.nullable(), expected: 'a whole number of ms, e.g. 180000, or null for no check' },
+  inquiryWindowMin: { schema: z.number().int().nonnegative(), expected: 'a whole number of minutes, e.g. 30' },
   maxLatenessFixedPenaltyMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 1800000 for 30 minutes' },
   restartAfterMaxLateness: { schema: z.enum(['nextSection', 'nextLeg']), expected: 'one of "nextSection", "nextLeg"' },
   delayedStartPenaltyPerMinuteMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 60000' },

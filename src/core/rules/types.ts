@@ -89,6 +89,8 @@ export interface RuleValues {
   overdueDefaultSpeedKph: Cited<number>;
   /** Data-quality: stage start = TC check-in minute + this gap, when the itinerary gives none (SS_START.targetMs); null = no check. */
   stageStartGapMs: Cited<number | null>;
+  /** Inquiry window after a provisional classification, minutes: an official one waits for it (publication safeguards). */
+  inquiryWindowMin: Cited<number>;
   /** Charged when maximum lateness is exceeded and `onExceedMaxLateness` is `fixedPenalty`, ms. */
   maxLatenessFixedPenaltyMs: Cited<number>;
   /** Where a crew retired for exceeding maximum lateness may restart: the next section, or only after the next overnight regroup (a later leg). */

@@ -266,7 +266,7 @@ function retirementsDoc(input: DocumentInput): OfficialDocument {
   };
 }
 
-const DECISION_TYPES = new Set(['penalty', 'exclusion', 'retirement', 'restart', 'stageCancelled', 'stageInterrupted', 'retraction', 'jumpStart', 'stageTime', 'controlTime']);
+const DECISION_TYPES = new Set(['penalty', 'exclusion', 'retirement', 'restart', 'stageCancelled', 'stageInterrupted', 'stageMaximumCharged', 'delayedStart', 'retraction', 'jumpStart', 'stageTime', 'controlTime']);
 
 function decisionDoc(input: DocumentInput, factId: string | undefined): OfficialDocument {
   if (!factId) throw new DocumentQueryError('fact', 'fact is required: give the id of the decision fact (a penalty, exclusion, retirement, restart, cancellation, notional times or a correction)');
@@ -287,6 +287,8 @@ function decisionDoc(input: DocumentInput, factId: string | undefined): Official
       case 'retirement': return `Retirement at ${f.where}${f.permanent ? ' (permanent)' : ''}`;
       case 'restart': return `Restart under Super Rally at ${f.section}`;
       case 'stageCancelled': return `Stage ${f.stage} cancelled`;
+      case 'stageMaximumCharged': return `Stage maximum charged on ${f.stage}: stage not performed correctly`;
+      case 'delayedStart': return `Delayed start at ${f.stage} caused by the crew`;
       case 'stageInterrupted': return `Stage ${f.stage} interrupted; notional times: ${f.notionalTimes.map((n) => `car ${n.car} ${n.time}`).join(', ')}`;
       case 'retraction': return `Withdrawal of fact ${f.supersedes}`;
       case 'jumpStart': return `Jump start at ${f.stage}`;

@@ -17,7 +17,7 @@ onRefresh(async () => {
   acks.value = a;
 });
 
-const DECISION_TYPES = new Set(['penalty', 'exclusion', 'retirement', 'restart', 'stageInterrupted', 'stageCancelled', 'retraction', 'jumpStart']);
+const DECISION_TYPES = new Set(['penalty', 'exclusion', 'retirement', 'restart', 'stageInterrupted', 'stageCancelled', 'stageMaximumCharged', 'delayedStart', 'retraction', 'jumpStart']);
 const draft = signal({ kind: 'bulletin', title: '', body: '', about: '', rule: '', id: newId('notice') });
 const crewCode = signal<{ car: number; url: string; qrSvg: string } | null>(null);
 const codeCar = signal('');

@@ -57,6 +57,7 @@ export const ara2026: RuleSet = {
   overdueMinMs: unconfirmed(180_000, RALLYHQ_DEFAULT, '…and at least 3 minutes after the expected time.'),
   overdueDefaultSpeedKph: unconfirmed(80, RALLYHQ_DEFAULT, 'Pace assumed before any car has a stage time.'),
   stageStartGapMs: unconfirmed(null, NF('TC to stage start gap'), 'No check unless the itinerary gives the gap or the SRs set it.'),
+  inquiryWindowMin: unconfirmed(30, `NASA-INQ (NASA Rally Sport); ${NF('inquiry window')}`, 'Assumed 30 minutes, the US practice.'),
   maxLatenessFixedPenaltyMs: unconfirmed(1_800_000, NF('max lateness consequence'), 'Used only if the SRs make exceeding maximum lateness a fixed penalty: 30 minutes assumed.'),
   restartAfterMaxLateness: unconfirmed('nextLeg', NF('Super Rally limits'), ASSUMED_FIA),
   delayedStartPenaltyPerMinuteMs: unconfirmed(60_000, NF('delayed start'), `1 minute per minute or part. ${ASSUMED_FIA}`),

@@ -58,6 +58,8 @@ export const fia2026: RuleSet = {
   overdueMinMs: unconfirmed(180_000, RALLYHQ_DEFAULT, '…and at least 3 minutes after the expected time.'),
   overdueDefaultSpeedKph: unconfirmed(80, RALLYHQ_DEFAULT, 'Pace assumed before any car has a stage time.'),
   stageStartGapMs: confirmed(180_000, FMU('Art 44.3.1'), 'The stage start follows the TC check-in by 3 minutes.'),
+  inquiryWindowMin: unconfirmed(30, 'FIA protest window not found in FMU26; 30 minutes as NASA-INQ',
+    'Set the window the SRs give.'),
   maxLatenessFixedPenaltyMs: unconfirmed(1_800_000, FMU('Arts 45.1–45.3'), `${NOT_USED}: exceeding maximum lateness retires the crew`),
   restartAfterMaxLateness: confirmed('nextLeg', FMU('Arts 45.1–45.3, 54'), 'After exceeding maximum lateness a crew may restart only after the next overnight regroup.'),
   delayedStartPenaltyPerMinuteMs: confirmed(60_000, FMU('Art 48.4'), 'A delayed start caused by the crew: 1 minute per minute or part of a minute.'),

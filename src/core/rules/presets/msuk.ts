@@ -62,6 +62,7 @@ export const msuk2026: RuleSet = {
   overdueDefaultSpeedKph: unconfirmed(80, RALLYHQ_DEFAULT, 'Pace assumed before any car has a stage time.'),
   stageStartGapMs: unconfirmed(null, 'MSUK gap between arrival control and stage start not found',
     'No check unless the itinerary gives the gap (targetMs on the stage start) or the SRs set it.'),
+  inquiryWindowMin: unconfirmed(30, 'MSUK inquiry window not found; 30 minutes as NASA-INQ', 'Set the window the SRs give.'),
   maxLatenessFixedPenaltyMs: confirmed(1_800_000, 'MSUK26 App 14 (b)',
     'Scheduled timing: OTL at a time control that is not a main time control is 30 minutes (at a main time control: retired, App 14 (a)).'),
   restartAfterMaxLateness: unconfirmed('nextLeg', 'restart rules not found for MSUK', NOT_USED),
