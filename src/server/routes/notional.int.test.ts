@@ -53,6 +53,18 @@ describe(`GET …/stages/:stage/notional-proposals (${KIND})`, () => {
     assert.match(res.body, /stages are SS1, SS2, SS3, SS4/);
   });
 
+  test('the delayed-start and stage-maximum decisions are stored and scored (FMU26 Art 48.4; MSUK26 App 8 (c))', async () => {
+    const d = await s.call('POST', `${R}/delayed-starts`, { id: 'delay-1', car: 1, stage: 'SS3', reason: 'not at the line when called', delayMs: 70_000 }, officer);
+    assert.ok(d.statusCode === 201 || d.statusCode === 200, d.body);
+    const row = (await s.call('GET', `${R}/results`)).json().classification.rows.find((r: { car: number }) => r.car === 1);
+    assert.equal(row.otherPenaltyMs, 120_000);
+    const m = await s.call('POST', `${R}/stage-maximums`, { id: 'max-2', car: 2, stage: 'SS3', reason: 'missed a chicane' }, officer);
+    assert.ok(m.statusCode === 201 || m.statusCode === 200, m.body);
+    // No stage maximum for SS3 in this rally: the finding names the fix.
+    const issues = (await s.call('GET', `${R}/anomalies`)).body;
+    assert.match(issues, /no-stage-maximum/);
+  });
+
   test('the route is in the OpenAPI document', async () => {
     const doc = (await s.call('GET', '/docs/json')).json();
     assert.ok(doc.paths['/api/rallies/{id}/stages/{stage}/notional-proposals']?.get);
