@@ -91,6 +91,10 @@ export interface Person {
   name: string;
   /** ISO 3166-1 alpha-3 or the sport's usual three-letter code, e.g. `USA`, `FIN`. */
   nationality?: string;
+  /** Competition licence number, as the licence shows it. */
+  licence?: string;
+  /** Club or membership number (ARA membership, MSUK club). */
+  club?: string;
 }
 
 export type Support = 'factory' | 'privateer';
@@ -111,6 +115,36 @@ export interface Entry {
   group?: string;
   /** True for entries invented for fixtures; shown as such. */
   fictional?: boolean;
+  /** Homologation or technical group of the car (e.g. `Rally2`, `RC2`), beside the rally's own class. */
+  carGroup?: string;
+  /** Registration plate of the car. */
+  registration?: string;
+  /** Accepted after the entry list closed; the when and who are in the entry changes. */
+  late?: boolean;
+  /** Driver or co-driver changes approved since the entry was accepted, oldest first. */
+  substitutions?: Substitution[];
+  /** Set when the crew withdrew (before the start the entry moves to `withdrawn` of the rally). */
+  withdrawal?: Withdrawal;
+}
+
+/** A crew member replaced after the entry was accepted (who, when, approved by whom). */
+export interface Substitution {
+  role: 'driver' | 'codriver';
+  from: string;
+  to: string;
+  /** UTC ISO time the change was recorded. */
+  at: string;
+  approvedBy: string;
+  reason: string;
+}
+
+export interface Withdrawal {
+  reason: string;
+  /** UTC ISO time it was recorded. */
+  at: string;
+  by: string;
+  /** The crew had already started (its times stay and it is retired where it withdrew). */
+  afterStart: boolean;
 }
 
 /** Which preset and version a rally is scored under, plus its supplementary-regulation overrides. */
@@ -135,6 +169,8 @@ export interface RallyDefinition {
   stages: Stage[];
   classes: RallyClass[];
   entries: Entry[];
+  /** Crews withdrawn before they started: off the entry list and out of the results, kept with the reason. */
+  withdrawn?: Entry[];
   /** Gap between consecutive cars at the start, ms (for due times). */
   startIntervalMs?: number;
   country?: string;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CarStatus, StageStatus, Workings } from './results.ts';
-import { CAR_STATUS_LABELS, CAR_STATUS_SHORT, STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS, stageCellLabel, workingsStatusLabel } from './status-labels.ts';
+import { CAR_STATUS_LABELS, CAR_STATUS_SHORT, STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS, carStatusWords, rallyIsOver, stageCellLabel, workingsStatusLabel } from './status-labels.ts';
 import { formatWorkings } from './scoring/format-workings.ts';
 
 const STAGE: StageStatus[] = ['ok', 'notional', 'assessed', 'restartCharged', 'maxTime', 'running', 'notRun', 'cancelled'];
@@ -32,9 +32,9 @@ test('formatWorkings prints the label, not the code: "(Super Rally charge)"', ()
   assert.match(formatWorkings({ ...w, stage: undefined, status: 'notStarted', resultMs: null }), /\(not started\)/);
 });
 
-test('short forms for a narrow position column: DNS, RET, EXC for a crew out of the classification, nothing for one in it', () => {
+test('short forms for a narrow position column: RET, EXC for a crew out of the classification, nothing for one in it or not yet started', () => {
   assert.deepEqual(Object.keys(CAR_STATUS_SHORT).sort(), [...CAR].sort());
-  assert.deepEqual([CAR_STATUS_SHORT.notStarted, CAR_STATUS_SHORT.retired, CAR_STATUS_SHORT.excluded], ['DNS', 'RET', 'EXC']);
+  assert.deepEqual([CAR_STATUS_SHORT.notStarted, CAR_STATUS_SHORT.retired, CAR_STATUS_SHORT.excluded], ['', 'RET', 'EXC']);
   // A crew running or finished has a position (or none yet): the column shows that, not a status.
   assert.equal(CAR_STATUS_SHORT.running, '');
   assert.equal(CAR_STATUS_SHORT.finished, '');
@@ -49,4 +49,16 @@ test('a running cell with a retirement on that stage reads "retired"; without on
   assert.equal(workingsStatusLabel('running', false, true), 'running');
   const w: Workings = { car: 47, stage: 'SS5', status: 'running', retiredHere: true, steps: [], resultMs: null, factsUsed: [], factsSuperseded: [], rules: [] };
   assert.equal(formatWorkings(w).split('\n')[0], 'car 47, SS5: no result (retired)');
+});
+
+test('a crew with no time is "not yet started" while the rally runs and DNS only once it is over', () => {
+  const before = [{ status: 'notStarted' as const }, { status: 'notStarted' as const }];
+  const during = [{ status: 'running' as const }, { status: 'notStarted' as const }];
+  const done = [{ status: 'finished' as const }, { status: 'retired' as const }, { status: 'notStarted' as const }];
+  assert.equal(rallyIsOver(before), false, 'nobody started: before the start, not after it');
+  assert.equal(rallyIsOver(during), false);
+  assert.equal(rallyIsOver(done), true);
+  assert.deepEqual(carStatusWords('notStarted', rallyIsOver(before)), { label: 'not yet started', short: '' });
+  assert.deepEqual(carStatusWords('notStarted', rallyIsOver(done)), { label: 'did not start', short: 'DNS' });
+  assert.deepEqual(carStatusWords('retired', false), { label: 'retired', short: 'RET' });
 });

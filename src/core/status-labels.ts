@@ -39,10 +39,11 @@ export const CAR_STATUS_LABELS: Readonly<Record<CarStatus, string>> = {
 /**
  * A crew's status in a table's narrow position column, where the position
  * stands when there is one: the abbreviations results sheets use. Empty for a
- * crew still in the rally (its position, or nothing yet, says it).
+ * crew still in the rally (its position, or nothing yet, says it), and for a
+ * crew with no time yet: it may still start (SEE: `carStatusShort` for DNS).
  */
 export const CAR_STATUS_SHORT: Readonly<Record<CarStatus, string>> = {
-  notStarted: 'DNS',
+  notStarted: '',
   running: '',
   finished: '',
   retired: 'RET',
@@ -78,4 +79,29 @@ export function workingsStatusLabel(status: StageStatus | CarStatus, aboutStage:
   if (aboutStage && status in STAGE_STATUS_LABELS) return stageCellLabel(status as StageStatus, retiredHere);
   if (status in CAR_STATUS_LABELS) return CAR_STATUS_LABELS[status as CarStatus];
   return STAGE_STATUS_LABELS[status as StageStatus] ?? status;
+}
+
+/**
+ * A crew with no time yet, for the public: "not yet started" while the rally
+ * runs (a later car has not reached the start; nothing went wrong), "did not
+ * start" (DNS) only once the rally is over. A crew withdrawn before the start
+ * is off the entry list and never shows here.
+ */
+export const NOT_YET_STARTED = { label: 'not yet started', short: '' } as const;
+export const DID_NOT_START = { label: 'did not start', short: 'DNS' } as const;
+
+/**
+ * The rally is over for its crews when some crew started and none is still
+ * running. Until then no crew is "did not start": it may be waiting for its
+ * minute. (A rally whose crews all sit between stages counts as running: their
+ * status is `running` until they finish the last stage.)
+ */
+export function rallyIsOver(rows: readonly { status: CarStatus }[]): boolean {
+  return rows.some((r) => r.status !== 'notStarted') && !rows.some((r) => r.status === 'running');
+}
+
+/** A crew's status words for the public, given whether the rally is over (`rallyIsOver`). */
+export function carStatusWords(status: CarStatus, over: boolean): { label: string; short: string } {
+  if (status === 'notStarted') return over ? DID_NOT_START : NOT_YET_STARTED;
+  return { label: CAR_STATUS_LABELS[status], short: CAR_STATUS_SHORT[status] };
 }

@@ -11,6 +11,7 @@ import { installInputGuard } from './input-guard.ts';
 import { installProblemHandlers } from './problem.ts';
 import { RallyStates } from './rally-states.ts';
 import { registerChampionshipRoutes } from './routes/championships.ts';
+import { registerEntryRoutes } from './routes/entries.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDeskRoutes } from './routes/desk.ts';
 import { registerDocumentRoutes } from './routes/documents.ts';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Token issued by an administrator or results officer, or by enrollment' } } },
       tags: [
         { name: 'rallies', description: 'Rallies, itinerary, entries, rally files' },
+        { name: 'entries', description: 'The entry list one change at a time: add, edit, withdraw, substitute, CSV import, and the history of changes' },
         { name: 'facts', description: 'The log: times and everything officials record' },
         { name: 'decisions', description: 'Corrections, penalties, retirements, restarts, exclusions, notional times, cancellations' },
         { name: 'results', description: 'Classifications, stage results, crews, workings' },
@@ -124,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx = createContext(deps.store, states, auth, now);
 
   await registerRallyRoutes(app, ctx);
+  await registerEntryRoutes(app, ctx);
   await registerFactRoutes(app, ctx);
   await registerDecisionRoutes(app, ctx);
   await registerPreviewRoutes(app, ctx);

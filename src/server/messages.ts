@@ -46,6 +46,7 @@ export const PROBLEMS = {
   'publication-not-found': { status: 404, title: 'Unknown publication', fix: 'List publications with GET /api/rallies/:id/publications.' },
   'token-not-found': { status: 404, title: 'Unknown token', fix: 'List tokens with GET /api/tokens.' },
   'rally-exists': { status: 409, title: 'Rally already exists', fix: 'Choose another rally id, or change the existing rally with PUT …/entries and PUT …/itinerary.' },
+  'entry-conflict': { status: 409, title: 'Entry list conflict', fix: 'Read the entry list again (GET /api/rallies/:id/entries): the number is taken or the crew has already withdrawn.' },
   'version-conflict': { status: 409, title: 'Changed by someone else', fix: 'Read the current version (GET), reapply your change to it and send it with that version.' },
   'rules-invalid': { status: 409, title: 'Rules choice has errors', fix: 'Fix the rally\'s rules (preset, version, overrides) with the listed errors before publishing.' },
   'publication-blocked': { status: 409, title: 'Official classification blocked', fix: 'Resolve what `blockers` lists (GET /api/rallies/:id/publication-check), or publish with override.reason saying why it goes out anyway (recorded).' },

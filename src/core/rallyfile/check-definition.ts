@@ -83,6 +83,12 @@ export function checkDefinition(def: RallyDefinition, base = '$.rally'): PathErr
   errors.push(...duplicates(def.legs, (l) => l.id, (i) => at('legs', i, 'id'), 'leg id'));
   errors.push(...duplicates(def.stages, (s) => s.code, (i) => at('stages', i, 'code'), 'stage code'));
   errors.push(...duplicates(def.entries, (e) => e.car, (i) => at('entries', i, 'car'), 'car number'));
+  // A withdrawn crew keeps its number: reusing it would make its recorded changes read as another crew's.
+  const entered = new Set(def.entries.map((e) => e.car));
+  (def.withdrawn ?? []).forEach((e, i) => {
+    if (entered.has(e.car)) errors.push({ path: at('withdrawn', i, 'car'), message: `car ${e.car} is both entered and withdrawn; give the new crew another number` });
+    if (!e.withdrawal) errors.push({ path: at('withdrawn', i, 'withdrawal'), message: `withdrawn car ${e.car} must say why and when (withdrawal: { reason, at, by, afterStart })` });
+  });
 
   const classes = new Set(def.classes.map((c) => c.code));
   def.entries.forEach((e, i) => {

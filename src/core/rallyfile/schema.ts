@@ -101,6 +101,24 @@ export const RallyClassSchema = z.strictObject({ code: Id, name: Text });
 export const PersonSchema = z.strictObject({
   name: Text,
   nationality: z.string().regex(/^[A-Z]{3}$/, { error: 'expected a three-letter code like USA or FIN' }).optional(),
+  licence: Text.optional(),
+  club: Text.optional(),
+});
+
+export const SubstitutionSchema = z.strictObject({
+  role: z.enum(['driver', 'codriver'], { error: 'expected "driver" or "codriver"' }),
+  from: Text,
+  to: Text,
+  at: Text,
+  approvedBy: Text,
+  reason: Text,
+});
+
+export const WithdrawalSchema = z.strictObject({
+  reason: Text,
+  at: Text,
+  by: Text,
+  afterStart: z.boolean(),
 });
 
 export const EntrySchema = z.strictObject({
@@ -115,6 +133,11 @@ export const EntrySchema = z.strictObject({
   eligibility: z.array(Id).optional(),
   group: Text.optional(),
   fictional: z.boolean().optional(),
+  carGroup: Text.optional(),
+  registration: Text.optional(),
+  late: z.boolean().optional(),
+  substitutions: z.array(SubstitutionSchema).optional(),
+  withdrawal: WithdrawalSchema.optional(),
 });
 
 export const RulesChoiceSchema = z.strictObject({
@@ -135,6 +158,7 @@ export const RallyDefinitionSchema = z.strictObject({
   stages: z.array(StageSchema),
   classes: z.array(RallyClassSchema),
   entries: z.array(EntrySchema),
+  withdrawn: z.array(EntrySchema).optional(),
   startIntervalMs: Millis.optional(),
   country: Text.optional(),
   championshipRound: Text.optional(),

@@ -12,6 +12,7 @@ import { listPresets } from '../../core/rules/presets/index.ts';
 import type { RallyRecord } from '../../store/contract.ts';
 import type { ServerContext } from '../context.ts';
 import { definitionDiff } from '../definition-diff.ts';
+import { startedCars } from '../started-cars.ts';
 import { etagOf, notModified } from '../http-cache.ts';
 import { apiError, type ApiError } from '../problem.ts';
 import { anyObject, definitionJsonSchema, errorResponses, rallyFileJsonSchema, rallyParams } from '../schemas.ts';
@@ -125,10 +126,10 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
   });
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id/entries', {
-    schema: { summary: 'Entry list and classes', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ version, classes, entries }'), ...errorResponses } },
+    schema: { summary: 'Entry list and classes, crews withdrawn before the start, and the cars that have started (have a fact)', tags: ['rallies', 'entries'], params: rallyParams, response: { 200: anyObject('{ version, classes, entries, withdrawn, started }'), ...errorResponses } },
   }, async (request) => {
     const e = await ctx.rally(request.params.id);
-    return { rallyId: e.rallyId, version: e.version, classes: e.definition.classes, entries: e.definition.entries };
+    return { rallyId: e.rallyId, version: e.version, classes: e.definition.classes, entries: e.definition.entries, withdrawn: e.definition.withdrawn ?? [], started: [...startedCars(e)].sort((a, b) => a - b) };
   });
 
   async function update(request: FastifyRequest, id: string, action: string, change: (def: RallyDefinition, body: Record<string, unknown>) => unknown) {
