@@ -20,6 +20,7 @@ export default defineConfig({
         marshal: `${web}marshal.html`,
         hq: `${web}hq.html`,
         notices: `${web}notices.html`,
+        organise: `${web}organise.html`,
       },
     },
   },

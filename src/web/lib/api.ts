@@ -35,7 +35,7 @@ export async function getJson<T>(path: string, token?: string): Promise<T> {
 }
 
 /** `idempotencyKey`: made once per intended write and sent again on a retry, so the server does it once. */
-export async function sendJson<T>(method: 'POST' | 'PUT', path: string, payload: unknown, token?: string, idempotencyKey?: string): Promise<T> {
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, payload: unknown, token?: string, idempotencyKey?: string): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
