@@ -10,6 +10,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { apiError } from '../problem.ts';
+import { registerSeasonAdminRoutes, seasonVersion } from './seasons.ts';
 import { notModified } from '../http-cache.ts';
 import type { Auth } from '../auth.ts';
 import type { RallyEntry } from '../rally-states.ts';
@@ -213,7 +214,7 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
   }, async (request) => {
     const season = await findSeason(request.params.season, history);
     if (!season) throw apiError('not-found', `No season '${request.params.season}'; GET /api/championships lists them.`, 'season');
-    return { season, problems: checkSeason(season) };
+    return { season, version: seasonVersion(season), problems: checkSeason(season) };
   });
 
   app.get<{ Params: { season: string }; Querystring: { championship?: string; after?: string } }>('/api/championships/:season/standings', {
@@ -281,6 +282,8 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
     await history.putRoundResult(season.id, result, now().toISOString());
     return { stored: true, season: season.id, round: result.round, crews: result.crews.length };
   });
+
+  await registerSeasonAdminRoutes(app, { history, requireAdmin, now });
 
   app.get('/api/points-schemes', {
     schema: { tags: ['championships'], summary: 'Points schemes as cited data (each table with its rule and whether it is confirmed)', response: { 200: { type: 'array', items: open } } },
