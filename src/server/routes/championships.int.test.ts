@@ -12,13 +12,17 @@ describe('championship and history API', () => {
   before(async () => { s = await startTestServer('memory', { now: () => new Date('2026-11-26T12:00:00Z') }); });
   after(async () => { await s.close(); });
 
-  test('GET /api/championships lists the seeded ARA 2026 season, Sno*Drift round 1, rounds marked unconfirmed', async () => {
+  test('GET /api/championships lists the seeded ARA 2026 season: rounds 1–2 as found (ara-evidence), the rest unconfirmed, each with its source', async () => {
     const r = await s.call('GET', '/api/championships');
     assert.equal(r.statusCode, 200);
     const seasons = r.json() as { id: string; rounds: { id: string; round: number; confirmed: boolean; source: string }[] }[];
     const ara = seasons.find((x) => x.id === 'ara-2026')!;
     assert.equal(ara.rounds[0]!.id, 'snodrift');
-    assert.ok(ara.rounds.every((x) => x.confirmed === false && x.source.length > 0));
+    const rounds = ara.rounds as { id: string; confirmed: boolean; source: string; startDate: string | null; rally?: string }[];
+    assert.deepEqual(rounds.slice(0, 2).map((x) => [x.id, x.startDate, x.confirmed]), [['snodrift', '2026-02-06', true], ['100aw', '2026-03-13', true]]);
+    assert.equal(rounds[0]!.rally, 'snodrift-2026', 'Sno*Drift 2026 is scored by the demo rally');
+    assert.ok(rounds.slice(2).every((x) => x.confirmed === false && x.startDate === null && /not found/.test(x.source)));
+    assert.ok(rounds.every((x) => x.source.length > 0));
   });
 
   test('GET standings after round 1: national points 22-17-14-12-10 from the scored Sno*Drift file (SNO23 [P])', async () => {
