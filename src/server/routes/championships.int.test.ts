@@ -18,7 +18,7 @@ describe('championship and history API', () => {
     const seasons = r.json() as { id: string; rounds: { id: string; round: number; confirmed: boolean; source: string }[] }[];
     const ara = seasons.find((x) => x.id === 'ara-2026')!;
     assert.equal(ara.rounds[0]!.id, 'snodrift');
-    const rounds = ara.rounds as { id: string; confirmed: boolean; source: string; startDate: string | null; rally?: string }[];
+    const rounds = ara.rounds as unknown as { id: string; confirmed: boolean; source: string; startDate: string | null; rally?: string }[];
     assert.deepEqual(rounds.slice(0, 2).map((x) => [x.id, x.startDate, x.confirmed]), [['snodrift', '2026-02-06', true], ['100aw', '2026-03-13', true]]);
     assert.equal(rounds[0]!.rally, 'snodrift-2026', 'Sno*Drift 2026 is scored by the demo rally');
     assert.ok(rounds.slice(2).every((x) => x.confirmed === false && x.startDate === null && /not found/.test(x.source)));
