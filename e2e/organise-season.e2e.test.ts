@@ -69,7 +69,7 @@ describe('the organiser sets up a season (laptop, tablet)', () => {
       const table = page.getByRole('table', { name: 'Championship standings' });
       assert.match(await table.locator('tbody tr').first().innerText(), /^1\s.+\s22\s+22$/, 'the winner scores 22 (ARA national scale, ara-evidence)');
 
-      const pub = await server.api('POST', `/api/rallies/${server.rallyId}/publications`, { kind: 'official', reason: 'stewards approved the results' }, server.officerToken);
+      const pub = await server.api('POST', `/api/rallies/${server.rallyId}/publications`, { kind: 'official', reason: 'stewards approved the results', override: { reason: 'inquiry window waived by the stewards' } }, server.officerToken);
       assert.equal(pub.status, 201);
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.getByText('every round official').waitFor();
