@@ -135,6 +135,31 @@ describe('the spectator on a phone, mid-SS16', () => {
     }
   });
 
+  test('follow a crew: jump to car 19 by its number, follow it, and it is pinned to the top of the table — still after a reload', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.waitForSelector('#leaderboard tbody tr');
+      assert.notEqual(await page.locator('#leaderboard tbody tr').first().getAttribute('data-car'), '19');
+      await page.fill('#jump', '19');
+      await page.press('#jump', 'Enter');
+      await page.waitForSelector('#crew-title');
+      assert.match(await cellText(page, '#crew-title'), /^#19 /);
+      await page.click('#follow');
+      assert.equal(await page.locator('#follow').getAttribute('aria-pressed'), 'true');
+      await page.getByRole('link', { name: 'Overall' }).click();
+      await page.waitForSelector('#leaderboard tbody tr');
+      assert.equal(await page.locator('#leaderboard tbody tr').first().getAttribute('data-car'), '19');
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('#leaderboard tbody tr')?.getAttribute('data-car') === '19');
+      await page.screenshot({ path: join(shots, 'followed-phone.png') });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('without JavaScript the first view is there: the table, its rows, the stamp', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });

@@ -12,7 +12,7 @@ import { App } from './rally/app.tsx';
 import { crews } from './rally/crew.tsx';
 import { rallyClock } from './rally/format.ts';
 import { applyDelta, fresh, picture, pictureOf, type LiveDelta, type LiveInit, type LiveStageTime } from './rally/model.ts';
-import { announcement, connection, followed, publication, route, routeFrom, routeQuery, stageLoading, type PublicationHead, type Route } from './rally/state.ts';
+import { announcement, connection, follow, followed, publication, route, routeFrom, routeQuery, stageLoading, type PublicationHead, type Route } from './rally/state.ts';
 import { nav } from './rally/views.tsx';
 
 const params = new URLSearchParams(location.search);
@@ -21,7 +21,17 @@ const api = (p: string) => `/api/rallies/${encodeURIComponent(rallyId)}${p}`;
 route.value = routeFrom(params);
 
 const followKey = `rallyhq:follow:${rallyId}`;
-try { followed.value = new Set((JSON.parse(localStorage.getItem(followKey) ?? '[]') as number[]).filter((n) => Number.isInteger(n))); } catch { /* private mode: nothing kept */ }
+/** Followed crews kept on the phone; read after hydration, since the server's render knows none of them. */
+function readFollowed(): void {
+  try { followed.value = new Set((JSON.parse(localStorage.getItem(followKey) ?? '[]') as number[]).filter((n) => Number.isInteger(n))); } catch { /* private mode: nothing kept */ }
+}
+
+follow.toggle = (car: number) => {
+  const next = new Set(followed.value);
+  if (next.has(car)) next.delete(car); else next.add(car);
+  followed.value = next;
+  try { localStorage.setItem(followKey, JSON.stringify([...next])); } catch { /* private mode: kept for this visit only */ }
+};
 
 async function loadCrew(car: number): Promise<void> {
   try {
@@ -147,13 +157,14 @@ function start(): void {
     root.replaceChildren();
     render(<App />, root);
   }
+  readFollowed();
   ensureData();
   connectLive();
   void loadPublication();
   // NOTE: also asked every minute, so a stamp changes even where a proxy drops the event.
   setInterval(() => void loadPublication(), 60_000);
   addEventListener('storage', (e) => {
-    if (e.key === followKey) try { followed.value = new Set(JSON.parse(e.newValue ?? '[]') as number[]); } catch { /* ignore */ }
+    if (e.key === followKey) readFollowed();
   });
 }
 

@@ -11,7 +11,7 @@ import type { CrewAnswer } from '../lib/types.ts';
 import { crewShort, formatDuration, formatGap, gap, penalty } from './format.ts';
 import { picture } from './model.ts';
 import { nav } from './views.tsx';
-import { route } from './state.ts';
+import { follow, followed, route } from './state.ts';
 
 /** Crew answers by car, filled by the page (rally.tsx). */
 export const crews = signal<ReadonlyMap<number, CrewAnswer>>(new Map());
@@ -44,6 +44,9 @@ export function CrewView() {
   return (
     <>
       <h2 id="crew-title">#{c.entry.car} {c.entry.driver.name} / {c.entry.codriver.name}</h2>
+      <button type="button" id="follow" aria-pressed={followed.value.has(car)} onClick={() => follow.toggle?.(car)}>
+        {followed.value.has(car) ? '★ Following — pinned to the top' : '☆ Follow this crew'}
+      </button>
       <p class="muted">{c.entry.make} {c.entry.model} · {cls}</p>
       {cur && cur.position !== null
         ? <p class="big-line"><strong>P{cur.position}</strong> overall · P{cur.classPosition ?? '—'} in class · <strong>{formatDuration(cur.totalMs)}</strong>{cur.gapToLeaderMs ? ` (${formatGap(cur.gapToLeaderMs)})` : ''}</p>

@@ -57,3 +57,6 @@ export const followed = signal<ReadonlySet<number>>(new Set());
 
 /** A stage's times are being fetched (an earlier stage the live picture did not hold). */
 export const stageLoading = signal(false);
+
+/** Follows or unfollows a crew; the page keeps the set on the phone (rally.tsx). */
+export const follow = { toggle: null as null | ((car: number) => void) };

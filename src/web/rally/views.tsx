@@ -76,6 +76,12 @@ export function Tabs() {
         <option value="">All classes</option>
         {(p?.init.classes ?? []).map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
       </select>
+      <form class="jump" role="search" action="/rally.html" onSubmit={(e) => { e.preventDefault(); const v = ((e.currentTarget as HTMLFormElement).elements.namedItem('car') as HTMLInputElement).value; const car = findCar(p, v); if (car !== null) go({ view: 'crew', car: String(car) }); }}>
+        <input type="hidden" name="id" value={p?.init.rallyId ?? ''} /><input type="hidden" name="view" value="crew" />
+        <input id="jump" name="car" list="jump-list" inputMode="search" placeholder="Car or name" aria-label="Jump to a car or crew" size={10} />
+        <datalist id="jump-list">{[...(p?.entries.values() ?? [])].map((e) => <option key={e.car} value={`${e.car} ${e.driver}`} />)}</datalist>
+        <button type="submit">Go</button>
+      </form>
       <select id="stage-select" aria-label="Stage" value={r.view === 'stage' ? r.stage : ''}
         onChange={(e) => { const v = (e.target as HTMLSelectElement).value; go(v ? { view: 'stage', stage: v } : { view: 'overall', stage: '' }); }}>
         <option value="">Stage times…</option>
@@ -83,6 +89,16 @@ export function Tabs() {
       </select>
     </nav>
   );
+}
+
+/** A car number, or a name (driver or co-driver, any part), typed in the jump box → the car; null when none matches. */
+export function findCar(p: Picture | null, text: string): number | null {
+  if (!p) return null;
+  const t = text.trim().toLowerCase();
+  const n = /^#?(\d+)/.exec(t);
+  if (n && p.entries.has(Number(n[1]))) return Number(n[1]);
+  const hit = [...p.entries.values()].find((e) => `${e.driver} ${e.codriver}`.toLowerCase().includes(t));
+  return t && hit ? hit.car : null;
 }
 
 /** The one polite live region: "Updated 15:28:03 EST". */
