@@ -135,6 +135,36 @@ describe('the spectator on a phone, mid-SS16', () => {
     }
   });
 
+  test('a prediction: a crew on SS16 shows its likely time with a range and the place it would take; SS15 says how good the predictions at its start were', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      const car = Math.max(...starts.keys());
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}&view=stage&stage=SS16`);
+      await page.waitForSelector(`#stage-table tr[data-car="${car}"] .pred`);
+      const text = await cellText(page, `#stage-table tr[data-car="${car}"] .pred`);
+      const m = /^≈(\d+:\d\d\.\d) \((\d+:\d\d\.\d)–(\d+:\d\d\.\d)\)( → P\d+)?/.exec(text);
+      assert.ok(m, `prediction reads "${text}"`);
+      const ms = (x: string) => { const [mm, ss] = x.split(':'); return (Number(mm) * 60 + Number(ss)) * 1000; };
+      assert.ok(ms(m[2]!) <= ms(m[1]!) && ms(m[1]!) <= ms(m[3]!), 'the range holds the prediction');
+      // Against the crews through SS16 (API answer): within a third of their median time — a stage time, not nonsense.
+      const st = await server.api<{ stage: { rows: { timeMs: number | null }[] } }>('GET', `/api/rallies/${server.rallyId}/stages/SS16`);
+      const through = st.body.stage.rows.map((r) => r.timeMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
+      const med = through[Math.floor(through.length / 2)]!;
+      assert.ok(Math.abs(ms(m[1]!) - med) < med / 3, `${m[1]} vs median ${med} ms`);
+      await page.selectOption('#stage-select', 'SS15');
+      await page.waitForSelector('#accuracy');
+      const acc = await cellText(page, '#accuracy');
+      const a = /mean error (\d+\.\d) s over (\d+) crews, (\d+) % inside/.exec(acc);
+      assert.ok(a, `accuracy reads "${acc}"`);
+      assert.ok(Number(a[2]) >= 30, 'most crews of SS15 were predicted at their start');
+      await page.screenshot({ path: join(shots, 'prediction-phone.png'), fullPage: false });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('follow a crew: jump to car 19 by its number, follow it, and it is pinned to the top of the table — still after a reload', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const { context, page, errors } = await phonePage(browser);

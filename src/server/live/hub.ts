@@ -4,6 +4,7 @@
 // is what keeps ten thousand phones cheap.
 import type { Control } from '../../core/model.ts';
 import type { Classification, StageClassification } from '../../core/results.ts';
+import { stageAccuracy, type StageAccuracy } from '../../core/live/predict.ts';
 import { computeDelta, liveExclusion, liveRetirement, liveRow, liveStageTime, StageTimesMemory } from './delta.ts';
 import type { LiveDelta } from './delta.ts';
 import { encodeEvent, HEARTBEAT, SseClient } from './sse.ts';
@@ -46,6 +47,35 @@ class Channel {
   constructor(readonly rallyId: string) {}
 }
 
+/** Stages whose pace the page uses for predictions: this many complete stages before the table's. */
+const PACE_STAGES = 3;
+
+/** Driven times (car → ms) of a stage; notional, charged and maximum times say nothing of a crew's pace. */
+function drivenTimes(st: StageClassification | null): Map<number, number> {
+  return new Map((st?.rows ?? []).filter((r) => r.status === 'ok' && r.timeMs !== null).map((r) => [r.car, r.timeMs!]));
+}
+
+/**
+ * For the page's predictions: driven times of the last complete stages, and
+ * how good the predictions at the start were on each complete stage
+ * (src/core/live/predict.ts).
+ */
+function predictionData(s: RallySnapshot, after: string | null): { pace: { stage: string; times: [number, number][] }[]; accuracy: StageAccuracy[] } {
+  const codes = s.definition.stages.map((st) => st.code);
+  const upto = after === null ? -1 : codes.indexOf(after);
+  const done = codes.slice(0, upto + 1).filter((c) => !s.stageResults(c)?.cancelled);
+  const pace = done.slice(-PACE_STAGES).map((c) => ({ stage: c, times: [...drivenTimes(s.stageResults(c))] }));
+  const accuracy: StageAccuracy[] = [];
+  if (s.stageStarts) {
+    done.forEach((c, i) => {
+      const earlier = done.slice(Math.max(0, i - PACE_STAGES), i).map((e) => drivenTimes(s.stageResults(e)));
+      const a = stageAccuracy(c, drivenTimes(s.stageResults(c)), s.stageStarts!(c), earlier);
+      if (a) accuracy.push(a);
+    });
+  }
+  return { pace, accuracy };
+}
+
 /** The table the stream shows: the honest one when the source gives it (src/core/live/honest.ts). */
 export function tableOf(s: RallySnapshot): Classification {
   return s.honest?.().classification ?? s.classification;
@@ -85,6 +115,7 @@ export function initPayload(s: RallySnapshot): Record<string, unknown> {
     excluded: c.excluded.map(liveExclusion),
     latestStage: latest ? latest.rows.map((r) => liveStageTime(latest.stage.code, r)) : [],
     running: (h?.running ?? []).map((st) => ({ stage: st.stage.code, interrupted: st.interrupted, rows: st.rows.map((r) => liveStageTime(st.stage.code, r)) })),
+    ...predictionData(s, table.after),
   };
 }
 

@@ -29,6 +29,8 @@ export interface RallySnapshot {
   honest?(): HonestPicture;
   overdue(nowLocalMs: number): OverdueCrew[];
   issues(): Issue[];
+  /** Start times of day (rally-local ms) of the crews on a stage, from the log; optional (prediction accuracy). */
+  stageStarts?(stage: string): Map<number, number>;
   /** Latest control time of day in the log (`2026-02-07T11:32:05.3`), to start the HQ log clock; optional. */
   latestAt?(): string | null;
 }

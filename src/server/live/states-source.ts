@@ -8,6 +8,7 @@ import { classify, dataIssues, overdueCrews, stageResults } from '../../core/sco
 import type { ScoringState } from '../../core/scoring/index.ts';
 import type { Classification, StageClassification } from '../../core/results.ts';
 import { honestPicture, type HonestPicture } from '../../core/live/honest.ts';
+import { parseLocalDateTime } from '../../core/time/index.ts';
 import type { Fact } from '../../core/facts.ts';
 import type { PublicationRecord, Store } from '../../store/contract.ts';
 import type { LiveChange, LiveFactRef, LiveSource, RallySnapshot } from './source.ts';
@@ -112,6 +113,17 @@ export function snapshotOf(rallyId: string, entry: Entry, memoClassify?: (raw: u
     overdue: (nowLocalMs) => overdueCrews(state, nowLocalMs),
     issues: () => dataIssues(state),
     latestAt: () => (log ? latestAt(log.slice(0, logLength).map((sf) => sf.fact)) : null),
+    stageStarts(stage) {
+      const starts = new Map<number, number>();
+      if (!log) return starts;
+      const ids = new Set(state.definition.legs.flatMap((l) => l.sections.flatMap((sec) => sec.controls.filter((c) => c.kind === 'SS_START' && c.stage === stage).map((c) => c.id))));
+      for (const { fact } of log.slice(0, logLength)) {
+        if (fact.type !== 'controlTime' || !ids.has(fact.control)) continue;
+        const ms = parseLocalDateTime(fact.at);
+        if (ms !== null) starts.set(fact.car, ms);
+      }
+      return starts;
+    },
   };
   return snap;
 }

@@ -3,6 +3,7 @@
 // no request per change. Plain data in one signal: components read it, and a
 // keyed re-render touches only the rows that changed (focus stays put).
 import { signal } from '@preact/signals';
+import { predictedPosition, predictStageTime, type Prediction, type StageAccuracy } from '../../core/live/predict.ts';
 import type { LiveDelta, LiveExclusion, LiveRetirement, LiveRow, LiveStageTime, LiveStageWinner } from '../../server/live/delta.ts';
 
 export type { LiveDelta, LiveExclusion, LiveRetirement, LiveRow, LiveStageTime, LiveStageWinner };
@@ -29,6 +30,10 @@ export interface LiveInit {
   excluded: LiveExclusion[];
   latestStage: LiveStageTime[];
   running?: { stage: string; interrupted: boolean; rows: LiveStageTime[] }[];
+  /** Driven times of the last complete stages, for predictions. */
+  pace?: { stage: string; times: [number, number][] }[];
+  /** How good the predictions at the start were, per complete stage. */
+  accuracy?: StageAccuracy[];
 }
 
 export interface Picture {
@@ -124,3 +129,49 @@ export function isOut(p: Picture, car: number): boolean {
 export const picture = signal<Picture | null>(null);
 /** Cars changed by the last update: highlighted once. */
 export const fresh = signal<ReadonlySet<number>>(new Set());
+
+/** Driven times of a stage the picture holds, car → ms. */
+function driven(p: Picture, code: string): Map<number, number> {
+  return new Map([...(p.stageTimes.get(code)?.values() ?? [])].filter((t) => t.status === 'ok' && t.timeMs !== null).map((t) => [t.car, t.timeMs!]));
+}
+
+/** The last three complete stages' driven times: those the server sent, and stages completed since (held in the picture). */
+function earlierStages(p: Picture, code: string): Map<number, number>[] {
+  const order = p.init.stages.map((s) => s.code);
+  const idx = order.indexOf(code);
+  const sent = new Map((p.init.pace ?? []).map((x) => [x.stage, new Map(x.times)]));
+  const out: Map<number, number>[] = [];
+  for (let i = idx - 1; i >= 0 && out.length < 3; i--) {
+    const c = order[i]!;
+    const m = sent.get(c) ?? driven(p, c);
+    if (m.size) out.push(m);
+  }
+  return out;
+}
+
+export interface LivePrediction extends Prediction {
+  /** Overall position the predicted total would take among the crews through the stage, and at the ends of the range. */
+  position: number | null;
+  positionRange: [number, number] | null;
+}
+
+/** A crew on a running stage: its predicted time and where it would place (src/core/live/predict.ts). */
+export function predictFor(p: Picture, stage: StageInfo, car: number): LivePrediction | null {
+  const times = p.stageTimes.get(stage.code);
+  const own = times?.get(car);
+  if (!own || own.timeMs !== null || own.status !== 'running' || isOut(p, car)) return null;
+  const finished = driven(p, stage.code);
+  const splits = new Map([...(times?.values() ?? [])].filter((t) => t.splitsMs).map((t) => [t.car, t.splitsMs!]));
+  const pred = predictStageTime({ car, finished, splits, splitIds: (stage.splits ?? []).map((s) => s.id), earlier: earlierStages(p, stage.code) });
+  if (!pred) return null;
+  const row = p.rows.get(car);
+  if (!row || row.position === null || p.after === null || stage.code !== runningStages(p)[0]?.code) return { ...pred, position: null, positionRange: null };
+  // Totals after this stage of the crews through it: their table total plus the stage time and its penalties.
+  const known = [...(times?.values() ?? [])].filter((t) => t.timeMs !== null && p.rows.get(t.car)?.position != null)
+    .map((t) => p.rows.get(t.car)!.totalMs + t.timeMs! + t.penaltyMs);
+  return {
+    ...pred,
+    position: predictedPosition(row.totalMs + pred.timeMs, known),
+    positionRange: [predictedPosition(row.totalMs + pred.lowMs, known), predictedPosition(row.totalMs + pred.highMs, known)],
+  };
+}

@@ -6,7 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { CAR_STATUS_SHORT, STAGE_STATUS_LABELS } from '../../core/status-labels.ts';
 import { splitCells, type SplitCell } from '../../core/live/honest.ts';
 import { crewShort, distanceText, formatDuration, gap, ordinal, penalty, speedText } from './format.ts';
-import { fresh, isOut, orderedRows, picture, runningStages, type EntryInfo, type LiveRow, type LiveStageTime, type Picture, type StageInfo } from './model.ts';
+import { fresh, isOut, orderedRows, picture, predictFor, runningStages, type EntryInfo, type LiveRow, type LiveStageTime, type Picture, type StageInfo } from './model.ts';
 import { stampFor } from './stamp.ts';
 import { announcement, connection, followed, publication, route, routeQuery, type Route } from './state.ts';
 
@@ -70,7 +70,6 @@ export function Tabs() {
   return (
     <nav class="tabs" id="tabs" aria-label="Views">
       <Link patch={{ view: 'overall', stage: '' }} class={`tab${r.view === 'overall' ? ' on' : ''}`}>Overall</Link>
-      <Link patch={{ view: 'grid' }} class={`tab${r.view === 'grid' ? ' on' : ''}`}>Stage by stage</Link>
       <Link patch={{ view: 'chart' }} class={`tab${r.view === 'chart' ? ' on' : ''}`}>Compare</Link>
       <select id="class-select" aria-label="Class" value={r.cls} onChange={(e) => go({ cls: (e.target as HTMLSelectElement).value })}>
         <option value="">All classes</option>
@@ -130,7 +129,12 @@ function RunningCell({ p, stage, car }: { p: Picture; stage: StageInfo; car: num
   if (t.timeMs !== null) return <td class="num run">{formatDuration(t.timeMs)}{t.position ? <div class="sub">{ordinal(t.position)}</div> : null}</td>;
   if (isOut(p, car)) return <td class="num run"><span class="sub">out</span></td>;
   const split = lastSplit(t, stage);
-  return <td class="num run"><span class="pill onstage">on stage</span>{split ? <div class="sub">{split}</div> : null}</td>;
+  const pred = predictFor(p, stage, car);
+  return (
+    <td class="num run"><span class="pill onstage">on stage</span>{split ? <div class="sub">{split}</div> : null}
+      {pred ? <div class="sub pred" title={`Predicted from ${pred.basis === 'split' ? 'its splits' : 'its pace on earlier stages'} against ${pred.n} crews through the stage`}>≈{formatDuration(pred.timeMs)}{pred.position ? ` → P${pred.position}` : ''}</div> : null}
+    </td>
+  );
 }
 
 function lastSplit(t: LiveStageTime, stage: StageInfo): string {
@@ -222,6 +226,8 @@ export function StageView({ loading }: { loading?: boolean }) {
   const ref = r.ref ? p.stageTimes.get(stage.code)?.get(Number(r.ref)) : undefined;
   const f = fresh.value;
   const timed = rows.filter((t) => t.timeMs !== null);
+  const onAny = rows.some((t) => t.timeMs === null && t.status === 'running');
+  const acc = p.init.accuracy?.find((a) => a.stage === stage.code);
   return (
     <>
       <h2 id="stage-title">{stage.code} {stage.name} <span class="muted">{distanceText(p.init.distanceUnit, stage.distanceM)}</span></h2>
@@ -234,7 +240,7 @@ export function StageView({ loading }: { loading?: boolean }) {
             <th class="num" scope="col">Pos</th><th class="num" scope="col">Car</th><th scope="col">Crew</th>
             {splitIds.map((id) => <th key={id} class="num" scope="col">{id}</th>)}
             <th class="num" scope="col">Time</th><th class="num" scope="col">{ref ? `To #${ref.car}` : 'Gap'}</th>
-            <th class="num wide" scope="col">Diff</th><th class="num wide" scope="col">Speed</th><th scope="col"><span class="sr">Notes</span></th>
+            <th class="num wide" scope="col">Diff</th><th class="num wide" scope="col">Speed</th><th scope="col">{onAny ? 'Predicted' : <span class="sr">Notes</span>}</th>
           </tr></thead>
           <tbody>
             {pinned(rows).map((t, n, all) => (
@@ -244,6 +250,8 @@ export function StageView({ loading }: { loading?: boolean }) {
           </tbody>
         </table>
       </div>
+      {onAny ? <p class="muted small" id="prediction-note">Predicted: the likely stage time of a crew on the stage, with its range, from its splits against the crews through (or, before its first split, its pace against theirs on the three stages before); then the overall place that time would take among the crews through.</p> : null}
+      {acc ? <p class="muted small" id="accuracy">How good the predictions at the start of {stage.code} were: mean error {formatDuration(acc.meanErrorMs)} s over {acc.n} crews, {Math.round(acc.inRange * 100)} % inside the predicted range.</p> : null}
       {splitIds.length ? <p class="muted small">Splits: time from the start, with the rank at that split (among crews through it) and the gap to the fastest there.</p> : null}
     </>
   );
@@ -270,8 +278,19 @@ function StageRowView({ p, t, stage, cells, splitIds, ahead, ref_, flash }: { p:
       <td class="num gap">{gapText}</td>
       <td class="num wide">{t.timeMs !== null && ahead?.timeMs != null ? gap(t.timeMs - ahead.timeMs) : ''}</td>
       <td class="num wide">{t.timeMs !== null ? speedText(p.init.distanceUnit, stage.distanceM, t.timeMs) : ''}</td>
-      <td>{out ? <span class="pill">out</span> : onStage ? <span class="pill onstage">on stage</span> : note ? <span class="pill">{note}</span> : ''}
+      <td>{out ? <span class="pill">out</span> : onStage ? <><span class="pill onstage">on stage</span><Predicted p={p} stage={stage} car={t.car} /></> : note ? <span class="pill">{note}</span> : ''}
         {t.penaltyMs ? <span class="pill pen">{penalty(t.penaltyMs)} pen.</span> : ''}</td>
     </tr>
+  );
+}
+
+function Predicted({ p, stage, car }: { p: Picture; stage: StageInfo; car: number }) {
+  const pred = predictFor(p, stage, car);
+  if (!pred) return null;
+  return (
+    <div class="sub pred">
+      ≈{formatDuration(pred.timeMs)} ({formatDuration(pred.lowMs)}–{formatDuration(pred.highMs)})
+      {pred.position ? ` → P${pred.position}${pred.positionRange && (pred.positionRange[0] !== pred.positionRange[1]) ? ` (P${pred.positionRange[0]}–${pred.positionRange[1]})` : ''}` : ''}
+    </div>
   );
 }
