@@ -1,12 +1,18 @@
 // Helpers of the desk's browser tests: the desk opened at a given width, and
 // screenshots written for the user documentation (docs/web.md, docs/img).
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT, type TestServer } from './harness.ts';
 
-/** Screenshots for the user documentation (docs/web.md), overwritten on every run. */
+/**
+ * Screenshots for the user documentation (docs/web.md): written to docs/img
+ * when RALLYHQ_DOC_SHOTS=1 (`RALLYHQ_DOC_SHOTS=1 node --import tsx --test e2e/desk*.e2e.test.ts`),
+ * else to the temporary directory, so an ordinary test run leaves the tree clean.
+ */
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ROOT, 'docs', 'img', `${name}.png`) });
+  const dir = process.env.RALLYHQ_DOC_SHOTS === '1' ? join(ROOT, 'docs', 'img') : tmpdir();
+  await page.screenshot({ path: join(dir, `${name}.png`) });
 }
 
 export async function openDesk(b: Browser, server: TestServer, width = 1280, height = 900): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {

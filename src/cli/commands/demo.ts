@@ -13,6 +13,7 @@ import { EXIT, parseFlags, stringFlag, usageError } from '../args.ts';
 import type { Fact } from '../../core/facts.ts';
 import type { Control, RallyDefinition } from '../../core/model.ts';
 import { parseRallyFile } from '../../core/rallyfile/parse.ts';
+import { daysBetween, shiftRally } from './demo-shift.ts';
 import { formatDuration, formatGap, formatLocalDateTime, formatTimeOfDay, parseLocalDateTime } from '../../core/time/index.ts';
 import { toRallyLocalMs } from '../../server/live/clock.ts';
 import { newTokenSecret, sha256Hex } from '../../server/auth.ts';
@@ -137,7 +138,7 @@ async function knownIds(http: Http, rallyId: string): Promise<Set<string> | null
 }
 
 const USAGE = `usage: rallyhq demo [--url http://127.0.0.1:3000] [--speed 30] [--rally <id>] [--token <token>]
-                    [--file fixtures/snodrift-2026.rally.json] [--max-gap 20]
+                    [--file fixtures/snodrift-2026.rally.json] [--max-gap 20] [--today]
 
 Replays the demo rally against a running rallyhq server as if it were happening
 now: the facts of the rally file that the server's log does not have yet are
@@ -163,6 +164,9 @@ writes  POST <url>/api/rallies/<id>/facts (and, if the server does not know the
              default sqlite:./data/rallyhq.db)
   --file     rally file to replay (default: fixtures/snodrift-2026.rally.json)
   --max-gap  longest pause between two facts, seconds (default 20)
+  --today    move the rally to today (in its time zone) under the id
+             <id>-<date>, every time of day unchanged: try the marshal page,
+             overdue crews and the desk on any date
 
 exit codes: 0 done, 1 server or data problem, 2 bad command line`;
 
@@ -188,7 +192,7 @@ export const command: CliCommand = {
   summary: 'replay the demo rally against a running server, live, at --speed',
   usage: USAGE,
   async run(args: string[], io: CliIO) {
-    const parsed = parseFlags(args, { url: { type: 'string' }, speed: { type: 'string' }, rally: { type: 'string' }, token: { type: 'string' }, file: { type: 'string' }, 'max-gap': { type: 'string' }, db: { type: 'string' } });
+    const parsed = parseFlags(args, { url: { type: 'string' }, speed: { type: 'string' }, rally: { type: 'string' }, token: { type: 'string' }, file: { type: 'string' }, 'max-gap': { type: 'string' }, db: { type: 'string' }, today: { type: 'boolean' } });
     if (!parsed.ok) return usageError(io, command, parsed.message);
     const v = parsed.values;
     const speed = Number(stringFlag(v.speed) ?? 30);
@@ -215,7 +219,16 @@ export const command: CliCommand = {
       io.err(`rallyhq demo: ${path} is not a valid rally file:\n${file.errors.slice(0, 20).map((e) => `  ${e.path}: ${e.message}`).join('\n')}\n`);
       return EXIT.dataError;
     }
-    const def = file.file.rally;
+    let def = file.file.rally;
+    let facts = file.file.facts;
+    if (v.today === true) {
+      // The rally as if it started today (in its own time zone), under its own id so the original stays.
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: def.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+      const moved = shiftRally(def, facts, daysBetween(def.startDate, today), `${def.id}-${today}`);
+      def = moved.rally;
+      facts = moved.facts;
+      io.out(`moved ${def.name} to ${def.startDate}…${def.endDate} as '${def.id}' (times of day unchanged)\n`);
+    }
     const rallyId = stringFlag(v.rally) ?? def.id;
 
     let known: Set<string> | null;
@@ -232,14 +245,14 @@ export const command: CliCommand = {
       io.out(`imported ${def.name} as '${rallyId}' (no facts yet)\n`);
       known = new Set();
     }
-    const remaining = file.file.facts.filter((f) => !known.has(f.id));
-    const total = file.file.facts.length;
+    const remaining = facts.filter((f) => !known.has(f.id));
+    const total = facts.length;
     io.out(`${def.name}: ${total - remaining.length} of ${total} facts already on the server; replaying ${remaining.length} at ${speed}× real time\n`);
     io.out(`watch it: open ${url}/ in a browser (live events: ${url}/api/rallies/${encodeURIComponent(rallyId)}/live)\n`);
     if (remaining.length === 0) return EXIT.ok;
 
     const controls = controlIndex(def);
-    const starts = startTimes(def, file.file.facts);
+    const starts = startTimes(def, facts);
     const plan = planReplay(remaining, speed, maxGap * 1000, def.timeZone);
     const began = Date.now();
     let done = 0, rejected = 0;
