@@ -12,7 +12,7 @@ import { ROOT, type TestServer } from './harness.ts';
  */
 export async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env.RALLYHQ_DOC_SHOTS === '1' ? join(ROOT, 'docs', 'img') : tmpdir();
-  await page.screenshot({ path: join(dir, `${name}.png`) });
+  await page.screenshot({ path: join(dir, `${name}.png`), scale: 'css' });
 }
 
 export async function openDesk(b: Browser, server: TestServer, width = 1280, height = 900): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {

@@ -177,7 +177,7 @@ describe('the desk: publication safeguards, inquiry clock, protests, notice boar
       const p = desk.page;
       await p.click('#tab-notices');
       await p.selectOption('#notice-decision', 'sd-1');
-      assert.match(await p.getByLabel('Title').inputValue(), /Stewards' decision: a time penalty of 60 s — car 7/);
+      assert.match(await p.getByLabel('Title').inputValue(), /^A time penalty of 60 s — car 7/);
       assert.equal(await p.getByLabel('Rule cited').inputValue(), 'ARA GCR 6');
       await p.getByRole('button', { name: 'Post on the notice board' }).click();
       await p.waitForFunction(() => /document 1 on the notice board/.test(document.querySelector('#desk-msg')?.textContent ?? ''));

@@ -28,7 +28,7 @@ function fromDecision(id: string): void {
   if (!f) { draft.value = { ...draft.value, about: '' }; return; }
   const who = f.car !== undefined ? `car ${f.car} (${crewLabel(f.car as number).replace(/^\d+ — /, '')})` : String(f.stage ?? '');
   const what = f.type === 'penalty' ? `a time penalty of ${String(f.seconds)} s` : f.type === 'exclusion' ? 'exclusion' : f.type === 'stageCancelled' ? `cancellation of ${String(f.stage)}` : f.type === 'stageInterrupted' ? `notional times on ${String(f.stage)}` : f.type;
-  draft.value = { ...draft.value, kind: 'decision', about: id, title: `Stewards' decision: ${what} — ${who}`, rule: String(f.rule ?? ''), body: `Decision: ${what} for ${who}.\nReason: ${f.reason ?? ''}` };
+  draft.value = { ...draft.value, kind: 'decision', about: id, title: `${what.charAt(0).toUpperCase()}${what.slice(1)} — ${who}`, rule: String(f.rule ?? ''), body: `Decision: ${what} for ${who}.\nReason: ${f.reason ?? ''}` };
 }
 
 async function postNotice(): Promise<void> {
