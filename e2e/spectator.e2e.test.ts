@@ -165,6 +165,31 @@ describe('the spectator on a phone, mid-SS16', () => {
     }
   });
 
+  test('the pages around the rally: the timetable says SS1–SS15 complete with their winners and SS16 running; the entry list has every crew by class, car 47 retired at SS5', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.getByRole('link', { name: 'Timetable' }).click();
+      await page.waitForSelector('#timetable-title');
+      const states = await page.locator('tr[data-stage]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-stage'), tr.getAttribute('data-state')]));
+      assert.equal(states.length, 16);
+      assert.deepEqual(states.filter(([, st]) => st === 'running').map(([c]) => c), ['SS16']);
+      assert.ok(states.slice(0, 15).every(([, st]) => st === 'complete' || st === 'cancelled'));
+      assert.match(await cellText(page, 'tr[data-stage="SS15"]'), /complete · won by #10 in 13:22\.1/);
+      await page.screenshot({ path: join(shots, 'timetable-phone.png') });
+      await page.getByRole('link', { name: 'Entry list' }).click();
+      await page.waitForSelector('#entries-title');
+      assert.match(await cellText(page, '#entries-title'), /60 crews/);
+      assert.equal(await page.locator('table.entries tbody tr').count(), 60);
+      assert.match(await cellText(page, 'table.entries tr[data-car="47"]'), /retired at SS5/);
+      assert.equal(new URL(page.url()).searchParams.get('view'), 'entries');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('follow a crew: jump to car 19 by its number, follow it, and it is pinned to the top of the table — still after a reload', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const { context, page, errors } = await phonePage(browser);

@@ -89,7 +89,9 @@ export function initPayload(s: RallySnapshot): Record<string, unknown> {
   const latest = table.after ? s.stageResults(table.after) : null;
   const d = s.definition;
   const splits = new Map<string, { id: string; distanceM: number | null }[]>();
+  const due = new Map<string, string>();
   for (const leg of d.legs) for (const sec of leg.sections) for (const ctl of sec.controls) {
+    if (ctl.kind === 'SS_START' && ctl.stage && ctl.firstCarDue) due.set(ctl.stage, ctl.firstCarDue);
     if (ctl.kind !== 'SPLIT' || !ctl.stage) continue;
     const list = splits.get(ctl.stage) ?? [];
     list.push({ id: ctl.id, distanceM: ctl.splitDistanceM ?? null });
@@ -104,7 +106,13 @@ export function initPayload(s: RallySnapshot): Record<string, unknown> {
     startDate: d.startDate,
     endDate: d.endDate,
     after: table.after,
-    stages: d.stages.map((st) => ({ code: st.code, name: st.name, distanceM: st.distanceM, leg: st.leg, ...(splits.has(st.code) ? { splits: splits.get(st.code) } : {}) })),
+    stages: d.stages.map((st) => ({
+      code: st.code, name: st.name, distanceM: st.distanceM, leg: st.leg,
+      ...(splits.has(st.code) ? { splits: splits.get(st.code) } : {}),
+      ...(due.has(st.code) ? { firstCarDue: due.get(st.code) } : {}),
+      ...(s.stageResults(st.code)?.cancelled ? { cancelled: true } : {}),
+    })),
+    legs: d.legs.map((l) => ({ id: l.id, name: l.name, date: l.date })),
     classes: d.classes.map((k) => ({ code: k.code, name: k.name })),
     entries: d.entries.map((e) => ({
       car: e.car, driver: e.driver.name, codriver: e.codriver.name, class: e.class, make: e.make, model: e.model,

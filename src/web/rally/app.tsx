@@ -1,7 +1,7 @@
 // The whole rally page: header with the stamp, views, and the one live region.
 import { CompareView, CrewView } from './crew.tsx';
 import { route, stageLoading } from './state.ts';
-import { Header, Overall, StageView, Status, Tabs } from './views.tsx';
+import { EntryList, Header, Overall, StageView, Status, Tabs, Timetable } from './views.tsx';
 
 export function App() {
   const r = route.value;
@@ -12,7 +12,8 @@ export function App() {
         <Tabs />
         <Status />
         <section id="view">
-          {r.view === 'stage' ? <StageView loading={stageLoading.value} /> : r.view === 'crew' ? <CrewView /> : r.view === 'chart' ? <CompareView /> : <Overall />}
+          {r.view === 'stage' ? <StageView loading={stageLoading.value} /> : r.view === 'crew' ? <CrewView /> : r.view === 'chart' ? <CompareView />
+            : r.view === 'entries' ? <EntryList /> : r.view === 'timetable' ? <Timetable /> : <Overall />}
         </section>
       </main>
     </>

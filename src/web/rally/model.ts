@@ -8,7 +8,7 @@ import type { LiveDelta, LiveExclusion, LiveRetirement, LiveRow, LiveStageTime, 
 
 export type { LiveDelta, LiveExclusion, LiveRetirement, LiveRow, LiveStageTime, LiveStageWinner };
 
-export interface StageInfo { code: string; name: string; distanceM: number; leg?: string; splits?: { id: string; distanceM: number | null }[] }
+export interface StageInfo { code: string; name: string; distanceM: number; leg?: string; splits?: { id: string; distanceM: number | null }[]; firstCarDue?: string; cancelled?: boolean }
 export interface EntryInfo { car: number; driver: string; codriver: string; class: string; make: string; model: string }
 
 /** The `init`/`reset` payload of GET /api/rallies/:id/live (docs/live.md). */
@@ -23,6 +23,7 @@ export interface LiveInit {
   after: string | null;
   stages: StageInfo[];
   classes?: { code: string; name: string }[];
+  legs?: { id: string; name: string; date: string }[];
   entries: EntryInfo[];
   rows: LiveRow[];
   stageWinners: LiveStageWinner[];

@@ -71,6 +71,8 @@ export function Tabs() {
     <nav class="tabs" id="tabs" aria-label="Views">
       <Link patch={{ view: 'overall', stage: '' }} class={`tab${r.view === 'overall' ? ' on' : ''}`}>Overall</Link>
       <Link patch={{ view: 'chart' }} class={`tab${r.view === 'chart' ? ' on' : ''}`}>Compare</Link>
+      <Link patch={{ view: 'timetable' }} class={`tab${r.view === 'timetable' ? ' on' : ''}`}>Timetable</Link>
+      <Link patch={{ view: 'entries' }} class={`tab${r.view === 'entries' ? ' on' : ''}`}>Entry list</Link>
       <select id="class-select" aria-label="Class" value={r.cls} onChange={(e) => go({ cls: (e.target as HTMLSelectElement).value })}>
         <option value="">All classes</option>
         {(p?.init.classes ?? []).map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
@@ -292,5 +294,78 @@ function Predicted({ p, stage, car }: { p: Picture; stage: StageInfo; car: numbe
       ≈{formatDuration(pred.timeMs)} ({formatDuration(pred.lowMs)}–{formatDuration(pred.highMs)})
       {pred.position ? ` → P${pred.position}${pred.positionRange && (pred.positionRange[0] !== pred.positionRange[1]) ? ` (P${pred.positionRange[0]}–${pred.positionRange[1]})` : ''}` : ''}
     </div>
+  );
+}
+
+/** The entry list: every crew by car number, grouped by class, with who is out and why. */
+export function EntryList() {
+  const p = picture.value;
+  if (!p) return <p class="muted">Loading…</p>;
+  const classes = p.init.classes ?? [];
+  const groups = classes.map((c) => ({ c, list: [...p.entries.values()].filter((e) => e.class === c.code).sort((a, b) => a.car - b.car) })).filter((g) => g.list.length);
+  return (
+    <>
+      <h2 id="entries-title">Entry list · {p.entries.size} crews</h2>
+      {groups.map(({ c, list }) => (
+        <section key={c.code}>
+          <h3>{c.name} <span class="muted">({list.length})</span></h3>
+          <div class="scroll"><table class="entries">
+            <thead><tr><th class="num" scope="col">Car</th><th scope="col">Driver / co-driver</th><th scope="col">Car</th><th scope="col"><span class="sr">Status</span></th></tr></thead>
+            <tbody>{list.map((e) => {
+              const ret = p.retired.get(e.car);
+              const exc = p.excluded.get(e.car);
+              return (
+                <tr key={e.car} data-car={e.car}>
+                  <td class="num car">{e.car}</td>
+                  <td class="crew"><Link patch={{ view: 'crew', car: String(e.car) }}>{e.driver} / {e.codriver}</Link></td>
+                  <td>{e.make} {e.model}</td>
+                  <td>{exc ? <span class="pill">excluded</span> : ret && !ret.restartedAt ? <span class="pill">retired at {ret.where}</span> : ret ? <span class="pill">restarted</span> : ''}</td>
+                </tr>
+              );
+            })}</tbody>
+          </table></div>
+        </section>
+      ))}
+    </>
+  );
+}
+
+/** The timetable: every stage in running order with its state (complete, running, to come, cancelled) and its first car's due time. */
+export function Timetable() {
+  const p = picture.value;
+  if (!p) return <p class="muted">Loading…</p>;
+  const order = p.init.stages.map((s) => s.code);
+  const afterIdx = p.after === null ? -1 : order.indexOf(p.after);
+  const running = new Set(runningStages(p).map((s) => s.code));
+  const legs = p.init.legs ?? [];
+  const dues = p.init.stages.some((s) => s.firstCarDue);
+  const byLeg = legs.length ? legs.map((l) => ({ l, stages: p.init.stages.filter((s) => s.leg === l.id) })) : [{ l: { id: '', name: 'Stages', date: '' }, stages: p.init.stages }];
+  return (
+    <>
+      <h2 id="timetable-title">Timetable</h2>
+      {dues ? <p class="muted small">Due times are the first car's, in rally time ({p.init.timeZone}).</p> : null}
+      {byLeg.map(({ l, stages }) => (
+        <section key={l.id}>
+          <h3>{l.name}{l.date ? ` · ${l.date}` : ''}</h3>
+          <div class="scroll"><table class="timetable">
+            <thead><tr><th scope="col">Stage</th><th class="num" scope="col">Distance</th>{dues ? <th class="num" scope="col">First car</th> : null}<th scope="col">State</th></tr></thead>
+            <tbody>{stages.map((s) => {
+              const i = order.indexOf(s.code);
+              const w = p.winners.get(s.code);
+              const through = [...(p.stageTimes.get(s.code)?.values() ?? [])].filter((t) => t.timeMs !== null).length;
+              const state = s.cancelled ? 'cancelled' : i <= afterIdx ? 'complete' : running.has(s.code) ? 'running' : 'to come';
+              return (
+                <tr key={s.code} data-stage={s.code} data-state={state}>
+                  <td class="crew"><Link patch={{ view: 'stage', stage: s.code }}>{s.code} {s.name}</Link></td>
+                  <td class="num">{distanceText(p.init.distanceUnit, s.distanceM)}</td>
+                  {dues ? <td class="num">{s.firstCarDue ? s.firstCarDue.slice(11, 16) : ''}</td> : null}
+                  <td>{state === 'complete' && w ? <>complete · won by #{w.cars.join(', #')} in {formatDuration(w.timeMs)}</> : state === 'running' ? <span class="pill onstage">running · {through} through</span> : state}</td>
+                </tr>
+              );
+            })}</tbody>
+          </table></div>
+        </section>
+      ))}
+    </>
   );
 }
