@@ -17,6 +17,7 @@ import { registerDeskRoutes } from './routes/desk.ts';
 import { registerDocumentRoutes } from './routes/documents.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerImportRoutes } from './routes/imports.ts';
+import { registerPublicApi } from './routes/public-api.ts';
 import { registerFactRoutes } from './routes/facts.ts';
 import { registerIssueRoutes } from './routes/issues.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'decisions', description: 'Corrections, penalties, retirements, restarts, exclusions, notional times, cancellations' },
         { name: 'results', description: 'Classifications, stage results, crews, workings' },
         { name: 'publications', description: 'Provisional and official results, and what changed between them' },
+        { name: 'public', description: 'Public read API v1 for media and other sites: stable shapes, CORS, rate limit, calendars' },
         { name: 'imports', description: 'Timing files in: preview, confirm, quarantine' },
         { name: 'documents', description: 'Official documents as PDF: entry and start lists, stage results, classifications, penalties, retirements, decisions' },
         { name: 'attention', description: 'Conflicts, anomalies, overdue crews, audit' },
@@ -140,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerDocumentRoutes(app, ctx);
   await registerExportRoutes(app, ctx);
   await registerImportRoutes(app, ctx);
+  await registerPublicApi(app, ctx);
 
   const live = await registerLive(app, {
     store: deps.store,

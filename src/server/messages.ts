@@ -40,6 +40,7 @@ export const PROBLEMS = {
   'token-wrong-role': { status: 403, title: 'Not allowed for this role', fix: 'Ask someone with the needed role (results officer or administrator).' },
   // 404/409/412/413/415
   'not-found': { status: 404, title: 'Not found', fix: 'Check the URL; GET /openapi.json lists every route.' },
+  'too-many-requests': { status: 429, title: 'Too many requests', fix: 'Wait the seconds in Retry-After; poll with If-None-Match so an unchanged answer costs a 304.' },
   'rally-not-found': { status: 404, title: 'Unknown rally', fix: 'List rallies with GET /api/rallies.' },
   'stage-not-found': { status: 404, title: 'Unknown stage', fix: 'Use a stage code of this rally (GET /api/rallies/:id/itinerary).' },
   'car-not-found': { status: 404, title: 'Unknown car', fix: 'Use a car number from the entry list (GET /api/rallies/:id/entries).' },

@@ -1,0 +1,92 @@
+// The public read API: versioned shapes, ETags, CORS, the per-address rate
+// limit, iCalendar feeds and the embeddable widget.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN_TOKEN, smallRallyFile, startTestServer, type TestServer } from '../testing/harness.ts';
+import { PUBLIC_READ_LIMIT } from '../routes/public-api.ts';
+
+const P = '/api/public/v1/rallies/lakeshore-2026';
+
+describe('public read API v1', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer('memory', { now: () => new Date('2026-01-10T12:00:00Z') });
+    assert.equal((await s.call('POST', '/api/rallies/import', smallRallyFile(), ADMIN_TOKEN)).statusCode, 201);
+  });
+  after(async () => { await s.close(); });
+
+  test('results: apiVersion 1, rows as the classification gives them, CORS for any origin, ETag and 304', async () => {
+    const r = await s.call('GET', `${P}/results`, undefined, undefined, { origin: 'https://news.example' });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.headers['access-control-allow-origin'], '*');
+    const body = r.json();
+    assert.equal(body.apiVersion, 1);
+    const internal = (await s.call('GET', '/api/rallies/lakeshore-2026/results')).json().classification.rows;
+    assert.deepEqual(body.rows.map((x: { car: number; position: number | null; totalMs: number | null }) => [x.car, x.position]), internal.map((x: { car: number; position: number | null }) => [x.car, x.position]));
+    const leader = body.rows.find((x: { position: number | null }) => x.position === 1);
+    assert.match(leader.total, /^\d+:\d\d\.\d$/);
+    assert.deepEqual(Object.keys(leader), ['position', 'classPosition', 'car', 'driver', 'codriver', 'class', 'make', 'model', 'status', 'totalMs', 'total', 'penaltyMs', 'gapToLeaderMs', 'gapToLeader', 'gapToPrevMs', 'stagesCounted']);
+    const again = await s.call('GET', `${P}/results`, undefined, undefined, { 'if-none-match': r.headers.etag as string });
+    assert.equal(again.statusCode, 304);
+    const pre = await s.call('OPTIONS', `${P}/results`, undefined, undefined, { origin: 'https://news.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'if-none-match' });
+    assert.equal(pre.statusCode, 204);
+    assert.match(pre.headers['access-control-allow-headers'] as string, /If-None-Match/);
+  });
+
+  test('stage, publications (with seal hashes) and bad input named', async () => {
+    const st = (await s.call('GET', `${P}/stages/SS1`)).json();
+    assert.equal(st.stage.code, 'SS1');
+    assert.ok(st.rows.some((r: { time: string | null }) => r.time !== null));
+    const officer = await s.token('officer', 'lakeshore-2026');
+    assert.equal((await s.call('POST', '/api/rallies/lakeshore-2026/publications', { kind: 'provisional', reason: 'after SS4' }, officer)).statusCode, 201);
+    const pubs = (await s.call('GET', `${P}/publications`)).json();
+    assert.match(pubs.publications[0].hash, /^[0-9a-f]{64}$/);
+    assert.equal(pubs.publications[0].previousHash, null);
+    assert.equal((await s.call('GET', `${P}/results`)).json().publication.number, 1);
+    const bad = await s.call('GET', `${P}/results?class=XX`);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json().detail, /no class "XX"/);
+  });
+
+  test('iCalendar: the rally timetable and the season rounds', async () => {
+    const ics = await s.call('GET', `${P}/timetable.ics`);
+    assert.equal(ics.statusCode, 200);
+    assert.match(ics.headers['content-type'] as string, /^text\/calendar/);
+    assert.match(ics.body, /^BEGIN:VCALENDAR\r\nVERSION:2\.0\r\n/);
+    const def = smallRallyFile().rally as unknown as { timeZone: string; stages: { code: string }[] };
+    for (const st of def.stages) assert.match(ics.body, new RegExp(`SUMMARY:${st.code} `));
+    assert.match(ics.body, new RegExp(`DTSTART;TZID=${def.timeZone.replace('/', '\\/')}:\\d{8}T\\d{6}\\r\\n`));
+    assert.ok(ics.body.split('\r\n').every((l) => Buffer.byteLength(l) <= 75), 'lines folded at 75 octets');
+    const season = await s.call('GET', '/api/public/v1/seasons/ara-2026/calendar.ics');
+    assert.equal(season.statusCode, 200, season.body);
+    assert.match(season.body, /SUMMARY:Round 1: Sno\*Drift Rally\r\nDESCRIPTION:ARA National Championship 2026 \(dates not confirmed\)/);
+    assert.match(season.body, /DTSTART;VALUE=DATE:20260206\r\nDTEND;VALUE=DATE:20260208/);
+    assert.equal((await s.call('GET', '/api/public/v1/seasons/nope/calendar.ics')).statusCode, 404);
+  });
+
+  test('the widget: a page for an iframe from any site, and its script', async () => {
+    const w = await s.call('GET', '/widget/lakeshore-2026?class=' + encodeURIComponent((smallRallyFile().rally as unknown as { classes: { code: string }[] }).classes[0]!.code));
+    assert.equal(w.statusCode, 200);
+    assert.match(w.headers['content-security-policy'] as string, /frame-ancestors \*/);
+    assert.equal(w.headers['x-frame-options'], undefined);
+    assert.match(w.body, /<script src="\/widget\.js" data-rally="lakeshore-2026"/);
+    const js = await s.call('GET', '/widget.js');
+    assert.match(js.body, /\/api\/public\/v1\/rallies\//);
+    assert.match(js.body, /If-None-Match/);
+  });
+
+  test(`per-address rate limit: request ${PUBLIC_READ_LIMIT.max + 1} in a minute is a 429 with Retry-After; another address is unaffected`, async () => {
+    let last = 0;
+    for (let i = 0; i < PUBLIC_READ_LIMIT.max + 5; i++) {
+      const r = await s.app.inject({ method: 'GET', url: '/api/public/v1/rallies', remoteAddress: '203.0.113.7' });
+      last = r.statusCode;
+      if (r.statusCode === 429) {
+        assert.ok(Number(r.headers['retry-after']) >= 1);
+        assert.match(r.json().detail, /Too many requests from this address/);
+        break;
+      }
+    }
+    assert.equal(last, 429);
+    assert.equal((await s.app.inject({ method: 'GET', url: '/api/public/v1/rallies', remoteAddress: '203.0.113.8' })).statusCode, 200);
+  });
+});
