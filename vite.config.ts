@@ -21,6 +21,7 @@ export default defineConfig({
         hq: `${web}hq.html`,
         notices: `${web}notices.html`,
         organise: `${web}organise.html`,
+        import: `${web}import.html`,
       },
     },
   },
