@@ -2,6 +2,8 @@
 // limit, iCalendar feeds and the embeddable widget.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fixturePath } from '../../testing/fixtures.ts';
 import { ADMIN_TOKEN, smallRallyFile, startTestServer, type TestServer } from '../testing/harness.ts';
 import { PUBLIC_READ_LIMIT } from '../routes/public-api.ts';
 
@@ -59,8 +61,15 @@ describe('public read API v1', () => {
     assert.ok(ics.body.split('\r\n').every((l) => Buffer.byteLength(l) <= 75), 'lines folded at 75 octets');
     const season = await s.call('GET', '/api/public/v1/seasons/ara-2026/calendar.ics');
     assert.equal(season.statusCode, 200, season.body);
-    assert.match(season.body, /SUMMARY:Round 1: Sno\*Drift Rally\r\nDESCRIPTION:ARA National Championship 2026 \(dates not confirmed\)/);
-    assert.match(season.body, /DTSTART;VALUE=DATE:20260206\r\nDTEND;VALUE=DATE:20260208/);
+    // Every dated round of the seeded season, as whole days; undated rounds are left out.
+    const seeded = JSON.parse(readFileSync(fixturePath('seeds/ara-2026-season.json'), 'utf8')) as { name: string; rounds: { round: number; name: string; startDate: string | null; confirmed: boolean }[] };
+    const unfold = season.body.replace(/\r\n /g, '');
+    for (const r of seeded.rounds) {
+      const summary = `SUMMARY:Round ${r.round}: ${r.name.replace(/[,;]/g, '\\$&')}`;
+      if (!r.startDate) { assert.ok(!unfold.includes(summary), `${r.name} has no date`); continue; }
+      assert.ok(unfold.includes(`${summary}\r\nDESCRIPTION:${seeded.name}${r.confirmed ? '' : ' (dates not confirmed)'}`), r.name);
+    }
+    assert.match(season.body, /DTSTART;VALUE=DATE:20260206\r\nDTEND;VALUE=DATE:20260208/, 'Sno*Drift 6–7 February: the end is the day after');
     assert.equal((await s.call('GET', '/api/public/v1/seasons/nope/calendar.ics')).statusCode, 404);
   });
 
