@@ -44,6 +44,12 @@ export interface StageTimeRecorded extends FactEnvelope {
   source?: TimeSource;
   /** Time charged by officials rather than driven (e.g. assessed on restart). */
   assessed?: boolean;
+  /**
+   * With `assessed`: the time is the officials' restart (Super Rally) charge for a
+   * stage the crew missed, so it counts in the crew's total but is never the base
+   * of another crew's restart charge (ARA: "restart charges left out").
+   */
+  restartCharge?: boolean;
 }
 
 export interface PenaltyApplied extends FactEnvelope {

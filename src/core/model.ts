@@ -80,6 +80,11 @@ export interface Stage {
   precisionMs?: number;
   /** Leg id the stage belongs to. */
   leg: string;
+  /**
+   * Championship categories that run this stage (codes of `RallyDefinition.categories`);
+   * absent: every category. A stage one category does not run counts for none of its crews.
+   */
+  runBy?: string[];
 }
 
 export interface RallyClass {
@@ -125,6 +130,12 @@ export interface Entry {
   substitutions?: Substitution[];
   /** Set when the crew withdrew (before the start the entry moves to `withdrawn` of the rally). */
   withdrawal?: Withdrawal;
+  /**
+   * The championship category the crew is classified in (a code of
+   * `RallyDefinition.categories`), when one event runs several classifications on
+   * the same roads (ARA National and Regional).
+   */
+  category?: string;
 }
 
 /** A crew member replaced after the entry was accepted (who, when, approved by whom). */
@@ -145,6 +156,12 @@ export interface Withdrawal {
   by: string;
   /** The crew had already started (its times stay and it is retired where it withdrew). */
   afterStart: boolean;
+}
+
+/** One of the classifications an event runs on the same roads, e.g. ARA `National` and `Regional`. */
+export interface Category {
+  code: string;
+  name: string;
 }
 
 /** Which preset and version a rally is scored under, plus its supplementary-regulation overrides. */
@@ -171,6 +188,17 @@ export interface RallyDefinition {
   entries: Entry[];
   /** Crews withdrawn before they started: off the entry list and out of the results, kept with the reason. */
   withdrawn?: Entry[];
+  /**
+   * Categories classified apart over their own stages (`Stage.runBy`), each
+   * crew in one (`Entry.category`), each with its own class bests; absent: one classification.
+   */
+  categories?: Category[];
+  /**
+   * Set when the times of day at the controls are not the real ones (e.g. built
+   * from a plausible itinerary around real stage times): the words every page
+   * that shows those times displays beside them.
+   */
+  illustrativeTimesOfDay?: string;
   /** Gap between consecutive cars at the start, ms (for due times). */
   startIntervalMs?: number;
   country?: string;

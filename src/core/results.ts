@@ -90,6 +90,8 @@ export interface Classification {
   after: string | null;
   leg?: string;
   class?: string;
+  /** The category classified, for a rally that runs several on the same roads. */
+  category?: string;
   rows: ClassificationRow[];
   stageWinners: { stage: string; cars: number[]; timeMs: number }[];
   retired: RetiredCrew[];
@@ -104,6 +106,8 @@ export interface WorkingStep {
   ms?: number;
   rule?: string;
   confirmed?: boolean;
+  /** Not in the rulebook but shown by the body's published results: which results, how many cases (see rules/types.ts). */
+  shown?: string;
   facts?: FactRef[];
   note?: string;
 }
@@ -119,7 +123,7 @@ export interface Workings {
   factsUsed: FactRef[];
   factsSuperseded: FactRef[];
   /** Rule values relied on; unconfirmed ones are listed so a steward sees them. */
-  rules: { key: string; value: unknown; rule: string; confirmed: boolean }[];
+  rules: { key: string; value: unknown; rule: string; confirmed: boolean; shown?: string }[];
 }
 
 export interface OverdueCrew {

@@ -6,6 +6,8 @@ import { pathErrorLines } from '../load-rally.ts';
 import { dataIssues } from '../../core/scoring/index.ts';
 import { countBySeverity, issuesJson, issuesText } from '../format/issues.ts';
 import { toJson } from '../format/json.ts';
+import { confidenceOf, type Confidence } from '../../core/rules/types.ts';
+import { RULE_KEYS } from '../../core/rules/resolve.ts';
 
 const usage = `usage: rallyhq validate <file> [--format text|json]
 
@@ -41,18 +43,20 @@ export const command = rallyCommand({
     const { definition, facts, state, rules, warnings } = r.rally;
     const issues = dataIssues(state);
     const counts = countBySeverity(issues);
-    const unconfirmed = Object.entries(rules).filter(([, v]) => v && typeof v === 'object' && 'confirmed' in v && v.confirmed === false).map(([k]) => k);
+    const levelOf = (level: Confidence): string[] => RULE_KEYS.filter((k) => confidenceOf(rules[k]) === level);
+    const unconfirmed = levelOf('unconfirmed');
+    const shownByResults = levelOf('shownByResults');
     if (format === 'json') {
       io.out(toJson({
         file, valid: true,
         entries: definition.entries.length, stages: definition.stages.length, facts: facts.length,
-        rules: { preset: rules.id, version: rules.version, unconfirmed },
+        rules: { preset: rules.id, version: rules.version, unconfirmed, shownByResults },
         warnings, issueCounts: counts, issues: issuesJson(issues),
       }));
     } else {
       const lines = [`valid: ${definition.entries.length} entries, ${definition.stages.length} stages, ${facts.length} facts`];
       // NOTE: the keys themselves are in --format json and in docs/rules.md; here only the count, to stay on one screen.
-      lines.push(`rules: ${rules.id} ${rules.version}, ${rules.name}` + (unconfirmed.length ? `; ${unconfirmed.length} values unconfirmed by the rulebook` : ''));
+      lines.push(`rules: ${rules.id} ${rules.version}, ${rules.name}` + (shownByResults.length ? `; ${shownByResults.length} values shown by published results (not the rulebook)` : '') + (unconfirmed.length ? `; ${unconfirmed.length} values unconfirmed by the rulebook` : ''));
       if (warnings.length) lines.push('', `file warnings: ${warnings.length}`, ...warnings.map((w) => `  ${w}`));
       lines.push('', issues.length
         ? `data-quality findings: ${issues.length} (${counts.error} error, ${counts.warning} warning, ${counts.info} info)`

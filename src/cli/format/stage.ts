@@ -9,6 +9,7 @@ import { dataIssues, explain, type ScoringState } from '../../core/scoring/index
 import { RETIRED_ON_STAGE_LABEL, RETIRED_ON_STAGE_MEANING, STAGE_STATUS_LABELS, STAGE_STATUS_MEANINGS, stageCellLabel } from '../../core/status-labels.ts';
 import { fitsUncut, renderTable, wrap, type Column } from './table.ts';
 import { toCsv, type CsvValue } from './csv.ts';
+import { confidenceOf, confidenceTag } from '../../core/rules/types.ts';
 import { crewShort, crewSurnames, distanceText, gapText, penaltyText, stageDecimals, timeText } from './cells.ts';
 import type { RenderContext } from './classification.ts';
 import { entriesByCar } from './context.ts';
@@ -24,6 +25,8 @@ export interface StagePenalty {
   rule: string | null;
   /** False when the preset marks the rule value as not confirmed by the rulebook. */
   confirmed: boolean;
+  /** Shown by published results (not the rulebook): which results and cases. */
+  shown?: string;
   facts: string[];
 }
 
@@ -53,7 +56,7 @@ export function stagePenalties(state: ScoringState, sc: StageClassification, fac
       if (step.kind !== 'penalty') continue;
       const reason = step.label.replace(/^penalty: /, '');
       const ids = (step.facts ?? []).map((f) => f.id);
-      if ((step.ms ?? 0) > 0) charged.push({ car: row.car, ms: step.ms!, reason, rule: step.rule ?? null, confirmed: step.confirmed !== false, facts: ids });
+      if ((step.ms ?? 0) > 0) charged.push({ car: row.car, ms: step.ms!, reason, rule: step.rule ?? null, confirmed: step.confirmed !== false, ...(step.shown ? { shown: step.shown } : {}), facts: ids });
       else pending.push({ car: row.car, what: reason, facts: ids });
     }
   }
@@ -155,7 +158,7 @@ export function stageTable(sc: StageClassification, ctx: RenderContext, penaltie
     const amounts = penalties.charged.map((p) => penaltyText(p.ms));
     const w = Math.max(...amounts.map((a) => a.length));
     penalties.charged.forEach((p, n) => {
-      const rule = p.rule ? `; ${p.rule}${p.confirmed ? '' : ' [unconfirmed]'}` : '';
+      const rule = p.rule ? `; ${p.rule}${p.confirmed ? '' : confidenceTag(p)}` : '';
       parts.push(wrap(`${String(p.car).padStart(4)}  ${amounts[n]!.padStart(w)}  ${p.reason}${rule}`, width, 8 + w) + '\n');
     });
   }
@@ -194,7 +197,7 @@ export function stageJson(sc: StageClassification, ctx: RenderContext, penalties
       splits: splits.map((c) => ({ control: c.id, ms: r.splitsMs?.[c.id] ?? null, time: r.splitsMs?.[c.id] === undefined ? null : formatDuration(r.splitsMs[c.id]!, dec) })),
     })),
     winners: sc.winners.map((w) => ({ car: w.car, timeMs: w.timeMs, time: formatDuration(w.timeMs, dec) })),
-    penalties: penalties.charged.map((p) => ({ car: p.car, ms: p.ms, penalty: penaltyText(p.ms), reason: p.reason, rule: p.rule, confirmed: p.confirmed, facts: p.facts })),
+    penalties: penalties.charged.map((p) => ({ car: p.car, ms: p.ms, penalty: penaltyText(p.ms), reason: p.reason, rule: p.rule, confirmed: p.confirmed, confidence: confidenceOf(p), facts: p.facts })),
     recordedNotDecided: penalties.pending.map((p) => ({ car: p.car, what: p.what, facts: p.facts })),
   };
 }

@@ -4,6 +4,7 @@ import type { Workings } from '../../core/results.ts';
 import type { Entry } from '../../core/model.ts';
 import { formatDuration } from '../../core/time/index.ts';
 import { workingsStatusLabel } from '../../core/status-labels.ts';
+import { confidenceOf } from '../../core/rules/types.ts';
 import { crewFull, distanceText, makeModel, stageDecimals } from './cells.ts';
 import { totalDecimals } from './context.ts';
 import type { RenderContext } from './classification.ts';
@@ -19,11 +20,13 @@ export function workingsHeading(w: Workings, ctx: RenderContext, entry: Entry): 
   const stage = w.stage ? def.stages.find((s) => s.code === w.stage) : undefined;
   const what = stage ? `${stage.code} ${stage.name} (${distanceText(stage.distanceM, def.distanceUnit)})` : 'total';
   const result = w.resultMs === null ? 'no time' : formatDuration(w.resultMs, decimalsOf(w, ctx));
-  const unconfirmed = w.rules.filter((r) => !r.confirmed).length;
+  const unconfirmed = w.rules.filter((r) => confidenceOf(r) === 'unconfirmed').length;
+  const shown = w.rules.filter((r) => confidenceOf(r) === 'shownByResults').length;
   return [
     def.name,
-    `Car ${entry.car}, ${crewFull(entry)} (${entry.class}, ${makeModel(entry)})`,
+    `Car ${entry.car}, ${crewFull(entry)} (${entry.class}${entry.category ? `, ${entry.category}` : ''}, ${makeModel(entry)})`,
     `${what}: ${result}; rules ${ctx.rules.id} ${ctx.rules.version}` +
+      (shown ? `, ${shown} value${shown === 1 ? '' : 's'} used here shown by published results (not the rulebook)` : '') +
       (unconfirmed ? `, ${unconfirmed} value${unconfirmed === 1 ? '' : 's'} used here unconfirmed by the rulebook` : ''),
   ].join('\n') + '\n';
 }
@@ -47,6 +50,8 @@ export function workingsJson(w: Workings, ctx: RenderContext, entry: Entry): unk
       time: s.ms === undefined ? null : (s.ms < 0 ? '-' : '') + formatDuration(Math.abs(s.ms), 3),
       rule: s.rule ?? null,
       confirmed: s.confirmed ?? null,
+      confidence: s.rule ? confidenceOf(s) : null,
+      shown: s.shown ?? null,
       note: s.note ?? null,
       facts: (s.facts ?? []).map((f) => f.id),
     })),

@@ -95,6 +95,20 @@ export function checkDefinition(def: RallyDefinition, base = '$.rally'): PathErr
     if (!classes.has(e.class)) errors.push({ path: at('entries', i, 'class'), message: `car ${e.car} is in unknown class ${show(e.class)}; declare it under rally.classes or use one of ${[...classes].join(', ') || '(none declared)'}` });
   });
 
+  // Categories: each crew in one declared category, each stage run by declared ones.
+  const categories = new Set((def.categories ?? []).map((c) => c.code));
+  errors.push(...duplicates(def.categories ?? [], (c) => c.code, (i) => at('categories', i, 'code'), 'category code'));
+  const known = [...categories].join(', ') || '(none declared)';
+  def.entries.forEach((e, i) => {
+    if (categories.size > 0 && e.category === undefined) errors.push({ path: at('entries', i, 'category'), message: `car ${e.car} has no category; this rally classifies its crews by category: give one of ${known}` });
+    if (e.category !== undefined && !categories.has(e.category)) errors.push({ path: at('entries', i, 'category'), message: `car ${e.car} is in unknown category ${show(e.category)}; declare it under rally.categories or use one of ${known}` });
+  });
+  def.stages.forEach((s, i) => {
+    (s.runBy ?? []).forEach((c, k) => {
+      if (!categories.has(c)) errors.push({ path: at('stages', i, 'runBy', k), message: `stage ${s.code} is run by unknown category ${show(c)}; declare it under rally.categories or use one of ${known}` });
+    });
+  });
+
   const legs = new Set(def.legs.map((l) => l.id));
   def.stages.forEach((s, i) => {
     if (!legs.has(s.leg)) errors.push({ path: at('stages', i, 'leg'), message: `stage ${s.code} names unknown leg ${show(s.leg)}; use one of ${[...legs].join(', ') || '(no legs declared)'}` });

@@ -94,7 +94,10 @@ export const StageSchema = z.strictObject({
   type: z.enum(['special', 'superSpecial', 'power'], { error: 'expected "special", "superSpecial" or "power"' }),
   precisionMs: z.number({ error: 'expected a precision in ms (1, 10, 100 or 1000)' }).int().positive().optional(),
   leg: Id,
+  runBy: z.array(Id).optional().meta({ description: 'Categories that run this stage (codes of rally.categories); absent: every category.' }),
 });
+
+export const CategorySchema = z.strictObject({ code: Id, name: Text });
 
 export const RallyClassSchema = z.strictObject({ code: Id, name: Text });
 
@@ -138,6 +141,7 @@ export const EntrySchema = z.strictObject({
   late: z.boolean().optional(),
   substitutions: z.array(SubstitutionSchema).optional(),
   withdrawal: WithdrawalSchema.optional(),
+  category: Id.optional().meta({ description: 'The category (code of rally.categories) the crew is classified in.' }),
 });
 
 export const RulesChoiceSchema = z.strictObject({
@@ -159,6 +163,8 @@ export const RallyDefinitionSchema = z.strictObject({
   classes: z.array(RallyClassSchema),
   entries: z.array(EntrySchema),
   withdrawn: z.array(EntrySchema).optional(),
+  categories: z.array(CategorySchema).optional().meta({ description: 'Classifications run apart on the same roads (e.g. ARA National and Regional).' }),
+  illustrativeTimesOfDay: Text.optional().meta({ description: 'Shown beside times of day that are not the real ones.' }),
   startIntervalMs: Millis.optional(),
   country: Text.optional(),
   championshipRound: Text.optional(),
@@ -195,7 +201,7 @@ function fact<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {
 }
 
 export const ControlTimeSchema = fact('controlTime', { car: CarNumber, control: Id, at: LocalDateTimeText, source: TimeSourceSchema.optional() });
-export const StageTimeSchema = fact('stageTime', { car: CarNumber, stage: Id, time: DurationText, source: TimeSourceSchema.optional(), assessed: z.boolean().optional() });
+export const StageTimeSchema = fact('stageTime', { car: CarNumber, stage: Id, time: DurationText, source: TimeSourceSchema.optional(), assessed: z.boolean().optional(), restartCharge: z.boolean().optional().meta({ description: 'An assessed time that is an official\'s restart (Super Rally) charge: counts in the crew\'s total, never as another crew\'s restart base.' }) });
 export const PenaltySchema = fact('penalty', {
   car: CarNumber,
   // A penalty only adds time; a wrong one is withdrawn by a retraction, never offset by a negative one.

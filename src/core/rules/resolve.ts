@@ -39,6 +39,9 @@ export const RULE_VALUE_SCHEMAS = {
   restartAllowed: { schema: z.boolean(), expected: 'true or false' },
   restartBase: { schema: z.enum(['fastestInClass', 'fastestInPriorityGroup', 'fastestOverall', 'stageMax']), expected: 'one of "fastestInClass", "fastestInPriorityGroup", "fastestOverall", "stageMax"' },
   restartPlusMs: { schema: wholeMs, expected: 'a whole number of ms, e.g. 600000 for 10 minutes' },
+  restartPlusLaterMs: { schema: wholeMs.nullable(), expected: 'a whole number of ms, e.g. 420000 for 7 minutes, or null for the same as restartPlusMs' },
+  restartBasePrecisionMs: { schema: z.number().int().positive(), expected: 'a whole number of ms: 1 to keep the base as it is, 1000 to drop the tenths' },
+  restartBaseScope: { schema: z.enum(['category', 'event']), expected: 'one of "category", "event"' },
   restartPlusMsSuperSpecial: { schema: wholeMs, expected: 'a whole number of ms, e.g. 300000 for 5 minutes' },
   restartMaxPerLeg: { schema: z.number().int().nonnegative(), expected: 'a whole number, e.g. 1' },
   notionalTimePolicy: { schema: z.enum(['clerkFairest', 'fastestAtInterruption', 'worstBeforeStoppage']), expected: 'one of "clerkFairest", "fastestAtInterruption", "worstBeforeStoppage"' },
@@ -158,7 +161,8 @@ export function checkRuleValues(values: RuleValues): RulesError[] {
     if (!RULE_VALUE_SCHEMAS[key].schema.safeParse(cited.value).success) errors.push({ path: `${key}.value`, message: `expected ${RULE_VALUE_SCHEMAS[key].expected}` });
     if (typeof cited.rule !== 'string' || cited.rule.trim() === '') errors.push({ path: `${key}.rule`, message: 'every value cites its rule' });
     if (typeof cited.confirmed !== 'boolean') errors.push({ path: `${key}.confirmed`, message: 'expected true or false' });
-    if (!cited.confirmed && !cited.note) errors.push({ path: `${key}.note`, message: 'an unconfirmed value says what was assumed' });
+    if (!cited.confirmed && !cited.note && !cited.shown) errors.push({ path: `${key}.note`, message: 'an unconfirmed value says what was assumed' });
+    if (cited.confirmed && cited.shown) errors.push({ path: `${key}.shown`, message: 'a value confirmed by the rulebook is not also marked as shown by results' });
   }
   return errors;
 }

@@ -1,16 +1,45 @@
 // A rules preset is versioned data. Every value carries the rule that sets it
-// and whether that rule was confirmed in the rulebook; values the reference
-// could not confirm are marked `confirmed: false` and shown as such wherever
-// they are used. A rally's supplementary regulations may override any value.
+// and how sure rallyhq is of it, at one of three levels: confirmed by the
+// rulebook; shown by published results (the rulebook is not public, but the
+// body's own published results applied the value consistently — `shown` cites
+// them and counts the cases); unconfirmed (not found, or an inference). Each
+// level is shown wherever the value is used. A rally's supplementary
+// regulations may override any value.
 
 export interface Cited<T> {
   value: T;
   /** Where the value comes from, e.g. `FIA-regional Art 44.2.10a (FMU26, transcribed)`. */
   rule: string;
-  /** False when the rule reference could not confirm it (tag [NF] or an inference). */
+  /** True only when the rulebook (or a transcription of it) states the value. */
   confirmed: boolean;
+  /**
+   * Not in the rulebook, but shown by the body's published results: which
+   * results and how many cases fit (e.g. `ARA 2024–2025 results: all 176 lateness penalties`).
+   * Only on values with `confirmed: false`.
+   */
+  shown?: string;
   note?: string;
 }
+
+/** The three levels of confidence a rule value can have. */
+export type Confidence = 'confirmed' | 'shownByResults' | 'unconfirmed';
+
+export function confidenceOf(c: { confirmed?: boolean; shown?: string }): Confidence {
+  if (c.confirmed) return 'confirmed';
+  return c.shown ? 'shownByResults' : 'unconfirmed';
+}
+
+/** The words shown beside a rule in workings and listings ('' for a confirmed one). */
+export function confidenceTag(c: { confirmed?: boolean; shown?: string }): string {
+  const level = confidenceOf(c);
+  return level === 'confirmed' ? '' : level === 'shownByResults' ? ' [shown by published results]' : ' [unconfirmed]';
+}
+
+export const CONFIDENCE_LABEL: Readonly<Record<Confidence, string>> = {
+  confirmed: 'confirmed by the rulebook',
+  shownByResults: 'shown by published results',
+  unconfirmed: 'unconfirmed',
+};
 
 export type Rounding = 'truncate' | 'round' | 'ceil';
 export type TieBreak = 'firstStage' | 'firstNonSuperSpecial' | 'lastStage';
@@ -23,6 +52,8 @@ export type NotionalMethod = 'clerkFairest' | 'fastestAtInterruption' | 'worstBe
 /** How the due time at a time control is worked out. */
 export type DueTimeMethod = 'targetTimes' | 'scheduled';
 export type RestartBase = 'fastestInClass' | 'fastestInPriorityGroup' | 'fastestOverall' | 'stageMax';
+/** Which crews a restart base is taken among when the rally has championship categories. */
+export type RestartBaseScope = 'category' | 'event';
 /** How a road section's target time is counted for the following TC. */
 export type TargetFrom = 'previousTimeControl' | 'stageStart';
 
@@ -63,8 +94,14 @@ export interface RuleValues {
   /** Super Rally / restart after retirement. */
   restartAllowed: Cited<boolean>;
   restartBase: Cited<RestartBase>;
-  /** Added to the base per missed special stage, ms. */
+  /** Added to the base per missed special stage (the first one after each retirement, when `restartPlusLaterMs` is set), ms. */
   restartPlusMs: Cited<number>;
+  /** Added for each further stage missed after the first since the same retirement, ms; null = `restartPlusMs` for every one. */
+  restartPlusLaterMs: Cited<number | null>;
+  /** The base is cut to this precision (truncated) before the addition, ms: 1 = kept as it is, 1000 = whole seconds. */
+  restartBasePrecisionMs: Cited<number>;
+  /** With championship categories (two classifications on one route): the base among the crew's own category, or across the event. */
+  restartBaseScope: Cited<RestartBaseScope>;
   /** Added per missed super special stage, ms. */
   restartPlusMsSuperSpecial: Cited<number>;
   restartMaxPerLeg: Cited<number>;
@@ -116,7 +153,7 @@ export interface RuleSet extends RuleValues {
 }
 
 /** The rule values a piece of workings relied on, for showing which were unconfirmed. */
-export function citation<K extends RuleKey>(rules: RuleSet, key: K): { key: K; value: RuleValues[K]['value']; rule: string; confirmed: boolean } {
+export function citation<K extends RuleKey>(rules: RuleSet, key: K): { key: K; value: RuleValues[K]['value']; rule: string; confirmed: boolean; shown?: string } {
   const c = rules[key];
-  return { key, value: c.value as RuleValues[K]['value'], rule: c.rule, confirmed: c.confirmed };
+  return { key, value: c.value as RuleValues[K]['value'], rule: c.rule, confirmed: c.confirmed, ...(c.shown ? { shown: c.shown } : {}) };
 }

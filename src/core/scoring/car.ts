@@ -40,6 +40,8 @@ export interface CarDerived {
   road: RoadOutcome | null;
   /** Stage indices missed through a retirement followed by a restart, with no time of their own. */
   missed: number[];
+  /** Of those, the first one missed after each retirement (charged the first amount when the preset sets a different later one). */
+  missedFirst: ReadonlySet<number>;
   issues: Issue[];
   /** Jump starts recorded by a device and not (yet) decided by an official. */
   jumpEvidence: JumpStartRecorded[];
@@ -146,15 +148,26 @@ export function deriveCar(car: number, ctx: CarContext): CarDerived {
   }
 
   // Stages missed between a retirement and its restart, without a time of their own.
+  // A stage the crew's category does not run is not missed: it counts for none of its crews.
+  const category = it.entryByCar.get(car)?.category;
   const missed: number[] = [];
+  const missedFirst = new Set<number>();
   for (const r of retirements) {
     if (!r.restart) continue;
+    let first = true;
     it.stages.forEach((s, i) => {
       if (global.cancelled.has(s.code)) return;
-      const c = cells[i]!;
-      if (c.ms !== null) return;
-      if (placeOfStageEnd(it, i) >= r.pos && it.stagePos[i]! < r.restart!.pos) missed.push(i);
+      if (category !== undefined && s.runBy !== undefined && !s.runBy.includes(category)) return;
+      if (placeOfStageEnd(it, i) < r.pos || it.stagePos[i]! >= r.restart!.pos) return;
+      // A time given by officials on a stage the crew missed (assessed) is not charged again, but it was the first one missed.
+      const own = cells[i]!;
+      if (own.ms !== null) { if (own.status === 'assessed') first = false; return; }
+      {
+        missed.push(i);
+        if (first) missedFirst.add(i);
+        first = false;
+      }
     });
   }
-  return { car, cells, penalties, retirements, exclusion, controlTimes, road, missed, issues, jumpEvidence: jumps.evidence };
+  return { car, cells, penalties, retirements, exclusion, controlTimes, road, missed, missedFirst, issues, jumpEvidence: jumps.evidence };
 }

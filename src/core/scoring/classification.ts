@@ -15,6 +15,28 @@ export interface ClassifyOptions {
   leg?: string;
   /** Only crews of this class (positions become class positions). */
   class?: string;
+  /**
+   * The category classified, when the rally runs several on the same roads
+   * (`RallyDefinition.categories`): its crews over the stages it runs.
+   * Default: the first category declared. Ignored by a rally without categories.
+   */
+  category?: string;
+}
+
+/** The category a classification is of: the one asked for, else the rally's first; null for a rally without categories. */
+export function categoryOf(e: Engine, opts: ClassifyOptions): string | null {
+  const cats = e.definition.categories;
+  if (!cats || cats.length === 0) return null;
+  if (opts.category === undefined) return cats[0]!.code;
+  if (!cats.some((c) => c.code === opts.category)) {
+    throw new RangeError(`classify: unknown category ${JSON.stringify(opts.category)}; categories are ${cats.map((c) => c.code).join(', ')}`);
+  }
+  return opts.category;
+}
+
+/** Whether a stage counts for a category (a stage without runBy is run by every category). */
+export function runsFor(stage: { runBy?: string[] }, category: string | null): boolean {
+  return category === null || stage.runBy === undefined || stage.runBy.includes(category);
 }
 
 /** The stages a classification counts and the part of the itinerary it covers. */
@@ -38,6 +60,8 @@ export interface Scope {
    * the moment it is recorded, not only once the last stage has times.
    */
   latest: boolean;
+  /** The category classified (null: the rally has none). */
+  category: string | null;
 }
 
 const WINNING = new Set(['ok', 'notional', 'maxTime']);
@@ -50,7 +74,9 @@ export function scopeOf(e: Engine, opts: ClassifyOptions): Scope {
   if (opts.leg !== undefined && !it.legRange.has(opts.leg)) {
     throw new RangeError(`classify: unknown leg ${JSON.stringify(opts.leg)}; legs are ${[...it.legRange.keys()].join(', ')}`);
   }
-  const inScope = it.stages.map((_, i) => i).filter((i) => opts.leg === undefined || it.stages[i]!.leg === opts.leg);
+  const category = categoryOf(e, opts);
+  const ofCategory = it.stages.map((_, i) => i).filter((i) => runsFor(it.stages[i]!, category));
+  const inScope = ofCategory.filter((i) => opts.leg === undefined || it.stages[i]!.leg === opts.leg);
   let afterIdx: number;
   if (opts.after !== undefined) {
     const i = it.stageIndex.get(opts.after);
@@ -63,7 +89,8 @@ export function scopeOf(e: Engine, opts: ClassifyOptions): Scope {
   const upTo = inScope.filter((i) => i <= afterIdx);
   const counted = upTo.filter((i) => !cancelled.has(it.stages[i]!.code));
   const contiguous = upTo.length > 0 && upTo[upTo.length - 1]! - upTo[0]! + 1 === upTo.length;
-  const final = afterIdx >= 0 && it.stages.every((s, i) => i <= afterIdx || cancelled.has(s.code));
+  // A category's classification ends with the last stage that category runs.
+  const final = afterIdx >= 0 && ofCategory.every((i) => i <= afterIdx || cancelled.has(it.stages[i]!.code));
   // The final classification counts everything to the end of the itinerary, even when its last stages were cancelled.
   let from = -Infinity, to = final ? AT_END : boundaryAfter(it, afterIdx);
   if (opts.leg !== undefined) {
@@ -73,7 +100,7 @@ export function scopeOf(e: Engine, opts: ClassifyOptions): Scope {
     if (!lastLeg) to = Math.min(to, r.to);
   }
   const latest = opts.after === undefined && (opts.leg === undefined || e.definition.legs.at(-1)?.id === opts.leg);
-  return { afterIdx, counted, contiguous, from, to, final, latest };
+  return { afterIdx, counted, contiguous, from, to, final, latest, category };
 }
 
 /** The last stage in scope on which any crew has a time of its own; -1 when none has. */
@@ -108,11 +135,11 @@ function rowOf(r: CarRank): ClassificationRow {
 }
 
 function keyOf(opts: ClassifyOptions, scope: Scope): string {
-  return `${scope.afterIdx}|${opts.leg ?? ''}|${opts.class ?? ''}|${scope.latest ? 'latest' : ''}`;
+  return `${scope.afterIdx}|${opts.leg ?? ''}|${opts.class ?? ''}|${scope.latest ? 'latest' : ''}|${scope.category ?? ''}`;
 }
 
 export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classification {
-  const key = JSON.stringify([opts.after ?? null, opts.leg ?? null, opts.class ?? null]);
+  const key = JSON.stringify([opts.after ?? null, opts.leg ?? null, opts.class ?? null, opts.category ?? null]);
   const hit = e.classCache.get(key);
   if (hit) return hit;
   const scope = scopeOf(e, opts);
@@ -174,6 +201,7 @@ export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classific
   for (const entry of e.definition.entries) {
     const r = idx.entries.get(entry.car);
     if (!r) continue;
+    // NOTE: idx holds only this scope's crews (class, category).
     retired.push(...r.retired);
     if (r.excluded) excluded.push(r.excluded);
     if (!r.classified) others.push(rowOf(r));
@@ -184,7 +212,8 @@ export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classific
     ...(opts.leg !== undefined ? { leg: opts.leg } : {}),
     ...(opts.class !== undefined ? { class: opts.class } : {}),
     rows: [...rows, ...others],
-    stageWinners: winnersOf(e, scope.counted, opts.class),
+    ...(scope.category !== null ? { category: scope.category } : {}),
+    stageWinners: winnersOf(e, scope.counted, opts.class, scope.category),
     retired,
     excluded,
   };
@@ -194,7 +223,8 @@ export function classifyEngine(e: Engine, opts: ClassifyOptions = {}): Classific
 }
 
 /** Winners of the stages, overall ones from the engine's cache; stages not cached are found in one pass over the cars. */
-function winnersOf(e: Engine, stages: number[], cls: string | undefined): { stage: string; cars: number[]; timeMs: number }[] {
+function winnersOf(e: Engine, stages: number[], cls: string | undefined, category: string | null): { stage: string; cars: number[]; timeMs: number }[] {
+  if (category !== null) return stages.map((i) => stageWinners(e, i, cls, category)).filter((w): w is NonNullable<typeof w> => w !== null);
   if (cls === undefined) {
     const missing = stages.filter((i) => e.winners.get(i) === undefined);
     if (missing.length > 1) {
@@ -211,23 +241,25 @@ function winnersOf(e: Engine, stages: number[], cls: string | undefined): { stag
       missing.forEach((i, k) => e.winners.set(i, cars[k]!.length ? { cars: cars[k]!.sort((a, b) => a - b), timeMs: best[k]! } : null));
     }
   }
-  return stages.map((i) => stageWinners(e, i, cls)).filter((w): w is NonNullable<typeof w> => w !== null);
+  return stages.map((i) => stageWinners(e, i, cls, null)).filter((w): w is NonNullable<typeof w> => w !== null);
 }
 
-function stageWinners(e: Engine, i: number, cls: string | undefined): { stage: string; cars: number[]; timeMs: number } | null {
-  const cached = cls === undefined ? e.winners.get(i) : undefined;
+function stageWinners(e: Engine, i: number, cls: string | undefined, category: string | null): { stage: string; cars: number[]; timeMs: number } | null {
+  const whole = cls === undefined && category === null;
+  const cached = whole ? e.winners.get(i) : undefined;
   let w = cached;
   if (w === undefined) {
     let best = Infinity;
     let cars: number[] = [];
     for (const entry of e.definition.entries) {
       if (cls !== undefined && entry.class !== cls) continue;
+      if (category !== null && entry.category !== category) continue;
       const c = e.carScore(entry.car).cells[i]!;
       if (c.stageMs === null || !WINNING.has(c.status)) continue;
       if (c.stageMs < best) { best = c.stageMs; cars = [entry.car]; } else if (c.stageMs === best) cars.push(entry.car);
     }
     w = cars.length ? { cars: cars.sort((a, b) => a - b), timeMs: best } : null;
-    if (cls === undefined) e.winners.set(i, w);
+    if (whole) e.winners.set(i, w);
   }
   return w ? { stage: e.it.stages[i]!.code, cars: w.cars, timeMs: w.timeMs } : null;
 }

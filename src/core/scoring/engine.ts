@@ -32,6 +32,11 @@ function sameCell(a: StageCell, b: StageCell): boolean {
   return a.status === b.status && a.ms === b.ms && a.stageMs === b.stageMs;
 }
 
+/** An officials' restart charge given as an assessed stage time: never the base of another crew's charge. */
+function isRestartChargeFact(f: Fact | undefined): boolean {
+  return f !== undefined && f.type === 'stageTime' && f.assessed === true && f.restartCharge === true;
+}
+
 export class Engine {
   readonly store = new FactStore();
   readonly it: Itinerary;
@@ -208,7 +213,7 @@ export class Engine {
       list = [];
       for (const e of this.definition.entries) {
         const c = this.ownOf(e.car).cells[i]!;
-        if (c.ms !== null && REAL_TIME.has(c.status)) list.push({ ms: c.ms, car: e.car });
+        if (c.ms !== null && REAL_TIME.has(c.status) && !isRestartChargeFact(c.used[0])) list.push({ ms: c.ms, car: e.car });
       }
       list.sort((a, b) => a.ms - b.ms || a.car - b.car);
       this.fastestByStage.set(i, list);

@@ -49,12 +49,18 @@ function rulesFor(e: Engine, keys: Iterable<RuleKey>): Workings['rules'] {
   return out;
 }
 
-function cellRuleKeys(cell: StageCell): RuleKey[] {
+function cellRuleKeys(e: Engine, car: number, cell: StageCell): RuleKey[] {
   const keys: RuleKey[] = [];
   if (cell.rawMs !== null || cell.status === 'assessed' || cell.status === 'notional') keys.push(...STAGE_RULES);
   if (cell.status === 'maxTime') keys.push('stageMaxTime');
   if (cell.status === 'notional') keys.push('notionalTimePolicy');
-  if (cell.status === 'restartCharged') keys.push('restartBase', 'restartPlusMs', 'restartPlusMsSuperSpecial');
+  if (cell.status === 'restartCharged') {
+    keys.push('restartBase', 'restartPlusMs', 'restartPlusMsSuperSpecial');
+    // The ARA-style values, only where they act (restart.ts).
+    if (e.rules.restartPlusLaterMs.value !== null) keys.push('restartPlusLaterMs');
+    if (e.rules.restartBasePrecisionMs.value > 1) keys.push('restartBasePrecisionMs');
+    if (e.rules.restartBaseScope.value === 'category' && e.it.entryByCar.get(car)?.category !== undefined) keys.push('restartBaseScope');
+  }
   return keys;
 }
 
@@ -85,7 +91,7 @@ function explainStage(e: Engine, car: number, code: string): Workings {
   const related = e.store.carFacts(car).filter((f) =>
     (f.type === 'stageTime' && f.stage === code) || (f.type === 'controlTime' && controls.has(f.control)) ||
     (f.type === 'penalty' && f.stage === code) || (f.type === 'jumpStart' && f.stage === code));
-  const keys = cellRuleKeys(cell);
+  const keys = cellRuleKeys(e, car, cell);
   if (penalties.some((p) => p.facts.some((f) => f.type === 'jumpStart'))) keys.push('jumpStartPenaltiesMs', 'jumpStartAddsJumpedTime');
   return {
     car, stage: code, status: cell.status, ...(out ? { retiredHere: true } : {}), steps, resultMs: cell.ms,
@@ -96,8 +102,11 @@ function explainStage(e: Engine, car: number, code: string): Workings {
 }
 
 function explainTotal(e: Engine, car: number): Workings {
-  const classification = classifyEngine(e, {});
-  const scope = scopeOf(e, {});
+  // A crew's total is worked in its own category's classification.
+  const own = e.it.entryByCar.get(car)?.category;
+  const opts = own !== undefined ? { category: own } : {};
+  const classification = classifyEngine(e, opts);
+  const scope = scopeOf(e, opts);
   const score = e.carScore(car);
   const d = score.derived;
   const steps: WorkingStep[] = [];
@@ -107,7 +116,7 @@ function explainTotal(e: Engine, car: number): Workings {
     const c = score.cells[i]!;
     const code = e.it.stages[i]!.code;
     used.push(...c.used);
-    keys.push(...cellRuleKeys(c));
+    keys.push(...cellRuleKeys(e, car, c));
     const status = stageCellLabel(c.status, retiredOnStage(e, d.retirements, code) !== undefined);
     steps.push({ label: `${code} ${c.ms !== null ? formatDuration(c.ms, 1) : 'no time'} (${status})`, ...(c.ms !== null ? { ms: c.ms } : {}), facts: c.used.map(refOf) });
   }

@@ -6,6 +6,7 @@
 import type { Workings } from '../results.ts';
 import { decimalsFor, formatDuration } from '../time/duration.ts';
 import { workingsStatusLabel } from '../status-labels.ts';
+import { confidenceTag } from '../rules/types.ts';
 
 /** Penalties and additions are shown as `+0:40.0`; plain times as `3:45.2`. */
 function amount(label: string, ms: number, decimals: number): string {
@@ -28,7 +29,7 @@ export function formatWorkings(w: Workings, unitMs = 100): string {
   for (const s of w.steps) {
     const ms = s.ms !== undefined ? amount(s.label, s.ms, decimals) : '';
     let line = `  ${s.label.padEnd(60)} ${ms.padStart(12)}`;
-    if (s.rule) line += `   ${s.rule}${s.confirmed === false ? ' [unconfirmed]' : ''}`;
+    if (s.rule) line += `   ${s.rule}${s.confirmed === false ? confidenceTag(s) : ''}`;
     lines.push(line.trimEnd());
     if (s.note) lines.push(`      note: ${s.note}`);
   }
@@ -42,7 +43,10 @@ export function formatWorkings(w: Workings, unitMs = 100): string {
   }
   if (w.rules.length) {
     lines.push('  rules relied on:');
-    for (const r of w.rules) lines.push(`    ${r.key} = ${JSON.stringify(r.value)}: ${r.rule}${r.confirmed ? '' : ' [unconfirmed]'}`);
+    for (const r of w.rules) {
+      lines.push(`    ${r.key} = ${JSON.stringify(r.value)}: ${r.rule}${confidenceTag(r)}`);
+      if (r.shown) lines.push(`      shown by: ${r.shown}`);
+    }
   }
   return lines.join('\n');
 }

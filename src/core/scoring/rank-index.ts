@@ -100,13 +100,18 @@ function cmp(e: Engine, idx: RankIndex, a: CarRank, b: CarRank): number {
 
 const CAR_SLOTS = 100_000;
 
+/** Whether a crew belongs to a scope's classification (its class and category). */
+function inScope(entry: Entry, opts: ClassifyOptions, scope: Scope): boolean {
+  return (opts.class === undefined || entry.class === opts.class) && (scope.category === null || entry.category === scope.category);
+}
+
 function build(e: Engine, opts: ClassifyOptions, scope: Scope): RankIndex {
   // A scope after the rally's last stage run (scope.final): its classified crews have finished, in a leg view too.
   const isFinal = scope.final;
   const idx: RankIndex = { version: e.version, scope, entries: new Map(), order: [], tieOrder: tieBreakOrder(e.rules, e.it, scope.counted) };
   const classified: CarRank[] = [];
   for (const entry of e.definition.entries) {
-    if (opts.class !== undefined && entry.class !== opts.class) continue;
+    if (!inScope(entry, opts, scope)) continue;
     const r = evaluate(e, scope, entry, isFinal);
     idx.entries.set(entry.car, r);
     if (r.classified) classified.push(r);
@@ -143,7 +148,7 @@ export function rankIndex(e: Engine, opts: ClassifyOptions, scope: Scope, key: s
   const isFinal = scope.final;
   for (const car of changed) {
     const entry = e.it.entryByCar.get(car);
-    if (!entry || (opts.class !== undefined && entry.class !== opts.class)) continue;
+    if (!entry || !inScope(entry, opts, scope)) continue;
     const before = old.entries.get(car);
     if (before?.classified) {
       const at = old.order.indexOf(car);
@@ -164,5 +169,5 @@ export function rankIndex(e: Engine, opts: ClassifyOptions, scope: Scope, key: s
 }
 
 function sameScope(a: Scope, b: Scope): boolean {
-  return a.afterIdx === b.afterIdx && a.final === b.final && a.latest === b.latest && a.from === b.from && a.to === b.to && a.counted.length === b.counted.length && a.counted.every((x, i) => x === b.counted[i]);
+  return a.afterIdx === b.afterIdx && a.final === b.final && a.latest === b.latest && a.category === b.category && a.from === b.from && a.to === b.to && a.counted.length === b.counted.length && a.counted.every((x, i) => x === b.counted[i]);
 }

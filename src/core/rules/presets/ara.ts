@@ -1,4 +1,5 @@
-// American Rally Association. WARNING: the ARA rulebook text could not be
+// American Rally Association, version 2026.1 (kept so rallies scored under it
+// score the same; 2026.2 in ara-results.ts sets the values ARA's published results show). WARNING: the ARA rulebook text could not be
 // retrieved (rally-rules §10.1); almost every value below is an assumption,
 // marked unconfirmed with what was assumed. A rally's supplementary
 // regulations should override them. SEE: docs/rules.md.
@@ -45,6 +46,9 @@ export const ara2026: RuleSet = {
   restartAllowed: unconfirmed(true, `Super Rally used in practice (DirtFish 2022); ${NF('Super Rally rule')}`, 'Assumed allowed.'),
   restartBase: unconfirmed('fastestInClass', NF('Super Rally penalty'), ASSUMED_FIA),
   restartPlusMs: unconfirmed(600_000, NF('Super Rally penalty'), `Fastest class time + 10 min. ${ASSUMED_FIA}`),
+  restartPlusLaterMs: unconfirmed(null, NF('Super Rally penalty'), 'Every missed stage charged alike (added in a later version of this preset; kept as this version scored).'),
+  restartBasePrecisionMs: unconfirmed(1, NF('Super Rally penalty'), 'The base kept as it is (added in a later version of this preset; kept as this version scored).'),
+  restartBaseScope: unconfirmed('event', NF('Super Rally penalty'), 'The base among every crew (added in a later version of this preset; kept as this version scored).'),
   restartPlusMsSuperSpecial: unconfirmed(300_000, NF('Super Rally penalty'), `Fastest class time + 5 min. ${ASSUMED_FIA}`),
   restartMaxPerLeg: unconfirmed(1, NF('Super Rally limits'), ASSUMED_FIA),
   notionalTimePolicy: unconfirmed('worstBeforeStoppage', `RA-STOP (Rally America: worst time before the stoppage); ${NF('notional times')}`,

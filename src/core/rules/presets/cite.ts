@@ -15,6 +15,15 @@ export function unconfirmed<T>(value: T, rule: string, note: string): Cited<T> {
   return { value, rule, confirmed: false, note };
 }
 
+/**
+ * A value the rulebook text does not give but the body's own published
+ * results show, applied consistently: `shown` names the results and the
+ * cases that fit. Marked as such, never as confirmed.
+ */
+export function shownByResults<T>(value: T, rule: string, shown: string, note?: string): Cited<T> {
+  return { value, rule, confirmed: false, shown, ...(note === undefined ? {} : { note }) };
+}
+
 /** Freezes a preset all the way down so no caller can change shared data. */
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -6,9 +6,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { getPreset, listPresets } from './index.ts';
 import { RULE_KEYS, checkRuleValues } from '../resolve.ts';
-import type { RuleKey } from '../types.ts';
+import { confidenceOf, type RuleKey } from '../types.ts';
 
-type Row = [key: RuleKey, value: unknown, confirmed: boolean, cites: RegExp, why: string];
+/** confirmed: true (rulebook), 'shown' (shown by published results, with the cases), false (unconfirmed). */
+type Row = [key: RuleKey, value: unknown, confirmed: boolean | 'shown', cites: RegExp, why: string];
 
 const FIA: Row[] = [
   ['stagePrecisionMs', 100, true, /Art 47\.1.*FMU26/, 'FMU26 Art 47.1 [T]: special stages to 1/10 s'],
@@ -31,6 +32,9 @@ const FIA: Row[] = [
   ['restartAllowed', true, true, /Art 54/, '§4.2 FMU26 Art 54 [T]'],
   ['restartBase', 'fastestInClass', true, /Art 54/, '§4.2 [T]: fastest time in class'],
   ['restartPlusMs', 600_000, true, /Art 54/, '§4.2 [T]: + 10 minutes per missed stage'],
+  ['restartPlusLaterMs', null, false, /Art 54/, '§4.2: the same addition for every missed stage'],
+  ['restartBasePrecisionMs', 1, false, /Art 54/, '§4.2: no cutting of the base found'],
+  ['restartBaseScope', 'event', false, /Art 54/, 'one classification per event'],
   ['restartPlusMsSuperSpecial', 300_000, true, /Art 54/, '§4.2 [T]: + 5 minutes per missed SSS'],
   ['restartMaxPerLeg', 1, true, /Art 54/, '§4.2 [T]: at most once per leg'],
   ['notionalTimePolicy', 'clerkFairest', true, /52\.1/, '§3.4 FMU26 52.1–52.4 [T]: the Clerk gives the fairest time'],
@@ -72,6 +76,9 @@ const MSUK: Row[] = [
   ['restartAllowed', false, false, /not found/, '§4.2: MSUK restart rules [NF]'],
   ['restartBase', 'fastestInClass', false, /not found/, 'not used'],
   ['restartPlusMs', 600_000, false, /not found/, 'not used'],
+  ['restartPlusLaterMs', null, false, /not found/, 'not used'],
+  ['restartBasePrecisionMs', 1, false, /not found/, 'not used'],
+  ['restartBaseScope', 'event', false, /not found/, 'not used'],
   ['restartPlusMsSuperSpecial', 300_000, false, /not found/, 'not used'],
   ['restartMaxPerLeg', 0, false, /not found/, 'not used'],
   ['notionalTimePolicy', 'fastestAtInterruption', true, /4\.3[6-8]/, '§3.4 MSUK26 4.20, 4.36–4.38 [V]'],
@@ -92,7 +99,7 @@ const MSUK: Row[] = [
   ['stageStartGapMs', null, false, /not found/, 'not in the reference for MSUK'],
 ];
 
-// ARA: the rulebook was not retrievable (§10.1) — nothing is confirmed.
+// ARA 2026.1: the rulebook was not retrievable (§10.1) — nothing is confirmed.
 const ARA: Row[] = [
   ['stagePrecisionMs', 100, false, /ARA-100AW24/, '§3.1: published to 0.1 s [P]; rule NF'],
   ['stageRounding', 'truncate', false, /not found/, '§3.1 NF'],
@@ -114,6 +121,9 @@ const ARA: Row[] = [
   ['restartAllowed', true, false, /not found/, '§4.2: Super Rally used in practice [P], formula NF'],
   ['restartBase', 'fastestInClass', false, /not found/, '§4.2 NF'],
   ['restartPlusMs', 600_000, false, /not found/, '§4.2 NF'],
+  ['restartPlusLaterMs', null, false, /not found/, 'kept as 2026.1 scored'],
+  ['restartBasePrecisionMs', 1, false, /not found/, 'kept as 2026.1 scored'],
+  ['restartBaseScope', 'event', false, /not found/, 'kept as 2026.1 scored'],
   ['restartPlusMsSuperSpecial', 300_000, false, /not found/, '§4.2 NF'],
   ['restartMaxPerLeg', 1, false, /not found/, '§9 NF'],
   ['notionalTimePolicy', 'worstBeforeStoppage', false, /RA-STOP/, '§3.4: RA legacy worst time [P]; ARA NF'],
@@ -134,25 +144,73 @@ const ARA: Row[] = [
   ['stageStartGapMs', null, false, /not found/, 'NF'],
 ];
 
-const TABLES: Record<string, Row[]> = { fia: FIA, msuk: MSUK, ara: ARA };
+// ARA 2026.2: still nothing confirmed by the rulebook; what ARA's published
+// results show (ara-evidence: the table of values and the 2025 national rounds)
+// is marked 'shown' and cites the results with the cases that fit.
+const ARA_RESULTS: Row[] = [
+  ['stagePrecisionMs', 100, 'shown', /ARA-RES/, 'every 2024–2025 national time to 0.1 s'],
+  ['stageRounding', 'truncate', false, /not found/, 'not shown (times arrive at 0.1 s)'],
+  ['controlResolutionMs', 60_000, 'shown', /ARA-RES/, 'every TC penalty is whole minutes'],
+  ['targetFrom', 'stageStart', false, /NASA-MFIA/, 'not shown'],
+  ['latePenaltyPerMinuteMs', 10_000, 'shown', /ARA-RES/, 'all 176 late penalties = N × 10 s'],
+  ['earlyPenaltyPerMinuteMs', 60_000, 'shown', /ARA-RES/, 'all 69 early penalties = N × 60 s'],
+  ['earlyAllowedAtLegEnd', false, false, /not found/, 'not shown'],
+  ['maxLatenessPerTargetMin', 30, false, /ARA-RES/, 'limit exists, not shown: 25 min classified, 32 min "mpl"'],
+  ['maxLatenessCumulativeMin', null, false, /ARA-RES/, 'no cumulative limit shown'],
+  ['cumulativeLatenessResetAt', 'event', false, /WMWR17/, 'not shown'],
+  ['onExceedMaxLateness', 'retire', 'shown', /ARA-RES/, '"mpl" retirements are Rejoined ones'],
+  ['latenessPenaltyCapMs', null, 'shown', /ARA-RES/, '32 minutes charged in full (5:20)'],
+  ['jumpStartPenaltiesMs', [10_000, 60_000, 180_000], false, /not found/, 'one false start at 0:10 only'],
+  ['jumpStartAddsJumpedTime', false, false, /not found/, 'not shown'],
+  ['stageMaxTime', { kind: 'none' }, false, /not found/, 'not shown'],
+  ['dnfStageCharge', 'retire', 'shown', /ARA-RES/, 'a crew that does not complete a stage retires (then may rejoin)'],
+  ['dnfStagePlusMs', 0, false, /not found/, 'not used'],
+  ['restartAllowed', true, 'shown', /ARA-RES/, 'Rejoined retirements at every national round'],
+  ['restartBase', 'fastestInClass', 'shown', /ARA-RES/, 'class-best base'],
+  ['restartPlusMs', 600_000, 'shown', /ARA-RES/, 'first missed stage + 10:00 (69 of 75)'],
+  ['restartPlusLaterMs', 420_000, 'shown', /ARA-RES/, 'each further missed stage + 7:00 (217 of 236)'],
+  ['restartBasePrecisionMs', 1000, 'shown', /ARA-RES/, 'tenths of the base dropped (143 cells need it)'],
+  ['restartBaseScope', 'category', 'shown', /ARA-RES/, 'base within the category at 7 of 8 rounds'],
+  ['restartPlusMsSuperSpecial', 600_000, false, /not found/, 'no super special in the results'],
+  ['restartMaxPerLeg', 2, false, /ARA-RES/, 'a crew rejoined twice in one event; limit not shown'],
+  ['restartAllowedInLastSection', false, false, /not found/, 'not shown'],
+  ['notionalTimePolicy', 'givenOnly', 'shown', /5\.14/, 'one shared time given on 15 stopped stages'],
+  ['tieBreak', 'firstStage', false, /not found/, 'not shown: no tie needed'],
+  ['tieBreakThen', 'nextStage', false, /not found/, 'not shown'],
+  ['tieBreakLast', 'lowerCarNumber', false, /not found/, 'not shown'],
+  ['maxAverageSpeedKph', 180, false, /rallyhq default/, 'not a regulation'],
+  ['overdueFactor', 1.3, false, /rallyhq default/, 'not a regulation'],
+  ['overdueMinMs', 180_000, false, /rallyhq default/, 'not a regulation'],
+  ['overdueDefaultSpeedKph', 80, false, /rallyhq default/, 'not a regulation'],
+  ['stageStartGapMs', null, false, /not found/, 'not shown'],
+  ['inquiryWindowMin', 30, false, /NASA-INQ/, 'not shown'],
+];
 
-for (const [id, rows] of Object.entries(TABLES)) {
-  describe(`preset ${id}: every value against the rule reference`, () => {
-    const preset = getPreset(id);
-    test(`${id} exists and every rule key has a row here`, () => {
+const TABLES: Record<string, Row[]> = { fia: FIA, msuk: MSUK, 'ara@2026.1': ARA, 'ara@2026.2': ARA_RESULTS };
+
+for (const [name, rows] of Object.entries(TABLES)) {
+  const [id, version] = name.split('@') as [string, string | undefined];
+  describe(`preset ${name}: every value against the rule reference`, () => {
+    const preset = getPreset(id, version);
+    test(`${name} exists and every rule key has a row here`, () => {
       assert.ok(preset);
       assert.deepEqual(rows.map((r) => r[0]).sort(), [...RULE_KEYS].sort());
     });
     for (const [key, value, confirmed, cites, why] of rows) {
-      test(`${id}.${key} = ${JSON.stringify(value)}, ${confirmed ? 'confirmed' : 'unconfirmed'} (${why})`, () => {
+      test(`${name}.${key} = ${JSON.stringify(value)}, ${confirmed === 'shown' ? 'shown by published results' : confirmed ? 'confirmed' : 'unconfirmed'} (${why})`, () => {
         const cited = preset![key];
         assert.deepEqual(cited.value, value);
-        assert.equal(cited.confirmed, confirmed);
+        assert.equal(cited.confirmed, confirmed === true);
+        assert.equal(confidenceOf(cited), confirmed === 'shown' ? 'shownByResults' : confirmed ? 'confirmed' : 'unconfirmed');
         assert.match(cited.rule, cites);
-        if (!confirmed) assert.ok(cited.note && cited.note.length > 5, 'an unconfirmed value says what was assumed');
+        if (confirmed === 'shown') {
+          assert.match(cited.shown ?? '', /20\d\d/, 'a value shown by results names the results');
+          assert.match(cited.shown ?? '', /\d+ of \d+|all \d+|every|\d+ (cells|crews|stopped)|car \d+|in full/, 'and the cases that fit');
+        }
+        else if (!confirmed) assert.ok(cited.note && cited.note.length > 5, 'an unconfirmed value says what was assumed');
       });
     }
-    test(`${id} passes the same schema as a rally's overrides`, () => {
+    test(`${name} passes the same schema as a rally's overrides`, () => {
       assert.deepEqual(checkRuleValues(preset!), []);
     });
   });
@@ -160,7 +218,8 @@ for (const [id, rows] of Object.entries(TABLES)) {
 
 test('listPresets names fia, ara and msuk with a version each; getPreset without version gives the newest', () => {
   const list = listPresets();
-  assert.deepEqual(list.map((p) => p.id).sort(), ['ara', 'fia', 'msuk']);
+  assert.deepEqual(list.map((p) => p.id).sort(), ['ara', 'ara', 'fia', 'msuk']);
+  assert.equal(getPreset('ara')?.version, '2026.2', 'the newest ARA version is the one from published results');
   for (const p of list) {
     assert.match(p.version, /^\d{4}\.\d+$/);
     assert.equal(getPreset(p.id, p.version)?.version, p.version);
