@@ -111,6 +111,15 @@ export function findClass(def: RallyDefinition, text: string): Found<RallyClass>
   return { ok: false, message: `unknown class '${text}' for --class: this rally has ${list.length ? list.join(', ') : 'no classes'}` };
 }
 
+/** A category by code or name (`--category Regional`), for a rally that classifies several on the same roads. */
+export function findCategory(def: RallyDefinition, text: string): Found<NonNullable<RallyDefinition['categories']>[number]> {
+  const want = text.trim().toLowerCase();
+  const cats = def.categories ?? [];
+  const cat = cats.find((c) => c.code.toLowerCase() === want) ?? cats.find((c) => c.name.toLowerCase() === want);
+  if (cat) return { ok: true, value: cat };
+  return { ok: false, message: cats.length ? `unknown category '${text}' for --category: this rally has ${cats.map((c) => c.code).join(', ')}` : `--category: this rally has no categories (one classification for every crew)` };
+}
+
 /** A leg by id, by name, or by its number in running order (`--leg 1`). */
 export function findLeg(def: RallyDefinition, text: string): Found<Leg> {
   const want = text.trim().toLowerCase();

@@ -27,6 +27,7 @@ export const PROBLEMS = {
   'unknown-stage': { status: 400, title: 'Unknown stage', fix: 'Use a stage code of this rally (GET /api/rallies/:id/itinerary).' },
   'unknown-class': { status: 400, title: 'Unknown class', fix: 'Use a class code of this rally (GET /api/rallies/:id/entries).' },
   'unknown-leg': { status: 400, title: 'Unknown leg', fix: 'Use a leg id of this rally (GET /api/rallies/:id/itinerary).' },
+  'unknown-category': { status: 400, title: 'Unknown category', fix: 'Use a category code of this rally (its definition lists them under categories), or leave category out for the first one.' },
   'unknown-control': { status: 400, title: 'Unknown control', fix: 'Use a control id of this rally\'s itinerary (GET /api/rallies/:id/itinerary), or a stage code.' },
   'unknown-car': { status: 400, title: 'Unknown car', fix: 'Use a car number from the entry list (GET /api/rallies/:id/entries).' },
   'bad-enrollment-code': { status: 400, title: 'Enrollment code not accepted', fix: 'Codes work once and expire; ask the results officer for a new one.' },

@@ -19,10 +19,13 @@ export interface RenderContext {
 /** The rally's name (wrapped to the width) and, below it, what this classification covers. */
 function heading(c: Classification, ctx: RenderContext, width: number): string {
   const def = ctx.definition;
-  const scope = c.class ? `Class ${c.class}` : 'Overall';
+  const category = c.category ? def.categories?.find((x) => x.code === c.category)?.name ?? c.category : null;
+  const scope = `${category ? `${category}: ` : ''}${c.class ? `Class ${c.class}` : 'Overall'}`;
   const legName = c.leg ? def.legs.find((l) => l.id === c.leg)?.name ?? c.leg : null;
-  const counted = stagesUpTo(def, c.after, c.leg).length;
-  const total = def.stages.filter((s) => !c.leg || s.leg === c.leg).length;
+  // With categories, only the stages this category runs.
+  const runs = (s: { runBy?: string[] }): boolean => !c.category || !s.runBy || s.runBy.includes(c.category);
+  const counted = stagesUpTo(def, c.after, c.leg).filter((code) => runs(def.stages.find((s) => s.code === code) ?? {})).length;
+  const total = def.stages.filter((s) => (!c.leg || s.leg === c.leg) && runs(s)).length;
   const after = c.after === null ? 'before the first stage' : `after ${c.after} (${counted} of ${total} stages)`;
   return `${wrap(def.name, width, 2)}\n${scope}${legName ? `, ${legName}` : ''}, ${after}\n\n`;
 }

@@ -123,7 +123,7 @@ describe('ARA rules the difficult crews exercise (SEE: ara-evidence, fixtures/re
     return explain(state, car, stage);
   };
 
-  test('first missed stage: class-and-category best with the tenths dropped + 10:00; the next one + 7:00 (Sno*Drift 2026 car 57, L. Perocarpi, retired at SS5 and rejoined)', () => {
+  test('first missed stage: class-and-category best with the tenths dropped + 10:00; the next one + 7:00 (Sno*Drift 2026 car 265, L. Perocarpi, retired at SS5 and rejoined)', () => {
     const file = loadAra('ara-2026-sno-drift');
     const crew = file.crews.find((c) => /Perocarpi/.test(c.driver) && c.class === 'L4WD');
     assert.ok(crew, 'L. Perocarpi is in the data');

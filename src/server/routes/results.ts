@@ -56,9 +56,12 @@ function crewView(e: RallyEntry, car: number) {
     const row = sr.rows.find((r) => r.car === car);
     return { stage: s.code, name: s.name, cancelled: sr.cancelled, status: row?.status ?? 'notRun', timeMs: row?.timeMs ?? null, position: row?.position ?? null, classPosition: row?.classPosition ?? null, penaltyMs: row?.penaltyMs ?? 0, gapToWinnerMs: row?.gapToWinnerMs ?? null };
   });
+  // A crew is placed in its own category's classification (a rally with categories: ARA National and Regional).
+  const cat = entry.category;
+  const catOpt = cat !== undefined ? { category: cat } : {};
   const progression = stagesRun(e).map((code) => {
-    const overall = memo(e, `results:${code}::`, () => classify(e.state, { after: code }));
-    const inClass = memo(e, `results:${code}:${entry.class}:`, () => classify(e.state, { after: code, class: entry.class }));
+    const overall = memo(e, `results:${code}:::${cat ?? ''}`, () => classify(e.state, { after: code, ...catOpt }));
+    const inClass = memo(e, `results:${code}:${entry.class}::${cat ?? ''}`, () => classify(e.state, { after: code, class: entry.class, ...catOpt }));
     const row = overall.rows.find((r) => r.car === car);
     const classRow = inClass.rows.find((r) => r.car === car);
     const leader = inClass.rows.find((r) => r.position === 1);
@@ -75,7 +78,7 @@ function crewView(e: RallyEntry, car: number) {
   const penalties = e.facts
     .filter((sf) => sf.fact.type === 'penalty' && sf.fact.car === car)
     .map((sf) => ({ ...sf.fact, seq: sf.seq, principal: sf.principal, receivedAt: sf.receivedAt, withdrawn: supersededIds.has(sf.fact.id) }));
-  const current = memo(e, 'results:::', () => classify(e.state, {})).rows.find((r) => r.car === car) ?? null;
+  const current = memo(e, `results::::${cat ?? ''}`, () => classify(e.state, catOpt)).rows.find((r) => r.car === car) ?? null;
   const workings = explain(e.state, car);
   return { rallyId: e.rallyId, seq: e.seq, entry, current, stages, progression, penalties, workings, workingsText: formatWorkings(workings) };
 }
@@ -83,7 +86,7 @@ function crewView(e: RallyEntry, car: number) {
 export async function registerResultRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const etagHeader = { etag: { type: 'string', description: 'Weak ETag; send it back as If-None-Match to get 304 when nothing changed' } };
 
-  app.get<{ Params: { id: string }; Querystring: { after?: string; class?: string; leg?: string } }>('/api/rallies/:id/results', {
+  app.get<{ Params: { id: string }; Querystring: { after?: string; class?: string; leg?: string; category?: string } }>('/api/rallies/:id/results', {
     schema: {
       summary: 'Overall or class classification, after a stage, for a leg',
       tags: ['results'],
@@ -95,20 +98,27 @@ export async function registerResultRoutes(app: FastifyInstance, ctx: ServerCont
           after: { type: 'string', minLength: 1, description: 'Stage code: classification after this stage (default: latest)' },
           class: { type: 'string', minLength: 1, description: 'Class code: only this class, class positions' },
           leg: { type: 'string', minLength: 1, description: 'Leg id: only this leg\'s stages and penalties' },
+          category: { type: 'string', minLength: 1, description: 'Category code, for a rally that classifies several on the same roads (ARA National, Regional): its crews over the stages it runs; default the first declared' },
         },
       },
       response: { 200: { ...anyObject('{ rallyId, seq, classification }'), headers: etagHeader }, 304: { type: 'null', description: 'Not modified' }, ...errorResponses },
     },
   }, async (request, reply) => {
     const e = await ctx.rally(request.params.id);
-    const { after, class: cls, leg } = request.query;
+    const { after, class: cls, leg, category } = request.query;
+    const categories = e.definition.categories ?? [];
+    if (category !== undefined && !categories.some((c) => c.code === category)) {
+      throw apiError('unknown-category', categories.length
+        ? `query.category: no category "${category}" in rally "${e.rallyId}"; categories are ${categories.map((c) => c.code).join(', ')}.`
+        : `query.category: rally "${e.rallyId}" has no categories (one classification for every crew); leave category out.`, 'query.category');
+    }
     if (after !== undefined) checkStage(e, after, 'query.after');
     if (cls !== undefined) checkClass(e, cls, 'query.class');
     if (leg !== undefined && !e.definition.legs.some((l) => l.id === leg)) {
       throw apiError('unknown-leg', `query.leg: no leg "${leg}" in rally "${e.rallyId}"; legs are ${e.definition.legs.map((l) => l.id).join(', ')}.`, 'query.leg');
     }
     if (notModified(request, reply, etagOf(e, request))) return reply.code(304).send();
-    const classification = memo(e, `results:${after ?? ''}:${cls ?? ''}:${leg ?? ''}`, () => classify(e.state, { after, class: cls, leg }));
+    const classification = memo(e, `results:${after ?? ''}:${cls ?? ''}:${leg ?? ''}:${category ?? ''}`, () => classify(e.state, { after, class: cls, leg, ...(category !== undefined ? { category } : {}) }));
     return { rallyId: e.rallyId, seq: e.seq, version: e.version, classification };
   });
 
