@@ -8,7 +8,7 @@ import { parseRallyFile } from '../core/rallyfile/parse.ts';
 import type { Store } from '../store/contract.ts';
 import { newTokenSecret, sha256Hex } from './auth.ts';
 
-export const DEMO_FIXTURE = fileURLToPath(new URL('../../fixtures/snodrift-2026.rally.json', import.meta.url));
+export const DEMO_FIXTURE = fileURLToPath(new URL('../../fixtures/ara-2026-sno-drift.rally.json', import.meta.url));
 
 /**
  * Accepts `given` as an administrator token (stored hashed), or — when none is

@@ -18,7 +18,7 @@ function io() {
 describe('rallyhq demo against a seeded server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-demo-'));
   let s: ServerProcess;
-  const fixture = JSON.parse(readFileSync(join(repoRoot, 'fixtures/snodrift-2026.rally.json'), 'utf8')) as RallyFileJson;
+  const fixture = JSON.parse(readFileSync(join(repoRoot, 'fixtures/ara-2026-sno-drift.rally.json'), 'utf8')) as RallyFileJson;
 
   before(async () => { s = await startServer(`sqlite:${join(dir, 'demo.db')}`, { seedDemo: true }); });
   after(async () => { await s?.stop(); rmSync(dir, { recursive: true, force: true }); });

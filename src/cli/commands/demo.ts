@@ -19,7 +19,7 @@ import { toRallyLocalMs } from '../../server/live/clock.ts';
 import { newTokenSecret, sha256Hex } from '../../server/auth.ts';
 import { openStore } from '../../store/open.ts';
 
-const DEFAULT_FILE = fileURLToPath(new URL('../../../fixtures/snodrift-2026.rally.json', import.meta.url));
+const DEFAULT_FILE = fileURLToPath(new URL('../../../fixtures/ara-2026-sno-drift.rally.json', import.meta.url));
 
 export interface PlannedFact {
   fact: Fact;
@@ -138,7 +138,7 @@ async function knownIds(http: Http, rallyId: string): Promise<Set<string> | null
 }
 
 const USAGE = `usage: rallyhq demo [--url http://127.0.0.1:3000] [--speed 30] [--rally <id>] [--token <token>]
-                    [--file fixtures/snodrift-2026.rally.json] [--max-gap 20] [--today]
+                    [--file fixtures/ara-2026-sno-drift.rally.json] [--max-gap 20] [--today]
 
 Replays the demo rally against a running rallyhq server as if it were happening
 now: the facts of the rally file that the server's log does not have yet are
@@ -148,7 +148,7 @@ seconds). Each fact is printed as it goes. Re-running continues where the last
 run stopped (facts are idempotent on their ids). Open the printed live page to
 watch times arrive, positions change and a car go overdue.
 
-reads   the rally file (default: the Sno*Drift 2026 fixture) and
+reads   the rally file (default: the Sno*Drift 2026 demo, as ARA published it) and
         GET <url>/api/rallies/<id>/export
 writes  POST <url>/api/rallies/<id>/facts (and, if the server does not know the
         rally, POST <url>/api/rallies/import with its definition)
@@ -162,7 +162,7 @@ writes  POST <url>/api/rallies/<id>/facts (and, if the server does not know the
              a demo token is minted in the local SQLite database (--db)
   --db       the server's SQLite database for that (env RALLYHQ_DB;
              default sqlite:./data/rallyhq.db)
-  --file     rally file to replay (default: fixtures/snodrift-2026.rally.json)
+  --file     rally file to replay (default: fixtures/ara-2026-sno-drift.rally.json)
   --max-gap  longest pause between two facts, seconds (default 20)
   --today    move the rally to today (in its time zone) under the id
              <id>-<date>, every time of day unchanged: try the marshal page,
@@ -249,6 +249,8 @@ export const command: CliCommand = {
     const total = facts.length;
     io.out(`${def.name}: ${total - remaining.length} of ${total} facts already on the server; replaying ${remaining.length} at ${speed}× real time\n`);
     io.out(`watch it: open ${url}/ in a browser (live events: ${url}/api/rallies/${encodeURIComponent(rallyId)}/live)\n`);
+    // The times of day of a rally rebuilt around published stage times are not the real ones: say so beside them.
+    if (def.illustrativeTimesOfDay) io.out(`note: ${def.illustrativeTimesOfDay}\n`);
     if (remaining.length === 0) return EXIT.ok;
 
     const controls = controlIndex(def);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stopChild } from '../../testing/stop-child.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/rallyhq.js', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../../../fixtures/snodrift-2026.rally.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../../fixtures/ara-2026-sno-drift.rally.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rallyhq-serve-'));
 const env = { ...process.env, RALLYHQ_ADMIN_TOKEN: '', RALLYHQ_DB: '', RALLYHQ_PORT: '' };
 
