@@ -13,7 +13,7 @@ import { DecisionPanel } from './hq/decisions.tsx';
 import { NoticesPanel } from './hq/notices.tsx';
 import { PhonesPanel } from './hq/phones.tsx';
 import { PublishPanel } from './hq/publish.tsx';
-import { forget, listen, liveState, message, rallyId, refresh, remember, signedIn, token, who } from './hq/state.ts';
+import { definition, forget, listen, liveState, message, rallyId, refresh, remember, signedIn, token, who } from './hq/state.ts';
 
 type Tab = 'attention' | 'publish' | 'notices' | 'audit' | 'phones';
 const TABS: { id: Tab; label: string }[] = [
@@ -69,6 +69,7 @@ function Desk() {
         {TABS.map((t) => <button key={t.id} type="button" id={`tab-${t.id}`} aria-pressed={tab.value === t.id} onClick={() => { tab.value = t.id; }}>{t.label}</button>)}
       </nav>
       <p id="desk-msg" class={m.error ? 'error' : 'muted'} role="status">{m.text}</p>
+      {definition.value?.illustrativeTimesOfDay ? <p id="illustrative-times" class="muted small" role="note">{definition.value.illustrativeTimesOfDay}</p> : null}
       {tab.value === 'attention' ? (
         <div class="desk-grid">
           <div><Overdue /><Conflicts /><Anomalies /></div>

@@ -28,6 +28,8 @@ export function workingsHeading(w: Workings, ctx: RenderContext, entry: Entry): 
     `${what}: ${result}; rules ${ctx.rules.id} ${ctx.rules.version}` +
       (shown ? `, ${shown} value${shown === 1 ? '' : 's'} used here shown by published results (not the rulebook)` : '') +
       (unconfirmed ? `, ${unconfirmed} value${unconfirmed === 1 ? '' : 's'} used here unconfirmed by the rulebook` : ''),
+    // Times of day rebuilt around published stage times are shown with what they are.
+    ...(def.illustrativeTimesOfDay ? [`note: ${def.illustrativeTimesOfDay}`] : []),
   ].join('\n') + '\n';
 }
 

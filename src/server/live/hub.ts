@@ -105,6 +105,8 @@ export function initPayload(s: RallySnapshot): Record<string, unknown> {
     distanceUnit: d.distanceUnit,
     startDate: d.startDate,
     endDate: d.endDate,
+    // Times of day rebuilt around published stage times: pages say they are illustrative.
+    ...(d.illustrativeTimesOfDay ? { illustrativeTimesOfDay: d.illustrativeTimesOfDay } : {}),
     after: table.after,
     stages: d.stages.map((st) => ({
       code: st.code, name: st.name, distanceM: st.distanceM, leg: st.leg,

@@ -20,6 +20,8 @@ export interface LiveInit {
   distanceUnit?: 'mi' | 'km';
   startDate?: string;
   endDate?: string;
+  /** Set when the rally's times of day are not the real ones: shown beside them. */
+  illustrativeTimesOfDay?: string;
   after: string | null;
   stages: StageInfo[];
   classes?: { code: string; name: string }[];

@@ -52,6 +52,7 @@ export function Header() {
       </div>
       <h1 id="title">{p?.init.name ?? 'Loading…'}</h1>
       <span id="meta" class="meta">{p ? metaLine(p) : ''}</span>
+      {p?.init.illustrativeTimesOfDay ? <p id="illustrative-times" class="meta" role="note">{p.init.illustrativeTimesOfDay}</p> : null}
     </header>
   );
 }
