@@ -58,6 +58,6 @@ export const ara2026Results: RuleSet = {
   restartPlusMsSuperSpecial: unconfirmed(600_000, NF('Super Rally penalty'), 'No super special stage in the results; charged like any stage.'),
   restartMaxPerLeg: unconfirmed(2, `${RES} (limit not shown); ${NF('Super Rally limits')}`,
     'Results show a crew rejoining twice in one event (Ojibwe 2025 car 522); two per leg assumed.'),
-  notionalTimePolicy: shownByResults('givenOnly', `ARA-RCR-P 5.14/5.14.1; ${RES}`,
+  notionalTimePolicy: shownByResults('clerkFairest', `ARA-RCR-P 5.14/5.14.1; ${RES}`,
     `${NAT25}: on 15 stopped stages one identical time was given to 4 to 44 crews whatever their class or category; it cannot be derived from the other times, so the Clerk gives it`),
 };

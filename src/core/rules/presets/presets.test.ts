@@ -173,8 +173,7 @@ const ARA_RESULTS: Row[] = [
   ['restartBaseScope', 'category', 'shown', /ARA-RES/, 'base within the category at 7 of 8 rounds'],
   ['restartPlusMsSuperSpecial', 600_000, false, /not found/, 'no super special in the results'],
   ['restartMaxPerLeg', 2, false, /ARA-RES/, 'a crew rejoined twice in one event; limit not shown'],
-  ['restartAllowedInLastSection', false, false, /not found/, 'not shown'],
-  ['notionalTimePolicy', 'givenOnly', 'shown', /5\.14/, 'one shared time given on 15 stopped stages'],
+  ['notionalTimePolicy', 'clerkFairest', 'shown', /5\.14/, 'one shared time given to the affected crews on 15 stopped stages, not derivable: the Clerk gives it'],
   ['tieBreak', 'firstStage', false, /not found/, 'not shown: no tie needed'],
   ['tieBreakThen', 'nextStage', false, /not found/, 'not shown'],
   ['tieBreakLast', 'lowerCarNumber', false, /not found/, 'not shown'],
@@ -184,6 +183,12 @@ const ARA_RESULTS: Row[] = [
   ['overdueDefaultSpeedKph', 80, false, /rallyhq default/, 'not a regulation'],
   ['stageStartGapMs', null, false, /not found/, 'not shown'],
   ['inquiryWindowMin', 30, false, /NASA-INQ/, 'not shown'],
+  ['stageBogeyTime', { kind: 'none' }, false, /not found/, 'not shown'],
+  ['maxLatenessFixedPenaltyMs', 1_800_000, false, /not found/, 'not shown (mpl is a retirement)'],
+  ['restartAfterMaxLateness', 'nextLeg', false, /not found/, 'not shown: the one 2025 "mpl" rejoin gives no leg'],
+  ['delayedStartPenaltyPerMinuteMs', 60_000, false, /not found/, 'one late start by the crew at 1:00 (RCR 5.12.5) fits; not more'],
+  ['delayedStartRetireAfterMs', 20_000, false, /not found/, 'not shown'],
+  ['dueTimeMethod', 'targetTimes', false, /not found/, 'not shown'],
 ];
 
 const TABLES: Record<string, Row[]> = { fia: FIA, msuk: MSUK, 'ara@2026.1': ARA, 'ara@2026.2': ARA_RESULTS };
