@@ -15,6 +15,7 @@ import type { RuleKey, RuleSet, RuleValues } from './types.ts';
 import { classify, dataIssues, notionalProposals, overdueCrews, score, stageResults } from '../scoring/index.ts';
 import { at, LAB_DAY1, labRally, onTime, stageTime } from '../scoring/lab-rally.test-data.ts';
 import { parseLocalDateTime } from '../time/local-time.ts';
+import { categoryFacts, categoryRally } from '../fixtures/category-rally.ts';
 import { inquiryClock } from '../../server/publication-check.ts';
 import type { RallyEntry } from '../../server/rally-states.ts';
 
@@ -50,6 +51,9 @@ const red: Fact = { type: 'stageInterrupted', id: 'red', stage: 'SS2', reason: '
 const onStage: Fact[] = [at(1, 'TC0', 1, '09:00:00'), at(1, 'TC1', 1, '09:20:00'), at(1, 'SS1S', 1, '09:23:00')];
 const NOW = parseLocalDateTime(`${LAB_DAY1}T09:35:00`)!;
 
+/** Restarts allowed and times kept to the tenth whatever the preset says, so the restart-charge values can act. */
+const ARA_CHARGES = { restartAllowed: true, restartMaxPerLeg: 1, stagePrecisionMs: 100 } as const;
+
 const SCENARIOS: Scenarios = {
   stagePrecisionMs: { facts: [...O, ...onTime(2, { skip: ['SS1'] }), stageTime(2, 'SS1', '6:01.25')], alt: (v) => (v === 1 ? 100 : 1) },
   stageRounding: { facts: [...O, ...onTime(2, { skip: ['SS1'] }), stageTime(2, 'SS1', '6:01.27')], alt: (v) => (v === 'truncate' ? 'ceil' : 'truncate') },
@@ -58,7 +62,7 @@ const SCENARIOS: Scenarios = {
   latePenaltyPerMinuteMs: { facts: [...O, ...onTime(2, { late1: 3 })], alt: plus(5_000) },
   earlyPenaltyPerMinuteMs: { facts: [...others(1, 2, 4), ...onTime(3, { late1: -2 })], alt: plus(5_000) },
   earlyAllowedAtLegEnd: { facts: [...O, ...onTime(2, { skip: ['TC3A'] }), at(2, 'TC3A', 1, '10:50:00')], alt: toggle },
-  maxLatenessPerTargetMin: { facts: late16, alt: (v) => (v === null ? 10 : v + 5) },
+  maxLatenessPerTargetMin: { facts: late16, alt: (v) => (v === null || v >= 16 ? 10 : v + 5) }, // across the 16 minutes late
   maxLatenessCumulativeMin: { facts: [...O, ...onTime(2, { late1: 12 })], alt: (v) => (v === 10 ? 20 : 10) },
   cumulativeLatenessResetAt: {
     base: { maxLatenessCumulativeMin: 20, maxLatenessPerTargetMin: null }, facts: [...O, ...onTime(2, { late1: 12, late2: 12 })],
@@ -83,6 +87,10 @@ const SCENARIOS: Scenarios = {
     def: (d) => ({ ...d, stages: d.stages.map((s) => (s.code === 'SS2' ? { ...s, type: 'superSpecial' as const } : s)) }),
   },
   restartMaxPerLeg: { base: { restartAllowed: true }, facts: car2Restarts, alt: (v) => (v === 0 ? 1 : 0) },
+  // ARA restart charges, on the two-category rally (car 4, National, retires on SS2 and restarts at S4; a Regional crew is fastest on the road).
+  restartPlusLaterMs: { base: ARA_CHARGES, def: () => categoryRally(), facts: categoryFacts, alt: (v) => (v === null ? 420_000 : null) },
+  restartBasePrecisionMs: { base: ARA_CHARGES, def: () => categoryRally(), facts: categoryFacts, alt: (v) => (v === 1000 ? 1 : 1000) },
+  restartBaseScope: { base: ARA_CHARGES, def: () => categoryRally(), facts: categoryFacts, alt: (v) => (v === 'category' ? 'event' : 'category') },
   notionalTimePolicy: {
     facts: [...others(1, 2), ...onTime(3, { skip: ['SS2'] }), ...onTime(4, { skip: ['SS2'] }), red],
     alt: (v) => (v === 'fastestAtInterruption' ? 'worstBeforeStoppage' : 'fastestAtInterruption'),
