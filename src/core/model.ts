@@ -199,6 +199,8 @@ export interface RallyDefinition {
    * that shows those times displays beside them.
    */
   illustrativeTimesOfDay?: string;
+  /** Stored start lists, one per leg: the order and each car's due time at the leg's first control. */
+  startLists?: StoredStartList[];
   /** Gap between consecutive cars at the start, ms (for due times). */
   startIntervalMs?: number;
   country?: string;
@@ -209,4 +211,19 @@ export const METRES_PER_MILE = 1609.344;
 
 export function distanceIn(unit: DistanceUnit, metres: number): number {
   return unit === 'mi' ? metres / METRES_PER_MILE : metres / 1000;
+}
+
+/** A leg's start list as the organiser stored it (SEE: core/startlists/start-list.ts). */
+export interface StoredStartList {
+  leg: string;
+  /** The leg's first control, where the due times apply. */
+  control: string;
+  /** How it was seeded, in words. */
+  method: string;
+  rows: { order: number; car: number; due: string; why: string }[];
+  notStarting: { car: number; why: string }[];
+  reason: string;
+  /** UTC ISO time it was stored. */
+  at: string;
+  by: string;
 }

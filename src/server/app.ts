@@ -12,6 +12,7 @@ import { installProblemHandlers } from './problem.ts';
 import { RallyStates } from './rally-states.ts';
 import { registerChampionshipRoutes } from './routes/championships.ts';
 import { registerEntryRoutes } from './routes/entries.ts';
+import { registerStartListRoutes } from './routes/start-lists.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDeskRoutes } from './routes/desk.ts';
 import { registerDocumentRoutes } from './routes/documents.ts';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerRallyRoutes(app, ctx);
   await registerEntryRoutes(app, ctx);
+  await registerStartListRoutes(app, ctx);
   await registerFactRoutes(app, ctx);
   await registerDecisionRoutes(app, ctx);
   await registerPreviewRoutes(app, ctx);

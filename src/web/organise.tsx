@@ -7,10 +7,12 @@ import { getJson } from './lib/api.ts';
 import { listOf, type RallySummary } from './lib/types.ts';
 import { EntriesView } from './organise/entries.tsx';
 import { SeasonView } from './organise/season.tsx';
+import { StartListsView } from './organise/startlists.tsx';
 import { forget, go, message, rallyId, remember, token, view } from './organise/state.ts';
 
 const VIEWS: { id: string; label: string; needsRally: boolean }[] = [
   { id: 'entries', label: 'Entries', needsRally: true },
+  { id: 'startlists', label: 'Start lists', needsRally: true },
   { id: 'season', label: 'Season', needsRally: false },
 ];
 
@@ -51,7 +53,7 @@ function App() {
         <button class="small no-print" onClick={() => forget()}>Close</button>
       </nav>
       <p role="status" class={m.error ? 'error' : 'muted'}>{m.text}</p>
-      {view.value === 'entries' ? <EntriesView key={rallyId.value} /> : view.value === 'season' ? <SeasonView /> : <p>Unknown view.</p>}
+      {view.value === 'entries' ? <EntriesView key={rallyId.value} /> : view.value === 'season' ? <SeasonView /> : view.value === 'startlists' ? <StartListsView key={rallyId.value} /> : <p>Unknown view.</p>}
     </>
   );
 }

@@ -89,6 +89,10 @@ export function checkDefinition(def: RallyDefinition, base = '$.rally'): PathErr
     if (entered.has(e.car)) errors.push({ path: at('withdrawn', i, 'car'), message: `car ${e.car} is both entered and withdrawn; give the new crew another number` });
     if (!e.withdrawal) errors.push({ path: at('withdrawn', i, 'withdrawal'), message: `withdrawn car ${e.car} must say why and when (withdrawal: { reason, at, by, afterStart })` });
   });
+  const legIds = new Set(def.legs.map((l) => l.id));
+  (def.startLists ?? []).forEach((sl, i) => {
+    if (!legIds.has(sl.leg)) errors.push({ path: at('startLists', i, 'leg'), message: `start list for unknown leg ${show(sl.leg)}; legs are ${[...legIds].join(', ') || '(none)'}` });
+  });
 
   const classes = new Set(def.classes.map((c) => c.code));
   def.entries.forEach((e, i) => {
