@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Store } from '../store/contract.ts';
-import { createAuth, type Auth } from './auth.ts';
+import { createAuth, installSecurityHook, type Auth } from './auth.ts';
 import { createContext, type ServerContext } from './context.ts';
 import { registerLive, type LiveHandle, type LiveOptions } from './live/index.ts';
 import { installInputGuard } from './input-guard.ts';
@@ -76,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.log ?? false,
     bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // NOTE: room for an id of MAX_ID_LENGTH characters percent-encoded (up to 12 bytes each); the schemas then hold ids to MAX_ID_LENGTH.
-    maxParamLength: MAX_ID_LENGTH * 12,
+    routerOptions: { maxParamLength: MAX_ID_LENGTH * 12 },
     logController: new LogController({ disableRequestLogging: !deps.logRequests }),
     // NOTE: unknown fields are errors, not silently dropped; all problems are listed at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
@@ -127,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   states.on('error', (err) => app.log.error({ err }, 'cannot catch up with the log'));
   const auth = createAuth(deps.store, now);
   const ctx = createContext(deps.store, states, auth, now);
+  installSecurityHook(app, auth);
 
   await registerRallyRoutes(app, ctx);
   await registerEntryRoutes(app, ctx);
@@ -152,8 +153,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auth,
     authorizeHq: async (request, rallyId) => {
       try {
-        await auth.requireRole(request, ['officer'], rallyId);
-        return { ok: true };
+        const p = await auth.requireRole(request, ['officer'], rallyId);
+        return { ok: true, tokenId: p.tokenId };
       } catch (e) {
         const status = (e as { status?: number }).status === 401 ? 401 : 403;
         return { ok: false, status, message: e instanceof Error ? e.message : String(e) };

@@ -7,7 +7,7 @@
 // Enrollment codes are 8 characters from an alphabet without look-alikes,
 // typed as ABCD-EFGH or read from a QR code, usable once.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Fact } from '../core/facts.ts';
 import type { RallyDefinition } from '../core/model.ts';
 import type { Role, Store, TokenRecord } from '../store/contract.ts';
@@ -167,4 +167,25 @@ export function factPermission(p: Principal, def: RallyDefinition, fact: Fact, p
   const stageControls = def.legs.flatMap((l) => l.sections.flatMap((s) => s.controls)).filter((c) => c.stage === stage).map((c) => c.id);
   if (mine.has(stage) || stageControls.some((c) => mine.has(c))) return null;
   return apiError('token-wrong-control', `Stage ${stage} has none of this token's controls: ${may}.`, `${path}.stage`);
+}
+
+/**
+ * What the OpenAPI document says is what happens: a route whose schema
+ * declares `security` needs a valid token before anything else is looked at
+ * (its body, its rally), so a request without one is always a 401. Routes
+ * still check the role and rally they need. A route whose querystring
+ * documents `token` (EventSource cannot send headers) may carry it there.
+ */
+export function installSecurityHook(app: FastifyInstance, auth: Auth): void {
+  app.addHook('onRequest', async (request) => {
+    const schema = request.routeOptions.schema as { security?: unknown[]; querystring?: { properties?: Record<string, unknown> } } | undefined;
+    if (!schema?.security || schema.security.length === 0) return;
+    const query = request.query as Record<string, unknown> | undefined;
+    if (!request.headers.authorization && schema.querystring?.properties?.token && typeof query?.token === 'string' && query.token !== '') {
+      request.headers.authorization = `Bearer ${query.token}`;
+    }
+    if (!(await auth.authenticate(request))) {
+      throw apiError('token-missing', 'This needs a token: send Authorization: Bearer <token>.', 'authorization');
+    }
+  });
 }

@@ -37,7 +37,8 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
   hqIntervalMs: 5_000,
 };
 
-export type HqDecision = { ok: true } | { ok: false; status: 401 | 403; message: string };
+/** `tokenId`: the token the stream was opened with, so revoking it closes the stream. */
+export type HqDecision = { ok: true; tokenId?: string } | { ok: false; status: 401 | 403; message: string };
 
 export interface LiveDeps {
   /** The event log (its `onAppended` wakes us up, also for other processes on PostgreSQL). */
@@ -63,6 +64,8 @@ export interface LiveHandle {
   picture(rallyId: string): Promise<Record<string, unknown> | null>;
   /** Pushes an event outside the results log (e.g. `publication` after POST …/publications) to a rally's public and HQ streams. */
   announce(rallyId: string, event: string, data: unknown): void;
+  /** Ends at once every stream opened with this token (it was revoked); returns how many. */
+  closeToken(tokenId: string): number;
 }
 
 const paramsSchema = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
@@ -152,6 +155,9 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
   }, options.hqIntervalMs);
   hqTimer.unref();
 
+  /** Open HQ streams by the token they were opened with: a revocation ends them at once. */
+  const byToken = new Map<string, Set<() => void>>();
+
   app.addHook('preClose', async () => {
     clearInterval(heartbeat);
     clearInterval(hqTimer);
@@ -191,6 +197,7 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
       tags: ['live'],
       params: paramsSchema,
       querystring: hqQuery,
+      security: [{ bearer: [] }],
     },
   }, async (request, reply) => {
     if (!request.headers.authorization && request.query.token) request.headers.authorization = `Bearer ${request.query.token}`;
@@ -201,8 +208,21 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     reply.hijack();
     openSseResponse(reply.raw, options.retryMs);
     const client = hq.subscribe(snapshot, reply.raw);
-    reply.raw.on('close', () => client.close('closed'));
-    reply.raw.on('error', () => client.close('closed'));
+    const tokenId = decision.tokenId;
+    const end = () => { client.close('closed'); reply.raw.end(); };
+    if (tokenId !== undefined) {
+      const set = byToken.get(tokenId) ?? new Set();
+      byToken.set(tokenId, set.add(end));
+    }
+    const forget = () => {
+      client.close('closed');
+      if (tokenId === undefined) return;
+      const set = byToken.get(tokenId);
+      set?.delete(end);
+      if (set?.size === 0) byToken.delete(tokenId);
+    };
+    reply.raw.on('close', forget);
+    reply.raw.on('error', forget);
   });
 
   return {
@@ -213,6 +233,12 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     },
     announce(rallyId, event, data) {
       hq.forward(rallyId, hub.announce(rallyId, event, data));
+    },
+    closeToken(tokenId) {
+      const ends = [...(byToken.get(tokenId) ?? [])];
+      byToken.delete(tokenId);
+      for (const end of ends) end();
+      return ends.length;
     },
   };
 }

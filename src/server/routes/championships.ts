@@ -271,6 +271,7 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
         } } },
       } },
       response: { 200: open, ...problemRef() },
+      security: [{ bearer: [] }],
     },
   }, async (request) => {
     await requireAdmin(request);
@@ -296,6 +297,7 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
       summary: 'Import historical results (text/csv, layout in docs/championships.md) — administrators. Good lines land; bad lines are reported by line with the reason; re-importing adds nothing twice.',
       consumes: ['text/csv'],
       response: { 200: { description: 'Import report', ...open }, ...problemRef() },
+      security: [{ bearer: [] }],
     },
   }, async (request) => {
     await requireAdmin(request);

@@ -83,7 +83,7 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
     schema: {
       summary: 'List tokens (never their secrets)',
       tags: ['auth'],
-      querystring: { type: 'object', additionalProperties: false, properties: { rally: { type: 'string', minLength: 1, description: 'Only tokens of this rally (required for officers)' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { rally: { type: 'string', minLength: 1, description: 'Only tokens of this rally id (an officer must give its own rally)' } } },
       response: { 200: anyObject('{ tokens: [...] }'), ...errorResponses },
       security: [{ bearer: [] }],
     },
@@ -114,6 +114,8 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
     const at = ctx.now().toISOString();
     if (!t.revokedAt) await ctx.store.revokeToken(t.id, at);
     ctx.auth.forget();
+    // What the token opened is closed too: its live streams end now (EventSource's reconnect then meets a 401).
+    app.rallyhq?.live?.closeToken(t.id);
     await ctx.audit(p, 'revoke-token', t.rallyId, { id: t.id, label: t.label });
     return publicView({ ...t, revokedAt: t.revokedAt ?? at });
   });
