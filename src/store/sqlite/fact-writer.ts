@@ -56,6 +56,12 @@ export function toWire(batch: PreparedBatch): WireBatch {
   };
 }
 
+/** SQLITE_FULL: the write failed for want of disk space. */
+export function isFullDisk(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || /database or disk is full/i.test((e as Error | null)?.message ?? '');
+}
+
 /** Opens a connection with the durability every writer of the file needs. */
 export function openSqlite(path: string): Database.Database {
   const db = new Database(path);
@@ -101,8 +107,39 @@ export class FactWriter {
   write(group: readonly WireItem[]): WriteResult {
     const outcomes: WireOutcome[] = [];
     const heads: Heads = new Map();
-    this.writeAll.immediate(group, outcomes, heads);
+    try {
+      this.writeAll.immediate(group, outcomes, heads);
+    } catch (e) {
+      if (isFullDisk(e)) this.fullDisk();
+      throw e;
+    }
+    if (this.reclaimPending) this.reclaimWal();
     return { outcomes, heads: [...heads].filter(([, h]) => h.dirty).map(([id, h]) => [id, h.seq]) };
+  }
+
+  /** Set after a write failed for space: the WAL is folded into the database and truncated as soon as it can be. */
+  private reclaimPending = false;
+
+  /**
+   * The disk is full. On a small volume the WAL never reaches the automatic
+   * checkpoint's size, so it holds every commit — with the same pages (the
+   * rally's head, index pages) over and over — and fills the disk. Folding it
+   * into the database and truncating it gives that space back; it may fail
+   * now for want of space, so it is tried again after the next write that
+   * succeeds (once the operator has freed some).
+   */
+  private fullDisk(): void {
+    this.reclaimPending = true;
+    this.reclaimWal();
+  }
+
+  private reclaimWal(): void {
+    try {
+      const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+      if (r && r.busy === 0) this.reclaimPending = false;
+    } catch {
+      // Still no space (or a reader in the way): the next successful write tries again.
+    }
   }
 
   private writeItems(group: readonly WireItem[], outcomes: WireOutcome[], heads: Heads): void {
