@@ -8,6 +8,7 @@ import { createAuth, installSecurityHook, type Auth } from './auth.ts';
 import { createContext, type ServerContext } from './context.ts';
 import { registerLive, type LiveHandle, type LiveOptions } from './live/index.ts';
 import { installInputGuard } from './input-guard.ts';
+import { installThrottle, type Throttle } from './throttle.ts';
 import { installProblemHandlers } from './problem.ts';
 import { RallyStates } from './rally-states.ts';
 import { registerChampionshipRoutes } from './routes/championships.ts';
@@ -54,6 +55,7 @@ export interface RouteEntry { method: string; url: string; schema?: Record<strin
 export interface RallyhqHandles {
   /** Every route of the app, in registration order. */
   routes: RouteEntry[];
+  throttle: Throttle;
   states: RallyStates;
   auth: Auth;
   ctx: ServerContext;
@@ -125,7 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const states = new RallyStates(deps.store, { changeIntervalMs: deps.changeIntervalMs ?? DEFAULT_CHANGE_INTERVAL_MS });
   states.on('error', (err) => app.log.error({ err }, 'cannot catch up with the log'));
-  const auth = createAuth(deps.store, now);
+  const throttle = await installThrottle(app);
+  const auth = createAuth(deps.store, now, throttle);
   const ctx = createContext(deps.store, states, auth, now);
   installSecurityHook(app, auth);
 
@@ -166,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerChampionshipRoutes(app, { store: deps.store, dbUrl: deps.dbUrl, auth, now });
   await registerWeb(app, { picture: (rallyId) => live.picture(rallyId), store: deps.store });
 
-  app.decorate('rallyhq', { routes, states, auth, ctx, live });
+  app.decorate('rallyhq', { routes, throttle, states, auth, ctx, live });
   app.addHook('onClose', async () => states.close());
   return app;
 }

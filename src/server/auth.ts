@@ -4,14 +4,17 @@
 //   timekeeper  one rally, named controls: submits times (controlTime, stageTime, jumpStart) there only
 //   public      no token: reads
 // Tokens are `rhq_` + 32 random bytes (base64url), shown once, stored as SHA-256 hex.
-// Enrollment codes are 8 characters from an alphabet without look-alikes,
-// typed as ABCD-EFGH or read from a QR code, usable once.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+// Enrollment codes are 11 random characters and a check character from an
+// alphabet without look-alikes (about 51 bits), typed as ABCD-EFGH-JKLM or read
+// from a QR code, usable once, stored as a slow hash (scrypt).
+import { createHash, randomBytes, randomUUID, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Fact } from '../core/facts.ts';
 import type { RallyDefinition } from '../core/model.ts';
 import type { Role, Store, TokenRecord } from '../store/contract.ts';
 import { apiError } from './problem.ts';
+import type { Throttle } from './throttle.ts';
 
 export interface Principal {
   tokenId: string;
@@ -43,16 +46,54 @@ export function newTokenId(): string {
 // NOTE: no 0/O, 1/I/L, 2/Z, 5/S, 8/B: a marshal reads it off a screen in the cold.
 export const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
 
-/** 8 characters grouped `ABCD-EFGH`; rejection sampling keeps every character equally likely. */
+const RANDOM_CHARS = 11;
+
+/**
+ * Weights of the 11 random characters in the check sum (the check character
+ * weighs 1). Each is coprime with 25, the size of the alphabet, and so is the
+ * difference of each two neighbours (the check character's too), so the check
+ * catches every single mistyped character and every swap of two neighbours:
+ * a typo is answered at once and never spends an attempt against the database.
+ */
+const CHECK_WEIGHTS = [1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13];
+
+function checkCharacter(chars: string): string {
+  const n = CODE_ALPHABET.length;
+  const sum = [...chars].reduce((acc, c, i) => acc + (CHECK_WEIGHTS[i] as number) * CODE_ALPHABET.indexOf(c), 0);
+  return CODE_ALPHABET[(n - (sum % n)) % n] as string;
+}
+
+/** 11 random characters and a check character, grouped `ABCD-EFGH-JKLM`; rejection sampling keeps every character equally likely. */
 export function newEnrollmentCode(): string {
   const out: string[] = [];
   const limit = 256 - (256 % CODE_ALPHABET.length);
-  while (out.length < 8) {
-    for (const b of randomBytes(16)) {
-      if (b < limit && out.length < 8) out.push(CODE_ALPHABET[b % CODE_ALPHABET.length] as string);
+  while (out.length < RANDOM_CHARS) {
+    for (const b of randomBytes(24)) {
+      if (b < limit && out.length < RANDOM_CHARS) out.push(CODE_ALPHABET[b % CODE_ALPHABET.length] as string);
     }
   }
-  return `${out.slice(0, 4).join('')}-${out.slice(4).join('')}`;
+  const code = out.join('') + checkCharacter(out.join(''));
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+}
+
+/** Why a normalised code cannot be one (wrong length, a character not in the alphabet, a failed check), or null. */
+export function codeProblem(code: string): string | null {
+  if (code.length !== RANDOM_CHARS + 1) return `a code has ${RANDOM_CHARS + 1} characters (ABCD-EFGH-JKLM); this one has ${code.length}`;
+  const stray = [...code].find((c) => !CODE_ALPHABET.includes(c));
+  if (stray !== undefined) return `"${stray}" is not used in codes (they have no 0, O, 1, I, L, 2, Z, 5, S, 8 or B); check what you typed`;
+  if (checkCharacter(code.slice(0, RANDOM_CHARS)) !== code.slice(RANDOM_CHARS)) return 'the code does not pass its check character: a character is mistyped; check what you typed';
+  return null;
+}
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: string, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
+
+/**
+ * How a code is stored and looked up. scrypt (N = 2^14, ~16 MiB and some
+ * 50 ms per code) makes testing guesses against a leaked database as slow as
+ * memory allows; the salt is fixed because the code is looked up by its hash.
+ */
+export async function enrollmentCodeHash(code: string): Promise<string> {
+  return (await scryptAsync(code, 'rallyhq enrollment code', 32, { N: 2 ** 14, r: 8, p: 1 })).toString('hex');
 }
 
 /** What a person typed (`abcd efgh`, `ABCD-EFGH`) in the form it is hashed in. */
@@ -86,7 +127,7 @@ function toPrincipal(t: TokenRecord): Principal {
 
 const ROLE_NAMES: Record<Principal['role'], string> = { admin: 'administrator', officer: 'results officer', timekeeper: 'timekeeper' };
 
-export function createAuth(store: Store, now: () => Date): Auth {
+export function createAuth(store: Store, now: () => Date, throttle?: Throttle): Auth {
   // WARNING: cached for a few seconds so a busy control does not cost a query per time; a
   // revocation in this process clears the cache at once, in another process within TOKEN_CACHE_MS.
   const cache = new Map<string, { token: TokenRecord | null; until: number }>();
@@ -111,6 +152,11 @@ export function createAuth(store: Store, now: () => Date): Auth {
         return null;
       }
       const token = await lookup(sha256Hex(secret));
+      if (!token || token.revokedAt) {
+        // A failure counts against the address; over the limit it is a 429 whatever the token (a good one still passes above).
+        await throttle?.checkAuth(request);
+        await throttle?.authFailed(request);
+      }
       if (!token) throw apiError('token-unknown', 'No token with this value is known to this server.', 'authorization');
       if (token.revokedAt) throw apiError('token-revoked', `Token "${token.label}" was revoked at ${token.revokedAt}.`, 'authorization');
       const p = toPrincipal(token);

@@ -60,6 +60,7 @@ export const PROBLEMS = {
   'payload-too-large': { status: 413, title: 'Request too large', fix: 'Send at most 1 MiB per request; split a large batch of facts into several.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', fix: 'Send Content-Type: application/json.' },
   // 5xx
+  'too-many-attempts': { status: 429, title: 'Too many attempts', fix: 'Wait for the time given in Retry-After, then try again; check the code or token you are sending.' },
   'store-unavailable': { status: 503, title: 'Database unavailable', fix: 'Retry shortly with the same fact ids: a fact the database did store before the fault is acknowledged as a duplicate, never stored twice.' },
   'store-full': { status: 507, title: 'Database disk full', fix: 'Free space on the database\'s disk, then resend the same fact ids: a fact stored before the fault is acknowledged as a duplicate, never stored twice.' },
   'store-io-error': { status: 503, title: 'Database disk error', fix: 'Check the database\'s disk, then resend the same fact ids: a fact stored before the fault is acknowledged as a duplicate, never stored twice.' },

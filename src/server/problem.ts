@@ -62,6 +62,7 @@ export function problemBody(e: ApiError, instance?: string): ProblemBody {
 
 export function sendProblem(reply: FastifyReply, e: ApiError, instance?: string): FastifyReply {
   if (e.status === 503) reply.header('retry-after', String(STORE_RETRY_AFTER_S));
+  if (e.status === 429 && typeof e.extra.retryAfter === 'number') reply.header('retry-after', String(e.extra.retryAfter));
   return reply.code(e.status).type('application/problem+json; charset=utf-8').send(problemBody(e, instance));
 }
 

@@ -84,7 +84,7 @@ describe(`roles and tokens (${KIND})`, () => {
     const e = await s.call('POST', `${R}/enrollments`, { controls: ['SS2F'], label: 'SS2 finish' }, officer);
     assert.equal(e.statusCode, 201, e.body);
     const { code, url } = e.json();
-    assert.match(code, /^[ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4}$/);
+    assert.match(code, /^[ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4}$/);
     assert.equal(url, `/enroll?code=${code}`);
     const first = await s.call('POST', '/api/enroll', { code: code.toLowerCase().replace('-', ' '), device: 'phone 7' });
     assert.equal(first.statusCode, 201, first.body);

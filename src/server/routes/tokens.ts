@@ -2,7 +2,7 @@
 //   POST   /api/tokens                      issue a token (shown once)
 //   GET    /api/tokens?rally=               list (never the secrets)
 //   DELETE /api/tokens/:tokenId             revoke
-//   POST   /api/rallies/:id/enrollments     one-time code for a marshal's phone (ABCD-EFGH, QR-friendly URL)
+//   POST   /api/rallies/:id/enrollments     one-time code for a marshal's phone (ABCD-EFGH-JKLM, QR-friendly URL)
 //   POST   /api/enroll                      { code, device } → a device token scoped to the rally and controls
 //   GET    /api/whoami                      what the presented token may do
 // Administrators issue any token; a results officer issues timekeeper tokens
@@ -10,7 +10,7 @@
 import QRCode from 'qrcode';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role, TokenRecord } from '../../store/contract.ts';
-import { newEnrollmentCode, newTokenId, newTokenSecret, normalizeCode, sha256Hex, type Principal } from '../auth.ts';
+import { CODE_ALPHABET, codeProblem, enrollmentCodeHash, newEnrollmentCode, newTokenId, newTokenSecret, normalizeCode, sha256Hex, type Principal } from '../auth.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError } from '../problem.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
@@ -123,7 +123,7 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
   app.post<{ Params: { id: string }; Body: { role?: 'timekeeper' | 'officer'; controls?: string[]; label: string; expiresInMinutes?: number } }>('/api/rallies/:id/enrollments', {
     schema: {
       summary: 'Create a one-time enrollment code for a marshal\'s phone',
-      description: 'Results officer of the rally. The code (ABCD-EFGH) is typed on the phone or read from a QR code of `url`; it works once and expires.',
+      description: 'Results officer of the rally. The code (ABCD-EFGH-JKLM) is typed on the phone or read from a QR code of `url`; it works once and expires.',
       tags: ['auth'],
       params: rallyParams,
       body: {
@@ -150,7 +150,7 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
     const controls = want.controls;
     const code = newEnrollmentCode();
     const expiresAt = new Date(ctx.now().getTime() + (body.expiresInMinutes ?? DEFAULT_ENROLLMENT_MINUTES) * 60_000).toISOString();
-    await ctx.store.createEnrollment({ codeHash: sha256Hex(normalizeCode(code)), rallyId, role, ...(controls ? { controls } : {}), label: body.label, expiresAt, createdBy: issuer.label });
+    await ctx.store.createEnrollment({ codeHash: await enrollmentCodeHash(normalizeCode(code)), rallyId, role, ...(controls ? { controls } : {}), label: body.label, expiresAt, createdBy: issuer.label });
     await ctx.audit(issuer, 'create-enrollment', rallyId, { role, controls, label: body.label, expiresAt });
     const url = `/enroll?code=${code}`;
     // The QR code holds the full address the phone opens, as this request reached the server.
@@ -166,13 +166,20 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
         type: 'object',
         required: ['code', 'device'],
         additionalProperties: false,
-        properties: { code: { type: 'string', minLength: 4, maxLength: 40, description: 'As shown: ABCD-EFGH (case and dashes do not matter)' }, device: { type: 'string', minLength: 1, maxLength: 200, description: 'A name for this phone, e.g. "SS3 finish phone 1"' } },
+        properties: { code: { type: 'string', minLength: 4, maxLength: 40, description: 'As shown: ABCD-EFGH-JKLM (case, spaces and dashes do not matter); the last character is a check character, so a typo is answered at once' }, device: { type: 'string', minLength: 1, maxLength: 200, description: 'A name for this phone, e.g. "SS3 finish phone 1"' } },
       },
       response: { 201: anyObject('{ token, id, role, rallyId, controls, label, device } — store the token on the device now'), ...errorResponses },
     },
   }, async (request, reply) => {
     const at = ctx.now().toISOString();
-    const e = await ctx.store.consumeEnrollment(sha256Hex(normalizeCode(request.body.code)), at);
+    const code = normalizeCode(request.body.code);
+    // Every attempt counts against the address and the code, a typo too: guessing is slow from anywhere.
+    await app.rallyhq.throttle.enrollAttempt(request, code);
+    // NOTE: 8-character codes (no check character) were issued before codes grew; they are stored by SHA-256 and expire within a week.
+    const legacy = code.length === 8 && [...code].every((c) => CODE_ALPHABET.includes(c));
+    const problem = legacy ? null : codeProblem(code);
+    if (problem) throw apiError('bad-enrollment-code', `code: ${problem}.`, 'code');
+    const e = await ctx.store.consumeEnrollment(legacy ? sha256Hex(code) : await enrollmentCodeHash(code), at);
     if (!e) throw apiError('bad-enrollment-code', 'code: this code is unknown, already used or expired.', 'code');
     const secret = newTokenSecret();
     const record: TokenRecord = {
