@@ -7,6 +7,7 @@ import type { Store } from '../store/contract.ts';
 import { createAuth, installSecurityHook, type Auth } from './auth.ts';
 import { createContext, type ServerContext } from './context.ts';
 import { registerLive, type LiveHandle, type LiveOptions } from './live/index.ts';
+import { installHttpPlugins } from './http-plugins.ts';
 import { installInputGuard } from './input-guard.ts';
 import { installThrottle, type Throttle } from './throttle.ts';
 import { installProblemHandlers } from './problem.ts';
@@ -84,6 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
   });
   installProblemHandlers(app);
+  // NOTE: before any route: compression attaches itself to each route as it is added.
+  await installHttpPlugins(app);
   installInputGuard(app);
   const routes: RouteEntry[] = [];
   // NOTE: added before any route, so routes registered by plugins (and by route modules added later) are seen too.
