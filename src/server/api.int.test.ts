@@ -143,14 +143,14 @@ function suite(kind: StoreKind, skip: () => string | null) {
     });
 
     test('publication 1, a 30 s penalty with a reason, publication 2: the diff names the car, +30 000 ms, the fact, who and why', { skip: skip() ?? false }, async () => {
-      const p1 = await s.call('POST', `${R}/publications`, { kind: 'provisional', reason: 'after leg 2' }, officer);
+      const p1 = await s.call('POST', `${R}/publications`, { kind: 'provisional', reason: 'after leg 2' }, officer, { 'idempotency-key': 'publish-1' });
       assert.equal(p1.statusCode, 201, p1.body);
       const n1 = p1.json().number;
       const before = await row(s, 6);
       const pen = await s.call('POST', `${R}/penalties`, { id: 'pen-6', car: 6, seconds: 30, reason: 'speeding in the service park', rule: 'SR 12.4' }, officer);
       assert.equal(pen.statusCode, 201, pen.body);
       // The small rally is not run to the end: the official classification goes out over that, with a reason.
-      const p2 = await s.call('POST', `${R}/publications`, { kind: 'official', reason: 'after the penalty', override: { reason: 'test rally: later stages not run' } }, officer);
+      const p2 = await s.call('POST', `${R}/publications`, { kind: 'official', reason: 'after the penalty', override: { reason: 'test rally: later stages not run' } }, officer, { 'idempotency-key': 'publish-2' });
       assert.equal(p2.statusCode, 201, p2.body);
       const n2 = p2.json().number;
       assert.equal(n2, n1 + 1);

@@ -8,6 +8,7 @@ import { createAuth, installSecurityHook, type Auth } from './auth.ts';
 import { createContext, type ServerContext } from './context.ts';
 import { registerLive, type LiveHandle, type LiveOptions } from './live/index.ts';
 import { installHttpPlugins } from './http-plugins.ts';
+import { installIdempotency } from './idempotency.ts';
 import { installInputGuard } from './input-guard.ts';
 import { installThrottle, type Throttle } from './throttle.ts';
 import { installProblemHandlers } from './problem.ts';
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // NOTE: before any route: compression attaches itself to each route as it is added.
   await installHttpPlugins(app);
   installInputGuard(app);
+  installIdempotency(app);
   const routes: RouteEntry[] = [];
   // NOTE: added before any route, so routes registered by plugins (and by route modules added later) are seen too.
   app.addHook('onRoute', (r) => {

@@ -42,11 +42,11 @@ describe(`bad input to the fact endpoints (${KIND})`, () => {
     ['corrections route without a reason', 'corrections', { supersedes: 'TC1-2' }, 400, '$.reason'],
     ['corrections route without supersedes', 'corrections', { reason: 'typo' }, 400, '$.supersedes'],
     ['a penalty without a reason', 'penalties', { car: 2, seconds: 10 }, 400, '$.reason'],
-    ['a penalty with seconds as text', 'penalties', { car: 2, seconds: 'ten', reason: 'x' }, 400, '$.seconds'],
+    ['a penalty with seconds as text', 'penalties', { id: 'pen-ten', car: 2, seconds: 'ten', reason: 'x' }, 400, '$.seconds'],
     // A penalty is never negative: a wrong one is retracted, not offset.
-    ['a penalty of -5 s', 'penalties', { car: 2, seconds: -5, reason: 'time credit' }, 400, '$.seconds'],
+    ['a penalty of -5 s', 'penalties', { id: 'pen-neg', car: 2, seconds: -5, reason: 'time credit' }, 400, '$.seconds'],
     ['a penalty fact of -5 s', 'facts', { id: 'neg-1', type: 'penalty', car: 2, seconds: -5, reason: 'time credit' }, 400, '$.seconds'],
-    ['notional times for an unknown stage', 'notional-times', { stage: 'SS9', reason: 'road blocked', notionalTimes: [] }, 400, '$.stage'],
+    ['notional times for an unknown stage', 'notional-times', { id: 'nt-ss9', stage: 'SS9', reason: 'road blocked', notionalTimes: [] }, 400, '$.stage'],
     ['a body over the 64 KiB limit', 'facts', { facts: Array.from({ length: 2000 }, (_, i) => ({ ...good, id: `big-${i}` })) }, 413, 'body'],
   ];
   for (const [what, route, body, status, field] of cases) {

@@ -60,6 +60,9 @@ export const PROBLEMS = {
   'payload-too-large': { status: 413, title: 'Request too large', fix: 'Send at most 1 MiB per request; split a large batch of facts into several.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', fix: 'Send Content-Type: application/json.' },
   // 5xx
+  'idempotency-key-required': { status: 400, title: 'Id or Idempotency-Key required', fix: 'Make an id (or an Idempotency-Key header, e.g. a UUID) once per intended change and send it again on a retry, so the change is made once.' },
+  'idempotency-key-reused': { status: 409, title: 'Idempotency-Key used for another request', fix: 'Make a new key for a new change; send a key again only with the very same request.' },
+  'idempotency-in-progress': { status: 409, title: 'The first request with this key is still running', fix: 'Retry in a moment: you will get its answer.' },
   'too-many-attempts': { status: 429, title: 'Too many attempts', fix: 'Wait for the time given in Retry-After, then try again; check the code or token you are sending.' },
   'store-unavailable': { status: 503, title: 'Database unavailable', fix: 'Retry shortly with the same fact ids: a fact the database did store before the fault is acknowledged as a duplicate, never stored twice.' },
   'store-full': { status: 507, title: 'Database disk full', fix: 'Free space on the database\'s disk, then resend the same fact ids: a fact stored before the fault is acknowledged as a duplicate, never stored twice.' },

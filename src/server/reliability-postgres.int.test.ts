@@ -145,7 +145,7 @@ describe('reliability: two processes on one PostgreSQL database', { skip }, () =
 
   test('a publication on A reaches B\'s stream as a publication event', async () => {
     const s = await openStream(b);
-    const r = await call(a, 'POST', `/api/rallies/${rallyId}/publications`, { kind: 'provisional', reason: 'after the first facts' });
+    const r = await call(a, 'POST', `/api/rallies/${rallyId}/publications`, { kind: 'provisional', reason: 'after the first facts' }, { 'idempotency-key': 'publish-after-first-facts' });
     const text = await r.text();
     assert.equal(r.status, 201, text);
     const published = JSON.parse(text) as { number: number };

@@ -133,10 +133,10 @@ export async function importRally(s: ServerProcess, file: RallyFileJson): Promis
 }
 
 /** An authorised JSON request to a server process (admin token). */
-export async function call(s: ServerProcess, method: string, path: string, body?: unknown): Promise<Response> {
+export async function call(s: ServerProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${s.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${s.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${s.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }

@@ -123,7 +123,7 @@ describe('championship standings cache', () => {
       assert.equal((await s.call('POST', '/api/rallies/import', { format: 'rallyhq.rally', version: 1, rally: file.rally, facts: file.facts }, ADMIN_TOKEN)).statusCode, 201);
       const provisional = (await s.call('GET', URL_AFTER_1)).json() as { standings: { provisional: string[] } };
       assert.deepEqual(provisional.standings.provisional, ['snodrift'], 'live results count as provisional');
-      const published = await s.call('POST', `/api/rallies/${RALLY}/publications`, { kind: 'official', reason: 'results declared final by the Clerk of the Course', override: { reason: 'no provisional classification in this test' } }, ADMIN_TOKEN);
+      const published = await s.call('POST', `/api/rallies/${RALLY}/publications`, { kind: 'official', reason: 'results declared final by the Clerk of the Course', override: { reason: 'no provisional classification in this test' } }, ADMIN_TOKEN, { 'idempotency-key': 'publish-final' });
       assert.ok(published.statusCode < 300, published.body);
       const official = await s.call('GET', URL_AFTER_1);
       const leader = (official.json() as Body).standings.rows[0]!.competitor;
@@ -140,7 +140,7 @@ describe('championship standings cache', () => {
       assert.ok(put.statusCode < 300, put.body);
       const stillOfficial = await s.call('GET', URL_AFTER_1);
       assert.equal((stillOfficial.json() as Body).standings.rows[0]!.competitor, leader, 'a definition change after the official publication waits for the next one');
-      assert.equal((await s.call('POST', `/api/rallies/${RALLY}/publications`, { kind: 'official', reason: 'exclusion upheld on appeal', override: { reason: 'appeal decided after the inquiry window' } }, ADMIN_TOKEN)).statusCode < 300, true);
+      assert.equal((await s.call('POST', `/api/rallies/${RALLY}/publications`, { kind: 'official', reason: 'exclusion upheld on appeal', override: { reason: 'appeal decided after the inquiry window' } }, ADMIN_TOKEN, { 'idempotency-key': 'publish-appeal' })).statusCode < 300, true);
       const republished = await s.call('GET', URL_AFTER_1);
       assert.notEqual((republished.json() as Body).standings.rows[0]!.competitor, leader);
     } finally {

@@ -1,11 +1,12 @@
 // Corrections and decisions of officials, each a thin wrapper that builds one
 // fact and stores it through submitFacts (same validation, roles, idempotency).
 // Every one needs a reason; it is kept with the fact and shown in the
-// publication diff. `id` is optional here: when absent the server makes one
-// (then a resend is a second decision, so clients that retry should send an id).
-import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+// publication diff. Each needs an id — in the body, or the Idempotency-Key
+// header, which then becomes the fact's id — so a retry is acknowledged as a
+// duplicate instead of being a second decision.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.ts';
+import { idempotencyKey } from '../idempotency.ts';
 import { apiError } from '../problem.ts';
 import { ackSchema, decisionReason, errorResponses, factJsonSchema, rallyParams } from '../schemas.ts';
 import { sendAcks, submitFacts } from './facts.ts';
@@ -78,6 +79,19 @@ function reasonOf(body: Record<string, unknown>): string {
   return reason;
 }
 
+/** The decision's id: `id` of the body, else the Idempotency-Key; neither → 400 (a retry would be a second decision). */
+function decisionId(request: FastifyRequest, body: Record<string, unknown>): string {
+  if (body.id !== undefined) {
+    if (typeof body.id !== 'string' || body.id === '') throw apiError('invalid-fact', '$.id: give the id as non-empty text.', '$.id');
+    return body.id;
+  }
+  const key = idempotencyKey(request);
+  if (key === undefined) {
+    throw apiError('idempotency-key-required', '$.id: a decision needs an id (or an Idempotency-Key header), made once and sent again on a retry, so a retry is not stored twice.', '$.id');
+  }
+  return key;
+}
+
 function bodyObject(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw apiError('invalid-fact', '$: expected a JSON object.', '$');
   return body as Record<string, unknown>;
@@ -94,7 +108,7 @@ export async function registerDecisionRoutes(app: FastifyInstance, ctx: ServerCo
         'x-body': {
           type: 'object',
           required: [...w.required, 'reason'],
-          properties: { id: { type: 'string', description: 'Client-generated id (optional here; send one to make retries safe)' }, ...w.properties, reason: decisionReason },
+          properties: { id: { type: 'string', description: 'Client-generated id, made once and sent again on a retry. Required unless an Idempotency-Key header is sent (which then becomes the id).' }, ...w.properties, reason: decisionReason },
         },
         response: { 200: ackSchema, 201: ackSchema, ...errorResponses },
         security: [{ bearer: [] }],
@@ -104,7 +118,7 @@ export async function registerDecisionRoutes(app: FastifyInstance, ctx: ServerCo
       const body = bodyObject(request.body);
       if ('type' in body && body.type !== w.type) throw apiError('invalid-fact', `$.type: this route records a ${w.type}; leave type out or post to /facts.`, '$.type');
       reasonOf(body);
-      const fact = { id: typeof body.id === 'string' ? body.id : randomUUID(), ...body, type: w.type };
+      const fact = { ...body, id: decisionId(request, body), type: w.type };
       const acks = await submitFacts(ctx, request, request.params.id, [{ raw: fact, path: '$' }]);
       return sendAcks(reply, acks, true);
     });
@@ -132,9 +146,10 @@ export async function registerDecisionRoutes(app: FastifyInstance, ctx: ServerCo
       throw apiError('supersedes-required', body.supersedes === undefined ? '$.supersedes: required field is missing; give the id of the fact this corrects.' : '$.supersedes: give the id of the fact this corrects, as text.', '$.supersedes');
     }
     reasonOf(body);
+    const id = decisionId(request, body);
     const fact = 'type' in body
-      ? { ...body, id: typeof body.id === 'string' ? body.id : randomUUID() }
-      : { id: typeof body.id === 'string' ? body.id : randomUUID(), type: 'retraction', supersedes: body.supersedes, reason: body.reason };
+      ? { ...body, id }
+      : { id, type: 'retraction', supersedes: body.supersedes, reason: body.reason };
     const acks = await submitFacts(ctx, request, request.params.id, [{ raw: fact, path: '$' }]);
     return sendAcks(reply, acks, true);
   });

@@ -7,6 +7,7 @@ import type { PublicationRecord } from '../../store/contract.ts';
 import type { ServerContext } from '../context.ts';
 // The same head goes out on the live streams, of this process and (PostgreSQL) of the others.
 import { publicationHead } from '../live/states-source.ts';
+import { requireIdempotencyKey } from '../idempotency.ts';
 import { apiError } from '../problem.ts';
 import { officialBlockers, type Blocker } from '../publication-check.ts';
 import { diffPublications, snapshotOf } from '../publication-diff.ts';
@@ -27,9 +28,10 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
   app.post<{ Params: { id: string }; Body: { kind: 'provisional' | 'official'; reason: string; override?: { reason: string } } }>('/api/rallies/:id/publications', {
     schema: {
       summary: 'Publish the current results as a numbered, immutable version',
-      description: 'Results officer of the rally. The snapshot holds the overall classification and every stage\'s times at the current log position (`uptoSeq`). A reason is required. An official publication is refused (409 publication-blocked, listing `blockers`) while anything stands in the way — stages running or not run, crews overdue, open conflicts and errors, no provisional classification or its inquiry window still open, protests not decided (GET …/publication-check lists them) — unless `override.reason` says why it goes out anyway; the override and what it overrode are recorded in the audit and in the snapshot (`safeguards`).',
+      description: 'Results officer of the rally. The snapshot holds the overall classification and every stage\'s times at the current log position (`uptoSeq`). A reason is required. An official publication is refused (409 publication-blocked, listing `blockers`) while anything stands in the way — stages running or not run, crews overdue, open conflicts and errors, no provisional classification or its inquiry window still open, protests not decided (GET …/publication-check lists them) — unless `override.reason` says why it goes out anyway; the override and what it overrode are recorded in the audit and in the snapshot (`safeguards`). Needs an `Idempotency-Key` header (made once per publication, sent again on a retry): a retry answers the first publication instead of publishing twice.',
       tags: ['publications'],
       params: rallyParams,
+      'x-idempotency': 'required',
       body: {
         type: 'object',
         required: ['kind', 'reason'],
@@ -45,6 +47,7 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
     },
   }, async (request, reply) => {
     const p = await ctx.auth.requireRole(request, ['officer'], request.params.id);
+    requireIdempotencyKey(request);
     const e = await ctx.states.catchUp(request.params.id);
     if (!e) throw apiError('rally-not-found', `No rally with id "${request.params.id}".`, 'id');
     if (e.rulesErrors.length > 0) {
