@@ -47,9 +47,9 @@ describe('official documents as PDF (demo rally, publications 1 provisional and 
     half = score(parsed.file.rally, rules, parsed.file.facts.slice(0, cut));
     assert.equal((await s.call('POST', '/api/rallies/import', { ...json, facts: json.facts.slice(0, cut) }, ADMIN_TOKEN)).statusCode, 201);
     const officer = await s.token('officer', 'snodrift-2026');
-    assert.equal((await s.call('POST', `${R}/publications`, { kind: 'provisional', reason: 'after leg 1' }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', `${R}/publications`, { kind: 'provisional', reason: 'after leg 1' }, officer, { 'idempotency-key': 'publish-documents-1' })).statusCode, 201);
     for (let i = cut; i < json.facts.length; i += 500) assert.equal((await s.call('POST', `${R}/facts`, { facts: json.facts.slice(i, i + 500) }, officer)).statusCode, 201);
-    assert.equal((await s.call('POST', `${R}/publications`, { kind: 'official', reason: 'final classification', override: { reason: 'the inquiry window is not what this test is about' } }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', `${R}/publications`, { kind: 'official', reason: 'final classification', override: { reason: 'the inquiry window is not what this test is about' } }, officer, { 'idempotency-key': 'publish-documents-2' })).statusCode, 201);
     hashes = (await s.call('GET', `${R}/publications`)).json().publications.map((p: { hash: string }) => p.hash);
   });
   after(async () => {

@@ -35,12 +35,12 @@ describe('verify: the demo rally export against its sealed publications (memory 
     const first = { ...file, facts: file.facts.slice(0, half) };
     assert.equal((await s.call('POST', '/api/rallies/import', first, ADMIN_TOKEN)).statusCode, 201);
     officer = await s.token('officer', 'snodrift-2026');
-    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'provisional', reason: 'after leg 1' }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'provisional', reason: 'after leg 1' }, officer, { 'idempotency-key': 'publish-verify-1' })).statusCode, 201);
     for (let i = half; i < file.facts.length; i += 500) {
       const r = await s.call('POST', '/api/rallies/snodrift-2026/facts', { facts: file.facts.slice(i, i + 500) }, officer);
       assert.equal(r.statusCode, 201, r.body);
     }
-    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'official', reason: 'final classification', override: { reason: 'the inquiry window is not what this test is about' } }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'official', reason: 'final classification', override: { reason: 'the inquiry window is not what this test is about' } }, officer, { 'idempotency-key': 'publish-verify-2' })).statusCode, 201);
     writeFileSync(join(dir, 'export.rally.json'), (await s.call('GET', '/api/rallies/snodrift-2026/export')).body);
     for (const n of [1, 2]) writeFileSync(join(dir, `pub${n}.json`), (await s.call('GET', `/api/rallies/snodrift-2026/publications/${n}`)).body);
   });
@@ -101,7 +101,7 @@ describe('verify: the demo rally export against its sealed publications (memory 
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const other = generateKeyPairSync('ed25519').publicKey;
     setSigningKey(privateKey);
-    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'official', reason: 'signed', override: { reason: 'the inquiry window is not what this test is about' } }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', '/api/rallies/snodrift-2026/publications', { kind: 'official', reason: 'signed', override: { reason: 'the inquiry window is not what this test is about' } }, officer, { 'idempotency-key': 'publish-verify-3' })).statusCode, 201);
     writeFileSync(join(dir, 'pub3.json'), (await s.call('GET', '/api/rallies/snodrift-2026/publications/3')).body);
     writeFileSync(join(dir, 'organiser.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'other.pem'), other.export({ type: 'spki', format: 'pem' }));
@@ -126,7 +126,7 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       const { smallRallyFile } = await import('../testing/harness.ts');
       assert.equal((await s!.call('POST', '/api/rallies/import', smallRallyFile(), ADMIN_TOKEN)).statusCode, 201);
       const officer = await s!.token('officer', 'lakeshore-2026');
-      const answers = await Promise.all([1, 2, 3, 4, 5].map((i) => s!.call('POST', '/api/rallies/lakeshore-2026/publications', { kind: 'provisional', reason: `run ${i}` }, officer)));
+      const answers = await Promise.all([1, 2, 3, 4, 5].map((i) => s!.call('POST', '/api/rallies/lakeshore-2026/publications', { kind: 'provisional', reason: `run ${i}` }, officer, { 'idempotency-key': `publish-run-${i}` })));
       assert.deepEqual(answers.map((a) => a.statusCode), [201, 201, 201, 201, 201]);
       const list = (await s!.call('GET', '/api/rallies/lakeshore-2026/publications')).json().publications as { number: number; hash: string }[];
       assert.deepEqual(list.map((p) => p.number), [1, 2, 3, 4, 5]);
