@@ -64,6 +64,7 @@ export async function registerSeasonAdminRoutes(app: FastifyInstance, deps: Seas
         classes: { type: 'array', items: { type: 'object', required: ['code', 'name'], additionalProperties: false, properties: { code: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } } } },
       } },
       response: { 201: open, ...problems },
+      security: [{ bearer: [] }],
     },
   }, async (request, reply) => {
     await deps.requireAdmin(request);
@@ -88,6 +89,7 @@ export async function registerSeasonAdminRoutes(app: FastifyInstance, deps: Seas
         confirmed: { type: 'boolean', description: 'The date is confirmed by the series' }, source: { type: 'string', description: 'Where the date comes from' }, note: { type: 'string' }, version,
       } },
       response: { 201: open, ...problems },
+      security: [{ bearer: [] }],
     },
   }, async (request, reply) => {
     const { version: v, ...input } = request.body;
@@ -103,6 +105,7 @@ export async function registerSeasonAdminRoutes(app: FastifyInstance, deps: Seas
         confirmed: { type: 'boolean' }, source: { type: 'string', minLength: 1 }, note: { type: 'string' }, version,
       } },
       response: { 200: open, ...problems },
+      security: [{ bearer: [] }],
     },
   }, async (request) => {
     const { version: v, ...patch } = request.body;
@@ -121,6 +124,7 @@ export async function registerSeasonAdminRoutes(app: FastifyInstance, deps: Seas
         version,
       } },
       response: { 200: open, ...problems },
+      security: [{ bearer: [] }],
     },
   }, async (request) => {
     const { version: v, ...rest } = request.body;
