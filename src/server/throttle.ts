@@ -31,7 +31,7 @@ function tooMany(what: string, ttlMs: number): never {
 }
 
 export async function installThrottle(app: FastifyInstance): Promise<Throttle> {
-  await app.register(rateLimit, { global: false });
+  if (!app.hasDecorator('createRateLimit')) await app.register(rateLimit, { global: false });
   const byAddress = app.createRateLimit({ ...ENROLL_PER_ADDRESS_LIMIT, keyGenerator: (r) => `enroll-address:${r.ip}` });
   // NOTE: the key is the code itself: it exists only in this process's memory, never in the database.
   const codeOf = new WeakMap<FastifyRequest, string>();
