@@ -190,7 +190,11 @@ for (const kind of KINDS) {
     });
 
     test('an enrollment with a bad device name (NUL, lone surrogate, 201 characters) is refused and does not use up the code', { skip: skip ?? false }, async () => {
-      const made = await s.call('POST', `/api/rallies/${RALLY}/enrollments`, { label: 'SS1 finish', controls: ['SS1F'] }, ADMIN_TOKEN);
+      // NOTE: a rally of its own: the generated requests above may have replaced the shared rally's itinerary.
+      const own = smallRallyFile();
+      own.rally.id = 'enroll-rally';
+      assert.equal((await s.call('POST', '/api/rallies/import', own, ADMIN_TOKEN)).statusCode, 201);
+      const made = await s.call('POST', '/api/rallies/enroll-rally/enrollments', { label: 'SS1 finish', controls: ['SS1F'] }, ADMIN_TOKEN);
       assert.equal(made.statusCode, 201, made.body);
       const { code } = made.json() as { code: string };
       // NOTE: from an address of its own: the generated requests above may have used up 127.0.0.1's enrollment attempts.
