@@ -28,10 +28,14 @@ export async function sealedSnapshot(
   ctx: ServerContext,
   e: RallyEntry,
   kind: 'provisional' | 'official',
-  add: (publishedAt: string, extra: { seal: PublicationSeal }) => Promise<PublicationRecord>,
+  add: (publishedAt: string, extra: { seal: PublicationSeal }, all: readonly PublicationRecord[]) => Promise<PublicationRecord>,
+  /** Inside the queue, before sealing: an earlier publication that answers this request (a retry), if any. */
+  existing?: (all: readonly PublicationRecord[]) => PublicationRecord | undefined,
 ): Promise<PublicationRecord> {
   const run = async () => {
     const all = await ctx.store.listPublications(e.rallyId);
+    const already = existing?.(all);
+    if (already) return already;
     const previous = all.at(-1);
     const publishedAt = ctx.now().toISOString();
     const seal = sealPublication(
@@ -39,7 +43,7 @@ export async function sealedSnapshot(
       { facts: e.facts.map((sf) => sf.fact), definition: e.definition, classification: classify(e.state), previousHash: previous ? sealOf(previous)?.hash ?? null : null },
       organiserKey,
     );
-    return add(publishedAt, { seal });
+    return add(publishedAt, { seal }, all);
   };
   const prev = queues.get(e.rallyId) ?? Promise.resolve();
   const next = prev.then(run, run);

@@ -48,6 +48,14 @@ function ownCorrection(entry: RallyEntry, p: Principal, f: Fact, path: string): 
   const old = entry.byId.get(f.supersedes);
   if (!old || old.fact.type !== 'controlTime' || old.principal !== p.label || (old.device ?? '') !== (p.device ?? '')) return false;
   if (!(p.controls ?? []).includes(old.fact.control)) return false;
+  // The log keeps an old fact in effect unless something supersedes it, so a second
+  // supersession by the marshal would undo HQ's correction or withdrawal.
+  const later = entry.facts.find((sf) => sf.fact.supersedes === old.fact.id && sf.fact.id !== f.id);
+  if (later) {
+    const what = later.fact.type === 'retraction' ? 'withdrew' : 'corrected';
+    const who = later.principal === p.label ? 'You already' : 'HQ already';
+    throw apiError('already-superseded', `${path}.supersedes: ${who} ${what} this time: ${later.fact.reason ?? 'no reason given'}; ask HQ.`, `${path}.supersedes`, { seq: later.seq });
+  }
   if (f.type === 'retraction') return true;
   if (f.type !== 'controlTime') return false;
   const { supersedes: _s, ...replacement } = f;

@@ -47,7 +47,7 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
     },
   }, async (request, reply) => {
     const p = await ctx.auth.requireRole(request, ['officer'], request.params.id);
-    requireIdempotencyKey(request);
+    const key = requireIdempotencyKey(request);
     const e = await ctx.states.catchUp(request.params.id);
     if (!e) throw apiError('rally-not-found', `No rally with id "${request.params.id}".`, 'id');
     if (e.rulesErrors.length > 0) {
@@ -55,26 +55,39 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
     }
     const reason = request.body.reason.trim();
     if (!reason) throw apiError('reason-required', 'Reason: say why the results are published now, e.g. "end of leg 1".', 'reason');
-    let safeguards: { blockers: Blocker[]; override?: string } | undefined;
-    if (request.body.kind === 'official') {
-      const blockers = officialBlockers(e, await ctx.store.listPublications(e.rallyId), await ctx.desk.read(e.rallyId), ctx.now().getTime());
-      const override = request.body.override?.reason.trim();
-      if (blockers.length > 0 && !override) {
-        throw apiError('publication-blocked', `The official classification cannot go out yet: ${blockers.map((b) => b.detail).join(' ')} Resolve these, or publish with override.reason saying why it goes out anyway.`, 'kind', { blockers });
+    const kind = request.body.kind;
+    let replayed = false;
+    // The seal chains to the previous publication: one publication of a rally at a time. The key
+    // is looked up and the blockers are computed inside that queue, so a retry (even one sent at
+    // the same moment, or to another process) answers the first publication, and nothing published
+    // in between escapes the check.
+    const record = await sealedSnapshot(ctx, e, kind, async (publishedAt, seal, all) => {
+      let safeguards: { blockers: Blocker[]; override?: string } | undefined;
+      if (kind === 'official') {
+        const blockers = officialBlockers(e, all, await ctx.desk.read(e.rallyId), ctx.now().getTime());
+        const override = request.body.override?.reason.trim();
+        if (blockers.length > 0 && !override) {
+          throw apiError('publication-blocked', `The official classification cannot go out yet: ${blockers.map((b) => b.detail).join(' ')} Resolve these, or publish with override.reason saying why it goes out anyway.`, 'kind', { blockers });
+        }
+        safeguards = { blockers, ...(blockers.length > 0 && override ? { override } : {}) };
       }
-      safeguards = { blockers, ...(blockers.length > 0 && override ? { override } : {}) };
-    }
-    // The seal chains to the previous publication: one publication of a rally at a time.
-    const record = await sealedSnapshot(ctx, e, request.body.kind, async (publishedAt, seal) => ctx.store.addPublication({
-      rallyId: e.rallyId,
-      kind: request.body.kind,
-      publishedAt,
-      principal: p.label,
-      reason,
-      uptoSeq: e.seq,
-      snapshot: { ...snapshotOf(e), ...(safeguards ? { safeguards } : {}), ...seal },
-    }));
-    await ctx.audit(p, 'publish', e.rallyId, { number: record.number, kind: record.kind, uptoSeq: record.uptoSeq, reason, ...(safeguards?.override ? { overridden: safeguards.blockers, override: safeguards.override } : {}) });
+      const added = await ctx.store.addPublication({
+        rallyId: e.rallyId,
+        kind,
+        publishedAt,
+        principal: p.label,
+        reason,
+        uptoSeq: e.seq,
+        snapshot: { ...snapshotOf(e), ...(safeguards ? { safeguards } : {}), idempotencyKey: key, ...seal },
+      });
+      await ctx.audit(p, 'publish', e.rallyId, { number: added.number, kind: added.kind, uptoSeq: added.uptoSeq, reason, idempotencyKey: key, ...(safeguards?.override ? { overridden: safeguards.blockers, override: safeguards.override } : {}) });
+      return added;
+    }, (all) => {
+      const first = all.find((x) => (x.snapshot as { idempotencyKey?: unknown } | undefined)?.idempotencyKey === key);
+      if (first) replayed = true;
+      return first;
+    });
+    if (replayed) return reply.code(201).header('idempotent-replayed', 'true').send(publicationHead(record));
     // Open rally pages change their provisional/official stamp at once.
     app.rallyhq?.live?.announce(e.rallyId, 'publication', publicationHead(record));
     return reply.code(201).send(publicationHead(record));
