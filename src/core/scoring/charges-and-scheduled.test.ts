@@ -104,6 +104,14 @@ describe('MSUK scheduled timing (App 13 Art 10.1; App 14 (a), (b), (h))', () => 
     assert.ok(dataIssues(state).some((i) => i.code === 'max-lateness-exceeded' && i.car === 7));
   });
 
+  test('car 9: OTL at TC2 (30 min), then OTL again at TC3, a main time control ⇒ retired there (App 14 (a), (b))', () => {
+    // Scheduled 11:09 at TC3; 11:46 is 37 min past it (the lateness carried from TC2 is no excuse under App 13 Art 10.1(i)).
+    const state = score(scheduledRally(), rules, [lap(9), ct(9, 'TC1', '10:09'), ct(9, 'TC2', '11:15'), ct(9, 'TC3', '11:46')]);
+    const row = classify(state).rows.find((r) => r.car === 9)!;
+    assert.equal(row.status, 'retired');
+    assert.ok(dataIssues(state).some((i) => i.code === 'max-lateness-exceeded' && i.car === 9 && i.control === 'TC3'));
+  });
+
   test('under target timing (the MSUK default) the same times are judged from each departure instead', () => {
     const state = score(scheduledRally(), labRules('msuk'), [lap(5), ct(5, 'TC1', '10:08'), ct(5, 'TC2', '10:37')]);
     // No target times in this itinerary: only TC1, the leg start, is judged (due 10:00 + place 0 in the start order); lateness is penalty-free.

@@ -223,8 +223,12 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
       ? `${limit.rule}; ${fixed.rule}`
       : action === 'fixedPenalty' ? `${limit.rule}; ${onExceed.rule}; ${fixed.rule}` : `${limit.rule}; ${onExceed.rule}`;
     const confirmed = limit.confirmed && (due.basis === 'scheduled' && !due.main ? fixed.confirmed : onExceed.confirmed && (action !== 'fixedPenalty' || fixed.confirmed));
-    if (action !== 'fixedPenalty' && exceeded) return false;
-    if (!exceeded) exceeded = { control: due.control, minutesLate: minutes, cumulativeMinutes: cumulative, action, rule, confirmed };
+    // Retirement or exclusion ends the crew once; a fixed penalty earlier does not stop a later OTL at a main
+    // time control from retiring it (MSUK App 14 (a)), so that action replaces the fixed-penalty record.
+    if (action !== 'fixedPenalty' && exceeded && exceeded.action !== 'fixedPenalty') return false;
+    if (!exceeded || (action !== 'fixedPenalty' && exceeded.action === 'fixedPenalty')) {
+      exceeded = { control: due.control, minutesLate: minutes, cumulativeMinutes: cumulative, action, rule, confirmed };
+    }
     const what = due.basis === 'scheduled'
       ? `${due.control}: ${cumulative} min after the scheduled time ${hhmm(due.scheduledMs)} exceeds the ${cumulativeLimit.value} min allowed (OTL)${due.main ? ' at a main time control' : ''}`
       : overTarget
