@@ -13,6 +13,9 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2020',
+    // NOTE: a small stylesheet (print.css) would be inlined as a data: URL, which the
+    // Content-Security-Policy refuses; stylesheets always stay files of this server.
+    assetsInlineLimit: (file: string) => (file.endsWith('.css') ? false : undefined),
     rollupOptions: {
       input: {
         index: `${web}index.html`,

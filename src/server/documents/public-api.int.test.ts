@@ -40,7 +40,7 @@ describe('public read API v1', () => {
     assert.equal(st.stage.code, 'SS1');
     assert.ok(st.rows.some((r: { time: string | null }) => r.time !== null));
     const officer = await s.token('officer', 'lakeshore-2026');
-    assert.equal((await s.call('POST', '/api/rallies/lakeshore-2026/publications', { kind: 'provisional', reason: 'after SS4' }, officer)).statusCode, 201);
+    assert.equal((await s.call('POST', '/api/rallies/lakeshore-2026/publications', { kind: 'provisional', reason: 'after SS4' }, officer, { 'idempotency-key': 'publish-public-api-1' })).statusCode, 201);
     const pubs = (await s.call('GET', `${P}/publications`)).json();
     assert.match(pubs.publications[0].hash, /^[0-9a-f]{64}$/);
     assert.equal(pubs.publications[0].previousHash, null);
