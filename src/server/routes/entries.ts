@@ -216,7 +216,7 @@ export async function registerEntryRoutes(app: FastifyInstance, ctx: ServerConte
         + 'With `apply: true`, `version` (the one the plan was made against) and a `reason`, the adds and changes are stored in one change; refused lines are not imported. '
         + 'Columns (first line, any order, case ignored): car, driver, codriver, make, model, class (required); driver nationality, driver licence, driver club, the same for codriver, group (car group), registration, entrant, priority, eligibility (codes separated by ;). Crews not in the file are left as they are.',
       tags: ['entries'], params: rallyParams,
-      body: { type: 'object', required: ['csv'], additionalProperties: false, properties: { csv: { type: 'string' }, apply: { type: 'boolean' }, version: { type: 'integer', minimum: 1 }, reason: { type: 'string' } } },
+      body: { type: 'object', required: ['csv'], additionalProperties: false, properties: { csv: { type: 'string' }, apply: { type: 'boolean' }, version: { type: 'integer', minimum: 1, maximum: 2147483647 }, reason: { type: 'string' } } },
       response: { 200: anyObject('{ rallyId, version, applied, plan: { fileErrors, lines, adds, changes, unchanged, refused } }'), ...conflict, ...errorResponses },
       security: [{ bearer: [] }],
     },

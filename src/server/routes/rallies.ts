@@ -42,7 +42,7 @@ function summary(r: RallyRecord) {
 }
 
 const reasonField = { type: 'string', maxLength: 2000, description: 'Why the definition changes (kept in the audit with the diff of what changed)' };
-const versionField = { type: 'integer', minimum: 1, description: 'The version you read; a change by someone else since then answers 409.' };
+const versionField = { type: 'integer', minimum: 1, maximum: 2147483647, description: 'The version you read; a change by someone else since then answers 409.' };
 
 export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get('/api/presets', {

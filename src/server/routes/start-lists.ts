@@ -58,7 +58,7 @@ export async function registerStartListRoutes(app: FastifyInstance, ctx: ServerC
       summary: 'Store a leg\'s start list (replacing the leg\'s earlier one) with a reason',
       description: 'Results officer of the rally. The list is computed as the preview shows it and stored in the rally\'s definition; the entry in the audit says who, when and why.',
       tags: ['rallies'], params: legParams,
-      body: { ...requestSchema, required: [...requestSchema.required, 'reason'], properties: { ...requestSchema.properties, reason: { type: 'string', minLength: 1 }, version: { type: 'integer', minimum: 1 } } },
+      body: { ...requestSchema, required: [...requestSchema.required, 'reason'], properties: { ...requestSchema.properties, reason: { type: 'string', minLength: 1 }, version: { type: 'integer', minimum: 1, maximum: 2147483647 } } },
       response: { 200: anyObject('{ rallyId, version, startList }'), 409: errorResponses[400], ...errorResponses }, security: [{ bearer: [] }],
     },
   }, async (request) => {
