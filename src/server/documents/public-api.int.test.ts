@@ -50,6 +50,69 @@ describe('public read API v1', () => {
     assert.match(bad.json().detail, /no class "XX"/);
   });
 
+  test('seasons and a season\'s rounds: versioned shapes from the seeded ARA 2026 calendar, ETag and 304, CORS', async () => {
+    const seeded = JSON.parse(readFileSync(fixturePath('seeds/ara-2026-season.json'), 'utf8')) as { id: string; name: string; year: number; rounds: { id: string; round: number; name: string; startDate: string | null; endDate: string | null; confirmed: boolean; rally?: string }[]; championships: { id: string }[] };
+    const list = await s.call('GET', '/api/public/v1/seasons', undefined, undefined, { origin: 'https://news.example' });
+    assert.equal(list.statusCode, 200, list.body);
+    assert.equal(list.headers['access-control-allow-origin'], '*');
+    const ara = list.json().seasons.find((x: { id: string }) => x.id === 'ara-2026');
+    assert.equal(list.json().apiVersion, 1);
+    assert.deepEqual([ara.name, ara.year, ara.rounds], [seeded.name, seeded.year, seeded.rounds.length]);
+    assert.deepEqual(ara.championships.map((c: { id: string }) => c.id), seeded.championships.map((c) => c.id));
+    const one = await s.call('GET', '/api/public/v1/seasons/ara-2026');
+    assert.equal(one.statusCode, 200, one.body);
+    const body = one.json();
+    assert.equal(body.apiVersion, 1);
+    assert.deepEqual(body.rounds.map((r: { id: string; round: number; startDate: string | null; endDate: string | null; confirmed: boolean; rally: string | null }) => [r.id, r.round, r.startDate, r.endDate, r.confirmed, r.rally]),
+      seeded.rounds.map((r) => [r.id, r.round, r.startDate, r.endDate, r.confirmed, r.rally ?? null]));
+    assert.deepEqual(Object.keys(body.rounds[0]), ['id', 'round', 'name', 'startDate', 'endDate', 'location', 'confirmed', 'rally']);
+    const again = await s.call('GET', '/api/public/v1/seasons/ara-2026', undefined, undefined, { 'if-none-match': one.headers.etag as string });
+    assert.equal(again.statusCode, 304);
+    const missing = await s.call('GET', '/api/public/v1/seasons/nope');
+    assert.equal(missing.statusCode, 404);
+    assert.match(missing.json().detail, /nope/);
+  });
+
+  test('standings: ARA national points 22-17-14-12-10 after Sno*Drift (ara-evidence.md, Championship), the same ranks as the championship API, ETag, CSV, bad input named', async () => {
+    const r = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=1', undefined, undefined, { origin: 'https://news.example' });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.headers['access-control-allow-origin'], '*');
+    const v = r.json();
+    assert.equal(v.apiVersion, 1);
+    assert.deepEqual([v.season.id, v.championship.id, v.after, v.roundsRun], ['ara-2026', 'drivers', 'snodrift', ['snodrift']]);
+    assert.equal(v.roundsRemaining.length, 7);
+    assert.deepEqual(v.rows.slice(0, 5).map((x: { rank: number; total: number }) => [x.rank, x.total]), [[1, 22], [2, 17], [3, 14], [4, 12], [5, 10]]);
+    assert.deepEqual(Object.keys(v.rows[0]), ['rank', 'competitor', 'total', 'points', 'rounds', 'dropped', 'tieBreak']);
+    assert.deepEqual(Object.keys(v.rows[0].rounds[0]), ['round', 'points', 'counted', 'place', 'entered']);
+    assert.deepEqual(Object.keys(v.rows[0].points), ['final', 'saturday', 'sunday', 'powerStage']);
+    const internal = (await s.call('GET', '/api/championships/ara-2026/standings?after=1')).json().standings.rows as { rank: number; competitor: string; total: number }[];
+    assert.deepEqual(v.rows.map((x: { rank: number; competitor: string; total: number }) => [x.rank, x.competitor, x.total]), internal.map((x) => [x.rank, x.competitor, x.total]));
+    const again = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=1', undefined, undefined, { 'if-none-match': r.headers.etag as string });
+    assert.equal(again.statusCode, 304);
+    // CSV: one row per competitor, a column per round run; its own ETag.
+    const csv = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=1', undefined, undefined, { accept: 'text/csv' });
+    assert.equal(csv.statusCode, 200);
+    assert.match(csv.headers['content-type'] as string, /^text\/csv/);
+    assert.notEqual(csv.headers.etag, r.headers.etag);
+    const lines = csv.body.split('\r\n');
+    assert.equal(lines[0], 'rank,competitor,total,snodrift,dropped,final,saturday,sunday,power_stage');
+    assert.equal(lines[1]!.split(',').slice(0, 4).join(','), `1,${v.rows[0].competitor},22,22`);
+    assert.equal((await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=1&format=csv')).body, csv.body);
+    const cls = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?championship=l4wd-drivers&after=snodrift');
+    assert.equal(cls.statusCode, 200);
+    assert.deepEqual([cls.json().championship.id, cls.json().championship.class], ['l4wd-drivers', 'L4WD']);
+    const bad = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?championship=nope');
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().field, 'query.championship');
+    assert.match(bad.json().detail, /drivers/);
+    const badRound = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=99');
+    assert.equal(badRound.statusCode, 400);
+    assert.equal(badRound.json().field, 'query.after');
+    assert.equal((await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?format=xml')).statusCode, 400);
+    const doc = (await s.call('GET', '/openapi.json')).json() as { paths: Record<string, unknown> };
+    for (const p of ['/api/public/v1/seasons', '/api/public/v1/seasons/{season}', '/api/public/v1/seasons/{season}/standings']) assert.ok(doc.paths[p], p);
+  });
+
   test('iCalendar: the rally timetable and the season rounds', async () => {
     const ics = await s.call('GET', `${P}/timetable.ics`);
     assert.equal(ics.statusCode, 200);

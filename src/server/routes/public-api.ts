@@ -5,6 +5,7 @@
 //   GET /api/public/v1/rallies/:id/results?class=&after=   classification
 //   GET /api/public/v1/rallies/:id/stages/:stage?class=    stage times
 //   GET /api/public/v1/rallies/:id/publications      publications with their seals
+//   GET /api/public/v1/seasons[/:season[/standings]] seasons, rounds, standings (public-standings.ts)
 //   GET /api/public/v1/rallies/:id/timetable.ics     the rally's timetable
 //   GET /api/public/v1/seasons/:season/calendar.ics  a season's rounds
 //   GET /widget/:id?class=                           a class table for an iframe (updates itself)
@@ -20,6 +21,7 @@ import { etagOf, notModified } from '../http-cache.ts';
 import { apiError } from '../problem.ts';
 import type { RallyEntry } from '../rally-states.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
+import { registerPublicStandings } from './public-standings.ts';
 
 /** The public API's version: a field is never removed or changes meaning within a version. */
 export const PUBLIC_API_VERSION = 1;
@@ -152,6 +154,8 @@ export async function registerPublicApi(app: FastifyInstance, ctx: ServerContext
       }),
     };
   });
+
+  await registerPublicStandings(app, opts, PUBLIC_API_VERSION);
 
   app.get<{ Params: { id: string } }>('/api/public/v1/rallies/:id/timetable.ics', {
     ...opts,
