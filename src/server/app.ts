@@ -1,5 +1,6 @@
 // The rallyhq HTTP application: built here, started elsewhere (serve.ts), so
 // tests drive it with `app.inject` and no port.
+import type { KeyObject } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -49,6 +50,8 @@ export interface AppDeps {
   logRequests?: boolean;
   /** At most one live change per rally in this many ms; facts arriving in between join it (default 100; 0 = one per commit). */
   changeIntervalMs?: number;
+  /** The organiser's Ed25519 private key: every publication is signed with it (default: sealed, not signed). */
+  signingKey?: KeyObject;
 }
 
 /** A route as registered: what the generic tests walk (every write route gets generated bad input; every route's security is checked). */
@@ -134,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   states.on('error', (err) => app.log.error({ err }, 'cannot catch up with the log'));
   const throttle = await installThrottle(app);
   const auth = createAuth(deps.store, now, throttle);
-  const ctx = createContext(deps.store, states, auth, now);
+  const ctx = createContext(deps.store, states, auth, now, deps.signingKey);
   installSecurityHook(app, auth);
 
   await registerRallyRoutes(app, ctx);

@@ -1,4 +1,8 @@
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { DEFAULTS, describeConfig, describeDb, liveOptionsOf, loadConfig, maskDbUrl } from './config.ts';
 import { DEFAULT_LIVE_OPTIONS } from './live/index.ts';
@@ -63,5 +67,29 @@ describe('server settings: defaults < RALLYHQ_* < flags', () => {
   test('the start-up line names the database kind and place', () => {
     assert.equal(describeDb('sqlite:./data/rallyhq.db'), 'SQLite ./data/rallyhq.db');
     assert.equal(describeDb('postgres://app:pw@db.example:5432/rallyhq'), 'PostgreSQL db.example:5432/rallyhq');
+  });
+});
+
+describe('--signing-key / RALLYHQ_SIGNING_KEY: the organiser key that signs publications', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rallyhq-key-'));
+  const ed = generateKeyPairSync('ed25519');
+  writeFileSync(join(dir, 'organiser-key.pem'), ed.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(join(dir, 'organiser.pem'), ed.publicKey.export({ type: 'spki', format: 'pem' }));
+  writeFileSync(join(dir, 'rsa-key.pem'), generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('absent → no key (sealed, not signed); an Ed25519 private key file is taken, the flag winning over the variable', () => {
+    assert.equal((loadConfig({}, {}) as { config: { signingKey?: string } }).config.signingKey, undefined);
+    const env = loadConfig({}, { RALLYHQ_SIGNING_KEY: join(dir, 'organiser-key.pem') });
+    assert.ok(env.ok && env.config.signingKey === join(dir, 'organiser-key.pem'));
+    const flag = loadConfig({ 'signing-key': join(dir, 'organiser-key.pem') }, { RALLYHQ_SIGNING_KEY: join(dir, 'nowhere.pem') });
+    assert.ok(flag.ok);
+  });
+
+  test('a missing file, a public key and an RSA key are refused at start, naming the setting and how to make a key', () => {
+    const errs = (r: ReturnType<typeof loadConfig>) => (r.ok ? [] : r.errors);
+    assert.match(errs(loadConfig({ 'signing-key': join(dir, 'nowhere.pem') }, {}))[0] ?? '', /^--signing-key: cannot read the key file .*ENOENT.*openssl genpkey -algorithm ed25519/);
+    assert.match(errs(loadConfig({}, { RALLYHQ_SIGNING_KEY: join(dir, 'organiser.pem') }))[0] ?? '', /^RALLYHQ_SIGNING_KEY: .* is not a PEM private key \(a public key cannot sign\)/);
+    assert.match(errs(loadConfig({ 'signing-key': join(dir, 'rsa-key.pem') }, {}))[0] ?? '', /^--signing-key: .* holds a rsa key; publications are signed with Ed25519/);
   });
 });

@@ -1,6 +1,8 @@
 // Server settings in one place: defaults, then RALLYHQ_* environment
 // variables, then command-line flags. Validated at startup; every problem is
 // reported at once, and the settings are logged with secrets masked.
+import { readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
 // SEE: docs/operations.md and README.md for the table of settings (kept in step
 // with SETTINGS and DEFAULTS by src/server/settings-docs.test.ts).
 
@@ -29,6 +31,8 @@ export interface ServerConfig {
   liveMaxBufferedBytes: number;
   /** Live streams: how often the overdue list is recomputed while HQ watches, ms. */
   liveHqIntervalMs: number;
+  /** PEM file of the organiser's Ed25519 private key: publications are signed with it; absent = unsigned. */
+  signingKey?: string;
 }
 
 export const DEFAULTS: ServerConfig = {
@@ -60,6 +64,7 @@ export const SETTINGS = [
   { key: 'liveRingSize', flag: '--live-ring-size <n>', env: 'RALLYHQ_LIVE_RING_SIZE', help: 'live streams: deltas kept per rally for resuming (default 1000)', least: 1 },
   { key: 'liveMaxBufferedBytes', flag: '--live-max-buffered-bytes <bytes>', env: 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', help: 'live streams: a slower subscriber is dropped (default 1048576)', least: 65_536 },
   { key: 'liveHqIntervalMs', flag: '--live-hq-interval-ms <ms>', env: 'RALLYHQ_LIVE_HQ_INTERVAL_MS', help: 'live streams: overdue list refresh while HQ watches (default 5000)', least: 100 },
+  { key: 'signingKey', flag: '--signing-key <file>', env: 'RALLYHQ_SIGNING_KEY', help: 'PEM file of the organiser\'s Ed25519 private key: publications are signed with it (default none: sealed, not signed)' },
 ] as const;
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; errors: string[] };
@@ -78,6 +83,7 @@ export interface FlagValues {
   'live-ring-size'?: string;
   'live-max-buffered-bytes'?: string;
   'live-hq-interval-ms'?: string;
+  'signing-key'?: string;
 }
 
 /**
@@ -163,7 +169,33 @@ export function loadConfig(flags: FlagValues, env: Record<string, string | undef
     if (n === null) errors.push(`${v.from}: expected a whole number of at least ${least}, got ${JSON.stringify(v.text)}`);
     else config[key] = n;
   }
+  const key = pick(flags['signing-key'], 'RALLYHQ_SIGNING_KEY');
+  if (key) {
+    const problem = signingKeyProblem(key.text);
+    if (problem) errors.push(`${key.from}: ${problem}`);
+    else config.signingKey = key.text;
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+}
+
+/**
+ * Why the file cannot sign publications, or null when it holds an Ed25519 private key in PEM.
+ * NOTE: read at start so a wrong path stops the server before the first publication goes out unsigned.
+ */
+function signingKeyProblem(path: string): string | null {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (e) {
+    return `cannot read the key file ${JSON.stringify(path)} (${(e as NodeJS.ErrnoException).code ?? 'error'}); give the PEM file of the organiser's Ed25519 private key, e.g. made with: openssl genpkey -algorithm ed25519 -out organiser-key.pem`;
+  }
+  try {
+    const k = createPrivateKey(pem);
+    if (k.asymmetricKeyType !== 'ed25519') return `${JSON.stringify(path)} holds a ${k.asymmetricKeyType ?? 'non-asymmetric'} key; publications are signed with Ed25519 (openssl genpkey -algorithm ed25519 -out organiser-key.pem)`;
+  } catch {
+    return `${JSON.stringify(path)} is not a PEM private key (a public key cannot sign); make one with: openssl genpkey -algorithm ed25519 -out organiser-key.pem`;
+  }
+  return null;
 }
 
 /** A database URL with its password hidden: `postgres://app:***@db/rallyhq`. */

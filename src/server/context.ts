@@ -1,6 +1,7 @@
 // What every route module receives: the store, the scored-state cache, auth,
 // the clock, and small helpers every route needs (find the rally or 404,
 // record an audit line).
+import type { KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Store } from '../store/contract.ts';
 import type { Auth, Principal } from './auth.ts';
@@ -19,10 +20,13 @@ export interface ServerContext {
   rally(id: string): Promise<RallyEntry>;
   /** Records who did what (every write). */
   audit(p: Principal, action: string, rallyId: string | undefined, detail: unknown): Promise<void>;
+  /** The organiser's Ed25519 private key (`--signing-key`): publications are signed with it; absent = sealed only. */
+  signingKey?: KeyObject;
 }
 
-export function createContext(store: Store, states: RallyStates, auth: Auth, now: () => Date): ServerContext {
+export function createContext(store: Store, states: RallyStates, auth: Auth, now: () => Date, signingKey?: KeyObject): ServerContext {
   return {
+    ...(signingKey ? { signingKey } : {}),
     store,
     states,
     auth,

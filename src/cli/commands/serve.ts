@@ -1,7 +1,8 @@
 // `rallyhq serve` (and `npm start`): opens the database, makes sure an
 // administrator token exists, seeds the demo rally into an empty database, and
 // serves the API, the live streams and the browser pages.
-import { mkdirSync } from 'node:fs';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { CliCommand, CliIO } from '../command.ts';
 import { EXIT, parseFlags, usageError } from '../args.ts';
@@ -11,6 +12,7 @@ const USAGE = `usage: rallyhq serve [--db <url>] [--port 3000] [--host 127.0.0.1
                      [--admin-token <token>] [--log-level info] [--body-limit <bytes>]
                      [--live-heartbeat-ms 15000] [--live-retry-ms 2000] [--live-ring-size 1000]
                      [--live-max-buffered-bytes <bytes>] [--live-hq-interval-ms 5000]
+                     [--signing-key organiser-key.pem]
 
 Serves rallyhq: the HTTP API (/api, reference at /docs), live results
 (Server-Sent Events) and the browser pages.
@@ -65,7 +67,10 @@ export async function startServer(config: ServerConfig, io: CliIO, signal: () =>
     const now = new Date();
     const adminSecret = await ensureAdminToken(store, config.adminToken, now);
     const seeded = config.seedDemo ? await seedDemo(store, now) : null;
+    // Checked by loadConfig; read again here, where the server starts.
+    const signingKey = config.signingKey ? createPrivateKey(readFileSync(resolve(io.cwd, config.signingKey), 'utf8')) : undefined;
     const app = await buildApp({
+      ...(signingKey ? { signingKey } : {}),
       store,
       dbUrl: config.db,
       bodyLimit: config.bodyLimit,
@@ -81,6 +86,10 @@ export async function startServer(config: ServerConfig, io: CliIO, signal: () =>
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     io.out(`rallyhq listening on http://${host}:${port} (${describeDb(config.db)})\n`);
+    if (signingKey) {
+      const pub = createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString().trim();
+      io.out(`publications are signed with the organiser's Ed25519 key (${config.signingKey}); publish its public key for \`rallyhq verify --public-key\`:\n${pub}\n`);
+    }
     if (seeded) io.out(`seeded the demo rally ${seeded.rallyId} (${seeded.facts} facts of leg 1); play the rest with: npx rallyhq demo --speed 30\n`);
     if (adminSecret) {
       io.out(`administrator token (shown this once; keep it safe): ${adminSecret}\n`);
@@ -113,6 +122,7 @@ export const command: CliCommand = {
       'admin-token': { type: 'string' }, 'log-level': { type: 'string' }, 'body-limit': { type: 'string' },
       'live-heartbeat-ms': { type: 'string' }, 'live-retry-ms': { type: 'string' }, 'live-ring-size': { type: 'string' },
       'live-max-buffered-bytes': { type: 'string' }, 'live-hq-interval-ms': { type: 'string' },
+      'signing-key': { type: 'string' },
     });
     if (!parsed.ok) return usageError(io, command, parsed.message);
     if (parsed.positionals.length > 0) return usageError(io, command, `unexpected argument '${parsed.positionals[0]}'`);

@@ -9,7 +9,7 @@ import { rallyCommand } from '../rally-command.ts';
 import { EXIT } from '../args.ts';
 import { toJson } from '../format/json.ts';
 import { verifyPublication, type PublicationRecordView, type VerifyReport } from '../../core/exchange/verify.ts';
-import { sha256, signatureValid } from '../../server/documents/seal.ts';
+import { publicKeyLine, sha256, signatureValid } from '../../server/documents/seal.ts';
 
 const usage = `usage: rallyhq verify <file> --publication n (--server URL | --record FILE) [--public-key PEM] [--format text|json]
 
@@ -102,9 +102,17 @@ export const command = rallyCommand({
     if (seal?.signature) {
       let pem: string | undefined;
       const keyPath = r.flag('public-key');
-      if (keyPath) pem = await readFile(resolve(r.io.cwd, keyPath), 'utf8');
+      if (keyPath) {
+        try {
+          pem = await readFile(resolve(r.io.cwd, keyPath), 'utf8');
+        } catch (e) {
+          r.io.err(`rallyhq verify: cannot read --public-key ${keyPath}: ${e instanceof Error ? e.message : String(e)}\n`);
+          return EXIT.dataError;
+        }
+      }
       const ok = signatureValid(seal, pem);
-      report.checks.push({ what: 'signature', ok, detail: ok ? `Ed25519 signature of the seal hash by ${keyPath ? 'the key given' : 'the key the seal names'} is valid` : 'the signature does not verify' });
+      const signer = publicKeyLine(pem ?? seal.signature.publicKey);
+      report.checks.push({ what: 'signature', ok, detail: ok ? `Ed25519 signature of the seal hash by ${keyPath ? `the key given (${signer})` : `the key the seal names (${signer}; give --public-key to check it is the organiser's)`} is valid` : `the signature does not verify with ${keyPath ? `the key given (${signer})` : 'the key the seal names'}` });
       report.ok = report.ok && ok;
     } else if (r.flag('public-key')) {
       report.checks.push({ what: 'signature', ok: false, detail: 'a public key was given but the publication is not signed' });

@@ -21,6 +21,10 @@ export interface DocumentMeta {
   /** The publication's seal hash (null for a draft). */
   sealHash: string | null;
   signed: boolean;
+  /** The organiser's signature of the seal hash, when the publication is signed: the public key (one line) and the signature (base64). */
+  signature?: { publicKeyLine: string; value: string } | null;
+  /** The publication's number, for the `rallyhq verify` line (null for a draft). */
+  publication?: number | null;
   /** Who signs: `Clerk of the Course`, `The Stewards`. */
   signatory: string;
 }
@@ -125,6 +129,26 @@ export async function renderPdf(doc: OfficialDocument, meta: DocumentMeta): Prom
     pdf.text(label, x, lineY + 3, { width: third });
   }
   y += sigH;
+
+  // The seal in full under the signature block, so a reader can check the printed copy: rallyhq verify prints the same hash and key.
+  if (meta.sealHash) {
+    const lines = [
+      `Seal (SHA-256): ${meta.sealHash}`,
+      ...(meta.signature ? [`Signed by the organiser's Ed25519 key: ${meta.signature.publicKeyLine}`, `Signature: ${meta.signature.value}`] : ['Not signed with an organiser key.']),
+      `Check: rallyhq verify <rally file> --publication ${meta.publication ?? 'n'} --server <this results server>${meta.signature ? ' --public-key <the organiser\'s public key>' : ''}`,
+    ];
+    pdf.font('Courier').fontSize(7);
+    const h = lines.reduce((a, l) => a + pdf.heightOfString(t(l), { width: contentWidth - 16 }) + 1, 0) + 12;
+    ensure(h + 6);
+    y += 6;
+    pdf.lineWidth(0.5).rect(MARGIN, y, contentWidth, h).stroke();
+    let ly = y + 6;
+    for (const l of lines) {
+      pdf.font('Courier').fontSize(7).text(t(l), MARGIN + 8, ly, { width: contentWidth - 16 });
+      ly += pdf.heightOfString(t(l), { width: contentWidth - 16 }) + 1;
+    }
+    y += h;
+  }
 
   // Footers: page X of Y and the seal, on every page.
   const range = pdf.bufferedPageRange();

@@ -3,7 +3,6 @@
 // fork. (Two server processes publishing the same rally in the same instant
 // could still both chain to the same predecessor; `rallyhq verify` reports
 // such a break.)
-import type { KeyObject } from 'node:crypto';
 import type { PublicationSeal } from '../../core/exchange/seal.ts';
 import { classify } from '../../core/scoring/index.ts';
 import type { PublicationRecord } from '../../store/contract.ts';
@@ -12,12 +11,6 @@ import type { RallyEntry } from '../rally-states.ts';
 import { sealPublication } from './seal.ts';
 
 const queues = new Map<string, Promise<unknown>>();
-let organiserKey: KeyObject | undefined;
-
-/** The organiser's Ed25519 private key: publications are signed with it from now on (undefined: unsigned). */
-export function setSigningKey(key: KeyObject | undefined): void {
-  organiserKey = key;
-}
 
 export function sealOf(p: Pick<PublicationRecord, 'snapshot'>): PublicationSeal | null {
   const s = (p.snapshot as { seal?: PublicationSeal } | null)?.seal;
@@ -41,7 +34,7 @@ export async function sealedSnapshot(
     const seal = sealPublication(
       { rallyId: e.rallyId, kind, publishedAt, uptoSeq: e.seq },
       { facts: e.facts.map((sf) => sf.fact), definition: e.definition, classification: classify(e.state), previousHash: previous ? sealOf(previous)?.hash ?? null : null },
-      organiserKey,
+      ctx.signingKey,
     );
     return add(publishedAt, { seal }, all);
   };

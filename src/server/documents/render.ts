@@ -10,6 +10,7 @@ import type { RallyEntry } from '../rally-states.ts';
 import { buildDocument, DOCUMENT_KINDS, type DocumentKind, type DocumentQuery, type OfficialDocument } from './content.ts';
 import { renderPdf, type DocumentMeta } from './pdf.ts';
 import { sealOf } from './publish.ts';
+import { publicKeyLine } from './seal.ts';
 
 /** `2026-02-07 18:32 EST`: an instant in the rally's zone, with the zone's name. */
 export function localWithZone(iso: string, timeZone: string): string {
@@ -52,6 +53,7 @@ export async function publishedDocument(e: RallyEntry, p: PublicationRecord, kin
   const meta: DocumentMeta = {
     rallyName: definition.name, rallyLine: rallyLine(definition), status: p.kind, number: documentNumber(p.number, kind, q),
     publishedAt: localWithZone(p.publishedAt, definition.timeZone), sealHash: seal?.hash ?? null, signed: !!seal?.signature,
+    signature: seal?.signature ? { publicKeyLine: publicKeyLine(seal.signature.publicKey), value: seal.signature.value } : null, publication: p.number,
     signatory: doc.signatory ?? 'Clerk of the Course',
   };
   return { doc, meta, pdf: await renderPdf(doc, meta) };

@@ -30,3 +30,12 @@ export function signatureValid(seal: PublicationSeal, publicKeyPem?: string): bo
     return false;
   }
 }
+
+/** A public key as one line to print and compare: the base64 of its DER (SPKI), as between the PEM's header lines. */
+export function publicKeyLine(publicKeyPem: string): string {
+  try {
+    return createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64');
+  } catch {
+    return publicKeyPem.replace(/-----[^-]+-----|\s/g, '');
+  }
+}

@@ -17,6 +17,7 @@ import { classify, stageResults } from '../../core/scoring/index.ts';
 import { decimalsFor, formatDuration, formatGap } from '../../core/time/index.ts';
 import type { ServerContext } from '../context.ts';
 import { sealOf } from '../documents/publish.ts';
+import { publicKeyLine } from '../documents/seal.ts';
 import { etagOf, notModified } from '../http-cache.ts';
 import { apiError } from '../problem.ts';
 import type { RallyEntry } from '../rally-states.ts';
@@ -137,7 +138,7 @@ export async function registerPublicApi(app: FastifyInstance, ctx: ServerContext
 
   app.get<{ Params: { id: string } }>('/api/public/v1/rallies/:id/publications', {
     ...opts,
-    schema: { summary: 'Public API v1: publications with their seals', tags: ['public'], params: rallyParams, response: { 200: anyObject('{ apiVersion, rally, publications: [{ number, kind, publishedAt, uptoSeq, hash, previousHash, rules, signed, verify, documents }] }'), ...errorResponses } },
+    schema: { summary: 'Public API v1: publications with their seals', tags: ['public'], params: rallyParams, response: { 200: anyObject('{ apiVersion, rally, publications: [{ number, kind, publishedAt, uptoSeq, hash, previousHash, logHash, rules, signed, signature, verify, documents }] }'), ...errorResponses } },
   }, async (request) => {
     const e = await ctx.rally(request.params.id);
     const list = await ctx.store.listPublications(e.rallyId);
@@ -148,6 +149,7 @@ export async function registerPublicApi(app: FastifyInstance, ctx: ServerContext
         return {
           number: p.number, kind: p.kind, publishedAt: p.publishedAt, uptoSeq: p.uptoSeq,
           hash: seal?.hash ?? null, previousHash: seal?.previousHash ?? null, logHash: seal?.logHash ?? null, rules: seal?.rules ?? null, signed: !!seal?.signature,
+          signature: seal?.signature ? { algorithm: seal.signature.algorithm, publicKey: seal.signature.publicKey, publicKeyLine: publicKeyLine(seal.signature.publicKey), value: seal.signature.value } : null,
           verify: `/api/rallies/${e.rallyId}/publications/${p.number}/verify`,
           documents: `/api/rallies/${e.rallyId}/publications/${p.number}/documents/final-classification.pdf`,
         };

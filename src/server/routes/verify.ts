@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { verifyPublication, type PublicationRecordView } from '../../core/exchange/verify.ts';
 import type { ServerContext } from '../context.ts';
 import { sealOf } from '../documents/publish.ts';
-import { sha256, signatureValid } from '../documents/seal.ts';
+import { publicKeyLine, sha256, signatureValid } from '../documents/seal.ts';
 import { apiError } from '../problem.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
@@ -16,7 +16,7 @@ export async function registerVerifyRoutes(app: FastifyInstance, ctx: ServerCont
       summary: 'Recompute publication n from the log and check its seal (log prefix, rules, definition, classification, chain, signature)',
       tags: ['publications'],
       params: { type: 'object', required: ['id', 'n'], properties: { id: rallyParams.properties.id, n: { type: 'integer', minimum: 1 } } },
-      response: { 200: anyObject('{ ok, number, kind, hash, checks: [{ what, ok, detail }], differences }'), ...errorResponses },
+      response: { 200: anyObject('{ ok, number, kind, hash, checks: [{ what, ok, detail }], differences, signature: { algorithm, publicKey, publicKeyLine, value } | null }'), ...errorResponses },
     },
   }, async (request) => {
     const { id, n } = request.params;
@@ -33,9 +33,11 @@ export async function registerVerifyRoutes(app: FastifyInstance, ctx: ServerCont
     const seal = sealOf(p);
     if (seal?.signature) {
       const ok = signatureValid(seal);
-      report.checks.push({ what: 'signature', ok, detail: ok ? 'Ed25519 signature of the seal hash is valid' : 'the signature does not verify' });
+      report.checks.push({ what: 'signature', ok, detail: ok ? `Ed25519 signature of the seal hash by the key ${publicKeyLine(seal.signature.publicKey)} is valid` : 'the signature does not verify' });
       report.ok = report.ok && ok;
     }
-    return { rallyId: id, ...report };
+    // The key is the one the seal names: compare it with the one the organiser published (rallyhq verify --public-key does).
+    const signature = seal?.signature ? { algorithm: seal.signature.algorithm, publicKey: seal.signature.publicKey, publicKeyLine: publicKeyLine(seal.signature.publicKey), value: seal.signature.value } : null;
+    return { rallyId: id, ...report, signature };
   });
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { KeyObject } from 'node:crypto';
 import type { Store } from '../../store/contract.ts';
 import { MemoryStore } from '../../store/memory/memory-store.ts';
 import { createTestDatabase } from '../../testing/pg.ts';
@@ -45,7 +46,7 @@ async function openFor(kind: StoreKind): Promise<{ store: Store; cleanup: () => 
   return { store, cleanup: () => db.drop() };
 }
 
-export async function startTestServer(kind: StoreKind, options: { now?: () => Date; bodyLimit?: number } = {}): Promise<TestServer> {
+export async function startTestServer(kind: StoreKind, options: { now?: () => Date; bodyLimit?: number; signingKey?: KeyObject } = {}): Promise<TestServer> {
   const { store, cleanup } = await openFor(kind);
   await ensureAdminToken(store, ADMIN_TOKEN, new Date());
   const app = await buildApp({ store, ...options });
