@@ -33,6 +33,12 @@ export interface Control {
   /** For SPLIT: distance from the stage start, metres. */
   splitDistanceM?: number;
   /**
+   * Road distance from the previous control to this one, metres (the liaison
+   * as the route book gives it; a flying finish's distance is its stage's).
+   * With the target time it gives the average a crew must hold.
+   */
+  distanceM?: number;
+  /**
    * Target time for the road section that ends at this control, measured from
    * the car's departure at the previous time-of-day control (TC, service out,
    * regroup out, or stage start under the US "from stage start" method). ms.

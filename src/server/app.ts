@@ -30,6 +30,7 @@ import { registerPublicationRoutes } from './routes/publications.ts';
 import { registerRallyRoutes } from './routes/rallies.ts';
 import { registerResultRoutes } from './routes/results.ts';
 import { registerNotionalRoutes } from './routes/notional.ts';
+import { registerTimetableRoutes } from './routes/timetable.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerVerifyRoutes } from './routes/verify.ts';
 import { registerWeb } from './web/index.ts';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerRallyRoutes(app, ctx);
   await registerEntryRoutes(app, ctx);
   await registerStartListRoutes(app, ctx);
+  await registerTimetableRoutes(app, ctx);
   await registerFactRoutes(app, ctx);
   await registerDecisionRoutes(app, ctx);
   await registerPreviewRoutes(app, ctx);

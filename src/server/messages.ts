@@ -18,6 +18,7 @@ export const PROBLEMS = {
   'invalid-field': { status: 400, title: 'Invalid field', fix: 'Correct the named field and send the request again.' },
   'invalid-fact': { status: 400, title: 'Invalid fact', fix: 'Correct the fields listed in `errors` (each by JSON path) and resend; nothing was stored.' },
   'invalid-rally': { status: 400, title: 'Invalid rally', fix: 'Correct the fields listed in `errors` (each by JSON path) and resend; nothing was stored.' },
+  'invalid-itinerary': { status: 400, title: 'Itinerary refused', fix: 'Correct what `errors` lists (each names the control or stage, the field and the fix) and send it again; nothing was stored. Warnings are stored with the itinerary.' },
   'invalid-rally-file': { status: 400, title: 'Invalid rally file', fix: 'Correct the fields listed in `errors` (each by JSON path) and import again; nothing was stored. `rallyhq validate <file>` shows the same list.' },
   'reason-required': { status: 400, title: 'Reason required', fix: 'Corrections and decisions need a `reason` saying why, e.g. "time card shows 19:32".' },
   'supersedes-required': { status: 400, title: 'Correction target required', fix: 'Give `supersedes`: the id of the fact this one corrects.' },

@@ -103,7 +103,7 @@ describe('reliability: two processes on one PostgreSQL database', { skip }, () =
 
     const changes: { what: string; put: () => Promise<Response>; seen: (init: { entries: { car: number }[]; stages: { name: string }[] }) => boolean }[] = [
       { what: 'car 901 entered', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/entries`, { version: before.version, entries: [...before.entries, newcomer] }), seen: (d) => d.entries.some((e) => e.car === 901) },
-      { what: 'SS1 renamed', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/itinerary`, { version: before.version + 1, legs: itinerary.legs, stages: renamed }), seen: (d) => d.stages[0]!.name.endsWith('(renamed)') },
+      { what: 'SS1 renamed', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/itinerary`, { version: before.version + 1, legs: itinerary.legs, stages: renamed, reason: 'SS1 renamed in the route book' }), seen: (d) => d.stages[0]!.name.endsWith('(renamed)') },
       { what: 'car 901 withdrawn', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/entries`, { version: before.version + 2, entries: before.entries }), seen: (d) => !d.entries.some((e) => e.car === 901) },
     ];
     const latencies: number[] = [];

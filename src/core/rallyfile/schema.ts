@@ -67,6 +67,8 @@ export const ControlSchema = z.strictObject({
   name: Text.optional(),
   stage: Id.optional(),
   splitDistanceM: z.number({ error: 'expected metres from the stage start' }).min(0).optional(),
+  distanceM: z.number({ error: 'expected the road distance from the previous control in metres (e.g. 12500)' }).min(0, { error: 'a road distance is 0 m or more' }).optional()
+    .meta({ description: 'Road distance from the previous control, metres (the liaison in the route book).' }),
   targetMs: Millis.optional(),
   firstCarDue: LocalDateTimeText.optional(),
   main: z.boolean().optional(),

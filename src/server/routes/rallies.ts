@@ -3,6 +3,7 @@
 // with optimistic concurrency: send the version you read).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RallyDefinition } from '../../core/model.ts';
+import { checkItinerary, type ItineraryFinding } from '../../core/itinerary/check-itinerary.ts';
 import { checkDefinition } from '../../core/rallyfile/check-definition.ts';
 import { fromZod, type PathError } from '../../core/rallyfile/errors.ts';
 import { parseRallyFile } from '../../core/rallyfile/parse.ts';
@@ -11,6 +12,7 @@ import { serializeRallyFile } from '../../core/rallyfile/serialize.ts';
 import { listPresets } from '../../core/rules/presets/index.ts';
 import type { RallyRecord } from '../../store/contract.ts';
 import type { ServerContext } from '../context.ts';
+import type { RallyEntry } from '../rally-states.ts';
 import { definitionDiff } from '../definition-diff.ts';
 import { startedCars } from '../started-cars.ts';
 import { etagOf, notModified } from '../http-cache.ts';
@@ -31,6 +33,19 @@ export function checkRallyDefinition(raw: unknown, base: string): { ok: true; de
   const errors = checkDefinition(definition, base);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, definition };
 }
+
+/** The rules that decide how the itinerary's due times are counted (the editor checks with the same). */
+function timingRules(e: Pick<RallyEntry, 'rules'>) {
+  return { targetFrom: e.rules.targetFrom.value, dueTimeMethod: e.rules.dueTimeMethod.value, bogey: e.rules.stageBogeyTime.value };
+}
+
+/** The itinerary checks of src/core/itinerary, under the rally's rules. */
+export function itineraryFindings(e: Pick<RallyEntry, 'rules'>, def: Pick<RallyDefinition, 'legs' | 'stages' | 'distanceUnit'>): ItineraryFinding[] {
+  const r = timingRules(e);
+  return checkItinerary({ legs: def.legs, stages: def.stages, distanceUnit: def.distanceUnit }, { targetFrom: r.targetFrom, bogey: r.bogey });
+}
+
+const inWords = (f: ItineraryFinding): string => `${f.path}: ${f.message}; ${f.fix}`;
 
 function summary(r: RallyRecord) {
   const d = r.definition;
@@ -119,10 +134,19 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
   });
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id/itinerary', {
-    schema: { summary: 'Legs, sections, controls and stages', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ version, timeZone, legs, stages }'), ...errorResponses } },
+    schema: {
+      summary: 'Legs, sections, controls and stages',
+      description: 'With `rules` (how due times are counted: targetFrom, dueTimeMethod, bogey) and `warnings`: what the itinerary checks find (each { level, path, subject, field, message, fix, text }).',
+      tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ version, timeZone, distanceUnit, rules, legs, stages, warnings }'), ...errorResponses },
+    },
   }, async (request) => {
     const e = await ctx.rally(request.params.id);
-    return { rallyId: e.rallyId, version: e.version, timeZone: e.definition.timeZone, distanceUnit: e.definition.distanceUnit, legs: e.definition.legs, stages: e.definition.stages };
+    const d = e.definition;
+    return {
+      rallyId: e.rallyId, version: e.version, timeZone: d.timeZone, distanceUnit: d.distanceUnit, startDate: d.startDate, endDate: d.endDate,
+      rules: timingRules(e), legs: d.legs, stages: d.stages,
+      warnings: itineraryFindings(e, d).map((f) => ({ ...f, text: inWords(f) })),
+    };
   });
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id/entries', {
@@ -132,13 +156,14 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
     return { rallyId: e.rallyId, version: e.version, classes: e.definition.classes, entries: e.definition.entries, withdrawn: e.definition.withdrawn ?? [], started: [...startedCars(e)].sort((a, b) => a - b) };
   });
 
-  async function update(request: FastifyRequest, id: string, action: string, change: (def: RallyDefinition, body: Record<string, unknown>) => unknown) {
+  async function update(request: FastifyRequest, id: string, action: string, change: (def: RallyDefinition, body: Record<string, unknown>) => unknown, also?: (e: RallyEntry, def: RallyDefinition) => void) {
     const p = await ctx.auth.requireRole(request, ['officer'], id);
     const body = request.body as Record<string, unknown>;
     const e = await ctx.rally(id);
     const raw = change(e.definition, body);
     const checked = checkRallyDefinition(raw, '$');
     if (!checked.ok) throw invalidRally('invalid-rally', checked.errors);
+    also?.(e, checked.definition);
     const record = await ctx.store.updateRally(id, checked.definition, body.version as number, ctx.now().toISOString());
     ctx.states.invalidate(id);
     // The audit keeps why and what changed, for the desk's audit view.
@@ -150,16 +175,28 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
   app.put<{ Params: { id: string } }>('/api/rallies/:id/itinerary', {
     schema: {
       summary: 'Replace the itinerary (legs and stages)',
-      description: 'Results officer of the rally. Send the version you read; 409 when it changed meanwhile.',
+      description: 'Results officer of the rally. Send the version you read and a reason (kept in the audit with the diff); 409 when it changed meanwhile. '
+        + 'The itinerary checks (a due time before the previous one, a stage without a start, a target the distance makes faster than any road, a control code used twice, …) refuse it with 400 '
+        + '`invalid-itinerary`, each error naming the control or stage, the field and the fix; what is only suspicious (an average above a plausible road-section one, a repeated name) is stored and answered in `warnings`.',
       tags: ['rallies'],
       params: rallyParams,
-      body: { type: 'object', required: ['version', 'legs', 'stages'], properties: { version: versionField, legs: { type: 'array' }, stages: { type: 'array' }, reason: reasonField }, additionalProperties: false },
-      response: { 200: anyObject('{ version, legs, stages }'), 409: errorResponses[400], ...errorResponses },
+      body: { type: 'object', required: ['version', 'legs', 'stages', 'reason'], properties: { version: versionField, legs: { type: 'array' }, stages: { type: 'array' }, reason: { ...reasonField, minLength: 1 } }, additionalProperties: false },
+      response: { 200: anyObject('{ version, legs, stages, warnings }'), 409: errorResponses[400], ...errorResponses },
       security: [{ bearer: [] }],
     },
   }, async (request) => {
-    const r = await update(request, request.params.id, 'update-itinerary', (def, b) => ({ ...def, legs: b.legs, stages: b.stages }));
-    return { rallyId: r.id, version: r.version, legs: r.definition.legs, stages: r.definition.stages };
+    if (String((request.body as { reason?: unknown }).reason ?? '').trim() === '') throw apiError('reason-required', 'reason: say why the itinerary changes (e.g. "SS3 shortened: road closed"); it is kept in the audit with the diff.', 'reason');
+    let warnings: ItineraryFinding[] = [];
+    const r = await update(request, request.params.id, 'update-itinerary', (def, b) => ({ ...def, legs: b.legs, stages: b.stages }), (e, def) => {
+      const found = itineraryFindings(e, def);
+      const errors = found.filter((f) => f.level === 'error');
+      if (errors.length > 0) {
+        const more = errors.length > 1 ? ` (and ${errors.length - 1} more, listed in errors)` : '';
+        throw apiError('invalid-itinerary', `${inWords(errors[0]!)}${more}`, errors[0]!.path, { fix: errors[0]!.fix, errors: errors.map((f) => ({ ...f, text: inWords(f) })) });
+      }
+      warnings = found.filter((f) => f.level === 'warning');
+    });
+    return { rallyId: r.id, version: r.version, legs: r.definition.legs, stages: r.definition.stages, warnings: warnings.map((f) => ({ ...f, text: inWords(f) })) };
   });
 
   app.put<{ Params: { id: string } }>('/api/rallies/:id/entries', {
