@@ -1,13 +1,11 @@
 // The desk's records beside the fact log: protests and appeals (and their
 // decisions), the official notice board, competitors' acknowledgments and the
 // crew codes they sign with. They are not scoring facts, so they do not go
-// into the rally's log; each is a line of the rally's audit trail (append-only,
-// with who and when, on every store), and the current state is read by
-// folding those lines in order. Writes of one rally are serialised in this
-// process so notice numbers are gap-free.
-// WARNING: several server processes on one PostgreSQL database could give two
-// notices posted in the same instant the same number (no cross-process lock).
-import type { AuditRecord, Store } from '../store/contract.ts';
+// into the rally's log; each is a desk record of the store, whose keys the
+// database keeps unique across processes (a protest's id, one decision per
+// protest, a notice's id and number, one acknowledgment per notice and crew),
+// and the current state is read by folding the records in order.
+import type { DeskRecord, DeskRecordKind, Store } from '../store/contract.ts';
 
 export type ProtestKind = 'protest' | 'appeal';
 export type Outcome = 'upheld' | 'rejected' | 'withdrawn';
@@ -54,50 +52,63 @@ export interface DeskState {
   crewCodes: Map<number, string>;
 }
 
-const ACTIONS = new Set(['protest', 'protest-decision', 'notice', 'acknowledgment', 'crew-code']);
+/** The store keys of the desk's records: a second write with the same key answers the first. */
+export const deskKeys = {
+  protest: (id: string) => `protest:${id}`,
+  decision: (protestId: string) => `decision:${protestId}`,
+  notice: (id: string) => `notice:${id}`,
+  acknowledgment: (notice: number, car: number) => `ack:${notice}:${car}`,
+  crewCode: (id: string) => `code:${id}`,
+};
 
-export function foldDesk(lines: readonly AuditRecord[]): DeskState {
+export function protestOf(r: DeskRecord): Protest {
+  const d = r.detail as Record<string, unknown>;
+  return { id: String(d.id), kind: d.kind as ProtestKind, car: Number(d.car), lodgedBy: String(d.lodgedBy), receivedAt: String(d.receivedAt), grounds: String(d.grounds), recordedBy: r.principal };
+}
+
+export function noticeOf(r: DeskRecord): Notice {
+  const d = r.detail as Record<string, unknown>;
+  return {
+    id: String(d.id), number: Number(r.number), kind: d.kind as NoticeKind, title: String(d.title), body: String(d.body ?? ''), postedAt: r.at, postedBy: r.principal,
+    ...(typeof d.about === 'string' ? { about: d.about } : {}), ...(typeof d.rule === 'string' ? { rule: d.rule } : {}), ...(typeof d.publication === 'number' ? { publication: d.publication } : {}),
+  };
+}
+
+export function acknowledgmentOf(r: DeskRecord): Acknowledgment {
+  const d = r.detail as Record<string, unknown>;
+  return { notice: Number(d.notice), car: Number(d.car), at: r.at };
+}
+
+export function decisionOf(r: DeskRecord): NonNullable<Protest['decision']> {
+  const d = r.detail as Record<string, unknown>;
+  return { outcome: d.outcome as Outcome, reason: String(d.reason), at: r.at, by: r.principal };
+}
+
+export function foldDesk(records: readonly DeskRecord[]): DeskState {
   const s: DeskState = { protests: [], notices: [], acknowledgments: [], crewCodes: new Map() };
-  for (const line of lines) {
-    if (!ACTIONS.has(line.action)) continue;
-    const d = line.detail as Record<string, unknown>;
-    if (line.action === 'protest') {
-      s.protests.push({ id: String(d.id), kind: d.kind as ProtestKind, car: Number(d.car), lodgedBy: String(d.lodgedBy), receivedAt: String(d.receivedAt), grounds: String(d.grounds), recordedBy: line.principal });
-    } else if (line.action === 'protest-decision') {
+  for (const r of records) {
+    const d = r.detail as Record<string, unknown>;
+    if (r.kind === 'protest') s.protests.push(protestOf(r));
+    else if (r.kind === 'protest-decision') {
       const p = s.protests.find((x) => x.id === d.protest);
-      if (p && !p.decision) p.decision = { outcome: d.outcome as Outcome, reason: String(d.reason), at: line.at, by: line.principal };
-    } else if (line.action === 'notice') {
-      s.notices.push({
-        id: String(d.id), number: s.notices.length + 1, kind: d.kind as NoticeKind, title: String(d.title), body: String(d.body ?? ''), postedAt: line.at, postedBy: line.principal,
-        ...(typeof d.about === 'string' ? { about: d.about } : {}), ...(typeof d.rule === 'string' ? { rule: d.rule } : {}), ...(typeof d.publication === 'number' ? { publication: d.publication } : {}),
-      });
-    } else if (line.action === 'acknowledgment') {
-      const n = Number(d.notice);
-      const car = Number(d.car);
-      if (!s.acknowledgments.some((a) => a.notice === n && a.car === car)) s.acknowledgments.push({ notice: n, car, at: line.at });
-    } else if (line.action === 'crew-code') {
-      s.crewCodes.set(Number(d.car), String(d.hash));
-    }
+      if (p && !p.decision) p.decision = decisionOf(r);
+    } else if (r.kind === 'notice') s.notices.push(noticeOf(r));
+    else if (r.kind === 'acknowledgment') s.acknowledgments.push(acknowledgmentOf(r));
+    else s.crewCodes.set(Number(d.car), String(d.hash));
   }
   return s;
 }
 
-/** Reads and writes the desk's records of each rally, one write at a time per rally. */
+/** Reads and writes the desk's records of each rally through the store. */
 export class DeskRecords {
-  private readonly chains = new Map<string, Promise<unknown>>();
   constructor(private readonly store: Store) {}
 
   async read(rallyId: string): Promise<DeskState> {
-    return foldDesk(await this.store.listAudit(rallyId));
+    return foldDesk(await this.store.listDeskRecords(rallyId));
   }
 
-  /** Runs `task` with the rally's current records; writes of one rally never interleave. */
-  serialize<T>(rallyId: string, task: (state: DeskState) => Promise<T>): Promise<T> {
-    const prev = this.chains.get(rallyId) ?? Promise.resolve();
-    const next = prev.then(async () => task(await this.read(rallyId)), async () => task(await this.read(rallyId)));
-    const tail = next.catch(() => undefined);
-    this.chains.set(rallyId, tail);
-    void tail.then(() => { if (this.chains.get(rallyId) === tail) this.chains.delete(rallyId); });
-    return next;
+  /** Adds a record unless its key is taken; `added` false answers the record that holds the key. */
+  add(rallyId: string, kind: DeskRecordKind, key: string, principal: string, at: string, detail: unknown) {
+    return this.store.addDeskRecord({ rallyId, kind, key, principal, at, detail });
   }
 }

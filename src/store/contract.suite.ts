@@ -53,6 +53,24 @@ async function expectStoreError(p: Promise<unknown>, code: StoreError['code']): 
   await assert.rejects(p, (e: unknown) => e instanceof StoreError && e.code === code);
 }
 
+/** Desk lines as the audit trail held them before desk records had a table: a repeated notice id and acknowledgment among them. */
+export const LEGACY_DESK_LINES: [string, Record<string, unknown>][] = [
+  ['notice', { id: 'n1', kind: 'bulletin', title: 'Bulletin 1', body: '' }],
+  ['crew-code', { car: 1, hash: 'h1' }],
+  ['protest', { id: 'p1', kind: 'protest', car: 2, lodgedBy: 'entrant of car 1', receivedAt: '2026-02-07T20:00:00.000Z', grounds: 'x' }],
+  ['token.create', { tokenId: 't' }],
+  ['notice', { id: 'n2', kind: 'decision', title: 'Decision', body: '' }],
+  ['notice', { id: 'n2', kind: 'decision', title: 'Decision again', body: '' }],
+  ['acknowledgment', { notice: 1, car: 1 }],
+  ['acknowledgment', { notice: 1, car: 1 }],
+  ['protest-decision', { protest: 'p1', outcome: 'rejected', reason: 'no grounds' }],
+];
+/** What the upgrade makes of them: [seq, kind, key, notice number]. */
+export const LEGACY_DESK_EXPECTED = [
+  [1, 'notice', 'notice:n1', 1], [2, 'crew-code', 'code:2', null], [3, 'protest', 'protest:p1', null],
+  [4, 'notice', 'notice:n2', 2], [5, 'acknowledgment', 'ack:1:1', null], [6, 'protest-decision', 'decision:p1', null],
+];
+
 export function storeContractSuite(name: string, factory: () => Promise<StoreHandle>): void {
   describe(`store contract: ${name}`, () => {
     let handle: StoreHandle;
@@ -307,6 +325,42 @@ export function storeContractSuite(name: string, factory: () => Promise<StoreHan
         { at: '2026-02-06T10:00:00.000Z', principal: 'admin', action: 'token.create', rallyId: rally, detail: { tokenId: 't1', controls: ['SS1F'] } },
         { at: '2026-02-06T10:05:00.000Z', principal: 'officer', action: 'publish', rallyId: rally, detail: 'provisional 1' },
       ]);
+    });
+
+    test('desk records: a key is added once (the second answers the first), notices numbered 1, 2, 3 apart from other kinds; unknown rally → rally-not-found', async () => {
+      const id = await newRally();
+      const at = '2026-02-07T21:00:00.000Z';
+      const first = await store.addDeskRecord({ rallyId: id, kind: 'notice', key: 'notice:a', at, principal: 'clerk', detail: { title: 'Bulletin 1' } });
+      assert.deepEqual(first, { added: true, record: { rallyId: id, seq: 1, kind: 'notice', key: 'notice:a', number: 1, at, principal: 'clerk', detail: { title: 'Bulletin 1' } } });
+      const protest = await store.addDeskRecord({ rallyId: id, kind: 'protest', key: 'protest:p', at, principal: 'clerk', detail: { car: 2 } });
+      assert.equal(protest.record.seq, 2);
+      assert.equal('number' in protest.record, false, 'only notices are numbered');
+      const again = await store.addDeskRecord({ rallyId: id, kind: 'notice', key: 'notice:a', at: '2026-02-07T21:05:00.000Z', principal: 'other', detail: { title: 'changed' } });
+      assert.deepEqual(again, { added: false, record: first.record });
+      const second = await store.addDeskRecord({ rallyId: id, kind: 'notice', key: 'notice:b', at, principal: 'clerk', detail: {} });
+      assert.deepEqual([second.record.seq, second.record.number], [3, 2]);
+      assert.deepEqual((await store.listDeskRecords(id)).map((r) => r.key), ['notice:a', 'protest:p', 'notice:b']);
+      assert.deepEqual(await store.listDeskRecords(uniqueRallyId('other')), []);
+      await expectStoreError(store.addDeskRecord({ rallyId: uniqueRallyId('missing'), kind: 'notice', key: 'notice:x', at, principal: 'clerk', detail: {} }), 'rally-not-found');
+    });
+
+    test('desk records: 12 notices and 12 acknowledgments posted at the same moment → numbers 1..12 once each, every acknowledgment kept; 8 racing writers of one key → one added', async () => {
+      const id = await newRally();
+      const at = '2026-02-07T21:00:00.000Z';
+      const results = await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) => store.addDeskRecord({ rallyId: id, kind: 'notice', key: `notice:${i}`, at, principal: `clerk ${i}`, detail: { i } })),
+        ...Array.from({ length: 12 }, (_, i) => store.addDeskRecord({ rallyId: id, kind: 'acknowledgment', key: `ack:1:${i}`, at, principal: `crew of car ${i}`, detail: { notice: 1, car: i } })),
+      ]);
+      assert.ok(results.every((r) => r.added));
+      const numbers = results.filter((r) => r.record.kind === 'notice').map((r) => r.record.number).sort((a, b) => Number(a) - Number(b));
+      assert.deepEqual(numbers, Array.from({ length: 12 }, (_, i) => i + 1));
+      const stored = await store.listDeskRecords(id);
+      assert.deepEqual(stored.map((r) => r.seq), Array.from({ length: 24 }, (_, i) => i + 1));
+      assert.equal(stored.filter((r) => r.kind === 'acknowledgment').length, 12);
+      const racers = await Promise.all(Array.from({ length: 8 }, (_, i) => store.addDeskRecord({ rallyId: id, kind: 'protest-decision', key: 'decision:p1', at, principal: `steward ${i}`, detail: { outcome: i } })));
+      assert.equal(racers.filter((r) => r.added).length, 1);
+      const winner = racers.find((r) => r.added)?.record;
+      assert.ok(racers.every((r) => JSON.stringify(r.record) === JSON.stringify(winner)), 'every racer is answered with the one record kept');
     });
 
     test('onAppended fires (rally, lastSeq) once the facts are readable; not after unsubscribing', async () => {

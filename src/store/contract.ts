@@ -73,6 +73,29 @@ export interface EnrollmentRecord {
 
 export interface AuditRecord { at: string; principal: string; action: string; rallyId?: string; detail: unknown }
 
+/** The desk's records beside the fact log (SEE: src/server/desk-records.ts). */
+export type DeskRecordKind = 'protest' | 'protest-decision' | 'notice' | 'acknowledgment' | 'crew-code';
+
+export interface DeskRecordInput {
+  rallyId: string;
+  kind: DeskRecordKind;
+  /** Unique per rally: a second record with the same key is not written (the first one is answered). */
+  key: string;
+  at: string;
+  principal: string;
+  detail: unknown;
+}
+
+export interface DeskRecord extends DeskRecordInput {
+  /** 1-based position among the rally's desk records; gap-free per rally. */
+  seq: number;
+  /** Notices only: 1, 2, 3… per rally in posting order, gap-free and unique. */
+  number?: number;
+}
+
+/** added = false: a record with this key was already there and `record` is the ORIGINAL (nothing written). */
+export interface DeskRecordResult { record: DeskRecord; added: boolean }
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
   createRally(definition: RallyDefinition, at: string): Promise<RallyRecord>;   // throws StoreError('rally-exists')
@@ -101,6 +124,14 @@ export interface Store {
   consumeEnrollment(codeHash: string, at: string): Promise<EnrollmentRecord | null>;
   audit(r: AuditRecord): Promise<void>;
   listAudit(rallyId: string): Promise<AuditRecord[]>;
+  /**
+   * Adds a desk record unless one with its key is there (then answers that one), numbering notices; one
+   * transaction, so two writers — in this process or in another on the same database — never both add a key
+   * nor share a notice number. 'rally-not-found' when the rally is unknown.
+   */
+  addDeskRecord(r: DeskRecordInput): Promise<DeskRecordResult>;
+  /** The rally's desk records in the order they were added. */
+  listDeskRecords(rallyId: string): Promise<DeskRecord[]>;
   /** Called after facts of a rally became durable — by this process or (PostgreSQL: LISTEN/NOTIFY) by any other. */
   onAppended(listener: (rallyId: string, lastSeq: number) => void): () => void;
   /**

@@ -2,7 +2,7 @@
 // into contract records. NULL columns become absent fields, never `undefined`
 // or `null`, so a record reads back equal to the one written.
 import type { RallyDefinition } from '../core/model.ts';
-import type { AuditRecord, EnrollmentRecord, PublicationRecord, RallyRecord, Role, TokenRecord } from './contract.ts';
+import type { AuditRecord, DeskRecord, DeskRecordKind, EnrollmentRecord, PublicationRecord, RallyRecord, Role, TokenRecord } from './contract.ts';
 import type { FactRow } from './append-plan.ts';
 
 type Nullable<T> = T | null;
@@ -25,6 +25,8 @@ export interface EnrollmentRow {
   created_by: string; used_at: Nullable<string>;
 }
 export interface AuditRow { at: string; principal: string; action: string; rally_id: Nullable<string>; detail: string }
+
+export interface DeskRow { rally_id: string; seq: number; kind: DeskRecordKind; key: string; number: Nullable<number>; at: string; principal: string; detail: string }
 
 export const FACT_COLUMNS = 'rally_id, seq, fact_id, type, car, body, principal, device, received_at';
 
@@ -78,6 +80,13 @@ export function enrollmentToParams(e: EnrollmentRecord): unknown[] {
 
 export function auditFromRow(r: AuditRow): AuditRecord {
   return { at: r.at, principal: r.principal, action: r.action, ...(r.rally_id !== null ? { rallyId: r.rally_id } : {}), detail: JSON.parse(r.detail) as unknown };
+}
+
+export function deskFromRow(r: DeskRow): DeskRecord {
+  return {
+    rallyId: r.rally_id, seq: Number(r.seq), kind: r.kind, key: r.key, ...(r.number !== null ? { number: Number(r.number) } : {}),
+    at: r.at, principal: r.principal, detail: JSON.parse(r.detail) as unknown,
+  };
 }
 
 /** JSON text of a value that must serialise (`undefined` becomes `null`). */

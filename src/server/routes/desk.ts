@@ -8,7 +8,7 @@ import QRCode from 'qrcode';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import { sha256Hex } from '../auth.ts';
-import type { Notice, NoticeKind, Outcome, ProtestKind } from '../desk-records.ts';
+import { acknowledgmentOf, decisionOf, deskKeys, noticeOf, protestOf, type Notice, type NoticeKind, type Outcome, type ProtestKind } from '../desk-records.ts';
 import { inquiryClock, officialBlockers } from '../publication-check.ts';
 import { apiError } from '../problem.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
@@ -101,14 +101,11 @@ export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContex
     const b = request.body;
     if (!e.definition.entries.some((x) => x.car === b.car)) throw apiError('unknown-car', `Car: ${b.car} is not on the entry list of "${e.rallyId}".`, 'car');
     const id = writeId(request, b);
-    return ctx.desk.serialize(e.rallyId, async (desk) => {
-      const old = desk.protests.find((x) => x.id === id);
-      if (old) return reply.code(200).send(old);
-      const protest = { id, kind: b.kind ?? 'protest', car: b.car, lodgedBy: b.lodgedBy.trim(), receivedAt: b.receivedAt ?? ctx.now().toISOString(), grounds: b.grounds.trim() };
-      await ctx.audit(p, 'protest', e.rallyId, protest);
-      app.rallyhq?.live?.announce(e.rallyId, 'protest', { rallyId: e.rallyId, ...protest });
-      return reply.code(201).send({ ...protest, recordedBy: p.label });
-    });
+    const protest = { id, kind: b.kind ?? 'protest', car: b.car, lodgedBy: b.lodgedBy.trim(), receivedAt: b.receivedAt ?? ctx.now().toISOString(), grounds: b.grounds.trim() };
+    const { record, added } = await ctx.desk.add(e.rallyId, 'protest', deskKeys.protest(id), p.label, ctx.now().toISOString(), { ...protest, tokenId: p.tokenId, device: p.device });
+    if (!added) return reply.code(200).send(protestOf(record));
+    app.rallyhq?.live?.announce(e.rallyId, 'protest', { rallyId: e.rallyId, ...protest });
+    return reply.code(201).send({ ...protest, recordedBy: p.label });
   });
 
   app.post<{ Params: { id: string; pid: string }; Body: { outcome: Outcome; reason: string } }>('/api/rallies/:id/protests/:pid/decision', {
@@ -124,18 +121,16 @@ export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContex
   }, async (request) => {
     const p = await ctx.auth.requireRole(request, ['officer'], request.params.id);
     const e = await ctx.rally(request.params.id);
-    return ctx.desk.serialize(e.rallyId, async (desk) => {
-      const protest = desk.protests.find((x) => x.id === request.params.pid);
-      if (!protest) throw apiError('protest-not-found', `No protest "${request.params.pid}" in rally "${e.rallyId}".`, 'pid');
-      const same = protest.decision && protest.decision.outcome === request.body.outcome && protest.decision.reason === request.body.reason;
-      if (protest.decision && !same) throw apiError('protest-decided', `This ${protest.kind} was already decided (${protest.decision.outcome}: ${protest.decision.reason}).`, 'pid');
-      if (!protest.decision) {
-        await ctx.audit(p, 'protest-decision', e.rallyId, { protest: protest.id, outcome: request.body.outcome, reason: request.body.reason });
-        protest.decision = { outcome: request.body.outcome, reason: request.body.reason, at: ctx.now().toISOString(), by: p.label };
-        app.rallyhq?.live?.announce(e.rallyId, 'protest', { rallyId: e.rallyId, ...protest });
-      }
-      return protest;
-    });
+    const protest = (await ctx.desk.read(e.rallyId)).protests.find((x) => x.id === request.params.pid);
+    if (!protest) throw apiError('protest-not-found', `No protest "${request.params.pid}" in rally "${e.rallyId}".`, 'pid');
+    const { outcome, reason } = request.body;
+    // NOTE: one decision per protest is a unique key of the store: of two officers deciding at once, one is first.
+    const { record, added } = await ctx.desk.add(e.rallyId, 'protest-decision', deskKeys.decision(protest.id), p.label, ctx.now().toISOString(), { protest: protest.id, outcome, reason, tokenId: p.tokenId, device: p.device });
+    const decision = decisionOf(record);
+    if (!added && (decision.outcome !== outcome || decision.reason !== reason)) throw apiError('protest-decided', `This ${protest.kind} was already decided (${decision.outcome}: ${decision.reason}).`, 'pid');
+    const decided = { ...protest, decision };
+    if (added) app.rallyhq?.live?.announce(e.rallyId, 'protest', { rallyId: e.rallyId, ...decided });
+    return decided;
   });
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id/notices', {
@@ -173,15 +168,13 @@ export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContex
     if (b.about !== undefined && !e.byId.has(b.about)) throw apiError('unknown-fact', `About: no fact "${b.about}" in the log of "${e.rallyId}"; give the id of the decision this document publishes.`, 'about');
     if (b.publication !== undefined && !(await ctx.store.getPublication(e.rallyId, b.publication))) throw apiError('publication-not-found', `Publication: rally "${e.rallyId}" has no publication ${b.publication}.`, 'publication');
     const id = writeId(request, b);
-    return ctx.desk.serialize(e.rallyId, async (desk) => {
-      const old = desk.notices.find((n) => n.id === id);
-      if (old) return reply.code(200).send(noticeView(old));
-      const detail = { id, kind: b.kind, title: b.title.trim(), body: (b.body ?? '').trim(), ...(b.about ? { about: b.about } : {}), ...(b.rule ? { rule: b.rule } : {}), ...(b.publication ? { publication: b.publication } : {}) };
-      await ctx.audit(p, 'notice', e.rallyId, detail);
-      const notice = (await ctx.desk.read(e.rallyId)).notices.find((n) => n.id === id) as Notice;
-      app.rallyhq?.live?.announce(e.rallyId, 'notice', { rallyId: e.rallyId, ...noticeView(notice) });
-      return reply.code(201).send(noticeView(notice));
-    });
+    const detail = { id, kind: b.kind, title: b.title.trim(), body: (b.body ?? '').trim(), ...(b.about ? { about: b.about } : {}), ...(b.rule ? { rule: b.rule } : {}), ...(b.publication ? { publication: b.publication } : {}) };
+    // NOTE: the store numbers the notice inside its commit, so two officers posting at once get n and n + 1.
+    const { record, added } = await ctx.desk.add(e.rallyId, 'notice', deskKeys.notice(id), p.label, ctx.now().toISOString(), { ...detail, tokenId: p.tokenId, device: p.device });
+    const notice: Notice = noticeOf(record);
+    if (!added) return reply.code(200).send(noticeView(notice));
+    app.rallyhq?.live?.announce(e.rallyId, 'notice', { rallyId: e.rallyId, ...noticeView(notice) });
+    return reply.code(201).send(noticeView(notice));
   });
 
   app.post<{ Params: { id: string }; Body: { car: number } }>('/api/rallies/:id/crew-codes', {
@@ -199,7 +192,7 @@ export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContex
     const car = request.body.car;
     if (!e.definition.entries.some((x) => x.car === car)) throw apiError('unknown-car', `Car: ${car} is not on the entry list of "${e.rallyId}".`, 'car');
     const code = randomBytes(12).toString('base64url');
-    await ctx.desk.serialize(e.rallyId, async () => ctx.audit(p, 'crew-code', e.rallyId, { car, hash: sha256Hex(code) }));
+    await ctx.desk.add(e.rallyId, 'crew-code', deskKeys.crewCode(randomUUID()), p.label, ctx.now().toISOString(), { car, hash: sha256Hex(code), tokenId: p.tokenId, device: p.device });
     const url = `/notices.html?rally=${encodeURIComponent(e.rallyId)}&car=${car}&code=${code}`;
     const qrSvg = await QRCode.toString(`${request.protocol}://${request.host}${url}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     return reply.code(201).send({ car, code, url, qrSvg });
@@ -218,16 +211,15 @@ export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContex
     const e = await ctx.rally(request.params.id);
     const { car, code } = request.body;
     const n = request.params.n;
-    return ctx.desk.serialize(e.rallyId, async (desk) => {
-      if (!desk.notices.some((x) => x.number === n)) throw apiError('notice-not-found', `Rally "${e.rallyId}" has no notice ${n}.`, 'n');
-      if (desk.crewCodes.get(car) !== sha256Hex(code)) throw apiError('crew-code-wrong', `This crew code is not the current code of car ${car}.`, 'code');
-      const old = desk.acknowledgments.find((a) => a.notice === n && a.car === car);
-      if (old) return reply.code(200).send(old);
-      const at = ctx.now().toISOString();
-      await ctx.store.audit({ at, principal: `crew of car ${car}`, action: 'acknowledgment', rallyId: e.rallyId, detail: { notice: n, car } });
-      app.rallyhq?.live?.announce(e.rallyId, 'acknowledgment', { rallyId: e.rallyId, notice: n, car, at });
-      return reply.code(201).send({ notice: n, car, at });
-    });
+    const desk = await ctx.desk.read(e.rallyId);
+    if (!desk.notices.some((x) => x.number === n)) throw apiError('notice-not-found', `Rally "${e.rallyId}" has no notice ${n}.`, 'n');
+    if (desk.crewCodes.get(car) !== sha256Hex(code)) throw apiError('crew-code-wrong', `This crew code is not the current code of car ${car}.`, 'code');
+    // NOTE: one acknowledgment per notice and crew is a unique key of the store: a second one answers the first time.
+    const { record, added } = await ctx.desk.add(e.rallyId, 'acknowledgment', deskKeys.acknowledgment(n, car), `crew of car ${car}`, ctx.now().toISOString(), { notice: n, car });
+    const ack = acknowledgmentOf(record);
+    if (!added) return reply.code(200).send(ack);
+    app.rallyhq?.live?.announce(e.rallyId, 'acknowledgment', { rallyId: e.rallyId, ...ack });
+    return reply.code(201).send(ack);
   });
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id/acknowledgments', {

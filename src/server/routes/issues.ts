@@ -4,6 +4,7 @@
 //   GET …/overdue     crews that started a stage and have not finished in the expected window
 // Conflicts are never resolved by the server: the officer posts a correction with a reason.
 import type { FastifyInstance } from 'fastify';
+import type { AuditRecord } from '../../store/contract.ts';
 import { dataIssues, overdueCrews } from '../../core/scoring/index.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError } from '../problem.ts';
@@ -88,6 +89,29 @@ export async function registerIssueRoutes(app: FastifyInstance, ctx: ServerConte
   }, async (request) => {
     await ctx.auth.requireRole(request, ['officer'], request.params.id);
     await ctx.rally(request.params.id);
-    return { rallyId: request.params.id, audit: await ctx.store.listAudit(request.params.id) };
+    return { rallyId: request.params.id, audit: await auditTrail(ctx, request.params.id) };
   });
+}
+
+const DESK_KINDS = new Set(['protest', 'protest-decision', 'notice', 'acknowledgment', 'crew-code']);
+
+/**
+ * The audit trail with the desk's records (protests, decisions, notices, acknowledgments, crew codes) in it,
+ * in time order. Older databases also hold those as audit lines (copied to the desk records when the store
+ * was upgraded): the desk record is the one shown.
+ */
+async function auditTrail(ctx: ServerContext, rallyId: string): Promise<AuditRecord[]> {
+  const lines = (await ctx.store.listAudit(rallyId)).filter((a) => !DESK_KINDS.has(a.action));
+  const desk = (await ctx.store.listDeskRecords(rallyId)).map((r): AuditRecord => ({
+    at: r.at, principal: r.principal, action: r.kind, rallyId, detail: r.number !== undefined ? { ...(r.detail as object), number: r.number } : r.detail,
+  }));
+  const out: AuditRecord[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < lines.length || j < desk.length) {
+    const a = lines[i];
+    const d = desk[j];
+    if (a && (!d || a.at <= d.at)) { out.push(a); i += 1; } else if (d) { out.push(d); j += 1; }
+  }
+  return out;
 }

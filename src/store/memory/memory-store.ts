@@ -4,7 +4,7 @@
 import type { RallyDefinition } from '../../core/model.ts';
 import {
   StoreError,
-  type AppendInput, type AppendResult, type AuditRecord, type EnrollmentRecord, type PublicationRecord,
+  type AppendInput, type AppendResult, type AuditRecord, type DeskRecord, type DeskRecordInput, type DeskRecordResult, type EnrollmentRecord, type PublicationRecord,
   type RallyRecord, type Store, type StoredFact, type TokenRecord,
 } from '../contract.ts';
 import { planAppend, prepareBatch } from '../append-plan.ts';
@@ -22,6 +22,7 @@ export class MemoryStore implements Store {
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly enrollments = new Map<string, EnrollmentRecord>();
   private readonly audits: AuditRecord[] = [];
+  private readonly desk = new Map<string, DeskRecord[]>();
   private readonly listeners: AppendedListeners;
   private closed = false;
 
@@ -186,6 +187,24 @@ export class MemoryStore implements Store {
   async listAudit(rallyId: string): Promise<AuditRecord[]> {
     this.open();
     return copy(this.audits.filter((a) => a.rallyId === rallyId));
+  }
+
+  async addDeskRecord(r: DeskRecordInput): Promise<DeskRecordResult> {
+    this.open();
+    if (!this.rallies.has(r.rallyId)) throw new StoreError('rally-not-found', `no rally with id "${r.rallyId}"`);
+    const list = this.desk.get(r.rallyId) ?? [];
+    this.desk.set(r.rallyId, list);
+    const old = list.find((x) => x.key === r.key);
+    if (old) return { record: copy(old), added: false };
+    const number = r.kind === 'notice' ? list.filter((x) => x.kind === 'notice').length + 1 : undefined;
+    const record: DeskRecord = copy({ ...r, detail: r.detail ?? null, seq: list.length + 1, ...(number !== undefined ? { number } : {}) });
+    list.push(record);
+    return { record: copy(record), added: true };
+  }
+
+  async listDeskRecords(rallyId: string): Promise<DeskRecord[]> {
+    this.open();
+    return copy(this.desk.get(rallyId) ?? []);
   }
 
   onAppended(listener: (rallyId: string, lastSeq: number) => void): () => void {

@@ -26,9 +26,25 @@ test('log v1 on SQLite: six tables; facts keyed (rally_id, seq) and unique on (r
   db.close();
 });
 
-test('log v2 on SQLite adds nothing (PostgreSQL-only function); v1..v2 applied once, a second run applies none', () => {
+test('log v2 on SQLite adds nothing (PostgreSQL-only function); v1..v3 applied once, a second run applies none', () => {
   const db = new Database(':memory:');
-  assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), [1, 2]);
+  assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), [1, 2, 3]);
   assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), []);
+  db.close();
+});
+
+test('log v3: desk records keep one record per key, one notice per number, a number on notices only, and refuse changes', () => {
+  const db = new Database(':memory:');
+  migrateSqlite(db, LOG_COMPONENT, logMigrations);
+  db.prepare("INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES ('r', '{}', 1, 't', 't')").run();
+  const insert = db.prepare("INSERT INTO desk_records (rally_id, seq, kind, key, number, at, principal, detail) VALUES ('r', ?, ?, ?, ?, 't', 'p', '{}')");
+  insert.run(1, 'notice', 'notice:a', 1);
+  assert.throws(() => insert.run(2, 'notice', 'notice:b', 1), /UNIQUE/, 'two notices numbered 1');
+  assert.throws(() => insert.run(2, 'protest', 'notice:a', null), /UNIQUE/, 'a key used twice');
+  assert.throws(() => insert.run(1, 'protest', 'protest:a', null), /UNIQUE|PRIMARY/, 'a position used twice');
+  assert.throws(() => insert.run(2, 'notice', 'notice:c', null), /CHECK/, 'a notice without a number');
+  assert.throws(() => insert.run(2, 'protest', 'protest:a', 2), /CHECK/, 'a protest with a number');
+  assert.throws(() => db.prepare("UPDATE desk_records SET number = 2").run(), /append-only/);
+  assert.throws(() => db.prepare('DELETE FROM desk_records').run(), /append-only/);
   db.close();
 });

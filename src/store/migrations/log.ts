@@ -171,10 +171,68 @@ BEGIN
 END $$;
 `;
 
+// The desk's records (protests and their decisions, notices, acknowledgments,
+// crew codes) move out of the audit trail into a table of their own whose keys
+// the database keeps unique: a per-rally position, a key per record and, for
+// notices, a number. The lines the audit trail already holds are copied in
+// (the first of any repeated key kept), numbered in the order they were written.
+const DESK_KINDS = "('protest', 'protest-decision', 'notice', 'acknowledgment', 'crew-code')";
+
+function deskTable(appendOnly: string): string {
+  return `
+CREATE TABLE desk_records (
+  rally_id TEXT NOT NULL REFERENCES rallies (id),
+  seq INTEGER NOT NULL CHECK (seq > 0),
+  kind TEXT NOT NULL CHECK (kind IN ${DESK_KINDS}),
+  key TEXT NOT NULL CHECK (length(key) > 0),
+  number INTEGER CHECK (number > 0),
+  at TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (rally_id, seq),
+  UNIQUE (rally_id, key),
+  CHECK ((kind = 'notice') = (number IS NOT NULL))
+);
+CREATE UNIQUE INDEX desk_notice_numbers ON desk_records (rally_id, number) WHERE number IS NOT NULL;
+${appendOnly}`;
+}
+
+/** The copy of the audit trail's desk lines; `field(name)` reads a field of the detail JSON as text. */
+function copyDeskLines(field: (name: string) => string, id: string): string {
+  return `
+INSERT INTO desk_records (rally_id, seq, kind, key, number, at, principal, detail)
+SELECT rally_id, ROW_NUMBER() OVER (PARTITION BY rally_id ORDER BY id), action, key,
+       CASE WHEN action = 'notice' THEN ROW_NUMBER() OVER (PARTITION BY rally_id, action = 'notice' ORDER BY id) END,
+       at, principal, detail
+  FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY rally_id, key ORDER BY id) AS nth
+          FROM (SELECT a.id, a.rally_id, a.action, a.at, a.principal, a.detail,
+                       CASE a.action
+                         WHEN 'protest' THEN 'protest:' || ${field('id')}
+                         WHEN 'protest-decision' THEN 'decision:' || ${field('protest')}
+                         WHEN 'notice' THEN 'notice:' || ${field('id')}
+                         WHEN 'acknowledgment' THEN 'ack:' || ${field('notice')} || ':' || ${field('car')}
+                         ELSE 'code:' || ${id}
+                       END AS key
+                  FROM audit a
+                 WHERE a.action IN ${DESK_KINDS} AND a.rally_id IN (SELECT id FROM rallies)) keyed) ranked
+ WHERE nth = 1 AND key IS NOT NULL;
+`;
+}
+
+const SQLITE_V3 = deskTable(`
+CREATE TRIGGER desk_records_no_update BEFORE UPDATE ON desk_records BEGIN SELECT RAISE(ABORT, 'desk records are append-only'); END;
+CREATE TRIGGER desk_records_no_delete BEFORE DELETE ON desk_records BEGIN SELECT RAISE(ABORT, 'desk records are append-only'); END;
+`) + copyDeskLines((name) => `CAST(json_extract(a.detail, '$.${name}') AS TEXT)`, 'CAST(a.id AS TEXT)');
+
+const POSTGRES_V3 = deskTable(`
+CREATE TRIGGER desk_records_append_only BEFORE UPDATE OR DELETE ON desk_records FOR EACH ROW EXECUTE FUNCTION rallyhq_refuse_change();
+`) + copyDeskLines((name) => `(a.detail::json ->> '${name}')`, 'a.id::text');
+
 export const LOG_COMPONENT = 'log';
 
 export const logMigrations: readonly Migration[] = [
   { version: 1, name: 'fact log, rallies, publications, tokens, enrollments, audit', sqlite: SQLITE_V1, postgres: POSTGRES_V1 },
   // SQLite appends run in-process with no round trips: nothing to add there.
   { version: 2, name: 'PostgreSQL: lock and look up an append group in one round trip', sqlite: 'SELECT 1;', postgres: POSTGRES_V2 },
+  { version: 3, name: 'desk records (protests, notices, acknowledgments, crew codes) with keys the database keeps unique', sqlite: SQLITE_V3, postgres: POSTGRES_V3 },
 ];

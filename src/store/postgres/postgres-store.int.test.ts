@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { createTestDatabase, pgSkipReason, type TestDatabase } from '../../testing/pg.ts';
 import { StoreError, type RallyNotice } from '../contract.ts';
-import { controlTime, input, sampleRally, storeContractSuite, uniqueRallyId, waitFor } from '../contract.suite.ts';
+import { controlTime, input, LEGACY_DESK_EXPECTED, LEGACY_DESK_LINES, sampleRally, storeContractSuite, uniqueRallyId, waitFor } from '../contract.suite.ts';
+import { LOG_COMPONENT, logMigrations } from '../migrations/log.ts';
+import { migratePostgres } from '../migrations/runner.ts';
 import { PostgresStore } from './postgres-store.ts';
 
 const skip = await pgSkipReason();
@@ -32,6 +34,15 @@ if (skip) {
     after(async () => { await a.close(); await b.close(); await db.drop(); });
 
     // NOTE: deadlines here are generous (a loaded machine); the one-second delivery is checked in src/server/reliability-postgres.int.test.ts.
+    test('20 notices posted on store A and 20 on store B at the same moment → numbers 1..40, each once, gap-free positions', async () => {
+      const id = uniqueRallyId();
+      await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
+      const post = (s: PostgresStore, name: string, i: number) => s.addDeskRecord({ rallyId: id, kind: 'notice', key: `notice:${name}-${i}`, at: '2026-02-07T21:00:00.000Z', principal: name, detail: { i } });
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => [post(a, 'a', i), post(b, 'b', i)]).flat());
+      assert.deepEqual(results.map((r) => Number(r.record.number)).sort((x, y) => x - y), Array.from({ length: 40 }, (_, i) => i + 1));
+      assert.deepEqual((await b.listDeskRecords(id)).map((r) => r.seq), Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+
     test('an append on store A fires onAppended on store B', async () => {
       const id = uniqueRallyId();
       await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
@@ -128,7 +139,7 @@ if (skip) {
       offNotices();
     });
 
-    test('schema: facts and publications refuse UPDATE and DELETE; migrations 1 and 2 recorded once', async () => {
+    test('schema: facts, publications and desk records refuse UPDATE and DELETE; migrations 1, 2 and 3 recorded once', async () => {
       const id = uniqueRallyId();
       await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
       await a.appendFacts(id, [input(controlTime('a', 1))]);
@@ -138,12 +149,35 @@ if (skip) {
       try {
         await assert.rejects(c.query("UPDATE facts SET body = '{}'"), /append-only/);
         await assert.rejects(c.query('DELETE FROM publications'), /append-only/);
+        await a.addDeskRecord({ rallyId: id, kind: 'notice', key: 'notice:x', at: '2026-02-07T01:00:00.000Z', principal: 'o', detail: {} });
+        await assert.rejects(c.query('UPDATE desk_records SET number = 9'), /append-only/);
+        await assert.rejects(c.query('DELETE FROM desk_records'), /append-only/);
         const { rows } = await c.query("SELECT version FROM rallyhq_migrations WHERE component = 'log'");
-        assert.deepEqual(rows.map((r) => r.version).sort(), [1, 2]);
+        assert.deepEqual(rows.map((r) => r.version).sort(), [1, 2, 3]);
       } finally {
         await c.end();
       }
     });
+  });
+
+  test('upgrading a database whose desk records are audit lines: each copied once, notices numbered in writing order', async () => {
+    const db = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      await migratePostgres(pool, LOG_COMPONENT, logMigrations.slice(0, 2));
+      await pool.query("INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES ('old', $1, 1, 'x', 'x')", [JSON.stringify(sampleRally('old'))]);
+      for (const [action, detail] of LEGACY_DESK_LINES) {
+        await pool.query("INSERT INTO audit (at, principal, action, rally_id, detail) VALUES ('2026-02-07T21:00:00.000Z', 'clerk', $1, 'old', $2)", [action, JSON.stringify(detail)]);
+      }
+      const store = await PostgresStore.open(db.url);
+      assert.deepEqual((await store.listDeskRecords('old')).map((r) => [r.seq, r.kind, r.key, r.number ?? null]), LEGACY_DESK_EXPECTED);
+      const next = await store.addDeskRecord({ rallyId: 'old', kind: 'notice', key: 'notice:n3', at: '2026-02-07T22:00:00.000Z', principal: 'clerk', detail: {} });
+      assert.deepEqual([next.record.seq, next.record.number], [7, 3]);
+      await store.close();
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
   });
 
   test('unreachable PostgreSQL → StoreError unavailable naming host and db, password masked', async () => {

@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { RallyDefinition } from '../../core/model.ts';
 import {
   StoreError,
-  type AppendInput, type AppendResult, type AuditRecord, type EnrollmentRecord, type PublicationRecord,
+  type AppendInput, type AppendResult, type AuditRecord, type DeskRecord, type DeskRecordInput, type DeskRecordResult, type EnrollmentRecord, type PublicationRecord,
   type RallyNotice, type RallyRecord, type Store, type StoredFact, type TokenRecord,
 } from '../contract.ts';
 import { prepareBatch, storedFromRow, type PreparedBatch } from '../append-plan.ts';
@@ -17,8 +17,8 @@ import { AppendedListeners } from '../listeners.ts';
 import { migratePostgres } from '../migrations/runner.ts';
 import { LOG_COMPONENT, logMigrations } from '../migrations/log.ts';
 import {
-  FACT_COLUMNS, auditFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
-  type AuditRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
+  FACT_COLUMNS, auditFromRow, deskFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
+  type AuditRow, type DeskRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
 } from '../sql-rows.ts';
 import { appendGroup, parseNotification } from './pg-append.ts';
 import { FACTS_CHANNEL, PgListener, RALLIES_CHANNEL } from './pg-listener.ts';
@@ -226,6 +226,36 @@ export class PostgresStore implements Store {
 
   async listAudit(rallyId: string): Promise<AuditRecord[]> {
     return (await this.query<AuditRow>('SELECT at, principal, action, rally_id, detail FROM audit WHERE rally_id = $1 ORDER BY id', [rallyId])).rows.map(auditFromRow);
+  }
+
+  async addDeskRecord(r: DeskRecordInput): Promise<DeskRecordResult> {
+    const result = await this.transaction(async (client): Promise<DeskRecordResult | null> => {
+      // NOTE: a per-rally advisory lock (not the rally row, which fact appends lock) serialises desk writers of
+      // every process; each later statement of this READ COMMITTED transaction sees what the previous holder committed.
+      await client.query('SELECT pg_advisory_xact_lock(7263002, hashtext($1))', [r.rallyId]);
+      const rally = await client.query('SELECT 1 FROM rallies WHERE id = $1', [r.rallyId]);
+      if (rally.rowCount === 0) throw new StoreError('rally-not-found', `no rally with id "${r.rallyId}"`);
+      const old = await client.query<DeskRow>('SELECT * FROM desk_records WHERE rally_id = $1 AND key = $2', [r.rallyId, r.key]);
+      if (old.rows[0]) return { record: deskFromRow(old.rows[0]), added: false };
+      const { rows } = await client.query<DeskRow>(
+        `INSERT INTO desk_records (rally_id, seq, kind, key, number, at, principal, detail)
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM desk_records WHERE rally_id = $1), $2, $3,
+                 CASE WHEN $2 = 'notice' THEN (SELECT COALESCE(MAX(number), 0) + 1 FROM desk_records WHERE rally_id = $1 AND kind = 'notice') END,
+                 $4, $5, $6)
+         ON CONFLICT (rally_id, key) DO NOTHING RETURNING *`,
+        [r.rallyId, r.kind, r.key, r.at, r.principal, jsonText(r.detail)],
+      );
+      return rows[0] ? { record: deskFromRow(rows[0]), added: true } : null;
+    });
+    if (result) return result;
+    // Only reachable if a writer bypassed the lock: the key is taken, so answer with the record that holds it.
+    const { rows } = await this.query<DeskRow>('SELECT * FROM desk_records WHERE rally_id = $1 AND key = $2', [r.rallyId, r.key]);
+    if (!rows[0]) throw new StoreError('unavailable', `the desk record "${r.key}" was neither added nor found; send it again`);
+    return { record: deskFromRow(rows[0]), added: false };
+  }
+
+  async listDeskRecords(rallyId: string): Promise<DeskRecord[]> {
+    return (await this.query<DeskRow>('SELECT * FROM desk_records WHERE rally_id = $1 ORDER BY seq', [rallyId])).rows.map(deskFromRow);
   }
 
   onAppended(listener: (rallyId: string, lastSeq: number) => void): () => void {

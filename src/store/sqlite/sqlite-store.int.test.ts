@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { controlTime, input, sampleRally, storeContractSuite } from '../contract.suite.ts';
+import { controlTime, input, LEGACY_DESK_EXPECTED, LEGACY_DESK_LINES, sampleRally, storeContractSuite } from '../contract.suite.ts';
+import { LOG_COMPONENT, logMigrations } from '../migrations/log.ts';
+import { migrateSqlite } from '../migrations/runner.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 const dirs: string[] = [];
@@ -30,6 +32,25 @@ storeContractSuite('sqlite, inline writer', async () => {
 });
 
 describe('sqlite store', () => {
+  test('two processes posting 40 notices each to one file at once → numbers 1..80, each once', async () => {
+    const path = tempDb();
+    const setup = new SqliteStore(path, { writer: 'inline' });
+    await setup.createRally(sampleRally('desk'), '2026-01-10T12:00:00.000Z');
+    await setup.close();
+    const run = (name: string) => new Promise<number[]>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./desk-child.ts', import.meta.url)), path, 'desk', name, '40'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').map((l) => Number(l.split(' ')[1]))) : reject(new Error(`desk-child ${name} exited ${code}`))));
+    });
+    const [a, b] = await Promise.all([run('a'), run('b')]);
+    assert.deepEqual([...a, ...b].sort((x, y) => x - y), Array.from({ length: 80 }, (_, i) => i + 1));
+    const store = new SqliteStore(path, { writer: 'inline' });
+    assert.deepEqual((await store.listDeskRecords('desk')).map((r) => r.seq), Array.from({ length: 80 }, (_, i) => i + 1));
+    await store.close();
+  });
+
   test('50 single-fact appends issued together share one commit (group commit)', async () => {
     const store = new SqliteStore(tempDb(), { writer: 'thread' });
     await store.createRally(sampleRally('gc'), '2026-01-10T12:00:00.000Z');
@@ -58,6 +79,21 @@ describe('sqlite store', () => {
     await again.close();
   });
 
+  test('upgrading a database whose desk records are audit lines: each copied once, notices numbered in writing order', async () => {
+    const path = tempDb();
+    const db = new Database(path);
+    migrateSqlite(db, LOG_COMPONENT, logMigrations.slice(0, 2));
+    db.prepare("INSERT INTO rallies (id, definition, version, created_at, updated_at) VALUES ('old', ?, 1, 'x', 'x')").run(JSON.stringify(sampleRally('old')));
+    const line = db.prepare("INSERT INTO audit (at, principal, action, rally_id, detail) VALUES (?, ?, ?, 'old', ?)");
+    for (const [action, detail] of LEGACY_DESK_LINES) line.run('2026-02-07T21:00:00.000Z', 'clerk', action, JSON.stringify(detail));
+    db.close();
+    const store = new SqliteStore(path, { writer: 'inline' });
+    assert.deepEqual((await store.listDeskRecords('old')).map((r) => [r.seq, r.kind, r.key, r.number ?? null]), LEGACY_DESK_EXPECTED);
+    const next = await store.addDeskRecord({ rallyId: 'old', kind: 'notice', key: 'notice:n3', at: '2026-02-07T22:00:00.000Z', principal: 'clerk', detail: {} });
+    assert.deepEqual([next.record.seq, next.record.number], [7, 3]);
+    await store.close();
+  });
+
   test('reopening runs no migration twice and keeps every fact', async () => {
     const path = tempDb();
     const a = new SqliteStore(path);
@@ -68,7 +104,7 @@ describe('sqlite store', () => {
     assert.deepEqual((await b.readFacts('re')).map((s) => s.fact.id), ['a', 'b']);
     await b.close();
     const db = new Database(path);
-    assert.deepEqual(db.prepare("SELECT version FROM rallyhq_migrations WHERE component = 'log' ORDER BY version").all(), [{ version: 1 }, { version: 2 }]);
+    assert.deepEqual(db.prepare("SELECT version FROM rallyhq_migrations WHERE component = 'log' ORDER BY version").all(), [{ version: 1 }, { version: 2 }, { version: 3 }]);
     db.close();
   });
 

@@ -12,7 +12,7 @@ import type { Fact } from '../../core/facts.ts';
 import type { RallyDefinition } from '../../core/model.ts';
 import {
   StoreError,
-  type AppendInput, type AppendResult, type AuditRecord, type EnrollmentRecord, type PublicationRecord,
+  type AppendInput, type AppendResult, type AuditRecord, type DeskRecord, type DeskRecordInput, type DeskRecordResult, type EnrollmentRecord, type PublicationRecord,
   type RallyRecord, type Store, type StoredFact, type TokenRecord,
 } from '../contract.ts';
 import { prepareBatch, storedFromRow, type PreparedBatch } from '../append-plan.ts';
@@ -21,8 +21,8 @@ import { AppendedListeners } from '../listeners.ts';
 import { migrateSqlite } from '../migrations/runner.ts';
 import { LOG_COMPONENT, logMigrations } from '../migrations/log.ts';
 import {
-  FACT_COLUMNS, auditFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
-  type AuditRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
+  FACT_COLUMNS, auditFromRow, deskFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
+  type AuditRow, type DeskRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
 } from '../sql-rows.ts';
 import { FactWriter, fromWireError, openSqlite, toWire, type WireAck, type WireAudit, type WireItem, type WriteResult } from './fact-writer.ts';
 import { WriterThread } from './writer-client.ts';
@@ -258,6 +258,30 @@ export class SqliteStore implements Store {
   async listAudit(rallyId: string): Promise<AuditRecord[]> {
     this.open();
     return this.db.prepare<[string], AuditRow>('SELECT at, principal, action, rally_id, detail FROM audit WHERE rally_id = ? ORDER BY id').all(rallyId).map(auditFromRow);
+  }
+
+  async addDeskRecord(r: DeskRecordInput): Promise<DeskRecordResult> {
+    this.open();
+    // NOTE: an IMMEDIATE transaction holds the file's write lock from its first statement, so a writer in
+    // another process waits and then sees this record; the table's unique keys back that up.
+    const add = this.db.transaction((): DeskRecordResult => {
+      if (!this.q.rallyHead.get(r.rallyId)) throw new StoreError('rally-not-found', `no rally with id "${r.rallyId}"`);
+      const old = this.db.prepare<[string, string], DeskRow>('SELECT * FROM desk_records WHERE rally_id = ? AND key = ?').get(r.rallyId, r.key);
+      if (old) return { record: deskFromRow(old), added: false };
+      const row = this.db.prepare<[{ rally: string; kind: string; key: string; at: string; principal: string; detail: string }], DeskRow>(
+        `INSERT INTO desk_records (rally_id, seq, kind, key, number, at, principal, detail)
+         VALUES (@rally, (SELECT COALESCE(MAX(seq), 0) + 1 FROM desk_records WHERE rally_id = @rally), @kind, @key,
+                 CASE WHEN @kind = 'notice' THEN (SELECT COALESCE(MAX(number), 0) + 1 FROM desk_records WHERE rally_id = @rally AND kind = 'notice') END,
+                 @at, @principal, @detail) RETURNING *`,
+      ).get({ rally: r.rallyId, kind: r.kind, key: r.key, at: r.at, principal: r.principal, detail: jsonText(r.detail) }) as DeskRow;
+      return { record: deskFromRow(row), added: true };
+    });
+    return add.immediate();
+  }
+
+  async listDeskRecords(rallyId: string): Promise<DeskRecord[]> {
+    this.open();
+    return this.db.prepare<[string], DeskRow>('SELECT * FROM desk_records WHERE rally_id = ? ORDER BY seq').all(rallyId).map(deskFromRow);
   }
 
   onAppended(listener: (rallyId: string, lastSeq: number) => void): () => void {
