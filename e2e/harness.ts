@@ -22,8 +22,10 @@ export const CHROMIUM = process.env.RALLYHQ_CHROMIUM ?? '/usr/bin/chromium';
 
 interface RallyFile { format: string; version: number; rally: { id: string; name: string }; facts: Fact[] }
 
-export function loadFixture(): RallyFile {
-  return JSON.parse(readFileSync(join(ROOT, 'fixtures', 'snodrift-2026.rally.json'), 'utf8')) as RallyFile;
+/** The Sno*Drift fixture: `snodrift` (60 crews, one classification) or `ara` (ARA's own, National and Regional categories). */
+export function loadFixture(which: 'snodrift' | 'ara' = 'snodrift'): RallyFile {
+  const name = which === 'ara' ? 'ara-2026-sno-drift.rally.json' : 'snodrift-2026.rally.json';
+  return JSON.parse(readFileSync(join(ROOT, 'fixtures', name), 'utf8')) as RallyFile;
 }
 
 function newest(dir: string): number {
@@ -92,7 +94,7 @@ async function openSqlite(file: string): Promise<Store> {
  * before the import, so a test can add them itself later; `now` is the
  * server's clock (inquiry windows, overdue crews, publication times).
  */
-export async function startServer(options: { keep?: (f: Fact) => boolean; now?: () => Date; live?: Partial<LiveOptions> } = {}): Promise<TestServer> {
+export async function startServer(options: { keep?: (f: Fact) => boolean; now?: () => Date; live?: Partial<LiveOptions>; fixture?: 'snodrift' | 'ara' } = {}): Promise<TestServer> {
   await ensureWebBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-e2e-'));
   const store = await openSqlite(join(dir, 'rally.db'));
@@ -117,7 +119,7 @@ export async function startServer(options: { keep?: (f: Fact) => boolean; now?: 
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
 
-  const fixture = loadFixture();
+  const fixture = loadFixture(options.fixture);
   const file = options.keep ? { ...fixture, facts: fixture.facts.filter(options.keep) } : fixture;
   const imported = await api('POST', '/api/rallies/import', file, adminToken);
   if (imported.status !== 201) throw new Error(`import failed: ${imported.status} ${JSON.stringify(imported.body).slice(0, 500)}`);

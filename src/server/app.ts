@@ -28,7 +28,7 @@ import { registerIssueRoutes } from './routes/issues.ts';
 import { registerPreviewRoutes } from './routes/preview.ts';
 import { registerPublicationRoutes } from './routes/publications.ts';
 import { registerRallyRoutes } from './routes/rallies.ts';
-import { registerResultRoutes } from './routes/results.ts';
+import { gridAnswer, registerResultRoutes } from './routes/results.ts';
 import { registerNotionalRoutes } from './routes/notional.ts';
 import { registerTimetableRoutes } from './routes/timetable.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
@@ -177,7 +177,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: () => now().getTime(),
   });
   await registerChampionshipRoutes(app, { store: deps.store, dbUrl: deps.dbUrl, auth, now });
-  await registerWeb(app, { picture: (rallyId) => live.picture(rallyId), store: deps.store });
+  await registerWeb(app, {
+    picture: (rallyId) => live.picture(rallyId),
+    store: deps.store,
+    grid: async (rallyId, category) => {
+      const e = await ctx.rally(rallyId);
+      return gridAnswer(e, category !== undefined && (e.definition.categories ?? []).some((c) => c.code === category) ? category : undefined);
+    },
+  });
 
   app.decorate('rallyhq', { routes, throttle, states, auth, ctx, live });
   app.addHook('onClose', async () => states.close());

@@ -10,6 +10,7 @@ import { getJson } from './lib/api.ts';
 import { listOf, type CrewAnswer, type StageAnswer } from './lib/types.ts';
 import { App } from './rally/app.tsx';
 import { crews } from './rally/crew.tsx';
+import { grid, type GridAnswer } from './rally/grid.tsx';
 import { rallyClock } from './rally/format.ts';
 import { applyDelta, fresh, picture, pictureOf, type LiveDelta, type LiveInit, type LiveStageTime } from './rally/model.ts';
 import { announcement, connection, follow, followed, publication, route, routeFrom, routeQuery, stageLoading, type PublicationHead, type Route } from './rally/state.ts';
@@ -59,9 +60,18 @@ async function loadStage(code: string): Promise<void> {
   } catch { /* shown as an empty stage; the next visit asks again */ } finally { stageLoading.value = false; }
 }
 
+/** The stage-by-stage grid, when its view is open: once, then again only when a stage completes (the live table keeps its last column). */
+async function loadGrid(): Promise<void> {
+  try {
+    const g = await getJson<GridAnswer>(api('/grid'));
+    grid.value = g;
+  } catch { /* the view says loading; the next completed stage asks again */ }
+}
+
 /** Fetches what the current view needs beyond the live picture. */
 function ensureData(): void {
   const r = route.value;
+  if (r.view === 'grid' && (!grid.value || grid.value.after !== picture.value?.after)) void loadGrid();
   if (r.view === 'stage' && r.stage) void loadStage(r.stage);
   if (r.view === 'crew' && r.car) void loadCrew(Number(r.car));
   if (r.view === 'chart') for (const c of r.compare.slice(0, 4)) if (!crews.value.has(Number(c))) void loadCrew(Number(c));
@@ -91,6 +101,7 @@ function onDelta(d: LiveDelta): void {
   freshTimer = setTimeout(() => { fresh.value = new Set(); }, 2600);
   if (cars.size || d.facts.length) announce();
   const r = route.value;
+  if (d.after !== undefined && r.view === 'grid') void loadGrid();
   if (r.view === 'crew' && (cars.has(Number(r.car)) || d.facts.some((f) => f.car === Number(r.car)))) void loadCrew(Number(r.car));
   if (r.view === 'chart' && r.compare.some((c) => cars.has(Number(c)))) for (const c of r.compare) void loadCrew(Number(c));
 }
@@ -106,8 +117,9 @@ function onPicture(init: LiveInit): void {
   if (r.view === 'crew' && !cars.has(r.car)) patch.view = 'overall';
   if (r.ref && !cars.has(r.ref)) patch.ref = '';
   if (r.compare.some((c) => !cars.has(c))) patch.compare = r.compare.filter((c) => cars.has(c));
-  // Crew answers were for the old definition.
+  // Crew answers and the grid were for the old definition (or an older position).
   crews.value = new Map();
+  grid.value = null;
   announce();
   if (Object.keys(patch).length) nav.go!(patch);
   else ensureData();
@@ -152,6 +164,8 @@ function start(): void {
     picture.value = pictureOf(JSON.parse(embedded.textContent) as LiveInit);
     const pub = document.getElementById('rally-publication');
     if (pub?.textContent) publication.value = JSON.parse(pub.textContent) as PublicationHead | null;
+    const g = document.getElementById('rally-grid');
+    if (g?.textContent) grid.value = JSON.parse(g.textContent) as GridAnswer;
     hydrate(<App />, root);
   } else {
     root.replaceChildren();

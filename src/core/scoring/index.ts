@@ -103,7 +103,8 @@ export function classify(state: ScoringState, options?: ClassifyOptions): Classi
   return classifyEngine(engineOf(state), options ?? {});
 }
 
-export function stageResults(state: ScoringState, stage: string, options?: { class?: string }): StageClassification {
+/** One stage's times; `category` ranks only that category's crews (default: every crew on the stage). */
+export function stageResults(state: ScoringState, stage: string, options?: { class?: string; category?: string }): StageClassification {
   return stageResultsEngine(engineOf(state), stage, options ?? {});
 }
 

@@ -3,8 +3,8 @@
 import type { StageClassification, StageRow } from '../results.ts';
 import type { Engine } from './engine.ts';
 
-export function stageResultsEngine(e: Engine, code: string, opts: { class?: string } = {}): StageClassification {
-  const key = JSON.stringify([code, opts.class ?? null]);
+export function stageResultsEngine(e: Engine, code: string, opts: { class?: string; category?: string } = {}): StageClassification {
+  const key = JSON.stringify([code, opts.class ?? null, opts.category ?? null]);
   const hit = e.stageCache.get(key);
   if (hit) return hit;
   const i = e.it.stageIndex.get(code);
@@ -15,6 +15,8 @@ export function stageResultsEngine(e: Engine, code: string, opts: { class?: stri
   const running: StageRow[] = [];
   for (const entry of e.definition.entries) {
     if (opts.class !== undefined && entry.class !== opts.class) continue;
+    // A category's stage listing ranks its own crews only (ARA National and Regional share the roads, not the results).
+    if (opts.category !== undefined && entry.category !== opts.category) continue;
     const s = e.carScore(entry.car);
     const c = s.cells[i]!;
     if (c.status === 'notRun' || c.status === 'cancelled') continue;

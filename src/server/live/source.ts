@@ -23,10 +23,16 @@ export interface RallySnapshot {
   /** Log seq the snapshot reflects (0 = empty log). */
   seq: number;
   definition: RallyDefinition;
+  /** The category this picture is of (a rally with categories); absent: every crew. */
+  category?: string;
+  /** Stages this picture covers, in running order (a category's own); absent: every stage. */
+  stageCodes?: readonly string[];
   classification: Classification;
   stageResults(stage: string): StageClassification | null;
   /** The honest live table and the stages being run (src/core/live/honest.ts); without it, `classification` is the table. */
   honest?(): HonestPicture;
+  /** The same log position for another category (unknown or absent: the first); absent when the source has one picture per rally. */
+  forCategory?(category: string | undefined): RallySnapshot;
   overdue(nowLocalMs: number): OverdueCrew[];
   issues(): Issue[];
   /** Start times of day (rally-local ms) of the crews on a stage, from the log; optional (prediction accuracy). */
@@ -47,7 +53,7 @@ export interface LiveChange {
 
 export interface LiveSource {
   /** The rally's current state, or null for an unknown rally. Called synchronously after a change. */
-  snapshot(rallyId: string): RallySnapshot | null | Promise<RallySnapshot | null>;
+  snapshot(rallyId: string, category?: string): RallySnapshot | null | Promise<RallySnapshot | null>;
   onChange(listener: (change: LiveChange) => void): () => void;
   /** The rally's definition changed (entries, itinerary, rules), here or in another process: streams start over. */
   onDefinition?(listener: (rallyId: string) => void): () => void;

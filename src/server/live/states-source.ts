@@ -5,6 +5,7 @@
 // process's) it drops the rally's state and emits 'definition'; another
 // process's publication comes as 'publication'. This module only reads it.
 import { classify, dataIssues, overdueCrews, stageResults } from '../../core/scoring/index.ts';
+import { runsFor } from '../../core/scoring/classification.ts';
 import type { ScoringState } from '../../core/scoring/index.ts';
 import type { Classification, StageClassification } from '../../core/results.ts';
 import { honestPicture, type HonestPicture } from '../../core/live/honest.ts';
@@ -80,35 +81,61 @@ export function factRef(seq: number, f: Fact): LiveFactRef {
   return ref;
 }
 
-/** A lazily computed snapshot: a delta needs stage results of two stages, not the whole picture. */
-export function snapshotOf(rallyId: string, entry: Entry, memoClassify?: (raw: unknown) => Classification): RallySnapshot {
+/** The category a live picture is of: the one asked for, else the rally's first; null for a rally without categories. */
+export function liveCategory(definition: { categories?: { code: string }[] }, asked?: string): string | null {
+  const cats = definition.categories ?? [];
+  if (cats.length === 0) return null;
+  return asked !== undefined && cats.some((c) => c.code === asked) ? asked : cats[0]!.code;
+}
+
+/**
+ * A lazily computed snapshot: a delta needs stage results of two stages, not
+ * the whole picture. With categories (ARA National and Regional on the same
+ * roads) a snapshot is of one category: its crews, ranked among themselves,
+ * over the stages it runs; `forCategory` gives the same log position for another.
+ */
+export function snapshotOf(rallyId: string, entry: Entry, memoClassify?: (raw: unknown) => Classification, category?: string): RallySnapshot {
   const { state, seq } = entry;
+  const scope = liveCategory(state.definition, category);
+  const isDefault = scope === liveCategory(state.definition);
+  const scopeOpt = scope !== null ? { category: scope } : {};
+  const stageCodes = state.definition.stages.filter((st) => runsFor(st, scope)).map((st) => st.code);
   // NOTE: the cache's log only grows; its length now bounds what this snapshot saw, without a copy.
   const log = entry.facts ?? null;
   const logLength = log?.length ?? 0;
   let classification: Classification | null = null;
   const stages = new Map<string, StageClassification | null>();
   let honest: HonestPicture | null = null;
+  const others = new Map<string, RallySnapshot>();
   const snap: RallySnapshot = {
     rallyId,
     seq,
     definition: state.definition,
+    ...(scope !== null ? { category: scope } : {}),
+    stageCodes,
     get classification() {
-      return (classification ??= memoClassify && (entry.raw as { seq?: unknown }).seq === seq ? memoClassify(entry.raw) : classify(state));
+      return (classification ??= isDefault && memoClassify && (entry.raw as { seq?: unknown }).seq === seq ? memoClassify(entry.raw) : classify(state, scopeOpt));
     },
     stageResults(code) {
       if (!stages.has(code)) {
-        stages.set(code, state.definition.stages.some((s) => s.code === code) ? stageResults(state, code) : null);
+        stages.set(code, state.definition.stages.some((s) => s.code === code) ? stageResults(state, code, scopeOpt) : null);
       }
       return stages.get(code) ?? null;
     },
     honest() {
       return (honest ??= honestPicture({
-        stageCodes: state.definition.stages.map((s) => s.code),
+        stageCodes,
         latest: snap.classification,
         stage: (code) => snap.stageResults(code)!,
-        classifyAfter: (code) => classify(state, { after: code }),
+        classifyAfter: (code) => classify(state, { after: code, ...scopeOpt }),
       }));
+    },
+    forCategory(cat) {
+      const c = liveCategory(state.definition, cat);
+      if (c === scope) return snap;
+      let o = others.get(c ?? '');
+      if (!o) others.set(c ?? '', (o = snapshotOf(rallyId, entry, memoClassify, c ?? undefined)));
+      return o;
     },
     overdue: (nowLocalMs) => overdueCrews(state, nowLocalMs),
     issues: () => dataIssues(state),
@@ -132,11 +159,11 @@ export function sourceFromStates(states: RallyStatesLike, readPublication?: Publ
   const events = states as unknown as RallyStatesEvents;
   const memo = typeof states.classification === 'function' ? (raw: unknown) => states.classification!(raw as never) : undefined;
   return {
-    snapshot(rallyId) {
+    snapshot(rallyId, category) {
       const got = states.get(rallyId);
       const make = (x: unknown) => {
         const entry = readEntry(x);
-        return entry ? snapshotOf(rallyId, entry, memo) : null;
+        return entry ? snapshotOf(rallyId, entry, memo, category) : null;
       };
       return got instanceof Promise ? got.then(make) : make(got);
     },

@@ -1,6 +1,7 @@
 // Results, read from the in-memory scored state (never from the database):
 //   GET …/results?after=SS7&class=L4WD&leg=1   overall or class classification
 //   GET …/stages/:stage?class=                 one stage's times
+//   GET …/grid?category=                       position and total after each complete stage, every crew
 //   GET …/crews/:car                           one crew: stages, positions after each, penalties, gap chart, workings
 //   GET …/explain?car=23&stage=SS3             the workings of one number
 // Every answer carries a weak ETag built from the rally, its definition
@@ -12,6 +13,8 @@ import { classify, explain, formatWorkings, stageResults } from '../../core/scor
 import type { ServerContext } from '../context.ts';
 import { etagOf, notModified } from '../http-cache.ts';
 import { apiError } from '../problem.ts';
+import { stageGrid } from '../../core/live/grid.ts';
+import { readEntry, snapshotOf } from '../live/states-source.ts';
 import type { RallyEntry } from '../rally-states.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
@@ -33,6 +36,36 @@ function checkClass(e: RallyEntry, cls: string, field: string): void {
     throw apiError('unknown-class', `${field}: no class "${cls}" in rally "${e.rallyId}"; classes are ${e.definition.classes.map((c) => c.code).join(', ')}.`, field);
   }
 }
+function checkCategory(e: RallyEntry, category: string, field: string): void {
+  const categories = e.definition.categories ?? [];
+  if (!categories.some((c) => c.code === category)) {
+    throw apiError('unknown-category', categories.length
+      ? `${field}: no category "${category}" in rally "${e.rallyId}"; categories are ${categories.map((c) => c.code).join(', ')}.`
+      : `${field}: rally "${e.rallyId}" has no categories (one classification for every crew); leave category out.`, field);
+  }
+}
+
+/**
+ * The stage-by-stage grid of a category (default the first): columns up to the
+ * stage the honest live table is after (src/core/live/honest.ts), so a stage
+ * being run never gets a column of half its crews.
+ */
+export function gridView(e: RallyEntry, category: string | undefined) {
+  const snap = snapshotOf(e.rallyId, readEntry(e)!, undefined, category);
+  const cat = snap.category;
+  const catOpt = cat !== undefined ? { category: cat } : {};
+  const after = snap.honest!().after;
+  const codes = snap.stageCodes ?? e.definition.stages.map((s) => s.code);
+  const upto = after === null ? [] : codes.slice(0, codes.indexOf(after) + 1).filter((c) => !snap.stageResults(c)?.cancelled);
+  const grid = stageGrid(upto.map((code) => ({ stage: code, classification: memo(e, `results:${code}:::${cat ?? ''}`, () => classify(e.state, { after: code, ...catOpt })) })));
+  return { rallyId: e.rallyId, seq: e.seq, ...(cat !== undefined ? { category: cat } : {}), after, ...grid };
+}
+
+/** The grid, once per log position and category. */
+export function gridAnswer(e: RallyEntry, category: string | undefined): ReturnType<typeof gridView> {
+  return memo(e, `grid:${category ?? ''}`, () => gridView(e, category));
+}
+
 function findEntry(e: RallyEntry, car: number): Entry {
   const entry = e.definition.entries.find((x) => x.car === car);
   if (!entry) throw apiError('car-not-found', `No car ${car} in rally "${e.rallyId}".`, 'car');
@@ -106,12 +139,7 @@ export async function registerResultRoutes(app: FastifyInstance, ctx: ServerCont
   }, async (request, reply) => {
     const e = await ctx.rally(request.params.id);
     const { after, class: cls, leg, category } = request.query;
-    const categories = e.definition.categories ?? [];
-    if (category !== undefined && !categories.some((c) => c.code === category)) {
-      throw apiError('unknown-category', categories.length
-        ? `query.category: no category "${category}" in rally "${e.rallyId}"; categories are ${categories.map((c) => c.code).join(', ')}.`
-        : `query.category: rally "${e.rallyId}" has no categories (one classification for every crew); leave category out.`, 'query.category');
-    }
+    if (category !== undefined) checkCategory(e, category, 'query.category');
     if (after !== undefined) checkStage(e, after, 'query.after');
     if (cls !== undefined) checkClass(e, cls, 'query.class');
     if (leg !== undefined && !e.definition.legs.some((l) => l.id === leg)) {
@@ -122,12 +150,19 @@ export async function registerResultRoutes(app: FastifyInstance, ctx: ServerCont
     return { rallyId: e.rallyId, seq: e.seq, version: e.version, classification };
   });
 
-  app.get<{ Params: { id: string; stage: string }; Querystring: { class?: string } }>('/api/rallies/:id/stages/:stage', {
+  app.get<{ Params: { id: string; stage: string }; Querystring: { class?: string; category?: string } }>('/api/rallies/:id/stages/:stage', {
     schema: {
       summary: 'Stage results',
       tags: ['results'],
       params: { type: 'object', required: ['id', 'stage'], properties: { id: rallyParams.properties.id, stage: { type: 'string', description: 'Stage code, e.g. SS3' } } },
-      querystring: { type: 'object', additionalProperties: false, properties: { class: { type: 'string', minLength: 1 } } },
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          class: { type: 'string', minLength: 1 },
+          category: { type: 'string', minLength: 1, description: 'Category code (ARA National, Regional): only its crews, ranked among themselves; default every crew on the stage' },
+        },
+      },
       response: { 200: { ...anyObject('{ rallyId, seq, stage: StageClassification }'), headers: etagHeader }, 304: { type: 'null' }, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -136,11 +171,35 @@ export async function registerResultRoutes(app: FastifyInstance, ctx: ServerCont
     if (!e.definition.stages.some((s) => s.code === stage)) {
       throw apiError('stage-not-found', `No stage "${stage}" in rally "${e.rallyId}"; stages are ${e.definition.stages.map((s) => s.code).join(', ')}.`, 'stage');
     }
-    const cls = request.query.class;
+    const { class: cls, category } = request.query;
     if (cls !== undefined) checkClass(e, cls, 'query.class');
+    if (category !== undefined) checkCategory(e, category, 'query.category');
     if (notModified(request, reply, etagOf(e, request))) return reply.code(304).send();
-    const result = memo(e, `stage:${stage}:${cls ?? ''}`, () => stageResults(e.state, stage, cls ? { class: cls } : {}));
+    const result = memo(e, `stage:${stage}:${cls ?? ''}:${category ?? ''}`, () => stageResults(e.state, stage, { ...(cls ? { class: cls } : {}), ...(category ? { category } : {}) }));
     return { rallyId: e.rallyId, seq: e.seq, stage: result };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { category?: string } }>('/api/rallies/:id/grid', {
+    schema: {
+      summary: 'Stage-by-stage grid: every crew\'s overall position and total after each complete stage',
+      description: 'Columns run up to the stage the honest live table is after (docs/live.md): a stage still being run has no column. '
+        + 'Each cell is `[position, totalMs]` when the crew is ranked after that stage, or `[null, null, status]` when it is not (retired, excluded, not started). '
+        + 'Rows are in the order of the last column.',
+      tags: ['results'],
+      params: rallyParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { category: { type: 'string', minLength: 1, description: 'Category code (ARA National, Regional): its crews over the stages it runs; default the first declared' } },
+      },
+      response: { 200: { ...anyObject('{ rallyId, seq, category?, after, stages: string[], rows: { car, cells }[] }'), headers: etagHeader }, 304: { type: 'null' }, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const e = await ctx.rally(request.params.id);
+    const { category } = request.query;
+    if (category !== undefined) checkCategory(e, category, 'query.category');
+    if (notModified(request, reply, etagOf(e, request))) return reply.code(304).send();
+    return gridAnswer(e, category);
   });
 
   app.get<{ Params: { id: string; car: number } }>('/api/rallies/:id/crews/:car', {

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { renderToString } from 'preact-render-to-string';
 import { h } from 'preact';
 import { App } from '../../web/rally/app.tsx';
+import { grid, type GridAnswer } from '../../web/rally/grid.tsx';
 import { fresh, picture, pictureOf, type LiveInit } from '../../web/rally/model.ts';
 import { announcement, connection, publication, route, routeFrom, stageLoading, type PublicationHead } from '../../web/rally/state.ts';
 import type { Store } from '../../store/contract.ts';
@@ -18,6 +19,8 @@ export interface RallySsrDeps {
   /** The live stream's whole picture of a rally (the `init` payload), or null for an unknown rally. */
   picture(rallyId: string): Promise<Record<string, unknown> | null>;
   store?: Pick<Store, 'latestPublicationNumber' | 'getPublication'>;
+  /** The stage-by-stage grid (GET …/grid), rendered into the first view when it is the view asked for. */
+  grid?(rallyId: string, category?: string): Promise<GridAnswer | null>;
 }
 
 interface Asset { body: Buffer; type: string }
@@ -44,8 +47,9 @@ export function prepareTemplate(html: string, assets: ReadonlyMap<string, Asset>
 }
 
 /** The page for one rally and view, as HTML. Rendering is synchronous, so the shared signals are set and read in one go. */
-export function renderRally(template: string, init: LiveInit, pub: PublicationHead | null, query: URLSearchParams): string {
+export function renderRally(template: string, init: LiveInit, pub: PublicationHead | null, query: URLSearchParams, gridAnswer: GridAnswer | null = null): string {
   picture.value = pictureOf(init);
+  grid.value = gridAnswer;
   route.value = routeFrom(query);
   publication.value = pub;
   fresh.value = new Set();
@@ -54,10 +58,11 @@ export function renderRally(template: string, init: LiveInit, pub: PublicationHe
   stageLoading.value = false;
   const body = renderToString(h(App, {}));
   picture.value = null;
+  grid.value = null;
   return template
     .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(init.name)} — live results — rallyhq</title>`)
     .replace(/<!--ssr-->[\s\S]*?<!--\/ssr-->/, body)
-    .replace('<!--ssr-data-->', `<script id="rally-init" type="application/json">${scriptJson(init)}</script><script id="rally-publication" type="application/json">${scriptJson(pub)}</script>`);
+    .replace('<!--ssr-data-->', `<script id="rally-init" type="application/json">${scriptJson(init)}</script><script id="rally-publication" type="application/json">${scriptJson(pub)}</script>${gridAnswer ? `<script id="rally-grid" type="application/json">${scriptJson(gridAnswer)}</script>` : ''}`);
 }
 
 async function latestPublication(store: RallySsrDeps['store'], rallyId: string): Promise<PublicationHead | null> {
@@ -86,7 +91,8 @@ export function registerRallySsr(app: FastifyInstance, html: string, assets: Rea
     const key = `${rallyId}|${init.seq}|${pub?.number ?? 0}|${query.toString()}`;
     let hit = cache.get(key);
     if (!hit) {
-      const body = Buffer.from(renderRally(template, init, pub, query), 'utf8');
+      const g = query.get('view') === 'grid' && deps.grid ? await deps.grid(rallyId, query.get('category') ?? undefined).catch(() => null) : null;
+      const body = Buffer.from(renderRally(template, init, pub, query, g), 'utf8');
       hit = { html: body, gz: gzipSync(body) };
       cache.set(key, hit);
       if (cache.size > 64) cache.delete(cache.keys().next().value!);

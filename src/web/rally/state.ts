@@ -3,7 +3,7 @@
 // followed crews. Signals, so the server's first render and the page share it.
 import { signal } from '@preact/signals';
 
-export type View = 'overall' | 'stage' | 'crew' | 'chart' | 'entries' | 'timetable';
+export type View = 'overall' | 'grid' | 'stage' | 'crew' | 'chart' | 'entries' | 'timetable';
 
 export interface Route {
   view: View;
@@ -15,7 +15,7 @@ export interface Route {
   ref: string;
 }
 
-export const VIEWS: readonly View[] = ['overall', 'stage', 'crew', 'chart', 'entries', 'timetable'];
+export const VIEWS: readonly View[] = ['overall', 'grid', 'stage', 'crew', 'chart', 'entries', 'timetable'];
 
 export function routeFrom(params: URLSearchParams): Route {
   const v = params.get('view') ?? 'overall';

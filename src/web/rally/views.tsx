@@ -13,7 +13,7 @@ import { announcement, connection, followed, publication, route, routeQuery, typ
 /** Navigation inside the page: the page sets it to a client-side handler; the server render leaves plain links. */
 export const nav = { go: null as null | ((patch: Partial<Route>) => void) };
 
-function Link(props: { patch: Partial<Route>; children: ComponentChildren; title?: string; class?: string }) {
+export function Link(props: { patch: Partial<Route>; children: ComponentChildren; title?: string; class?: string }) {
   const p = picture.value;
   const href = routeQuery(p?.init.rallyId ?? '', { ...route.value, ...props.patch });
   return (
@@ -71,6 +71,7 @@ export function Tabs() {
   return (
     <nav class="tabs" id="tabs" aria-label="Views">
       <Link patch={{ view: 'overall', stage: '' }} class={`tab${r.view === 'overall' ? ' on' : ''}`}>Overall</Link>
+      <Link patch={{ view: 'grid' }} class={`tab${r.view === 'grid' ? ' on' : ''}`}>Stage by stage</Link>
       <Link patch={{ view: 'chart' }} class={`tab${r.view === 'chart' ? ' on' : ''}`}>Compare</Link>
       <Link patch={{ view: 'timetable' }} class={`tab${r.view === 'timetable' ? ' on' : ''}`}>Timetable</Link>
       <Link patch={{ view: 'entries' }} class={`tab${r.view === 'entries' ? ' on' : ''}`}>Entry list</Link>
@@ -109,13 +110,13 @@ export function Status() {
 }
 
 /** Gaps relative to a chosen crew (rebase): the picker. */
-function RefPicker({ cars }: { cars: number[] }) {
+export function RefPicker({ cars }: { cars: number[] }) {
   const p = picture.value;
   const r = route.value;
   return (
     <label class="inline">Gaps to{' '}
       <select id="ref-select" value={r.ref} onChange={(e) => nav.go?.({ ref: (e.target as HTMLSelectElement).value })}>
-        <option value="">{r.view === 'stage' ? 'the stage winner' : 'the leader'}</option>
+        <option value="">{r.view === 'stage' ? 'the stage winner' : r.view === 'grid' ? 'nobody (totals)' : 'the leader'}</option>
         {cars.map((car) => <option key={car} value={String(car)}>#{car} {p?.entries.get(car) ? crewShort(p.entries.get(car)!) : ''}</option>)}
       </select>
     </label>
@@ -123,7 +124,7 @@ function RefPicker({ cars }: { cars: number[] }) {
 }
 
 /** A signed difference to the reference crew: `-4.5` ahead of it, `+12.3` behind. */
-const relative = (ms: number): string => (ms === 0 ? '=' : ms < 0 ? `-${formatDuration(-ms)}` : `+${formatDuration(ms)}`);
+export const relative = (ms: number): string => (ms === 0 ? '=' : ms < 0 ? `-${formatDuration(-ms)}` : `+${formatDuration(ms)}`);
 
 /** The cell of the running stage in the overall table: time and stage position, or "on stage" with the last split. */
 function RunningCell({ p, stage, car }: { p: Picture; stage: StageInfo; car: number }) {

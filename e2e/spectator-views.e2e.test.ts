@@ -1,0 +1,108 @@
+// More of what fans compare, in real Chromium at phone (375 px) and desktop
+// width: the stage-by-stage grid with its crew column held while the stages
+// scroll, rebased on a chosen crew.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
+import type { Fact } from '../src/core/facts.ts';
+
+let browser: Browser | null = null;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+const shots = mkdtempSync(join(tmpdir(), 'rallyhq-spectator-views-'));
+after(() => console.log(`screenshots: ${shots}`));
+
+/** Mid-SS16: only cars 1–5 have finished it. */
+const midSs16 = (f: Fact) => !(f.type === 'controlTime' && f.control === 'SS16F' && f.car > 5);
+
+const text = async (page: Page, sel: string) => (await page.locator(sel).innerText()).trim();
+const toMs = (s: string) => { const m = /^(?:(\d+):)?(\d+):(\d+)\.(\d)$/.exec(s.trim())!; return ((Number(m[1] ?? 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]) * 100; };
+
+interface Results { classification: { rows: { car: number; position: number | null; totalMs: number }[] } }
+
+describe('the stage-by-stage grid, mid-SS16', () => {
+  let server: TestServer;
+  before(async () => {
+    if (!browser) return;
+    server = await startServer({ keep: midSs16 });
+  });
+  after(async () => { await server?.close(); });
+
+  test('phone: columns SS1…SS15 (SS16 still running has none), each cell the position and total of the classification after that stage; the crew column stays while the stages scroll', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.getByRole('link', { name: 'Stage by stage' }).click();
+      await page.waitForSelector('#grid tbody tr');
+      const heads = await page.locator('#grid thead th').allInnerTexts();
+      assert.equal(heads[0]!.trim(), 'Crew');
+      assert.equal(heads.at(-1)!.trim(), 'SS15', 'a running stage gets no column');
+      assert.ok(!heads.includes('SS16'));
+      // Two cells against the classifications the results API gives after SS5 and SS15.
+      for (const after of ['SS5', 'SS15']) {
+        const api = await server.api<Results>('GET', `/api/rallies/${server.rallyId}/results?after=${after}`);
+        const col = heads.findIndex((h) => h.trim() === after);
+        for (const r of api.body.classification.rows.filter((x) => x.position !== null).slice(0, 3)) {
+          const cell = (await page.locator(`#grid tr[data-car="${r.car}"] td`).nth(col - 1).innerText()).trim().split('\n').map((x) => x.trim());
+          assert.equal(cell[0], String(r.position), `car ${r.car} position after ${after}`);
+          assert.equal(toMs(cell[1]!), r.totalMs, `car ${r.car} total after ${after}`);
+        }
+      }
+      assert.equal(new URL(page.url()).searchParams.get('view'), 'grid');
+      await page.screenshot({ path: join(shots, 'grid-phone.png') });
+      // Scroll the stages sideways: the crew column stays where it was.
+      const crew = page.locator('#grid tbody tr').first().locator('th');
+      const x0 = (await crew.boundingBox())!.x;
+      await page.locator('.grid-scroll').evaluate((el) => { el.scrollLeft = 400; });
+      assert.ok(await page.locator('.grid-scroll').evaluate((el) => el.scrollLeft > 100), 'the grid is wider than a phone');
+      assert.equal((await crew.boundingBox())!.x, x0, 'the crew column is held');
+      await page.screenshot({ path: join(shots, 'grid-phone-scrolled.png') });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('desktop, rebased on car 7: its cells say "ref.", another crew\'s cell is its total minus car 7\'s after that stage', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}&view=grid`);
+      await page.waitForSelector('#grid tbody tr');
+      await page.selectOption('#ref-select', '7');
+      await page.waitForFunction(() => /ref\./.test(document.querySelector('#grid tr[data-car="7"] td:last-child')?.textContent ?? ''));
+      const api = await server.api<Results>('GET', `/api/rallies/${server.rallyId}/results?after=SS15`);
+      const rows = api.body.classification.rows;
+      const seven = rows.find((r) => r.car === 7)!;
+      const leader = rows.find((r) => r.position === 1)!;
+      const cell = (await page.locator(`#grid tr[data-car="${leader.car}"] td:last-child .sub`).innerText()).trim();
+      assert.ok(cell.startsWith('-'), `the leader is ahead of car 7: "${cell}"`);
+      const shown = cell.slice(1).includes(':') ? cell.slice(1) : `0:${cell.slice(1)}`;
+      assert.equal(toMs(shown), seven.totalMs - leader.totalMs);
+      assert.equal(new URL(page.url()).searchParams.get('ref'), '7');
+      await page.screenshot({ path: join(shots, 'grid-desktop-rebased.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('without JavaScript the grid view is served whole', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}&view=grid`);
+      assert.match(await text(page, '#grid-title'), /after SS15/);
+      assert.ok(await page.locator('#grid tbody tr').count() >= 50);
+    } finally {
+      await context.close();
+    }
+  });
+});
