@@ -58,6 +58,7 @@ export const PROBLEMS = {
   'notice-not-found': { status: 404, title: 'Unknown notice', fix: 'List the notice board with GET /api/rallies/:id/notices.' },
   'crew-code-wrong': { status: 403, title: 'Crew code not accepted', fix: 'Use the crew code the results officer gave this crew (on its link or QR code); ask for a new one if it is lost.' },
   'already-superseded': { status: 409, title: 'This time was already corrected or withdrawn', fix: 'Ask HQ: a time HQ has corrected or withdrawn is theirs to change again.' },
+  'facts-in-the-way': { status: 409, title: 'Stored facts name what this change removes', fix: 'Correct or withdraw the listed facts first (POST …/corrections; a withdrawal or correction keeps the original, so it must still name something that exists), or keep the car, stage, control or section they name.' },
   'fact-id-reused': { status: 409, title: 'Fact id already used for a different fact', fix: 'Give a new fact a new id; resend a fact only unchanged (that is answered with its original acknowledgment).' },
   'payload-too-large': { status: 413, title: 'Request too large', fix: 'Send at most 1 MiB per request; split a large batch of facts into several.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type', fix: 'Send Content-Type: application/json.' },

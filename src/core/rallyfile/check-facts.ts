@@ -1,10 +1,16 @@
 // Checks on facts against a rally definition: every car, control, stage and
 // section a fact names must exist, every time must fall within the rally's
-// dates, and across facts: unique ids, corrections that point somewhere, and no
-// stage finish before its start.
-import type { Fact } from '../facts.ts';
+// dates, and across facts: unique ids, corrections that point somewhere, and
+// (a finding, not a refusal) no stage finish before its start.
+// These are the one set of rules for a rally's log: the live API checks each
+// fact with `checkFactReferences` (through validateFact), refuses a definition
+// change that would leave a stored fact naming what no longer exists
+// (`factsInTheWay`), and the rally-file import applies the same rules, so what
+// was accepted live always imports back. SEE: docs/rally-file.md#errors.
+import { carOf, type Fact } from '../facts.ts';
+import type { RallyDefinition } from '../model.ts';
 import { formatLocalDateTime, parseLocalDateTime, timesOfDayForPeople } from '../time/index.ts';
-import type { DefinitionIndex } from './check-definition.ts';
+import { indexDefinition, type DefinitionIndex } from './check-definition.ts';
 import { child, show, type PathError } from './errors.ts';
 
 function carError(index: DefinitionIndex, car: number, path: string): PathError[] {
@@ -101,7 +107,10 @@ export function checkAcrossFacts(index: DefinitionIndex, facts: readonly { fact:
   }
 
   // A stage finish before its start for the same car (facts still in force only:
-  // a superseded typo is exactly what a correction is for).
+  // a superseded typo is exactly what a correction is for). A warning, not an
+  // error: live, the finish marshal's time is stored whatever the start's (the
+  // wrong one is found later and corrected) and results show it as the
+  // `finish-before-start` issue; a file holding it must import the same way.
   const startAt = new Map<string, { ms: number; control: string }>();
   const finishes: { key: string; ms: number; fact: Fact & { type: 'controlTime' }; path: string }[] = [];
   for (const { fact, path } of facts) {
@@ -118,7 +127,7 @@ export function checkAcrossFacts(index: DefinitionIndex, facts: readonly { fact:
     const start = startAt.get(f.key);
     if (start !== undefined && f.ms <= start.ms) {
       const [finishText, startText] = timesOfDayForPeople(f.ms, start.ms);
-      errors.push({
+      warnings.push({
         path: child(f.path, 'at'),
         message: `car ${f.fact.car}'s finish time (at) at ${f.fact.control} is ${finishText}, ${f.ms === start.ms ? 'the same as' : 'before'} its start time ${startText} at ${start.control} ` +
           `on ${index.controls.get(f.fact.control)?.stage}; a finish comes after the start: correct the hour or minute of the wrong time`,
@@ -126,4 +135,39 @@ export function checkAcrossFacts(index: DefinitionIndex, facts: readonly { fact:
     }
   }
   return { errors, warnings };
+}
+
+/** A stored fact that a changed definition would leave naming what no longer exists. */
+export interface FactInTheWay {
+  id: string;
+  seq?: number;
+  /** The car the fact is about, when it is about one. */
+  car: number | null;
+  /** What it names that the new definition lacks, in words (one per problem). */
+  problems: string[];
+}
+
+/**
+ * The facts of a log (every one, superseded or not: the file keeps them all)
+ * that `def` would orphan. Empty means the change keeps the log importable.
+ */
+export function factsInTheWay(def: RallyDefinition, facts: readonly { fact: Fact; seq?: number }[]): FactInTheWay[] {
+  const index = indexDefinition(def);
+  const out: FactInTheWay[] = [];
+  for (const { fact, seq } of facts) {
+    const problems = checkFactReferences(index, fact, '$');
+    if (problems.length === 0) continue;
+    out.push({ id: fact.id, ...(seq !== undefined ? { seq } : {}), car: carOf(fact), problems: problems.map((p) => p.message) });
+  }
+  return out;
+}
+
+/** The facts in the way, in words: `fact "SS1F-2" (car 2, seq 14): unknown car 2; …`. At most `limit` listed. */
+export function describeFactsInTheWay(facts: readonly FactInTheWay[], limit = 5): string {
+  const shown = facts.slice(0, limit).map((f) => {
+    const about = [f.car !== null ? `car ${f.car}` : null, f.seq !== undefined ? `seq ${f.seq}` : null].filter(Boolean).join(', ');
+    return `fact ${show(f.id)}${about ? ` (${about})` : ''}: ${f.problems.join('; ')}`;
+  });
+  const more = facts.length > limit ? ` and ${facts.length - limit} more` : '';
+  return `${shown.join(' | ')}${more}`;
 }

@@ -18,6 +18,13 @@ function errorsOf(json: unknown): PathError[] {
   return r.ok ? [] : r.errors;
 }
 
+/** The file is read (a warning never refuses it) and carries this warning. */
+function hasWarning(json: unknown, path: string, words: RegExp): void {
+  const r = parseRallyFile(json);
+  assert.ok(r.ok, `expected the file to be read; got:\n${r.ok ? '' : r.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+  assert.ok(r.warnings.some((w) => w.path === path && words.test(w.message)), `expected a warning at ${path} matching ${words}; got:\n${r.warnings.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+}
+
 function hasError(errors: PathError[], path: string, words: RegExp): void {
   assert.ok(errors.some((e) => e.path === path && words.test(e.message)), `expected an error at ${path} matching ${words}; got:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
 }
@@ -164,13 +171,15 @@ describe('semantic errors, each by its path', () => {
     assert.ok(r2.ok || !r2.errors.some((e) => /outside/.test(e.message)));
   });
 
-  test('stage finish before its start for the same car (SS1 car 2: start 18:29:00.0, finish typed 18:20:00.0)', () => {
+  // A warning, not an error: live, the finish time is stored whatever the start's, so a
+  // file holding one must import back (issue 9: an export always imports).
+  test('stage finish before its start for the same car is a warning (SS1 car 2: start 18:29:00.0, finish typed 18:20:00.0)', () => {
     const json = example();
     const i = at('SS1F-2');
     assert.equal(json.facts[at('SS1S-2')].at, '2026-03-13T18:29:00.0');
     json.facts[i].at = '2026-03-13T18:20:00.0';
     // The field and both times as rally people write them, not one ISO and one raw text.
-    hasError(errorsOf(json), `$.facts[${i}].at`, /^car 2's finish time \(at\) at SS1F is 18:20:00\.0, before its start time 18:29:00\.0 at SS1S on SS1; .*correct the hour or minute/);
+    hasWarning(json, `$.facts[${i}].at`, /^car 2's finish time \(at\) at SS1F is 18:20:00\.0, before its start time 18:29:00\.0 at SS1S on SS1; .*correct the hour or minute/);
   });
 
   test('finish before start across midnight: both times carry their date (start 2026-03-14 00:10:00.0, finish typed 2026-03-13 23:59:00.25)', () => {
@@ -178,14 +187,16 @@ describe('semantic errors, each by its path', () => {
     json.facts[at('SS1S-2')].at = '2026-03-14T00:10:00.0';
     const i = at('SS1F-2');
     json.facts[i].at = '2026-03-13T23:59:00.25';
-    hasError(errorsOf(json), `$.facts[${i}].at`, /finish time \(at\) at SS1F is 2026-03-13 23:59:00\.25, before its start time 2026-03-14 00:10:00\.00 at SS1S/);
+    hasWarning(json, `$.facts[${i}].at`, /finish time \(at\) at SS1F is 2026-03-13 23:59:00\.25, before its start time 2026-03-14 00:10:00\.00 at SS1S/);
   });
 
-  test('a superseded finish before the start is not an error (the correction is in force)', () => {
+  test('a superseded finish before the start is not even a warning (the correction is in force)', () => {
     // The example's SS3F-4 is such a typo: 09:14:38.7, before the 09:36 start, corrected by SS3F-4-fix.
     const json = example();
     assert.equal(json.facts[at('SS3F-4')].at, '2026-03-14T09:14:38.7');
-    assert.ok(parseRallyFile(json).ok);
+    const r = parseRallyFile(json);
+    assert.ok(r.ok);
+    assert.deepEqual(r.warnings, []);
   });
 
   test('duplicate fact id', () => {

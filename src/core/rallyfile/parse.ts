@@ -1,7 +1,8 @@
 // Reading a rally file: either the whole valid file, or every error by JSON
 // path — shape errors first, then what the shape cannot say (duplicate car
 // numbers, unknown classes, stages, controls and cars, times outside the
-// rally, a finish before its start). Nothing is half-loaded.
+// rally); a finish before its start is a warning, as it is live. Nothing is
+// half-loaded.
 import type { Fact } from '../facts.ts';
 import type { RallyDefinition } from '../model.ts';
 import { checkDefinition, indexDefinition, type DefinitionIndex } from './check-definition.ts';
@@ -90,7 +91,8 @@ export function parseRallyFile(json: unknown): ParseResult {
  * controls, stages and dates it names). `path` prefixes every error path
  * (`$` by default; the server passes its request path, e.g. `$.body`).
  * NOTE: checks that need the whole log (duplicate ids, a finish before its
- * start) are the store's and the scoring core's job for a single fact.
+ * start) are the store's and the scoring core's job for a single fact; a
+ * definition change is checked against the log with `factsInTheWay`.
  */
 // A definition is never changed in place, so its index is built once per request stream.
 const indexes = new WeakMap<RallyDefinition, DefinitionIndex>();

@@ -16,6 +16,7 @@ import type { Principal } from '../auth.ts';
 import type { ServerContext } from '../context.ts';
 import { apiError } from '../problem.ts';
 import type { RallyEntry } from '../rally-states.ts';
+import { refuseOrphaningChange } from '../orphan-guard.ts';
 import { startedCars } from '../started-cars.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 import { checkRallyDefinition } from './rallies.ts';
@@ -88,6 +89,7 @@ export async function registerEntryRoutes(app: FastifyInstance, ctx: ServerConte
       if (!out.ok) refused(out);
       const checked = checkRallyDefinition(out.definition, '$');
       if (!checked.ok) throw apiError('invalid-rally', `${checked.errors[0]!.path}: ${checked.errors[0]!.message}`, checked.errors[0]!.path, { errors: checked.errors });
+      refuseOrphaningChange(e, checked.definition);
       try {
         const record = await ctx.store.updateRally(rallyId, checked.definition, e.version, who.at);
         ctx.states.invalidate(rallyId);

@@ -14,6 +14,7 @@ import type { RallyRecord } from '../../store/contract.ts';
 import type { ServerContext } from '../context.ts';
 import type { RallyEntry } from '../rally-states.ts';
 import { definitionDiff } from '../definition-diff.ts';
+import { refuseOrphaningChange } from '../orphan-guard.ts';
 import { startedCars } from '../started-cars.ts';
 import { etagOf, notModified } from '../http-cache.ts';
 import { apiError, type ApiError } from '../problem.ts';
@@ -164,6 +165,7 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
     const checked = checkRallyDefinition(raw, '$');
     if (!checked.ok) throw invalidRally('invalid-rally', checked.errors);
     also?.(e, checked.definition);
+    refuseOrphaningChange(e, checked.definition);
     const record = await ctx.store.updateRally(id, checked.definition, body.version as number, ctx.now().toISOString());
     ctx.states.invalidate(id);
     // The audit keeps why and what changed, for the desk's audit view.
@@ -175,9 +177,10 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
   app.put<{ Params: { id: string } }>('/api/rallies/:id/itinerary', {
     schema: {
       summary: 'Replace the itinerary (legs and stages)',
-      description: 'Results officer of the rally. Send the version you read and a reason (kept in the audit with the diff); 409 when it changed meanwhile. '
+      description: 'Results officer of the rally. Send the version you read and a reason (kept in the audit with the diff); 409 `version-conflict` when it changed meanwhile. '
         + 'The itinerary checks (a due time before the previous one, a stage without a start, a target the distance makes faster than any road, a control code used twice, …) refuse it with 400 '
-        + '`invalid-itinerary`, each error naming the control or stage, the field and the fix; what is only suspicious (an average above a plausible road-section one, a repeated name) is stored and answered in `warnings`.',
+        + '`invalid-itinerary`, each error naming the control or stage, the field and the fix; what is only suspicious (an average above a plausible road-section one, a repeated name) is stored and answered in `warnings`. '
+        + '409 `facts-in-the-way` (listing them under `facts`) when a stored fact names a control, stage or section the change removes: the log must stay importable.',
       tags: ['rallies'],
       params: rallyParams,
       body: { type: 'object', required: ['version', 'legs', 'stages', 'reason'], properties: { version: versionField, legs: { type: 'array' }, stages: { type: 'array' }, reason: { ...reasonField, minLength: 1 } }, additionalProperties: false },
@@ -202,7 +205,7 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
   app.put<{ Params: { id: string } }>('/api/rallies/:id/entries', {
     schema: {
       summary: 'Replace the entry list (and optionally the classes)',
-      description: 'Results officer of the rally. Send the version you read; 409 when it changed meanwhile.',
+      description: 'Results officer of the rally. Send the version you read; 409 `version-conflict` when it changed meanwhile. 409 `facts-in-the-way` (listing them under `facts`) when a stored fact names a car, stage, control or section the change removes: the log must stay importable.',
       tags: ['rallies'],
       params: rallyParams,
       body: { type: 'object', required: ['version', 'entries'], properties: { version: versionField, entries: { type: 'array' }, classes: { type: 'array' }, reason: reasonField }, additionalProperties: false },
