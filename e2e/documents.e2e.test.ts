@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
+import { launchBrowser, loadFixture, phonePage, startServer, type TestServer } from './harness.ts';
 
 let browser: Browser | null = null;
 before(async () => { browser = await launchBrowser(); });
@@ -59,6 +59,41 @@ describe('timing import page and downloads', () => {
       await page.waitForSelector('text=Stored 5 times; 3 lines kept in the quarantine');
       assert.equal((await server.api<{ lastSeq: number }>('GET', `/api/rallies/${server.rallyId}/facts?limit=1`)).body.lastSeq, before + 5);
       await page.waitForSelector('text=Quarantine (3 open)');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('every results table on the rally page has CSV and JSON links under it, and they answer with that table', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      const base = `${server.url}/rally.html?id=${server.rallyId}`;
+      const r = `/api/rallies/${server.rallyId}`;
+      const views: [string, string, string][] = [
+        ['', 'Overall classification', `${r}/results`],
+        ['&class=L4WD', 'Class L4WD classification', `${r}/results?class=L4WD`],
+        ['&view=stage&stage=SS3', 'SS3 stage times', `${r}/stages/SS3`],
+        ['&view=crew&car=45', 'Car 45 stage by stage', `${r}/crews/45`],
+        ['&view=entries', 'Entry list', `${r}/entries`],
+      ];
+      for (const [q, what, path] of views) {
+        await page.goto(base + q);
+        const csv = page.getByRole('link', { name: new RegExp(`${what}.* as CSV$`) });
+        await csv.waitFor();
+        const href = await csv.getAttribute('href');
+        assert.equal(href, `${path}${path.includes('?') ? '&' : '?'}format=csv`, what);
+        assert.equal(await page.getByRole('link', { name: new RegExp(`${what}.* as JSON$`) }).getAttribute('href'), path, what);
+        const res = await fetch(server.url + href);
+        assert.equal(res.status, 200, what);
+        assert.match(res.headers.get('content-type') ?? '', /^text\/csv/, what);
+        const json = await fetch(server.url + path, { headers: { accept: 'application/json' } });
+        assert.match(json.headers.get('content-type') ?? '', /^application\/json/, what);
+      }
+      // The crew CSV is car 45's stages, one line per stage of the rally.
+      const crew = await (await fetch(`${server.url}${r}/crews/45?format=csv`)).text();
+      assert.equal(crew.trimEnd().split("\r\n").length - 1, (loadFixture().rally as unknown as { stages: unknown[] }).stages.length);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const r = `/api/rallies/${encodeURIComponent(id)}`;
   const groups: [string, HTMLAnchorElement[]][] = [
     ['Results', [link(`${r}/results?format=csv`, 'CSV'), link(`${r}/results`, 'JSON'), link(`${r}/stage-times?format=csv`, 'Stage times by crew (CSV)'), link(`${r}/entries?format=csv`, 'Entry list (CSV)')]],
+    ['Tables of the documents (CSV)', [link(`${r}/tables/final-classification.csv`, 'Final classification, every table'), link(`${r}/tables/penalties.csv`, 'Penalties'), link(`${r}/tables/retirements.csv`, 'Retirements and exclusions')]],
     ['Data', [link(`${r}/times.csv`, 'Times of day (CSV)'), link(`${r}/export`, 'Rally file (JSON)'), link(`/api/public/v1/rallies/${encodeURIComponent(id)}/timetable.ics`, 'Timetable (calendar)')]],
   ];
   try {

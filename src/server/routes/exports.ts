@@ -1,8 +1,9 @@
 // Downloads: every results table as CSV as well as JSON.
-//   ?format=csv or Accept: text/csv on …/results, …/stages/:stage, …/entries
+//   ?format=csv or Accept: text/csv on …/results, …/stages/:stage, …/entries, …/crews/:car
 //   GET …/stage-times(.csv)          the stage-times-by-crew spreadsheet
 //   GET …/times.csv                  every time of day in the log (the generic import format)
-//   GET …/documents/:kind.csv|.json  the tables of any official document
+//   GET …/tables/:kind.csv|.json     the tables of any official document: every table in one CSV
+//                                    (a `table` column, the union of the columns), or one with ?table=n
 // The CSV is built from the same scored state as the JSON answer, with the
 // same functions the `rallyhq` command uses for its --format csv.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,7 +15,9 @@ import { toCsv } from '../../cli/format/csv.ts';
 import { entriesCsv, startOrder } from '../../cli/format/entries.ts';
 import { retiredOnStage, stageCsv } from '../../cli/format/stage.ts';
 import type { ServerContext } from '../context.ts';
-import { buildDocument, DOCUMENT_KINDS, DocumentQueryError, type DocumentKind, type DocumentQuery } from '../documents/content.ts';
+import { buildDocument, DOCUMENT_KINDS, DocumentQueryError, type DocTable, type DocumentKind, type DocumentQuery, type OfficialDocument } from '../documents/content.ts';
+import type { RallyEntry } from '../rally-states.ts';
+import { decimalsFor, formatDuration } from '../../core/time/index.ts';
 import { etagOf, notModified } from '../http-cache.ts';
 import { apiError } from '../problem.ts';
 import { errorResponses, rallyParams } from '../schemas.ts';
@@ -26,7 +29,7 @@ declare module 'fastify' {
 }
 
 /** Routes whose JSON answer has a CSV twin. */
-const CSV_ROUTES = new Set(['/api/rallies/:id/results', '/api/rallies/:id/stages/:stage', '/api/rallies/:id/entries']);
+const CSV_ROUTES = new Set(['/api/rallies/:id/results', '/api/rallies/:id/stages/:stage', '/api/rallies/:id/entries', '/api/rallies/:id/crews/:car']);
 
 function wantsCsv(request: FastifyRequest): boolean {
   const q = request.query as Record<string, unknown> | undefined;
@@ -53,8 +56,8 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
   });
   app.addHook('preHandler', async (request, reply) => {
     if (!request.wantsCsv) return;
-    const params = request.params as { id: string; stage?: string };
-    const q = request.query as { after?: string; class?: string; leg?: string };
+    const params = request.params as { id: string; stage?: string; car?: number | string };
+    const q = request.query as { after?: string; class?: string; leg?: string; category?: string };
     const e = await ctx.rally(params.id);
     const etag = etagOf(e, request).replace(/"$/, '-csv"');
     if (notModified(request, reply, etag)) return reply.code(304).send();
@@ -64,7 +67,9 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
         if (q.after !== undefined && !e.definition.stages.some((s) => s.code === q.after)) return; // the route answers the 400
         if (q.class !== undefined && !e.definition.classes.some((c) => c.code === q.class)) return;
         if (q.leg !== undefined && !e.definition.legs.some((l) => l.id === q.leg)) return;
-        return sendCsv(reply, classificationCsv(classify(e.state, { after: q.after, class: q.class, leg: q.leg }), rctx), `${e.rallyId}-results`);
+        if (q.category !== undefined && !(e.definition.categories ?? []).some((c) => c.code === q.category)) return;
+        const c = classify(e.state, { after: q.after, class: q.class, leg: q.leg, ...(q.category !== undefined ? { category: q.category } : {}) });
+        return sendCsv(reply, classificationCsv(c, rctx), `${e.rallyId}-results${q.category ? `-${q.category}` : ''}${q.class ? `-${q.class}` : ''}`);
       }
       case '/api/rallies/:id/stages/:stage': {
         if (!e.definition.stages.some((s) => s.code === params.stage)) return;
@@ -76,6 +81,11 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
       }
       case '/api/rallies/:id/entries':
         return sendCsv(reply, entriesCsv(startOrder(e.definition)), `${e.rallyId}-entries`);
+      case '/api/rallies/:id/crews/:car': {
+        const car = Number(params.car);
+        if (!e.definition.entries.some((x) => x.car === car)) return; // the route answers the 404
+        return sendCsv(reply, crewCsv(e, car), `${e.rallyId}-car-${car}`);
+      }
     }
   });
 
@@ -112,12 +122,15 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
     return sendCsv(reply, timesOfDayCsv(e.facts.map((sf) => sf.fact)), `${e.rallyId}-times`);
   });
 
-  app.get<{ Params: { id: string; n?: number; file: string }; Querystring: DocumentQuery }>('/api/rallies/:id/tables/:file', {
+  app.get<{ Params: { id: string; file: string }; Querystring: DocumentQuery & { table?: number } }>('/api/rallies/:id/tables/:file', {
     schema: {
-      summary: 'The tables of an official document of the current results as CSV or JSON (e.g. penalties.csv, final-classification.json)',
+      summary: 'The tables of an official document of the current results as CSV or JSON (e.g. penalties.csv, final-classification.json); CSV: every table with a `table` column, or ?table=n for one',
       tags: ['documents'],
       params: { type: 'object', required: ['id', 'file'], properties: { id: rallyParams.properties.id, file: { type: 'string' } } },
-      querystring: { type: 'object', additionalProperties: false, properties: { leg: { type: 'string' }, stage: { type: 'string' }, after: { type: 'string' }, class: { type: 'string' }, fact: { type: 'string' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: {
+        leg: { type: 'string' }, stage: { type: 'string' }, after: { type: 'string' }, class: { type: 'string' }, fact: { type: 'string' },
+        table: { type: 'integer', minimum: 1, maximum: 1000, description: 'CSV: only table n of the document (1-based, in the order of the JSON `tables`), with its own columns' },
+      } },
       response: { 200: { description: 'text/csv or application/json' }, 304: { type: 'null' }, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -127,23 +140,81 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
       throw apiError('not-found', `file: no table "${request.params.file}"; tables are ${DOCUMENT_KINDS.map((k) => `${k}.csv`).join(', ')} (or .json).`, 'file');
     }
     const e = await ctx.rally(request.params.id);
-    if (notModified(request, reply, etagOf(e, request))) return reply.code(304).send();
+    const { table, ...query } = request.query;
     let doc;
     try {
-      doc = buildDocument(kind, { definition: e.definition, rules: e.rules, state: e.state, facts: e.facts.map((sf) => sf.fact) }, request.query);
+      doc = buildDocument(kind, { definition: e.definition, rules: e.rules, state: e.state, facts: e.facts.map((sf) => sf.fact) }, query);
     } catch (err) {
       if (err instanceof DocumentQueryError) throw apiError('invalid-field', `query.${err.message}.`, `query.${err.field}`);
       throw err;
     }
-    if (m[2] === 'json') {
-      return { rallyId: e.rallyId, seq: e.seq, kind, title: doc.title, subtitle: doc.subtitle, particulars: Object.fromEntries(doc.particulars), tables: doc.tables.map((t) => ({ heading: t.heading ?? null, columns: t.columns.map((c) => c.header), rows: t.rows })) };
+    if (table !== undefined && table > doc.tables.length) {
+      throw apiError('invalid-field', `query.table: ${kind} has ${doc.tables.length === 0 ? 'no table (ask for the CSV without table)' : `${doc.tables.length} table${doc.tables.length === 1 ? '' : 's'}: ${doc.tables.map((t, i) => `${i + 1} ${t.heading ?? doc.title}`).join(', ')}`}.`, 'query.table');
     }
-    const multi = doc.tables.length > 1;
-    const header = doc.particulars.length && !doc.tables.length ? ['field', 'value'] : [...(multi ? ['table'] : []), ...(doc.tables[0]?.columns.map((c) => c.header) ?? [])];
-    const rows = doc.particulars.length && !doc.tables.length
-      ? doc.particulars.map(([k, v]) => [k, v])
-      : doc.tables.flatMap((t) => (t.columns.length === doc.tables[0]!.columns.length || !multi ? t.rows.map((r) => [...(multi ? [t.heading ?? ''] : []), ...r]) : []));
-    // NOTE: tables with other columns (the "not classified" list) have their own download: retirements.csv.
-    return sendCsv(reply, toCsv(header, rows), `${e.rallyId}-${kind}`);
+    if (notModified(request, reply, etagOf(e, request))) return reply.code(304).send();
+    if (m[2] === 'json') {
+      const base = request.url.split('?')[0]!.replace(/\.json$/, '.csv');
+      const qs = (n: number) => { const u = new URLSearchParams(query as Record<string, string>); u.set('table', String(n)); return `${base}?${u}`; };
+      return {
+        rallyId: e.rallyId, seq: e.seq, kind, title: doc.title, subtitle: doc.subtitle, particulars: Object.fromEntries(doc.particulars),
+        tables: doc.tables.map((t, i) => ({ heading: t.heading ?? null, columns: t.columns.map((c) => c.header), rows: t.rows, csv: qs(i + 1) })),
+        notes: doc.notes,
+      };
+    }
+    const cells = table !== undefined ? oneTable(doc.tables[table - 1]!) : documentCells(doc);
+    return sendCsv(reply, toCsv(cells.header, cells.rows), `${e.rallyId}-${kind}${table !== undefined ? `-${table}` : ''}`);
   });
+}
+
+/** Column names as a CSV header: a name repeated in one table gets what it means (the PDF's second "Car" is the make and model). */
+function csvHeaders(t: DocTable): string[] {
+  const seen = new Map<string, number>();
+  return t.columns.map((c) => {
+    const n = (seen.get(c.header) ?? 0) + 1;
+    seen.set(c.header, n);
+    return n === 1 ? c.header : c.header === 'Car' ? 'Make and model' : `${c.header} ${n}`;
+  });
+}
+
+function oneTable(t: DocTable): { header: string[]; rows: string[][] } {
+  return { header: csvHeaders(t), rows: t.rows };
+}
+
+/**
+ * Every table of a document in one rectangular CSV: a `table` column (the
+ * table's heading), then the union of the tables' columns in order of first
+ * appearance; a cell a table does not have is empty. A document of one table
+ * is that table alone; a document of particulars only (a decision) is `field,value`.
+ */
+export function documentCells(doc: OfficialDocument): { header: string[]; rows: string[][] } {
+  if (!doc.tables.length) return { header: ['field', 'value'], rows: doc.particulars.map(([k, v]) => [k, v]) };
+  if (doc.tables.length === 1) return oneTable(doc.tables[0]!);
+  const union: string[] = [];
+  const named = doc.tables.map((t) => csvHeaders(t));
+  for (const h of named.flat()) if (!union.includes(h)) union.push(h);
+  const rows = doc.tables.flatMap((t, i) => t.rows.map((r) => {
+    const byName = new Map(named[i]!.map((h, k) => [h, r[k] ?? '']));
+    return [t.heading ?? doc.title, ...union.map((h) => byName.get(h) ?? '')];
+  }));
+  return { header: ['table', ...union], rows };
+}
+
+/** One crew's stages: time, stage place, overall and class place after it, gap to the class leader (the crew page's table). */
+function crewCsv(e: RallyEntry, car: number): string {
+  const dec = decimalsFor(e.rules.stagePrecisionMs.value);
+  const entry = e.definition.entries.find((x) => x.car === car)!;
+  const catOpt = entry.category !== undefined ? { category: entry.category } : {};
+  const rows = e.definition.stages.map((s) => {
+    const sr = stageResults(e.state, s.code);
+    const row = sr.rows.find((r) => r.car === car);
+    const ran = sr.cancelled || sr.rows.some((r) => r.timeMs !== null);
+    const overall = ran ? classify(e.state, { after: s.code, ...catOpt }) : null;
+    const inClass = ran ? classify(e.state, { after: s.code, class: entry.class, ...catOpt }) : null;
+    const o = overall?.rows.find((r) => r.car === car);
+    const k = inClass?.rows.find((r) => r.car === car);
+    const leader = inClass?.rows.find((r) => r.position === 1);
+    const gap = k && leader && k.position !== null ? k.totalMs - leader.totalMs : null;
+    return [s.code, s.name, row?.status ?? 'notRun', row?.timeMs ?? null, row?.timeMs == null ? '' : formatDuration(row.timeMs, dec), row?.penaltyMs ?? 0, row?.position ?? null, o?.position ?? null, k?.position ?? null, gap, gap === null ? '' : formatDuration(gap, dec)];
+  });
+  return toCsv(['stage', 'name', 'status', 'time_ms', 'time', 'penalty_ms', 'stage_position', 'overall_position_after', 'class_position_after', 'gap_to_class_leader_ms', 'gap_to_class_leader'], rows);
 }

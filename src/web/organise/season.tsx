@@ -164,6 +164,11 @@ function Standings(p: { season: SeasonDoc }) {
               ))}</tbody>
             </table>
           </div>
+          <p class="small">Download: {(() => {
+            const path = `/api/public/v1/seasons/${encodeURIComponent(p.season.id)}/standings?championship=${encodeURIComponent(champ)}`;
+            const what = `${p.season.championships.find((c) => c.id === champ)?.name ?? champ} standings`;
+            return <><a href={`${path}&format=csv`} download aria-label={`${what} as CSV`}>CSV</a>{' · '}<a href={path} download aria-label={`${what} as JSON`}>JSON</a></>;
+          })()}</p>
           <p class="small muted">{s.title.note} Points in brackets are dropped; hover a number for its workings. {s.standings.unconfirmed.length ? `Unconfirmed: ${s.standings.unconfirmed.join(' ')}` : ''}</p>
         </>
       ) : null}

@@ -2,6 +2,7 @@
 // again when a delta concerns the crew), and say why — retired where,
 // excluded for what, Super Rally charges marked as charged, each penalty with
 // its rule.
+import { apiPath, TableDownloads } from './table-downloads.tsx';
 import { signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { STAGE_STATUS_LABELS, carStatusLabel } from '../../core/status-labels.ts';
@@ -86,6 +87,7 @@ export function CrewView() {
           </tbody>
         </table>
       </div>
+      {p ? <TableDownloads path={apiPath(p.init.rallyId, `crews/${c.entry.car}`)} what={`Car ${c.entry.car} stage by stage`} /> : null}
       <h3>Gap to the class leader</h3>
       <Chart series={[{ label: `#${c.entry.car} ${c.entry.driver.name}`, points: c.progression.map((x) => ({ x: x.after, y: x.gapToClassLeaderMs })) }]} title="Gap to the class leader after each stage (time behind, minutes:seconds)" />
     </>

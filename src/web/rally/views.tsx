@@ -2,6 +2,7 @@
 // (src/server/web/rally-ssr.ts) and by the page afterwards from the same code.
 // Live views (overall table, stages held in the live picture) read the
 // picture; the crew page and charts read their own answers (crew.tsx).
+import { apiPath, TableDownloads } from './table-downloads.tsx';
 import type { ComponentChildren } from 'preact';
 import { CAR_STATUS_SHORT, STAGE_STATUS_LABELS } from '../../core/status-labels.ts';
 import { splitCells, type SplitCell } from '../../core/live/honest.ts';
@@ -184,6 +185,7 @@ export function Overall() {
           </tbody>
         </table>
       </div>
+      <TableDownloads path={apiPath(p.init.rallyId, 'results', r.cls)} what={r.cls ? `Class ${r.cls} classification` : 'Overall classification'} />
       {out.length ? <section><h3>Retired</h3><ul class="list" id="retired">{out.map((x) => <li key={x.car}>#{x.car} at {x.where}: {x.reason}</li>)}</ul></section> : null}
       {back.length ? <section><h3>Restarted under Super Rally</h3><ul class="list" id="restarted">{back.map((x) => <li key={x.car}>#{x.car} retired at {x.where} ({x.reason}), restarted at {x.restartedAt}</li>)}</ul></section> : null}
       {p.excluded.size ? <section><h3>Excluded</h3><ul class="list" id="excluded">{[...p.excluded.values()].map((x) => <li key={x.car}>#{x.car}: {x.reason}{x.rule ? ` (${x.rule})` : ''}</li>)}</ul></section> : null}
@@ -254,6 +256,7 @@ export function StageView({ loading }: { loading?: boolean }) {
           </tbody>
         </table>
       </div>
+      <TableDownloads path={apiPath(p.init.rallyId, `stages/${encodeURIComponent(stage.code)}`, r.cls)} what={`${stage.code} stage times`} />
       {onAny ? <p class="muted small" id="prediction-note">Predicted: the likely stage time of a crew on the stage, with its range, from its splits against the crews through (or, before its first split, its pace against theirs on the three stages before); then the overall place that time would take among the crews through.</p> : null}
       {acc ? <p class="muted small" id="accuracy">How good the predictions at the start of {stage.code} were: mean error {formatDuration(acc.meanErrorMs)} s over {acc.n} crews, {Math.round(acc.inRange * 100)} % inside the predicted range.</p> : null}
       {splitIds.length ? <p class="muted small">Splits: time from the start, with the rank at that split (among crews through it) and the gap to the fastest there.</p> : null}
@@ -308,6 +311,7 @@ export function EntryList() {
   return (
     <>
       <h2 id="entries-title">Entry list · {p.entries.size} crews</h2>
+      <TableDownloads path={apiPath(p.init.rallyId, 'entries')} what="Entry list" />
       {groups.map(({ c, list }) => (
         <section key={c.code}>
           <h3>{c.name} <span class="muted">({list.length})</span></h3>
