@@ -21,6 +21,7 @@ export type IssueCode =
   | 'restart-limit-exceeded'
   | 'no-stage-maximum'
   | 'notional-time-needed'
+  | 'start-interval-missing'
   | 'conflict';
 
 export interface Issue {

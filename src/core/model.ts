@@ -219,7 +219,11 @@ export function distanceIn(unit: DistanceUnit, metres: number): number {
   return unit === 'mi' ? metres / METRES_PER_MILE : metres / 1000;
 }
 
-/** A leg's start list as the organiser stored it (SEE: core/startlists/start-list.ts). */
+/**
+ * A leg's start list as the organiser stored it (SEE: core/startlists/start-list.ts): part of the
+ * definition, so the scoring's due times at the leg start (core/start-order.ts) stay a function of
+ * definition + facts + rules, and a rally file carries it.
+ */
 export interface StoredStartList {
   leg: string;
   /** The leg's first control, where the due times apply. */
@@ -227,6 +231,8 @@ export interface StoredStartList {
   /** How it was seeded, in words. */
   method: string;
   rows: { order: number; car: number; due: string; why: string }[];
+  /** 1 for the leg's first stored list, one more for each list that replaces it (the version a notice cites). */
+  version?: number;
   notStarting: { car: number; why: string }[];
   reason: string;
   /** UTC ISO time it was stored. */

@@ -7,7 +7,8 @@ import { toJson } from '../format/json.ts';
 
 const usage = `usage: rallyhq entries <file> [--class L4WD] [--format table|json|csv]
 
-Prints the entry list in start order (by car number): car, driver and
+Prints the entry list in the start order of the first leg (its stored start
+list when the rally file has one, else by car number): car, driver and
 co-driver with nationalities, class, make and model, entrant, and whether the
 car is factory-supported or privateer. Entries invented for a fixture are
 marked with *.

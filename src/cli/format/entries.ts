@@ -1,13 +1,15 @@
-// The entry list in start order (car number): crews with nationalities, class,
-// car, entrant and whether the car is factory-supported or privateer.
+// The entry list in start order (the first leg's, core/start-order.ts): crews
+// with nationalities, class, car, entrant and whether the car is
+// factory-supported or privateer.
 import type { Entry, RallyDefinition } from '../../core/model.ts';
+import { entriesInStartOrder } from '../../core/start-order.ts';
 import { renderTable, wrap } from './table.ts';
 import { toCsv } from './csv.ts';
 import { makeModel } from './cells.ts';
 
-/** Start order: by car number, the order the crews start the first stage. */
+/** Start order of the first leg: its stored start list, else by car number (the order the scoring's due times use). */
 export function startOrder(def: RallyDefinition, classCode?: string): Entry[] {
-  return def.entries.filter((e) => !classCode || e.class === classCode).sort((a, b) => a.car - b.car);
+  return entriesInStartOrder(def, classCode);
 }
 
 export function entriesTable(def: RallyDefinition, entries: readonly Entry[], width = 80, classCode?: string): string {

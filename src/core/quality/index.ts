@@ -4,6 +4,7 @@
 import type { Issue } from '../issues.ts';
 import { controlChecks } from './control-checks.ts';
 import { stageChecks } from './stage-checks.ts';
+import { legStartChecks } from './leg-start-checks.ts';
 import { indexItinerary } from './input.ts';
 import type { QualityInput } from './input.ts';
 
@@ -17,6 +18,6 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 /** Every data-quality finding, errors first, then by car. */
 export function checkDataQuality(input: QualityInput): Issue[] {
   const itinerary = indexItinerary(input.def);
-  const issues = [...controlChecks(input, itinerary), ...stageChecks(input)];
+  const issues = [...controlChecks(input, itinerary), ...stageChecks(input), ...legStartChecks(input)];
   return issues.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.car ?? 0) - (b.car ?? 0));
 }

@@ -91,7 +91,16 @@ export function checkDefinition(def: RallyDefinition, base = '$.rally'): PathErr
   });
   const legIds = new Set(def.legs.map((l) => l.id));
   (def.startLists ?? []).forEach((sl, i) => {
-    if (!legIds.has(sl.leg)) errors.push({ path: at('startLists', i, 'leg'), message: `start list for unknown leg ${show(sl.leg)}; legs are ${[...legIds].join(', ') || '(none)'}` });
+    if (!legIds.has(sl.leg)) { errors.push({ path: at('startLists', i, 'leg'), message: `start list for unknown leg ${show(sl.leg)}; legs are ${[...legIds].join(', ') || '(none)'}` }); return; }
+    // The scoring takes each crew's due time at the leg start from it (core/start-order.ts): one list per leg, each car once, at a control of that leg.
+    if ((def.startLists ?? []).findIndex((x) => x.leg === sl.leg) !== i) errors.push({ path: at('startLists', i, 'leg'), message: `a second start list for leg ${show(sl.leg)}; keep one list per leg (the newest)` });
+    const legControls = def.legs.find((l) => l.id === sl.leg)!.sections.flatMap((s) => s.controls.map((c) => c.id));
+    if (!legControls.includes(sl.control)) errors.push({ path: at('startLists', i, 'control'), message: `control ${show(sl.control)} is not in leg ${sl.leg}; give the leg's first control (${legControls[0] ?? 'none yet'})` });
+    const seen = new Set<number>();
+    sl.rows.forEach((r, k) => {
+      if (seen.has(r.car)) errors.push({ path: at('startLists', i, 'rows', k, 'car'), message: `car ${r.car} is listed twice in the start list of ${sl.leg}; a crew has one place` });
+      seen.add(r.car);
+    });
   });
 
   const classes = new Set(def.classes.map((c) => c.code));

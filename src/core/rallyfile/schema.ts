@@ -172,6 +172,7 @@ export const RallyDefinitionSchema = z.strictObject({
     control: Id,
     method: Text,
     rows: z.array(z.strictObject({ order: z.number().int().min(1), car: CarNumber, due: LocalDateTimeText, why: Text })),
+    version: z.number().int().min(1).max(2147483647).optional(),
     notStarting: z.array(z.strictObject({ car: CarNumber, why: Text })),
     reason: Text,
     at: Text,

@@ -10,6 +10,7 @@ import { formatDuration } from '../time/duration.ts';
 import { formatTimeOfDay, MINUTE_MS, parseLocalDateTime } from '../time/local-time.ts';
 import { TIMED_ARRIVAL_KINDS } from '../model.ts';
 import { flattenItinerary, isJudged, startsRoadSection, toResolution, type ItineraryControl } from './itinerary.ts';
+import { legStartOrder, startPosition } from '../start-order.ts';
 
 export interface CarControlTime {
   control: string;
@@ -85,21 +86,12 @@ interface JudgeVisitor {
 /** A due time in parts, reused for every control of a walk (a DueTime object is made only when one is kept). */
 interface DueParts {
   control: string; dueMs: number; fromControl: string; fromMs: number; targetMs: number;
-  /** How the due time was found: from the previous departure, from the leg's start order, or MSUK scheduled timing. */
-  basis: 'target' | 'legStart' | 'scheduled';
+  /** How the due time was found: from the previous departure, from the leg's start order (a stored start list's due time), or MSUK scheduled timing. */
+  basis: 'target' | 'legStart' | 'startList' | 'scheduled';
   /** Scheduled timing: the car's scheduled time here (standard time + car number × interval); else NaN. */
   scheduledMs: number;
   /** A main time control (MSUK App 14 (a)). */
   main: boolean;
-}
-
-// NOTE: a definition is never changed in place, so each car's place in the start order is worked out once.
-const startIndexByDef = new WeakMap<RallyDefinition, Map<number, number>>();
-/** The crew's place in the start order (0 = first car): the entry list's order. */
-function startIndex(def: RallyDefinition, car: number): number {
-  let m = startIndexByDef.get(def);
-  if (!m) { m = new Map(def.entries.map((e, i) => [e.car, i])); startIndexByDef.set(def, m); }
-  return m.get(car) ?? -1;
 }
 
 const firstDueCache = new Map<string, number | null>();
@@ -114,8 +106,10 @@ function firstDueMs(text: string): number | null {
  * due time. A missing time ends the car's chain until its next recorded
  * departure: no due time, so no penalty is invented. Departures are reset at
  * each leg: a leg's first control (the start, a restart out of overnight parc
- * fermé) is due at its first-car time + the start interval × the crew's place
- * in the start order (rally-rules §1, §2: judged like any time control).
+ * fermé) is due at the crew's due time in the leg's start order (start-order.ts:
+ * the stored start list, else the first-car time + the start interval × its
+ * place) and judged like any time control (rally-rules §1, §2). When that due
+ * time is unknown (no start interval, no stored list) nothing is judged there.
  * Under MSUK scheduled timing (App 13 Art 10.1) a control with a standard time
  * is due at standard time + car number × interval + the lateness carried.
  * NOTE: a plain walk with a visitor, not a generator: scoring walks every car's itinerary.
@@ -126,11 +120,12 @@ function judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, 
   const resetAt = rules.cumulativeLatenessResetAt.value;
   const scheduled = rules.dueTimeMethod.value === 'scheduled';
   const interval = def.startIntervalMs ?? 0;
-  const place = scheduled ? car : startIndex(def, car);
   let depControl = '', depMs = 0, departed = false;
   /** Scheduled timing: lateness carried from the last scheduled control (penalty-free lateness, App 13 Art 10.1). */
   let carriedMs = 0;
   let legIndex = -1;
+  /** The crew's place at the start of the current leg (not scheduled timing). */
+  let legStart: { control: string | null; fromList: boolean; firstDueMs: number | null; order: number; dueMs: number | null; intervalMs: number | null } | null = null;
   const due: DueParts = { control: '', dueMs: 0, fromControl: '', fromMs: 0, targetMs: 0, basis: 'target', scheduledMs: NaN, main: false };
   for (const ic of flatOf(def)) {
     const { control } = ic;
@@ -138,23 +133,37 @@ function judge(def: RallyDefinition, rules: RuleSet, times: ReadonlyMap<string, 
       if (legIndex !== -1 && resetAt !== 'event') v.newPeriod();
       legIndex = ic.legIndex;
       departed = false;
+      if (!scheduled) {
+        const legId = def.legs[legIndex]!.id;
+        const order = legStartOrder(def, legId);
+        const p = startPosition(def, legId, car);
+        legStart = p ? { control: order.control, fromList: order.source === 'startList', firstDueMs: order.firstDueMs, order: p.order, dueMs: p.dueMs, intervalMs: order.intervalMs } : null;
+      }
     }
     const time = times.get(control.id);
-    const standard = control.firstCarDue !== undefined && TIMED_ARRIVAL_KINDS.has(control.kind) && place >= 0 ? firstDueMs(control.firstCarDue) : null;
+    const standard = scheduled && control.firstCarDue !== undefined && TIMED_ARRIVAL_KINDS.has(control.kind) ? firstDueMs(control.firstCarDue) : null;
     let dueMs: number | null = null;
-    if (standard !== null && scheduled) {
+    if (standard !== null) {
       due.basis = 'scheduled';
-      due.scheduledMs = standard + place * interval;
+      due.scheduledMs = standard + car * interval;
       dueMs = due.scheduledMs + carriedMs;
       due.fromControl = control.id; due.fromMs = due.scheduledMs; due.targetMs = carriedMs;
     } else if (departed && isJudged(control)) {
       dueMs = depMs + (control.targetMs as number);
       due.basis = 'target'; due.scheduledMs = NaN;
       due.fromControl = depControl; due.fromMs = depMs; due.targetMs = control.targetMs as number;
-    } else if (standard !== null && !departed) {
-      due.basis = 'legStart'; due.scheduledMs = NaN;
-      dueMs = standard + place * interval;
-      due.fromControl = control.id; due.fromMs = standard; due.targetMs = place * interval;
+    } else if (!departed && legStart && legStart.dueMs !== null && control.id === legStart.control) {
+      dueMs = legStart.dueMs;
+      due.basis = legStart.fromList ? 'startList' : 'legStart'; due.scheduledMs = NaN;
+      due.fromControl = control.id; due.fromMs = legStart.firstDueMs ?? dueMs; due.targetMs = dueMs - due.fromMs;
+    } else if (!departed && !scheduled && legStart && legStart.intervalMs !== null && legStart.intervalMs > 0 && control.firstCarDue !== undefined && TIMED_ARRIVAL_KINDS.has(control.kind)) {
+      // Another first-car time in the leg before the crew has departed (a later start): the same place, the same interval.
+      const first = firstDueMs(control.firstCarDue);
+      if (first !== null) {
+        dueMs = first + (legStart.order - 1) * legStart.intervalMs;
+        due.basis = 'legStart'; due.scheduledMs = NaN;
+        due.fromControl = control.id; due.fromMs = first; due.targetMs = dueMs - first;
+      }
     }
     if (dueMs !== null) {
       if (time) {
@@ -253,6 +262,8 @@ export function roadPenalties(def: RallyDefinition, rules: RuleSet, times: Reado
     if (diffMs === 0) return; // SEE: MSUK26 App 13 Art 3.5 — on time during the whole due minute.
     const from = due.basis === 'legStart'
       ? `first car ${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)} for its place in the start order`
+      : due.basis === 'startList'
+        ? `its due time on the leg's stored start list, first car ${hhmm(due.fromMs)}`
       : due.basis === 'scheduled'
         ? `scheduled ${hhmm(due.scheduledMs)}${due.targetMs > 0 ? ` + ${minutesText(due.targetMs)} lateness carried` : ''}`
         : `${hhmm(due.fromMs)} at ${due.fromControl} + ${minutesText(due.targetMs)}`;

@@ -8,9 +8,9 @@ import type { ClassificationRow } from '../../core/results.ts';
 import type { RuleSet } from '../../core/rules/types.ts';
 import { classify, explain, stageResults, type ScoringState } from '../../core/scoring/index.ts';
 import { carStatusLabel, stageCellLabel, stageStatusLabel } from '../../core/status-labels.ts';
-import { parseLocalDateTime, formatLocalDateTime } from '../../core/time/index.ts';
+import { formatLocalDateTime } from '../../core/time/index.ts';
 import { crewFull, distanceText, gapText, makeModel, penaltyText, personWithNationality, stageDecimals, timeText } from '../../cli/format/cells.ts';
-import { startOrder } from '../../cli/format/entries.ts';
+import { entriesInStartOrder, legStartOrder } from '../../core/start-order.ts';
 import { totalDecimals } from '../../cli/format/context.ts';
 
 export const DOCUMENT_KINDS = [
@@ -124,7 +124,7 @@ function checkClass(def: RallyDefinition, cls: string | undefined): string | und
 
 function entryList(input: DocumentInput, cls?: string): OfficialDocument {
   const def = input.definition;
-  const entries = startOrder(def, cls);
+  const entries = entriesInStartOrder(def, cls);
   return {
     kind: 'entry-list', title: 'Entry list', subtitle: `${cls ? `Class ${cls}, ` : ''}${entries.length} crews, in start order`, particulars: [],
     tables: [{
@@ -136,24 +136,30 @@ function entryList(input: DocumentInput, cls?: string): OfficialDocument {
   };
 }
 
-/** The leg's first scheduled control: where the start list's due times are. */
-function legStart(def: RallyDefinition, legId: string): { control: string; name?: string; due: number } | null {
-  const leg = def.legs.find((l) => l.id === legId);
-  for (const section of leg?.sections ?? []) {
-    for (const c of section.controls) {
-      if (c.firstCarDue) {
-        const due = parseLocalDateTime(c.firstCarDue);
-        if (due !== null) return { control: c.id, ...(c.name ? { name: c.name } : {}), due };
-      }
-    }
-  }
-  return null;
-}
-
 function startList(input: DocumentInput, legId: string | undefined): OfficialDocument {
   const def = input.definition;
   const leg = legId ? def.legs.find((l) => l.id.toLowerCase() === legId.toLowerCase() || l.name.toLowerCase() === legId.toLowerCase()) : def.legs[0];
   if (!leg) throw new DocumentQueryError('leg', `leg: no leg "${legId}"; legs are ${def.legs.map((l) => l.id).join(', ')}`);
+  // The same start order and due times the scoring judges leg-start lateness by (core/start-order.ts).
+  const order = legStartOrder(def, leg.id);
+  const byCar = new Map(def.entries.map((e) => [e.car, e]));
+  const control = order.control ? def.legs.flatMap((l) => l.sections.flatMap((s) => s.controls)).find((c) => c.id === order.control) : undefined;
+  const where = control ? `${control.id}${control.name ? ` ${control.name}` : ''}` : '';
+  const columns = [col('Order', 6, 'right'), col('Car', 5, 'right'), col('Driver / co-driver', 38), col('Class', 9), col('Car', 26), col('Due', 16, 'right')];
+  const due = (ms: number | null): string => (ms === null ? '' : formatLocalDateTime(ms).slice(11, 19));
+  if (order.list) {
+    const list = order.list;
+    return {
+      kind: 'start-list', title: 'Start list', subtitle: `${leg.name} (${leg.id}), ${leg.date}${list.version ? `, version ${list.version}` : ''}`,
+      particulars: [['Start', `${where}, due times as stored`], ['Seeding', list.method], ['Stored', `${list.at.slice(0, 16).replace('T', ' ')} UTC by ${list.by}: ${list.reason}`]],
+      tables: [{
+        columns,
+        rows: order.positions.map((p) => { const e = byCar.get(p.car); return [String(p.order), String(p.car), e ? crewFull(e) : '', e?.class ?? '', e ? makeModel(e) : '', due(p.dueMs)]; }),
+        empty: 'No crew starts this leg.',
+      }],
+      notes: order.notStarting.length ? [`Not starting this leg: ${order.notStarting.map((n) => `car ${n.car} (${n.why})`).join('; ')}.`] : [],
+    };
+  }
   const legIndex = def.legs.indexOf(leg);
   // Crews out of the rally before this leg (excluded, or retired without a restart) do not start it.
   const previous = def.stages.filter((s) => def.legs.findIndex((l) => l.id === s.leg) < legIndex).at(-1);
@@ -164,17 +170,22 @@ function startList(input: DocumentInput, legId: string | undefined): OfficialDoc
     for (const r of c.retired) if (r.restartedAt === undefined) out.add(r.car);
     for (const r of c.retired) if (r.permanent) out.add(r.car);
   }
-  const starters = startOrder(def).filter((e) => !out.has(e.car));
-  const start = legStart(def, leg.id);
-  const interval = def.startIntervalMs ?? 60_000;
+  const starters = order.positions.filter((p) => !out.has(p.car));
+  const particulars: [string, string][] = [];
+  if (where && order.firstDueMs !== null) {
+    particulars.push(['Start', `${where}, first car due ${formatLocalDateTime(order.firstDueMs).slice(11, 16)}${order.intervalMs ? `, one place every ${order.intervalMs / 1000} s` : ''}`]);
+  }
+  const notes = ['No start list is stored for this leg: crews start in car-number order, each keeping its place.'];
+  if (order.dueUnknown) notes.push(`Due times not known: ${order.dueUnknown}.`);
+  if (out.size) notes.push(`Not starting this leg (out of the rally): cars ${[...out].sort((a, b) => a - b).join(', ')}.`);
   return {
-    kind: 'start-list', title: 'Start list', subtitle: `${leg.name} (${leg.id}), ${leg.date}`, particulars: start ? [['Start', `${start.control}${start.name ? ` ${start.name}` : ''}, first car due ${formatLocalDateTime(start.due).slice(11, 16)}, one car every ${interval / 1000} s`]] : [],
+    kind: 'start-list', title: 'Start list', subtitle: `${leg.name} (${leg.id}), ${leg.date}`, particulars,
     tables: [{
-      columns: [col('Order', 6, 'right'), col('Car', 5, 'right'), col('Driver / co-driver', 38), col('Class', 9), col('Car', 26), col('Due', 16, 'right')],
-      rows: starters.map((e, i) => [String(i + 1), String(e.car), crewFull(e), e.class, makeModel(e), start ? formatLocalDateTime(start.due + i * interval).slice(11, 19) : '']),
+      columns,
+      rows: starters.map((p) => { const e = byCar.get(p.car)!; return [String(p.order), String(p.car), crewFull(e), e.class, makeModel(e), due(p.dueMs)]; }),
       empty: 'No crew starts this leg.',
     }],
-    notes: out.size ? [`Not starting this leg (out of the rally): cars ${[...out].sort((a, b) => a - b).join(', ')}.`] : [],
+    notes,
   };
 }
 
@@ -236,7 +247,7 @@ function finalClassification(input: DocumentInput): OfficialDocument {
 function penaltiesDoc(input: DocumentInput): OfficialDocument {
   const rows: string[][] = [];
   const unconfirmed = new Set<string>();
-  for (const e of startOrder(input.definition)) {
+  for (const e of entriesInStartOrder(input.definition)) {
     for (const step of explain(input.state, e.car).steps) {
       if (step.kind !== 'penalty' || !step.ms) continue;
       if (step.confirmed === false && step.rule) unconfirmed.add(step.rule);

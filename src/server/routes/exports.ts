@@ -12,7 +12,8 @@ import { timesOfDayCsv } from '../../core/exchange/timing-csv.ts';
 import { classify, stageResults } from '../../core/scoring/index.ts';
 import { classificationCsv } from '../../cli/format/classification.ts';
 import { toCsv } from '../../cli/format/csv.ts';
-import { entriesCsv, startOrder } from '../../cli/format/entries.ts';
+import { entriesCsv } from '../../cli/format/entries.ts';
+import { entriesInStartOrder } from '../../core/start-order.ts';
 import { retiredOnStage, stageCsv } from '../../cli/format/stage.ts';
 import type { ServerContext } from '../context.ts';
 import { buildDocument, DOCUMENT_KINDS, DocumentQueryError, type DocTable, type DocumentKind, type DocumentQuery, type OfficialDocument } from '../documents/content.ts';
@@ -80,7 +81,7 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
         return sendCsv(reply, stageCsv(sc, rctx, marks), `${e.rallyId}-${params.stage}`);
       }
       case '/api/rallies/:id/entries':
-        return sendCsv(reply, entriesCsv(startOrder(e.definition)), `${e.rallyId}-entries`);
+        return sendCsv(reply, entriesCsv(entriesInStartOrder(e.definition)), `${e.rallyId}-entries`);
       case '/api/rallies/:id/crews/:car': {
         const car = Number(params.car);
         if (!e.definition.entries.some((x) => x.car === car)) return; // the route answers the 404

@@ -1,6 +1,7 @@
 // Start lists per leg: previewed from a seeding method (nothing stored), then
-// stored in the rally's definition with a reason, where the documents, the
-// public pages and other tools read them (GET …/start-lists).
+// stored in the rally's definition with a reason and a version, where the
+// scoring takes its leg-start due times from, and the documents, the public
+// pages and other tools read them (GET …/start-lists).
 import type { FastifyInstance } from 'fastify';
 import { buildStartList, type StartListRequest } from '../../core/startlists/start-list.ts';
 import { classify } from '../../core/scoring/index.ts';
@@ -40,7 +41,7 @@ export async function registerStartListRoutes(app: FastifyInstance, ctx: ServerC
   const legParams = { type: 'object', required: ['id', 'leg'], properties: { id: { type: 'string' }, leg: { type: 'string' } } } as const;
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id/start-lists', {
-    schema: { summary: 'The stored start lists, one per leg: order, car, due time at the leg\'s first control, why', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ rallyId, version, startLists: [{ leg, control, method, rows: [{ order, car, due, why }], notStarting, reason, at, by }] }'), ...errorResponses } },
+    schema: { summary: 'The stored start lists, one per leg: order, car, due time at the leg\'s first control, why', tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ rallyId, version, startLists: [{ leg, control, method, version, rows: [{ order, car, due, why }], notStarting, reason, at, by }] }'), ...errorResponses } },
   }, async (request) => {
     const e = await ctx.rally(request.params.id);
     return { rallyId: e.rallyId, version: e.version, startLists: e.definition.startLists ?? [] };
@@ -69,7 +70,10 @@ export async function registerStartListRoutes(app: FastifyInstance, ctx: ServerC
     if (version !== undefined && version !== e.version) throw apiError('version-conflict', `The rally is at version ${e.version}, not ${version}.`, 'version');
     const list = compute(e, request.params.leg, req);
     const at = ctx.now().toISOString();
-    const stored = { ...list, reason: reason.trim(), at, by: p.label };
+    // The leg's list has a version of its own (1, then one more for each replacement), the one a notice cites;
+    // stored in the definition, it is what the scoring's leg-start due times come from (core/start-order.ts).
+    const earlier = (e.definition.startLists ?? []).find((s) => s.leg === list.leg);
+    const stored = { ...list, version: earlier ? (earlier.version ?? 1) + 1 : 1, reason: reason.trim(), at, by: p.label };
     const definition: RallyDefinition = { ...e.definition, startLists: [...(e.definition.startLists ?? []).filter((s) => s.leg !== list.leg), stored].sort((a, b) => e.definition.legs.findIndex((l) => l.id === a.leg) - e.definition.legs.findIndex((l) => l.id === b.leg)) };
     const record = await ctx.store.updateRally(e.rallyId, definition, e.version, at);
     ctx.states.invalidate(e.rallyId);

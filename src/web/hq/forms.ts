@@ -263,6 +263,8 @@ export function fixFor(i: { code: string; car?: number; stage?: string; control?
       return { kind: 'jumpStart', values: { car, stage: i.stage ?? '', decision: 'confirm', supersedes: first }, label: 'Decide the jump start' };
     case 'max-lateness-exceeded':
       return { kind: 'retirement', values: { car, where: i.control ?? '' }, label: 'Record the retirement' };
+    case 'start-interval-missing':
+      return null; // fixed in the rally's definition (start interval or start list), not by a decision
     case 'restart-not-allowed':
     case 'restart-limit-exceeded':
     case 'superseded-fact-missing':
