@@ -75,3 +75,41 @@ test('a responsible crew that finished keeps its own time even if the Clerk give
   assert.equal(stageResults(s, 'SS2').rows.find((r) => r.car === 4)!.timeMs, 364_000);
   assert.equal(classify(s).rows.find((r) => r.car === 3)!.status, 'finished');
 });
+
+describe('stage times without a time of day (stageTime facts): who ran before the interruption comes from the running order', () => {
+  // SS2 timed by a device that gives stage times only; cars run it in the leg's start order (car-number order here, one minute apart).
+  const st = (car: number, time: string): Fact => ({ type: 'stageTime', id: `st-${car}-SS2`, car, stage: 'SS2', time });
+
+  test('MSUK 4.37: the fastest time of the crews ahead of the first crew without a time; a later crew\'s faster time is not a candidate', () => {
+    // Cars 1 and 2 ran (6:05.0, 6:02.0); the stage stopped with car 3 on it; car 4 ran later (5:58.0).
+    const s = score(labRally('msuk'), labRules('msuk'), [st(1, '6:05.0'), st(2, '6:02.0'), st(4, '5:58.0'), red({ responsible: [] })]);
+    const p = notionalProposals(s, 'SS2');
+    assert.deepEqual(p.candidates.map((c) => [c.car, c.timeMs]), [[2, 362_000], [1, 365_000]]);
+    const by = new Map(p.proposals.map((x) => [x.car, x]));
+    assert.equal(by.get(3)!.proposedMs, 362_000);
+    assert.match(by.get(3)!.basis, /MSUK 4\.37: the fastest time set before the interruption .*: car 2 6:02/);
+    assert.equal(by.has(4), false, 'a crew with its own time is not affected');
+    assert.ok(p.notes.some((n) => /no time of day .* the times of the crews that start before car 3/.test(n)), p.notes.join(' | '));
+  });
+
+  test('MSUK 4.38: red-flagged before anyone completed it, restarted: the first to complete in elapsed order (start place + time), not the fastest', () => {
+    // Car 1 stopped; after the restart car 2 (starts +1:00) 6:10.0 completes at +7:10, car 3 (+2:00) 6:00.0 at +8:00, car 4 (+3:00) 6:20.0 at +9:20.
+    const facts = [st(2, '6:10.0'), st(3, '6:00.0'), st(4, '6:20.0'), red({ responsible: [], at: `${LAB_DAY1}T10:03:15`, restartedAt: `${LAB_DAY1}T10:03:30` })];
+    const p = notionalProposals(score(labRally('msuk'), labRules('msuk'), facts), 'SS2');
+    assert.deepEqual(p.candidates.map((c) => c.car), [2, 3, 4]);
+    const car1 = p.proposals.find((x) => x.car === 1)!;
+    assert.equal(car1.proposedMs, 370_000);
+    assert.match(car1.basis, /MSUK 4\.38: the first time completed after the restart at 10:03:30 \(elapsed order: start place \+ stage time\): car 2 6:10/);
+  });
+
+  test('a stored start list sets the running order: leg 1 run 4, 3, 2, 1 puts car 1 (no time) last, so cars 4, 3, 2 ran before it (MSUK 4.37)', () => {
+    const def = { ...labRally('msuk'), startLists: [{
+      leg: 'L1', control: 'TC0', method: 'test: reversed', reason: 'SR', at: '2026-05-08T20:00:00Z', by: 'Results',
+      rows: [4, 3, 2, 1].map((car, k) => ({ order: k + 1, car, due: `${LAB_DAY1}T09:0${k}:00`, why: 'reversed' })), notStarting: [],
+    }] };
+    const facts = [st(2, '6:10.0'), st(3, '6:00.0'), st(4, '6:20.0'), red({ responsible: [] })];
+    const p = notionalProposals(score(def, labRules('msuk'), facts), 'SS2');
+    assert.deepEqual(p.candidates.map((c) => c.car), [3, 2, 4]);
+    assert.equal(p.proposals.find((x) => x.car === 1)!.proposedMs, 360_000);
+  });
+});
