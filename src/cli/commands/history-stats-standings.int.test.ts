@@ -70,18 +70,19 @@ describe('rallyhq history / stats / standings', () => {
     assert.match(season.err, /known seasons are ara-2026/);
   });
 
-  test('standings --after 1 --format json: 22 for the Sno*Drift winner (ARA national [P])', async () => {
+  test('standings --after 1 --format json: 22 + 3 (Power Stage 3rd) for the Sno*Drift 2026 winner, round 1 of the national championship (ARA national, ARA-PS22 [P])', async () => {
     const r = await run('standings', '--after', '1', '--format', 'json');
     assert.equal(r.code, 0, r.err);
     const body = JSON.parse(r.out) as { standings: { rows: { total: number }[] }; title: { roundsRemaining: number } };
-    assert.equal(body.standings.rows[0]!.total, 22);
+    assert.equal(body.standings.rows[0]!.total, 25);
     assert.equal(body.title.roundsRemaining, 7);
   });
 
   test('standings --workings table names the rule and marks it UNCONFIRMED', async () => {
     const r = await run('standings', '--championship', 'l4wd-drivers', '--workings');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /snodrift: final classification place 1 → 22 .*UNCONFIRMED/);
+    // Sno*Drift 2026 national L4WD: Donnelly 1st in class (published class position 1).
+    assert.match(r.out, /snodrift: \+22 final classification, 1st \(#126 Sean Donnelly; .*UNCONFIRMED/);
     assert.match(r.out, /title: /);
   });
 });

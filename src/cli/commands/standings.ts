@@ -7,7 +7,7 @@ import { EXIT, formatFlag, parseFlags, stringFlag, usageError } from '../args.ts
 import { renderTable, type Column } from '../format/table.ts';
 import { toCsv } from '../format/csv.ts';
 import { toJson } from '../format/json.ts';
-import { computeStandings, titleMaths, POINTS_SCHEMES, sourceLabel, type Season, type Standings, type TitleMaths } from '../../core/championship/index.ts';
+import { computeStandings, findChampionshipRound, lineText, roundsOf, titleMaths, POINTS_SCHEMES, type Season, type Standings, type TitleMaths } from '../../core/championship/index.ts';
 import { allSeasons, checkSeason, findSeason, roundResults } from '../../store/history/season-source.ts';
 import { openDbFlag } from './history.ts';
 import type { HistoryStore } from '../../store/history/types.ts';
@@ -18,7 +18,9 @@ const USAGE = `usage: rallyhq standings [--season ara-2026] [--championship driv
 Championship standings after a round (default: the last round with results):
 points per round ("-" not entered, "(12)" dropped), the total and the
 count-back that breaks a tie, then who can still win and what the leader
-needs to clinch. --after takes a round id (snodrift) or number (1).
+needs to clinch. --after takes a round id (snodrift) or the round's number in
+the championship's own calendar (1; a regional championship counts only the
+rounds of its region).
 --workings adds each total's working: points by classification and rule.
 --championship takes an id of the season (drivers, codrivers, l4wd-drivers, …).
 Without --db the season comes from seeds/ and rounds are scored from their
@@ -30,14 +32,15 @@ function points(p: number): string {
 }
 
 function tableText(season: Season, s: Standings, t: TitleMaths, workings: boolean, notes: string[]): string {
+  const number = new Map(s.calendar.map((c) => [c.round, c.number]));
   const rounds = season.rounds.filter((r) => s.roundsRun.includes(r.id));
   const cols: Column[] = [{ header: 'pos', align: 'right' }, { header: s.championship.kind === 'manufacturers' ? 'make' : s.championship.kind === 'codrivers' ? 'co-driver' : 'driver', flex: true, minWidth: 12 },
-    { header: 'pts', align: 'right' }, ...rounds.map((r) => ({ header: `R${r.round}`, align: 'right' as const }))];
+    { header: 'pts', align: 'right' }, ...rounds.map((r) => ({ header: `R${number.get(r.id) ?? r.round}`, align: 'right' as const }))];
   const rows = s.rows.map((row) => [String(row.rank), row.competitor, points(row.total),
     ...row.rounds.map((c) => (!c.entered ? '-' : c.counted ? points(c.points) : `(${points(c.points)})`))]);
   const out: string[] = [];
   out.push(`${season.name} — ${s.championship.name}`);
-  out.push(`after ${s.after ? `round ${season.rounds.find((r) => r.id === s.after)!.round} ${season.rounds.find((r) => r.id === s.after)!.name}` : 'no round'}; scheme ${s.scheme.name}${s.provisional.length ? `; provisional: ${s.provisional.join(', ')}` : ''}`);
+  out.push(`after ${s.after ? `round ${number.get(s.after)} ${season.rounds.find((r) => r.id === s.after)!.name}` : 'no round'}; scheme ${s.scheme.name}${s.provisional.length ? `; provisional: ${s.provisional.join(', ')}` : ''}`);
   out.push('');
   out.push(rows.length ? renderTable(cols, rows, 100).trimEnd() : '(no results yet)');
   if (workings) {
@@ -45,7 +48,7 @@ function tableText(season: Season, s: Standings, t: TitleMaths, workings: boolea
     for (const row of s.rows) {
       out.push(`  ${row.rank}. ${row.competitor}: ${points(row.total)} = ${row.counted.length ? row.counted.map((id) => points(row.rounds.find((c) => c.round === id)!.points)).join(' + ') : '0'}${row.dropped.length ? ` (dropped: ${row.dropped.join(', ')})` : ''}${row.notEntered.length ? ` (not entered: ${row.notEntered.join(', ')})` : ''}${row.tieBreak ? ` — ${row.tieBreak}` : ''}`);
       for (const cell of row.rounds) {
-        for (const l of cell.detail?.lines ?? []) out.push(`      ${cell.round}: ${sourceLabel(l.source)} place ${l.place} → ${points(l.points)} (${l.crew}; ${l.rule}${l.confirmed ? '' : ' — UNCONFIRMED'})${l.note ? ` [${l.note}]` : ''}`);
+        for (const l of cell.detail?.lines ?? []) out.push(`      ${cell.round}: ${lineText(l)} (${l.crew}; ${l.rule}${l.confirmed ? '' : ' — UNCONFIRMED'})${l.note ? ` [${l.note}]` : ''}`);
         for (const n of cell.detail?.notes ?? []) out.push(`      ${cell.round}: ${n}`);
       }
     }
@@ -95,8 +98,8 @@ export const command: CliCommand = {
       const afterText = stringFlag(parsed.values.after);
       let after: string | undefined;
       if (afterText !== undefined) {
-        const r = season.rounds.find((x) => x.id === afterText || String(x.round) === afterText);
-        if (!r) return usageError(io, this, `unknown --after '${afterText}': rounds are ${season.rounds.map((x) => `${x.round} (${x.id})`).join(', ')}`);
+        const r = findChampionshipRound(season, champ, afterText);
+        if (!r) return usageError(io, this, `unknown --after '${afterText}': rounds of ${champ.id} are ${roundsOf(season, champ).map((x, i) => `${i + 1} (${x.id})`).join(', ')}`);
         after = r.id;
       }
       const { results, notes } = await roundResults(season, store);
@@ -106,8 +109,8 @@ export const command: CliCommand = {
       if (fmt.format === 'json') io.out(toJson({ standings: s, title: t, notes }));
       else if (fmt.format === 'csv') {
         const rounds = season.rounds.filter((r) => s.roundsRun.includes(r.id));
-        io.out(toCsv(['rank', 'competitor', 'total', ...rounds.map((r) => r.id), 'dropped', 'final', 'power_stage', 'sunday', 'saturday'],
-          s.rows.map((row) => [row.rank, row.competitor, row.total, ...row.rounds.map((c) => (c.entered ? c.points : null)), row.dropped.join(' '), row.bySource.final, row.bySource.powerStage, row.bySource.sunday, row.bySource.saturday])));
+        io.out(toCsv(['rank', 'competitor', 'total', ...rounds.map((r) => r.id), 'dropped', 'final', 'power_stage', 'sunday', 'saturday', 'leg_bonus'],
+          s.rows.map((row) => [row.rank, row.competitor, row.total, ...row.rounds.map((c) => (c.entered ? c.points : null)), row.dropped.join(' '), row.bySource.final, row.bySource.powerStage, row.bySource.sunday, row.bySource.saturday, row.bySource.leg])));
       } else io.out(tableText(season, s, t, parsed.values.workings === true, notes));
       return EXIT.ok;
     } finally {

@@ -113,3 +113,27 @@ export function powerStageResults(state: ScoringState): StageClassification | un
   const ps = state.definition.stages.find((s) => s.type === 'power');
   return ps ? stageResults(state, ps.code) : undefined;
 }
+
+/**
+ * Each leg's own classification (its stages and the penalties of that leg), for leg bonus points
+ * (ERC20 [P]: 5-4-3-2-1 to the top five of each leg). Legs with no stage run give no places; a rally
+ * with categories is placed within each category. Labels number the legs as run: `leg 1`, `leg 2`.
+ */
+export function legPositions(state: ScoringState): { id: string; label: string; positions: Map<number, number>; basis: string }[] {
+  const def = state.definition;
+  const cats = (def.categories ?? []).map((c) => c.code);
+  const out: { id: string; label: string; positions: Map<number, number>; basis: string }[] = [];
+  def.legs.forEach((leg, i) => {
+    const codes = def.stages.filter((s) => s.leg === leg.id).map((s) => s.code);
+    const run = runStages(state, codes);
+    if (run.length === 0) return;
+    const positions = new Map<number, number>();
+    for (const category of cats.length ? cats : [undefined]) {
+      const c = classify(state, { leg: leg.id, ...(category !== undefined ? { category } : {}) });
+      for (const row of c.rows) if (row.position !== null) positions.set(row.car, row.position);
+    }
+    out.push({ id: leg.id, label: `leg ${i + 1}`, positions,
+      basis: `classification of leg ${leg.id} (${leg.name}) alone: its stages ${run[0]!.code}–${run.at(-1)!.code} and the penalties of that leg${cats.length ? ', within each category' : ''} (ERC20 [P])` });
+  });
+  return out;
+}

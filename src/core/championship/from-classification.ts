@@ -6,7 +6,7 @@
 import type { Classification, StageClassification, CarStatus } from '../results.ts';
 import { classify, type ScoringState } from '../scoring/index.ts';
 import type { CrewStatus, RoundCrewResult, RoundResult } from './season.ts';
-import { powerStageResults, saturdayPositions, sundayPositions } from './day-classifications.ts';
+import { legPositions, powerStageResults, saturdayPositions, sundayPositions } from './day-classifications.ts';
 import { runShareOf } from './run-share.ts';
 
 const STATUS: Record<CarStatus, CrewStatus> = {
@@ -32,14 +32,23 @@ export interface FromClassificationOptions {
   runShareBasis?: string;
   /** Nominated cars for manufacturers' championships, by car number. */
   nominatedCars?: ReadonlySet<number>;
+  /** Each leg's own classification, in running order: places by car (leg bonus points, ERC20). */
+  legs?: { id: string; label: string; positions: ReadonlyMap<number, number>; basis: string }[];
 }
 
-export function roundFromClassification(final: Classification, options: FromClassificationOptions): RoundResult {
+/**
+ * A round result from the final classification — or, for a rally that classifies several categories on
+ * the same roads (ARA National and Regional), from each category's classification: every crew with its
+ * category and its place within it.
+ */
+export function roundFromClassification(final: Classification | readonly Classification[], options: FromClassificationOptions): RoundResult {
   const psPlace = new Map<number, number>();
   if (options.powerStage && !options.powerStage.cancelled && !options.powerStage.interrupted) {
     for (const row of options.powerStage.rows) if (row.position !== null) psPlace.set(row.car, row.position);
   }
-  const crews: RoundCrewResult[] = final.rows.map((row) => {
+  const classifications = Array.isArray(final) ? final as readonly Classification[] : [final as Classification];
+  const rows = classifications.flatMap((c) => c.rows.map((row) => ({ row, category: c.category })));
+  const crews: RoundCrewResult[] = rows.map(({ row, category }) => {
     const crew: RoundCrewResult = {
       car: row.car,
       driver: row.entry.driver.name,
@@ -54,6 +63,8 @@ export function roundFromClassification(final: Classification, options: FromClas
     if (options.sunday) crew.sundayPosition = options.sunday.positions.get(row.car) ?? null;
     if (row.entry.codriver?.name) crew.codriver = row.entry.codriver.name;
     if (options.nominatedCars?.has(row.car)) crew.nominated = true;
+    if (category) crew.category = category;
+    if (options.legs) crew.legPositions = Object.fromEntries(options.legs.map((l) => [l.id, l.positions.get(row.car) ?? null]));
     return crew;
   });
   const basis: NonNullable<RoundResult['basis']> = {};
@@ -61,6 +72,7 @@ export function roundFromClassification(final: Classification, options: FromClas
   if (options.sunday) basis.sunday = options.sunday.basis;
   if (options.powerStage) basis.powerStage = `stage results of ${options.powerStage.stage.code} (stage type power)${options.powerStage.cancelled ? ': cancelled, not run' : ''}`;
   if (options.runShareBasis) basis.runShare = options.runShareBasis;
+  const legs = options.legs?.map((l) => ({ id: l.id, label: l.label, basis: l.basis }));
   const result: RoundResult = {
     round: options.round,
     status: options.status,
@@ -69,6 +81,7 @@ export function roundFromClassification(final: Classification, options: FromClas
     crews,
     source: options.source,
     ...(Object.keys(basis).length ? { basis } : {}),
+    ...(legs?.length ? { legs } : {}),
   };
   return result;
 }
@@ -84,13 +97,21 @@ export function derivedPlaces(state: ScoringState): Pick<FromClassificationOptio
   const sunday = sundayPositions(state);
   // SEE: rally-rules §6.1 (FMU26 Art 3.1) — the share run comes from the rally's own itinerary.
   const run = runShareOf(state);
+  const legs = legPositions(state);
   return { ...(powerStage ? { powerStage } : {}), ...(saturday ? { saturday } : {}), ...(sunday ? { sunday } : {}),
-    ...(run.cancelled.length > 0 ? { runShare: run.share, runShareBasis: run.basis } : {}) };
+    ...(run.cancelled.length > 0 ? { runShare: run.share, runShareBasis: run.basis } : {}),
+    ...(legs.length ? { legs } : {}) };
 }
 
-type DerivedKey = 'powerStage' | 'saturday' | 'sunday' | 'runShare' | 'runShareBasis';
+type DerivedKey = 'powerStage' | 'saturday' | 'sunday' | 'runShare' | 'runShareBasis' | 'legs';
 
-/** A scored rally as a round result: final classification plus every place `derivedPlaces` finds. */
+/** The rally's final classifications: one per category when it classifies several on the same roads, else the one. */
+export function finalClassifications(state: ScoringState): Classification[] {
+  const cats = state.definition.categories ?? [];
+  return cats.length ? cats.map((c) => classify(state, { category: c.code })) : [classify(state)];
+}
+
+/** A scored rally as a round result: final classification(s) plus every place `derivedPlaces` finds. */
 export function roundFromScoredRally(state: ScoringState, options: Omit<FromClassificationOptions, DerivedKey>): RoundResult {
-  return roundFromClassification(classify(state), { ...derivedPlaces(state), ...options });
+  return roundFromClassification(finalClassifications(state), { ...derivedPlaces(state), ...options });
 }

@@ -3,10 +3,13 @@
 // citing its rule. Championships pick a scheme by id; a series may override it.
 import type { Cited } from '../rules/types.ts';
 
-/** Classifications of one round that can carry championship points. */
-export type PointsSource = 'final' | 'saturday' | 'sunday' | 'powerStage';
+/** Classifications of one round that can carry championship points. `leg`: each leg's own classification, a bonus per leg (ERC20). */
+export type PointsSource = 'final' | 'saturday' | 'sunday' | 'powerStage' | 'leg';
 
-export const POINTS_SOURCES: readonly PointsSource[] = ['final', 'saturday', 'sunday', 'powerStage'];
+export const POINTS_SOURCES: readonly PointsSource[] = ['final', 'saturday', 'sunday', 'powerStage', 'leg'];
+
+/** Legs per round the title maths assumes for a leg bonus when no round has run yet. */
+export const DEFAULT_LEGS_PER_ROUND = 2;
 
 export interface SourceTable {
   /** Points for 1st, 2nd, … place; places beyond the list score nothing. */
@@ -55,22 +58,22 @@ export function shortenedFactor(scheme: PointsScheme, runShare: number | undefin
   return 0;
 }
 
-/** The most one crew can score in one round under this scheme (for title maths). */
-export function maxPointsPerCrew(scheme: PointsScheme): number {
+/** The most one crew can score in one round under this scheme (for title maths); a leg bonus counts once per leg. */
+export function maxPointsPerCrew(scheme: PointsScheme, legs = DEFAULT_LEGS_PER_ROUND): number {
   let total = 0;
   for (const source of POINTS_SOURCES) {
     const table = scheme.sources[source];
-    if (table) total += table.points.value[0] ?? 0;
+    if (table) total += (table.points.value[0] ?? 0) * (source === 'leg' ? legs : 1);
   }
   return total;
 }
 
 /** The most `cars` crews of one make can score together in one round (they take the top places). */
-export function maxPointsForCars(scheme: PointsScheme, cars: number): number {
+export function maxPointsForCars(scheme: PointsScheme, cars: number, legs = DEFAULT_LEGS_PER_ROUND): number {
   let total = 0;
   for (const source of POINTS_SOURCES) {
     const table = scheme.sources[source];
-    if (table) total += table.points.value.slice(0, cars).reduce((a, b) => a + b, 0);
+    if (table) total += table.points.value.slice(0, cars).reduce((a, b) => a + b, 0) * (source === 'leg' ? legs : 1);
   }
   return total;
 }

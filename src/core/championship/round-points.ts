@@ -13,6 +13,9 @@ export interface PointsLine {
   points: number;
   /** The crew that scored it (manufacturers: which car). */
   crew: string;
+  /** Leg bonus lines: the leg (`L1`) and its label in the workings (`leg 1`). */
+  leg?: string;
+  legLabel?: string;
   rule: string;
   confirmed: boolean;
   note?: string;
@@ -34,13 +37,14 @@ const positionOf: Record<PointsSource, (c: RoundCrewResult) => number | null | u
   saturday: (c) => c.saturdayPosition,
   sunday: (c) => c.sundayPosition,
   powerStage: (c) => c.powerStagePosition,
+  leg: () => null, // per leg: see legPlace
 };
 
-const SOURCE_LABEL: Record<PointsSource, string> = { final: 'final classification', saturday: 'Saturday classification', sunday: 'Sunday classification', powerStage: 'Power Stage' };
+const SOURCE_LABEL: Record<PointsSource, string> = { final: 'final classification', saturday: 'Saturday classification', sunday: 'Sunday classification', powerStage: 'Power Stage', leg: 'leg bonus' };
 
 /** Ranks crews by a position (ties share a place), after dropping the ones the table says cannot score. */
-function placesFor<T extends { crew: RoundCrewResult }>(items: T[], source: PointsSource, table: SourceTable): { item: T; place: number; forfeited: boolean }[] {
-  const get = positionOf[source];
+function placesFor<T extends { crew: RoundCrewResult }>(items: T[], source: PointsSource, table: SourceTable, leg?: string): { item: T; place: number; forfeited: boolean }[] {
+  const get = leg !== undefined ? (c: RoundCrewResult) => c.legPositions?.[leg] : positionOf[source];
   const passDown = table.passDown?.value ?? true;
   const mustFinish = table.requiresFinish.value;
   let ranked = items.filter((i) => {
@@ -107,19 +111,24 @@ export function awardRound(championship: Championship, scheme: PointsScheme, res
       for (const e of byCompetitor.values()) e.notes.push('Power Stage void: no Power Stage points (ARA22 [P], FMU26 Art 50.3)');
       continue;
     }
-    for (const { item, place, forfeited } of placesFor(items, source, table)) {
-      const entry = byCompetitor.get(item.key)!;
-      const raw = pointsForPlace(table.points.value, place);
-      if (source === 'final') entry.places.push(place);
-      if (raw === 0 && !forfeited) continue;
-      const points = forfeited ? 0 : raw * factor;
-      const notes: string[] = [];
-      if (forfeited) notes.push(`${raw} forfeited: not in the final classification`);
-      if (factor !== 1 && !forfeited) notes.push(`shortened rally: ${raw} × ${formatFactor(factor)} (${scheme.shortened?.steps.rule ?? 'FMU26 Art 3.1'})`);
-      entry.lines.push({
-        source, place, points, crew: crewLabel(item.crew), rule: table.points.rule, confirmed: table.points.confirmed,
-        ...(notes.length ? { note: notes.join('; ') } : {}),
-      });
+    // A leg bonus is awarded once per leg, on that leg's own classification (ERC20 [P]).
+    const legs: ({ id: string; label: string } | undefined)[] = source === 'leg' ? (result.legs ?? legsOfCrews(result)) : [undefined];
+    for (const leg of legs) {
+      for (const { item, place, forfeited } of placesFor(items, source, table, leg?.id)) {
+        const entry = byCompetitor.get(item.key)!;
+        const raw = pointsForPlace(table.points.value, place);
+        if (source === 'final') entry.places.push(place);
+        if (raw === 0 && !forfeited) continue;
+        const points = forfeited ? 0 : raw * factor;
+        const notes: string[] = [];
+        if (forfeited) notes.push(`${raw} forfeited: not in the final classification`);
+        if (factor !== 1 && !forfeited) notes.push(`shortened rally: ${raw} × ${formatFactor(factor)} (${scheme.shortened?.steps.rule ?? 'FMU26 Art 3.1'})`);
+        entry.lines.push({
+          source, place, points, crew: crewLabel(item.crew), rule: table.points.rule, confirmed: table.points.confirmed,
+          ...(leg ? { leg: leg.id, legLabel: leg.label } : {}),
+          ...(notes.length ? { note: notes.join('; ') } : {}),
+        });
+      }
     }
   }
   if (manufacturers) keepBestCarsPerMake(byCompetitor, championship.carsPerMake ?? 2);
@@ -140,6 +149,13 @@ function keepBestCarsPerMake(byCompetitor: Map<string, CompetitorRoundPoints>, c
   }
 }
 
+/** Legs named by the crews' leg places, in first-seen order (a stored result without a `legs` list). */
+function legsOfCrews(result: RoundResult): { id: string; label: string }[] {
+  const ids: string[] = [];
+  for (const c of result.crews) for (const id of Object.keys(c.legPositions ?? {})) if (!ids.includes(id)) ids.push(id);
+  return ids.map((id, i) => ({ id, label: `leg ${i + 1}` }));
+}
+
 function formatShare(share: number | undefined): string {
   return share === undefined ? 'all' : `${(share * 100).toFixed(1)} %`;
 }
@@ -155,4 +171,15 @@ export function roundPoints(p: number): number {
 
 export function sourceLabel(source: PointsSource): string {
   return SOURCE_LABEL[source];
+}
+
+/** One line of the workings as a results officer reads it: `+22 final classification, 1st`, `+3 leg 1 bonus, 3rd`. */
+export function lineText(l: PointsLine): string {
+  const what = l.source === 'leg' ? `${l.legLabel ?? l.leg ?? 'leg'} bonus` : SOURCE_LABEL[l.source];
+  return `+${roundPoints(l.points)} ${what}, ${ordinalPlace(l.place)}`;
+}
+
+function ordinalPlace(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${s}`;
 }

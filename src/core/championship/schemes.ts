@@ -52,6 +52,26 @@ export const araClass2026: PointsScheme = {
   references: { SNO23: 'bellyupsports.com, Sno*Drift 2023 standings after round 1' },
 };
 
+/**
+ * ARA regional championships (East, Central, West). Regional points are not in any source found
+ * (rally-rules §6.2: "Regional points scale / coefficients [NF]"); the national scale is used, without
+ * Power Stage points (the Power Stage is national only, ARA-PS22, ARA23).
+ */
+export const araRegional2026: PointsScheme = {
+  id: 'ara-regional',
+  name: 'ARA regional championships (regional classification)',
+  sources: {
+    final: {
+      points: unconfirmed([22, 17, 14, 12, 10, 8, 6, 5, 4, 3],
+        'ARA regional points scale: [NF] (rally-rules §6.2)',
+        'Unconfirmed preset value, chosen: the national scale 22-17-14-12-10 (SNO23 [P]) with 6th–10th as the national assumption; no Power Stage points (national only).'),
+      requiresFinish: unconfirmed(true, 'ARA regional: [NF]', 'Chosen as national: a retirement scores zero (ARA22 [P]).'),
+    },
+  },
+  tieBreak: unconfirmed('countBack', 'ARA championship tie-break: [NF]', 'Assumed the FIA count-back (FMU26 Art 8.1).'),
+  references: { SNO23: 'bellyupsports.com, Sno*Drift 2023 standings after round 1', ARA23: 'americanrallyassociation.org 2023 national schedule: regional championships East, Central, West' },
+};
+
 const wrc25Final = [25, 17, 15, 12, 10, 8, 6, 4, 2, 1];
 const fivePs: SourceTable = {
   points: unconfirmed([5, 4, 3, 2, 1], 'WRC25 [P]: Power Stage 5-4-3-2-1', 'Press reports of the FIA statement.'),
@@ -161,19 +181,27 @@ export const fiaWrcManufacturers2008: PointsScheme = {
   references: { WRCM08: 'motorsportforums.com thread quoting the 2008 FIA WRC manufacturers\' regulation', WRC06: 'subaru-msm.com 2006 attribution of points' },
 };
 
-/** FIA ERC 2020, for comparison: 15 places. Leg bonus points are not modelled. SEE: rally-rules §6.1 (ERC20). */
+/**
+ * FIA ERC 2020: 15 places on the final classification plus a leg bonus, 5-4-3-2-1 to the top five of
+ * each leg's own classification. SEE: rally-rules §6.1 (ERC20).
+ */
 export const fiaErc2020: PointsScheme = {
   id: 'fia-erc-2020',
-  name: 'FIA European Rally Championship 2020 (final classification; leg bonus not modelled)',
+  name: 'FIA European Rally Championship 2020 (final classification + leg bonus)',
   sources: {
     final: {
-      points: unconfirmed([30, 24, 21, 19, 17, 15, 13, 11, 9, 7, 5, 4, 3, 2, 1], 'ERC20 [P]: 30-24-21-…-1 for 1st–15th', 'Press report; the 5-4-3-2-1 leg bonus is not modelled.'),
+      points: unconfirmed([30, 24, 21, 19, 17, 15, 13, 11, 9, 7, 5, 4, 3, 2, 1], 'ERC20 [P]: 30-24-21-…-1 for 1st–15th', 'Press report.'),
       requiresFinish: mustFinish('ERC20 [P]'),
+    },
+    leg: {
+      points: unconfirmed([5, 4, 3, 2, 1], 'ERC20 [P]: leg bonus 5-4-3-2-1 to the top five of each leg', 'Press report; a leg\'s classification is taken as its own stages and the penalties of that leg.'),
+      requiresFinish: unconfirmed(false, 'ERC20 [P]: the bonus is "rewarded in part to encourage drivers who fail to finish a leg to restart on the subsequent leg"',
+        'Read as: a leg\'s bonus belongs to that leg, kept whether or not the crew reaches the final classification; the regulation text was not found.'),
     },
   },
   shortened: fiaShortened,
   tieBreak: countBack,
-  references: { ERC20: 'Eurosport (4 Jul 2020) "ERC refresher: how points will be scored in 2020"' },
+  references: { ERC20: 'Eurosport (4 Jul 2020) "ERC refresher: how points will be scored in 2020"; fiaerc.com "How ERC drivers will score in 2020" (23 Feb 2020)' },
 };
 
 /** A series' own scheme: any table, optionally with Power Stage points and the FIA shortened-rally rule. */
@@ -183,6 +211,8 @@ export function customScheme(options: {
   points: number[];
   powerStage?: number[];
   sunday?: number[];
+  /** Leg bonus per leg, on each leg's own classification (ERC20 style); kept whether or not the crew finishes. */
+  leg?: number[];
   rule: string;
   shortened?: boolean;
 }): PointsScheme {
@@ -191,6 +221,7 @@ export function customScheme(options: {
   const sources: PointsScheme['sources'] = { final: { points: confirmed(options.points, options.rule), requiresFinish: finishRule } };
   if (options.powerStage) sources.powerStage = table(options.powerStage, true);
   if (options.sunday) sources.sunday = table(options.sunday, false);
+  if (options.leg) sources.leg = table(options.leg, false);
   return {
     id: options.id,
     name: options.name,
@@ -202,5 +233,5 @@ export function customScheme(options: {
 }
 
 export const POINTS_SCHEMES: Readonly<Record<string, PointsScheme>> = deepFreeze(Object.fromEntries(
-  [araNational2026, araClass2026, fiaWrc2025, fiaWrc2024, fiaWrc2017, fiaWrc2010, fiaWrcManufacturers2008, fiaErc2020].map((s) => [s.id, s]),
+  [araNational2026, araClass2026, araRegional2026, fiaWrc2025, fiaWrc2024, fiaWrc2017, fiaWrc2010, fiaWrcManufacturers2008, fiaErc2020].map((s) => [s.id, s]),
 ));

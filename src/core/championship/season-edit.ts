@@ -40,7 +40,7 @@ export function addRound(season: Season, input: RoundInput, schemes: ReadonlySet
   return checked({ ...season, rounds }, schemes, `round ${n} ${input.name} added (${input.startDate ?? 'date not announced'})`);
 }
 
-export type RoundPatch = Partial<Pick<CalendarRound, 'name' | 'startDate' | 'endDate' | 'location' | 'confirmed' | 'source' | 'note'>> & { rally?: string | null };
+export type RoundPatch = Partial<Pick<CalendarRound, 'name' | 'startDate' | 'endDate' | 'location' | 'confirmed' | 'source' | 'note' | 'region' | 'level'>> & { rally?: string | null };
 
 export function updateRound(season: Season, id: string, patch: RoundPatch, schemes: ReadonlySet<string>): SeasonEdit {
   const before = season.rounds.find((r) => r.id === id);

@@ -32,6 +32,22 @@ export interface Championship {
   countBackRounds?: { value: 'all' | 'counted'; rule: string; confirmed: boolean; note?: string };
   /** Manufacturers: how many nominated cars of a make score per round (WRCM08: two). */
   carsPerMake?: number;
+  /**
+   * Manufacturers: which cars score for their make — only nominated ones (`nominated`, WRCM08) or every
+   * eligible car (`every-car`) — and the rule that says so. Absent = `nominated`.
+   */
+  makeCars?: { value: 'nominated' | 'every-car'; rule: string; confirmed: boolean; note?: string };
+  /**
+   * A regional championship: only rounds in this region count (a regional event there, or a national
+   * round's regional category there), and the rule that says so. Absent = every round not marked
+   * `level: 'regional'`. SEE: rally-rules §6.2 (ARA18, ARA23).
+   */
+  region?: { value: string; rule: string; confirmed: boolean; note?: string };
+  /**
+   * Only crews of this category score (a rally classifying several on the same roads: ARA `National`,
+   * `Regional`). A crew of a rally without categories is in every category.
+   */
+  category?: string;
 }
 
 export interface CalendarRound {
@@ -46,6 +62,10 @@ export interface CalendarRound {
   location?: string;
   /** Rally id when rallyhq scores the round itself. */
   rally?: string;
+  /** Region the event is run in (ARA: `East`, `Central`, `West`): it counts for that region's regional championships. */
+  region?: string;
+  /** `regional`: a regional event, counting only for its region's championships; absent = `national` (counts for every championship of its region and for those without a region). */
+  level?: 'national' | 'regional';
   /** Rally file under the repository, relative, when there is one (`fixtures/snodrift-2026.rally.json`). */
   rallyFile?: string;
   confirmed: boolean;
@@ -113,6 +133,10 @@ export interface RoundCrewResult {
   eligibility?: string[];
   /** Nominated to score for its make in manufacturers' championships. */
   nominated?: boolean;
+  /** Championship category the crew was classified in (ARA `National` / `Regional`); `position` is within it. */
+  category?: string;
+  /** Places in each leg's own classification (leg id → place, null = no place), for leg bonus points (ERC20). */
+  legPositions?: Record<string, number | null>;
 }
 
 export interface RoundResult {
@@ -129,11 +153,15 @@ export interface RoundResult {
   basis?: { saturday?: string; sunday?: string; powerStage?: string; runShare?: string };
   /** Places set by hand over the derived ones, one line each. */
   overridden?: string[];
+  /** Legs of the round in running order, with how their classifications were taken (leg bonus points). */
+  legs?: { id: string; label: string; basis: string }[];
 }
 
 /** A crew is in a championship when it carries the code (or the season registers it), and in its class for class championships. */
 export function isEligible(championship: Championship, crew: RoundCrewResult, registrations: readonly Registration[] = []): boolean {
   if (championship.class && crew.class !== championship.class) return false;
+  // A crew of a rally without categories is in whichever category the championship scores.
+  if (championship.category && crew.category !== undefined && crew.category !== championship.category) return false;
   if (!championship.eligibility) return true;
   if (crew.eligibility?.includes(championship.eligibility)) return true;
   return registrations.some((r) => r.championship === championship.id
@@ -143,11 +171,31 @@ export function isEligible(championship: Championship, crew: RoundCrewResult, re
     && (r.driver !== undefined || r.codriver !== undefined || r.make !== undefined));
 }
 
-/** Whether a crew's car scores for its make: nominated in the result or by a season registration. */
+/** Whether a crew's car scores for its make: every car when the championship says so, else nominated in the result or by a season registration. */
 export function isNominated(championship: Championship, crew: RoundCrewResult, registrations: readonly Registration[] = []): boolean {
+  if (championship.makeCars?.value === 'every-car') return true;
   if (crew.nominated) return true;
   return registrations.some((r) => r.championship === championship.id && r.nominated === true && r.make === crew.make
     && (r.driver === undefined || r.driver === crew.driver));
+}
+
+/**
+ * The season's rounds that count for a championship, in calendar order: a regional championship counts
+ * the rounds of its region (regional events and national rounds there, ARA23 [V]); any other counts every
+ * round that is not a regional event.
+ */
+export function roundsOf(season: Season, championship: Championship): CalendarRound[] {
+  const region = championship.region?.value;
+  return season.rounds.filter((r) => (region !== undefined ? r.region === region : r.level !== 'regional'));
+}
+
+/**
+ * A round by id, or by its number in the championship's own calendar (`1` = the first round that counts
+ * for it: Sno*Drift for the ARA national championship, whatever regional events ran before it).
+ */
+export function findChampionshipRound(season: Season, championship: Championship, text: string): CalendarRound | undefined {
+  const own = roundsOf(season, championship);
+  return season.rounds.find((r) => r.id === text) ?? (/^\d+$/.test(text) ? own[Number(text) - 1] : undefined);
 }
 
 /** Problems with a season document, as text naming the field and the fix. */
@@ -158,6 +206,8 @@ export function seasonProblems(season: Season, knownSchemes: ReadonlySet<string>
     if (roundIds.has(r.id)) problems.push(`rounds[${i}].id: '${r.id}' appears twice; give each round its own id`);
     roundIds.add(r.id);
     if (r.round !== i + 1) problems.push(`rounds[${i}].round: expected ${i + 1}, got ${r.round}; list rounds in calendar order`);
+    if (r.level === 'regional' && !r.region) problems.push(`rounds[${i}].region: a regional event counts only for its region's championships; give its region (e.g. Central)`);
+    if (r.level !== undefined && r.level !== 'national' && r.level !== 'regional') problems.push(`rounds[${i}].level: must be 'national' or 'regional'`);
     for (const key of ['startDate', 'endDate'] as const) {
       const d = r[key];
       if (d !== null && !isCalendarDate(d)) problems.push(`rounds[${i}].${key}: '${d}' is not a calendar date (YYYY-MM-DD)`);
@@ -181,6 +231,12 @@ export function seasonProblems(season: Season, knownSchemes: ReadonlySet<string>
     if (c.class && !classes.has(c.class)) problems.push(`championships[${i}].class: unknown class '${c.class}'; add it to classes`);
     if (c.countBest && (!Number.isInteger(c.countBest.value) || c.countBest.value < 1)) problems.push(`championships[${i}].countBest.value: must be a whole number ≥ 1`);
     if (c.countBackRounds && c.countBackRounds.value !== 'all' && c.countBackRounds.value !== 'counted') problems.push(`championships[${i}].countBackRounds.value: must be 'all' or 'counted'`);
+    if (c.region && !season.rounds.some((r) => r.region === c.region!.value)) {
+      const known = [...new Set(season.rounds.flatMap((r) => (r.region ? [r.region] : [])))];
+      problems.push(`championships[${i}].region.value: no round is in region '${c.region.value}'; give rounds a region (${known.length ? `known: ${known.join(', ')}` : 'none has one yet'})`);
+    }
+    if (c.makeCars && c.kind !== 'manufacturers') problems.push(`championships[${i}].makeCars: only a manufacturers' championship says which cars score for their make; remove it or set kind to manufacturers`);
+    if (c.makeCars && c.makeCars.value !== 'nominated' && c.makeCars.value !== 'every-car') problems.push(`championships[${i}].makeCars.value: must be 'nominated' or 'every-car'`);
   });
   return problems;
 }

@@ -86,7 +86,7 @@ describe('standings', () => {
       { driver: 'B', make: 'M', class: 'O4WD', status: 'finished', position: 2, powerStagePosition: 1 },
     ] };
     const s = computeStandings(season(8, [ara]), ara, araNational2026, [r1]);
-    assert.deepEqual(s.rows[0]!.bySource, { final: 22, saturday: 0, sunday: 0, powerStage: 4 });
+    assert.deepEqual(s.rows[0]!.bySource, { final: 22, saturday: 0, sunday: 0, powerStage: 4, leg: 0 });
     assert.deepEqual(s.provisional, ['r1']);
     assert.ok(s.unconfirmed.some((u) => /NOT verified/.test(u)));
   });

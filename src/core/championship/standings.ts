@@ -1,6 +1,7 @@
 // Standings after any round: totals with their workings (which rounds counted,
 // which were dropped, points per classification), ties broken by count-back.
 import type { Championship, Registration, RoundResult, Season } from './season.ts';
+import { roundsOf } from './season.ts';
 import type { PointsScheme, PointsSource } from './points-scheme.ts';
 import { POINTS_SOURCES } from './points-scheme.ts';
 import { awardRound, roundPoints, type CompetitorRoundPoints } from './round-points.ts';
@@ -39,6 +40,8 @@ export interface Standings {
   season: string;
   championship: Championship;
   scheme: { id: string; name: string };
+  /** The championship's own calendar: the rounds that count for it (a regional championship: its region's), numbered from 1. */
+  calendar: { round: string; number: number }[];
   /** Rounds included (run), in calendar order. */
   after: string | null;
   roundsRun: string[];
@@ -103,12 +106,17 @@ export function bestSum(points: readonly number[], best: number | undefined): nu
  */
 export function computeStandings(season: Season, championship: Championship, scheme: PointsScheme, results: readonly RoundResult[], after?: string): Standings {
   const registrations: readonly Registration[] = season.registrations ?? [];
-  const order = season.rounds.map((r) => r.id);
-  const byRound = new Map(results.map((r) => [r.round, r]));
+  // Only the championship's own rounds count (a regional championship: its region's). SEE: rally-rules §6.2.
+  const own = new Set(roundsOf(season, championship).map((r) => r.id));
+  const seasonOrder = season.rounds.map((r) => r.id);
+  const order = seasonOrder.filter((id) => own.has(id));
+  const byRound = new Map(results.filter((r) => own.has(r.round)).map((r) => [r.round, r]));
   const lastWithResult = [...order].reverse().find((id) => byRound.has(id)) ?? null;
   const cutoff = after ?? lastWithResult;
-  const cutIndex = cutoff === null ? -1 : order.indexOf(cutoff);
-  const included = order.slice(0, cutIndex + 1);
+  // `after` may name a round of the season outside this championship: its rounds up to that date count.
+  const seasonCut = cutoff === null ? -1 : seasonOrder.indexOf(cutoff);
+  const included = order.filter((id) => seasonOrder.indexOf(id) <= seasonCut);
+  const cutIndex = included.length - 1;
   const roundsRun = included.filter((id) => byRound.has(id));
   const roundsRemaining = order.slice(cutIndex + 1);
   const awards = new Map<string, Map<string, CompetitorRoundPoints>>();
@@ -168,6 +176,8 @@ export function computeStandings(season: Season, championship: Championship, sch
   });
   if (!scheme.tieBreak.confirmed) unconfirmed.push(`tie-break: ${scheme.tieBreak.rule}`);
   if (championship.countBest && !championship.countBest.confirmed) unconfirmed.push(`best ${championship.countBest.value} results: ${championship.countBest.rule}`);
+  if (championship.region && !championship.region.confirmed) unconfirmed.push(`region ${championship.region.value}: ${championship.region.rule}`);
+  if (championship.kind === 'manufacturers' && championship.makeCars && !championship.makeCars.confirmed) unconfirmed.push(`cars scoring for their make (${championship.makeCars.value}, best ${championship.carsPerMake ?? 2} per round): ${championship.makeCars.rule}`);
   const cbr = championship.countBackRounds;
   if (countBackOverDropped && !cbr) unconfirmed.push('count-back over dropped rounds: [NF] — places of every round count, dropped ones too (FMU26 Art 8.1 does not say; set countBackRounds to decide)');
   else if (countBackOverDropped && cbr && !cbr.confirmed) unconfirmed.push(`count-back over dropped rounds (${cbr.value}): ${cbr.rule}`);
@@ -175,6 +185,7 @@ export function computeStandings(season: Season, championship: Championship, sch
     season: season.id,
     championship,
     scheme: { id: scheme.id, name: scheme.name },
+    calendar: order.map((round, i) => ({ round, number: i + 1 })),
     after: cutIndex >= 0 ? order[cutIndex]! : null,
     roundsRun,
     roundsRemaining,

@@ -12,24 +12,31 @@ describe('championship and history API', () => {
   before(async () => { s = await startTestServer('memory', { now: () => new Date('2026-11-26T12:00:00Z') }); });
   after(async () => { await s.close(); });
 
-  test('GET /api/championships lists the seeded ARA 2026 season: rounds 1–2 as found (ara-evidence), the rest unconfirmed, each with its source', async () => {
+  test('GET /api/championships lists the seeded ARA 2026 season: the regional events and national rounds 1–2 as found (ara-evidence), the rest unconfirmed, each with its source', async () => {
     const r = await s.call('GET', '/api/championships');
     assert.equal(r.statusCode, 200);
     const seasons = r.json() as { id: string; rounds: { id: string; round: number; confirmed: boolean; source: string }[] }[];
     const ara = seasons.find((x) => x.id === 'ara-2026')!;
-    assert.equal(ara.rounds[0]!.id, 'snodrift');
-    const rounds = ara.rounds as unknown as { id: string; confirmed: boolean; source: string; startDate: string | null; rally?: string }[];
-    assert.deepEqual(rounds.slice(0, 2).map((x) => [x.id, x.startDate, x.confirmed]), [['snodrift', '2026-02-06', true], ['100aw', '2026-03-13', true]]);
-    assert.equal(rounds[0]!.rally, 'snodrift-2026', 'Sno*Drift 2026 is scored by the demo rally');
-    assert.ok(rounds.slice(2).every((x) => x.confirmed === false && x.startDate === null && /not found/.test(x.source)));
+    const rounds = ara.rounds as unknown as { id: string; confirmed: boolean; source: string; startDate: string | null; rally?: string; level?: string; region?: string }[];
+    // ara-evidence: the 2026 season opened on 6 Dec 2025 with the Western (Ridge Rally) and Central (Nemadji Trail) regional championships.
+    assert.deepEqual(rounds.slice(0, 4).map((x) => [x.id, x.startDate, x.confirmed, x.level ?? 'national', x.region]),
+      [['ridge', '2025-12-06', true, 'regional', 'West'], ['nemadji', '2025-12-06', true, 'regional', 'Central'],
+        ['snodrift', '2026-02-06', true, 'national', 'Central'], ['100aw', '2026-03-13', true, 'national', 'Central']]);
+    assert.equal(rounds[2]!.rally, 'snodrift-2026', 'Sno*Drift 2026 is scored by the demo rally');
+    assert.ok(rounds.slice(4).every((x) => x.confirmed === false && x.startDate === null && /not found/.test(x.source)));
     assert.ok(rounds.every((x) => x.source.length > 0));
   });
 
-  test('GET standings after round 1: national points 22-17-14-12-10 from the scored Sno*Drift file (SNO23 [P])', async () => {
+  test('GET standings after round 1 of the national championship (Sno*Drift 2026, not the regional events before it): 22-17-14-12-10 + Power Stage 5-4-3-2-1 (SNO23, ARA-PS22 [P])', async () => {
     const r = await s.call('GET', '/api/championships/ara-2026/standings?after=1');
     assert.equal(r.statusCode, 200);
-    const body = r.json() as { standings: { rows: { total: number; rank: number }[]; roundsRemaining: string[] }; title: { leader: string; clinched: boolean } };
-    assert.deepEqual(body.standings.rows.slice(0, 5).map((x) => x.total), [22, 17, 14, 12, 10]);
+    const body = r.json() as { standings: { rows: { competitor: string; total: number; rank: number }[]; roundsRemaining: string[]; after: string }; title: { leader: string; clinched: boolean } };
+    assert.equal(body.standings.after, 'snodrift');
+    // Published Sno*Drift 2026 national order Piatkowski, Donnelly, Scully, Castro, Nykanen; SS16 (power) times
+    // Donnelly 6:27.6, Pastrana 6:29.1, Piatkowski 6:29.3, Castro 6:30.4, Scully 6:44.7.
+    assert.deepEqual(body.standings.rows.slice(0, 6).map((x) => [x.competitor, x.total]), [
+      ['Mark Piatkowski', 22 + 3], ['Sean Donnelly', 17 + 5], ['Alastair Scully', 14 + 1], ['Javier Castro', 12 + 2], ['Matthew Nykanen', 10], ['Travis Pastrana', 6 + 4],
+    ]);
     assert.equal(body.standings.roundsRemaining.length, 7);
     assert.equal(body.title.clinched, false);
   });
@@ -74,7 +81,7 @@ describe('championship and history API', () => {
     assert.equal(r.statusCode, 400);
   });
 
-  test('PUT an external round result, then standings after round 2 add it (22 + 22 for a double winner)', async () => {
+  test('PUT an external round result, then standings after round 2 add it (25 + 22 for a double winner)', async () => {
     const first = (await s.call('GET', '/api/championships/ara-2026/standings?after=1')).json() as { standings: { rows: { competitor: string }[] } };
     const winner = first.standings.rows[0]!.competitor;
     const put = await s.call('PUT', '/api/championships/ara-2026/rounds/100aw/results', {
@@ -83,7 +90,8 @@ describe('championship and history API', () => {
     }, ADMIN_TOKEN);
     assert.equal(put.statusCode, 200, put.body);
     const r = (await s.call('GET', '/api/championships/ara-2026/standings?after=2')).json() as { standings: { rows: { competitor: string; total: number }[] } };
-    assert.deepEqual([r.standings.rows[0]!.competitor, r.standings.rows[0]!.total], [winner, 44]);
+    // Sno*Drift 22 + 3 on the Power Stage, then 22 for the win (no Power Stage places in the stored result).
+    assert.deepEqual([r.standings.rows[0]!.competitor, r.standings.rows[0]!.total], [winner, 25 + 22]);
   });
 
   test('the routes are in the OpenAPI reference', async () => {

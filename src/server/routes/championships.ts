@@ -17,7 +17,8 @@ import type { RallyEntry } from '../rally-states.ts';
 import type { PublicationRecord, Store } from '../../store/contract.ts';
 import { computeStandings, titleMaths, POINTS_SCHEMES, type RoundResult } from '../../core/championship/index.ts';
 import type { CalendarRound, Season } from '../../core/championship/season.ts';
-import { derivedPlaces, roundFromClassification, roundFromScoredRally } from '../../core/championship/from-classification.ts';
+import { derivedPlaces, finalClassifications, roundFromClassification, roundFromScoredRally } from '../../core/championship/from-classification.ts';
+import { findChampionshipRound, roundsOf } from '../../core/championship/season.ts';
 import { score } from '../../core/scoring/index.ts';
 import { resolveRules } from '../../core/rules/resolve.ts';
 import type { RallyDefinition } from '../../core/model.ts';
@@ -157,7 +158,9 @@ function hash(x: unknown): string {
 
 /** A rally's current scored state as a round result (provisional: a final result is stored with PUT …/results). */
 function fromRally(roundId: string, e: RallyEntry, states: RoundStates): RoundResult {
-  return roundFromClassification(states.classification(e), {
+  // A rally classifying several categories on the same roads (ARA National, Regional) gives each its places.
+  const final = e.state.definition.categories?.length ? finalClassifications(e.state) : states.classification(e);
+  return roundFromClassification(final, {
     round: roundId,
     status: 'provisional',
     source: `rally ${e.rallyId} scored by rallyhq (log seq ${e.seq}, definition version ${e.version})`,
@@ -224,7 +227,7 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
       params: { type: 'object', required: ['season'], properties: { season: { type: 'string' } } },
       querystring: { type: 'object', additionalProperties: false, properties: {
         championship: { type: 'string', description: 'Championship id of the season (default: the first, e.g. drivers)' },
-        after: { type: 'string', description: 'Round id or number; default: the last round with results' },
+        after: { type: 'string', description: 'Round id, or the round\'s number in this championship\'s own calendar (a regional championship counts only its region\'s rounds); default: the last round with results' },
       } },
       response: {
         200: { ...open, headers: { etag: { type: 'string', description: 'Weak ETag; send it back as If-None-Match to get 304 until a round changes' } } },
@@ -240,8 +243,8 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
     if (!champ) throw apiError('invalid-field', `Unknown championship '${champId}': ${season.id} has ${season.championships.map((c) => c.id).join(', ')}.`, 'query.championship');
     let after: string | undefined;
     if (request.query.after !== undefined) {
-      const r = season.rounds.find((x) => x.id === request.query.after || String(x.round) === request.query.after);
-      if (!r) throw apiError('invalid-field', `Unknown round '${request.query.after}': rounds are ${season.rounds.map((x) => `${x.round} (${x.id})`).join(', ')}.`, 'query.after');
+      const r = findChampionshipRound(season, champ, request.query.after);
+      if (!r) throw apiError('invalid-field', `Unknown round '${request.query.after}': give a round id of the season or a round number of ${champ.id} (${roundsOf(season, champ).map((x, i) => `${i + 1} (${x.id})`).join(', ')}).`, 'query.after');
       after = r.id;
     }
     const scheme = POINTS_SCHEMES[champ.scheme];
@@ -268,7 +271,10 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
           status: { type: 'string', enum: ['finished', 'retired', 'excluded', 'notStarted'] }, position: { type: ['integer', 'null'], minimum: 1 },
           saturdayPosition: { type: ['integer', 'null'], minimum: 1 }, sundayPosition: { type: ['integer', 'null'], minimum: 1 }, powerStagePosition: { type: ['integer', 'null'], minimum: 1 },
           eligibility: { type: 'array', items: { type: 'string' } }, nominated: { type: 'boolean' },
+          category: { type: 'string', minLength: 1, description: 'Category the crew was classified in (ARA National / Regional); position is within it' },
+          legPositions: { type: 'object', additionalProperties: { type: ['integer', 'null'], minimum: 1 }, description: 'Place in each leg\'s own classification, by leg id (leg bonus points)' },
         } } },
+        legs: { type: 'array', items: { type: 'object', required: ['id', 'label', 'basis'], additionalProperties: false, properties: { id: { type: 'string', minLength: 1 }, label: { type: 'string', minLength: 1 }, basis: { type: 'string' } } } },
       } },
       response: { 200: open, ...problemRef() },
       security: [{ bearer: [] }],

@@ -86,6 +86,8 @@ export async function registerSeasonAdminRoutes(app: FastifyInstance, deps: Seas
       body: { type: 'object', required: ['id', 'name', 'startDate', 'endDate', 'confirmed', 'source'], additionalProperties: false, properties: {
         id: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 }, startDate: date, endDate: date, location: { type: 'string' },
         rally: { type: 'string', minLength: 1, description: 'Id of the rally on this server that scores the round' },
+        region: { type: 'string', minLength: 1, description: 'Region the event is in (ARA East, Central, West): it counts for that region\'s regional championships' },
+        level: { type: 'string', enum: ['national', 'regional'], description: 'regional: a regional event, counting only for its region\'s championships' },
         confirmed: { type: 'boolean', description: 'The date is confirmed by the series' }, source: { type: 'string', description: 'Where the date comes from' }, note: { type: 'string' }, version,
       } },
       response: { 201: open, ...problems },
@@ -102,6 +104,7 @@ export async function registerSeasonAdminRoutes(app: FastifyInstance, deps: Seas
       params: roundParams,
       body: { type: 'object', additionalProperties: false, properties: {
         name: { type: 'string', minLength: 1 }, startDate: date, endDate: date, location: { type: 'string' }, rally: { type: ['string', 'null'] },
+        region: { type: 'string', minLength: 1 }, level: { type: 'string', enum: ['national', 'regional'] },
         confirmed: { type: 'boolean' }, source: { type: 'string', minLength: 1 }, note: { type: 'string' }, version,
       } },
       response: { 200: open, ...problems },
@@ -121,6 +124,9 @@ export async function registerSeasonAdminRoutes(app: FastifyInstance, deps: Seas
         eligibility: { type: 'string', minLength: 1, description: 'Registration code crews carry, e.g. ara-national; absent = every crew' },
         class: { type: 'string', minLength: 1 }, carsPerMake: { type: 'integer', minimum: 1 },
         countBest: { type: 'object', required: ['value', 'rule', 'confirmed'], additionalProperties: false, properties: { value: { type: 'integer', minimum: 1 }, rule: { type: 'string', minLength: 1 }, confirmed: { type: 'boolean' }, note: { type: 'string' } } },
+        region: { ...{ type: 'object', required: ['value', 'rule', 'confirmed'], additionalProperties: false, properties: { value: { type: 'string', minLength: 1 }, rule: { type: 'string', minLength: 1 }, confirmed: { type: 'boolean' }, note: { type: 'string' } } }, description: 'A regional championship: only rounds of this region count, with the rule that says so' },
+        category: { type: 'string', minLength: 1, description: 'Only crews of this category score (ARA National / Regional)' },
+        makeCars: { ...{ type: 'object', required: ['value', 'rule', 'confirmed'], additionalProperties: false, properties: { value: { type: 'string', enum: ['nominated', 'every-car'] }, rule: { type: 'string', minLength: 1 }, confirmed: { type: 'boolean' }, note: { type: 'string' } } }, description: 'Manufacturers: which cars score for their make, with the rule' },
         version,
       } },
       response: { 200: open, ...problems },

@@ -1,0 +1,87 @@
+// The ARA 2026 championships through GET /api/championships/:season/standings,
+// with round 1 (Sno*Drift 2026, two categories on the same roads) scored live
+// from the rally in the log store: the regional table, the manufacturers' table
+// and a class co-drivers' table. Expected values from the published results
+// (fixtures/ara-2026-sno-drift.rally.json) and rally-rules §6.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Fact } from '../../core/facts.ts';
+import type { RallyDefinition } from '../../core/model.ts';
+import { MemoryStore } from '../../store/memory/memory-store.ts';
+import { openHistoryStore } from '../../store/history/open-history.ts';
+import type { HistoryStore } from '../../store/history/types.ts';
+import { RallyStates } from '../rally-states.ts';
+import { registerChampionshipRoutes } from './championships.ts';
+import { installProblemHandlers } from '../problem.ts';
+
+const file = JSON.parse(readFileSync(new URL('../../../fixtures/ara-2026-sno-drift.rally.json', import.meta.url), 'utf8')) as { rally: RallyDefinition; facts: Fact[] };
+
+interface Body { standings: { rows: { competitor: string; total: number; rounds: { detail: { lines: { source: string }[]; notes: string[] } | null }[] }[]; roundsRun: string[]; roundsRemaining: string[]; calendar: { round: string; number: number }[]; unconfirmed: string[] } }
+
+describe('ARA 2026 championship shapes through the standings API', () => {
+  let app: FastifyInstance;
+  let store: MemoryStore;
+  let states: RallyStates;
+  let history: HistoryStore;
+
+  before(async () => {
+    store = new MemoryStore();
+    await store.createRally(file.rally, '2026-02-01T00:00:00.000Z');
+    await store.appendFacts(file.rally.id, file.facts.map(({ seq: _s, ...fact }) => ({ fact: fact as Fact, principal: 'import', receivedAt: '2026-02-08T00:00:00.000Z' })));
+    states = new RallyStates(store);
+    history = await openHistoryStore('sqlite::memory:');
+    app = Fastify();
+    installProblemHandlers(app);
+    await registerChampionshipRoutes(app, { history, states });
+  });
+  after(async () => {
+    await app.close();
+    states.close();
+    await history.close();
+    await store.close();
+  });
+
+  const get = async (query: string): Promise<Body> => {
+    const r = await app.inject({ method: 'GET', url: `/api/championships/ara-2026/standings?${query}` });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json() as Body;
+  };
+
+  test('Central regional drivers: the Regional category of Sno*Drift only, in its own order (Pelizzari, Jacques, Michel …); round 1 of Central is Nemadji Trail', async () => {
+    const b = await get('championship=central-drivers');
+    assert.deepEqual(b.standings.calendar.map((c) => c.round), ['nemadji', 'snodrift', '100aw', 'ojibwe', 'lspr']);
+    assert.deepEqual(b.standings.roundsRun, ['snodrift']);
+    // Unconfirmed preset value, chosen: the national scale for regional points (rally-rules §6.2: [NF]).
+    assert.deepEqual(b.standings.rows.slice(0, 3).map((r) => [r.competitor, r.total]), [['Jimmy Pelizzari', 22], ['Sam Jacques', 17], ['Tim Michel', 14]]);
+    assert.ok(b.standings.unconfirmed.some((u) => /^best 4 results/.test(u)));
+    const afterNemadji = await get('championship=central-drivers&after=1');
+    assert.deepEqual([afterNemadji.standings.roundsRun, afterNemadji.standings.rows], [[], []]);
+  });
+
+  test('national drivers after round 1 are the National category: Piatkowski 22 + 3 (Power Stage 3rd), no Regional crew', async () => {
+    const b = await get('championship=drivers&after=1');
+    assert.deepEqual([b.standings.rows[0]!.competitor, b.standings.rows[0]!.total], ['Mark Piatkowski', 25]);
+    assert.ok(!b.standings.rows.some((r) => r.competitor === 'Jimmy Pelizzari'));
+  });
+
+  test('manufacturers: best two cars of a make (Subaru 25 + 10), the third Subaru named as not counted', async () => {
+    const b = await get('championship=manufacturers');
+    assert.deepEqual(b.standings.rows.slice(0, 2).map((r) => [r.competitor, r.total]), [['Subaru', 35], ['Renault', 22]]);
+    assert.ok(b.standings.rows[0]!.rounds[0]!.detail!.notes.some((n) => /Nick Woodman/.test(n)));
+  });
+
+  test('class co-drivers: L4WD national, Pfeil 22 (Donnelly/Pfeil 1st in class)', async () => {
+    const b = await get('championship=l4wd-codrivers');
+    assert.deepEqual([b.standings.rows[0]!.competitor, b.standings.rows[0]!.total], ['Zach Pfeil', 22]);
+  });
+
+  test('an unknown round number of a championship is a 400 naming query.after and listing its rounds', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api/championships/ara-2026/standings?championship=west-drivers&after=4' });
+    assert.equal(r.statusCode, 400);
+    const body = r.json() as { field: string; detail: string };
+    assert.equal(body.field, 'query.after');
+    assert.match(body.detail, /1 \(ridge\), 2 \(olympus\), 3 \(oregon-trail\)/);
+  });
+});
