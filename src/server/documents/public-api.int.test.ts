@@ -73,7 +73,7 @@ describe('public read API v1', () => {
     assert.match(missing.json().detail, /nope/);
   });
 
-  test('standings: ARA national points 22-17-14-12-10 after Sno*Drift (ara-evidence.md, Championship), the same ranks as the championship API, ETag, CSV, bad input named', async () => {
+  test('standings: ARA national points 22-17-14-12-10 + Power Stage after Sno*Drift (ara-evidence.md, Championship), the same ranks as the championship API, ETag, CSV, bad input named', async () => {
     const r = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=1', undefined, undefined, { origin: 'https://news.example' });
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.headers['access-control-allow-origin'], '*');
@@ -81,7 +81,9 @@ describe('public read API v1', () => {
     assert.equal(v.apiVersion, 1);
     assert.deepEqual([v.season.id, v.championship.id, v.after, v.roundsRun], ['ara-2026', 'drivers', 'snodrift', ['snodrift']]);
     assert.equal(v.roundsRemaining.length, 7);
-    assert.deepEqual(v.rows.slice(0, 5).map((x: { rank: number; total: number }) => [x.rank, x.total]), [[1, 22], [2, 17], [3, 14], [4, 12], [5, 10]]);
+    // Sno*Drift 2026 as published: 22-17-14-12-10 on the national classification plus the Power Stage (SS16:
+    // Donnelly 5, Pastrana 4, Piatkowski 3, Castro 2, Scully 1; ARA-PS22).
+    assert.deepEqual(v.rows.slice(0, 5).map((x: { rank: number; total: number }) => [x.rank, x.total]), [[1, 22 + 3], [2, 17 + 5], [3, 14 + 1], [4, 12 + 2], [5, 10]]);
     assert.deepEqual(Object.keys(v.rows[0]), ['rank', 'competitor', 'total', 'points', 'rounds', 'dropped', 'tieBreak']);
     assert.deepEqual(Object.keys(v.rows[0].rounds[0]), ['round', 'points', 'counted', 'place', 'entered']);
     assert.deepEqual(Object.keys(v.rows[0].points), ['final', 'saturday', 'sunday', 'powerStage']);
@@ -96,7 +98,7 @@ describe('public read API v1', () => {
     assert.notEqual(csv.headers.etag, r.headers.etag);
     const lines = csv.body.split('\r\n');
     assert.equal(lines[0], 'rank,competitor,total,snodrift,dropped,final,saturday,sunday,power_stage');
-    assert.equal(lines[1]!.split(',').slice(0, 4).join(','), `1,${v.rows[0].competitor},22,22`);
+    assert.equal(lines[1]!.split(',').slice(0, 4).join(','), `1,${v.rows[0].competitor},25,25`);
     assert.equal((await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=1&format=csv')).body, csv.body);
     const cls = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?championship=l4wd-drivers&after=snodrift');
     assert.equal(cls.statusCode, 200);
