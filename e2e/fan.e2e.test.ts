@@ -127,7 +127,8 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       assert.match(pen, /Rule: Stewards' decision 1/);
       // Stage times in the crew's table, and the gap chart to the class leader (one line).
       assert.equal(await page.locator('#crew-table tbody tr').count(), 16);
-      assert.equal(await page.locator('svg.chart polyline').count(), 1);
+      await page.waitForSelector('#crew-chart canvas');
+      assert.equal(await page.locator('#crew-chart .u-legend .u-series').count(), 2, 'the stage and one crew');
       assert.ok(new URL(page.url()).searchParams.get('car') === '19', 'the crew page has its own address to share');
       assert.deepEqual(errors, []);
     } finally {
@@ -135,7 +136,7 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
     }
   });
 
-  test('a fan compares cars 2 and 7 on the gap chart: an SVG with two polylines, 2 ahead of 7 at the end', async (t) => {
+  test('a fan compares cars 2 and 7: gap and position charts, 2 ahead of 7 at the end, the same figures in the table', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const { context, page, errors } = await phonePage(browser);
     try {
@@ -143,14 +144,17 @@ describe('a fan and a crew on the rally page (phone, 375 px)', () => {
       await page.getByRole('link', { name: 'Compare' }).click();
       await page.selectOption('#compare-a', '2');
       await page.selectOption('#compare-b', '7');
-      await page.waitForFunction(() => document.querySelectorAll('svg.chart polyline').length === 2);
-      const lines = await page.locator('svg.chart polyline').evaluateAll((ps) => ps.map((p) => ({ label: p.getAttribute('data-series') ?? '', points: (p.getAttribute('points') ?? '').split(' ').map((xy) => Number(xy.split(',')[1])) })));
-      assert.match(lines[0]!.label, /^#2 /);
-      assert.match(lines[1]!.label, /^#7 /);
-      // Head to head, the crew ahead sits on the zero line (top). Cars 2 and 7 end 0.8 s apart, 2 ahead (fixture results).
-      const lastA = lines[0]!.points.at(-1)!;
-      const lastB = lines[1]!.points.at(-1)!;
-      assert.ok(lastA < lastB, 'car 2 ahead of car 7 after SS16: its line is above');
+      await page.waitForSelector('#gap-chart canvas');
+      await page.waitForSelector('#position-chart canvas');
+      const labels = await page.locator('#gap-chart .u-legend .u-series .u-label').allInnerTexts();
+      assert.match(labels[1]!, /^#2 /);
+      assert.match(labels[2]!, /^#7 /);
+      // Cars 2 and 7 end 0.8 s apart, 2 ahead (fixture results): the table under the charts says so.
+      const last = (await page.locator('#chart-table tbody tr').last().innerText()).split(/\s+/).filter(Boolean);
+      assert.equal(last[0], 'SS16');
+      const p2 = Number(last[1]!.slice(1));
+      const p7 = Number(last.find((x, i) => i > 1 && x.startsWith('P'))!.slice(1));
+      assert.ok(p2 < p7, `car 2 (P${p2}) ahead of car 7 (P${p7}) after SS16`);
       assert.equal(new URL(page.url()).searchParams.get('compare'), '2,7');
       assert.deepEqual(errors, []);
     } finally {

@@ -1,6 +1,7 @@
 // More of what fans compare, in real Chromium at phone (375 px) and desktop
 // width: the stage-by-stage grid with its crew column held while the stages
-// scroll, rebased on a chosen crew.
+// scroll, rebased on a chosen crew; the charts of gap and position by stage
+// (uPlot, fetched only when a chart is shown) with values under the pointer.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -101,6 +102,77 @@ describe('the stage-by-stage grid, mid-SS16', () => {
       await page.goto(`${server.url}/rally.html?id=${server.rallyId}&view=grid`);
       assert.match(await text(page, '#grid-title'), /after SS15/);
       assert.ok(await page.locator('#grid tbody tr').count() >= 50);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('charts of gap and position by stage, the whole rally', () => {
+  let server: TestServer;
+  before(async () => {
+    if (!browser) return;
+    server = await startServer();
+  });
+  after(async () => { await server?.close(); });
+
+  test('the table view never fetches the charting library; the chart view does, and hovering the last stage shows each crew\'s gap to the leader and position there', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const scripts: string[] = [];
+    page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname); });
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.waitForSelector('#leaderboard tbody tr');
+      assert.ok(!scripts.some((x) => /uplot/i.test(x)), `first view scripts: ${scripts.join(', ')}`);
+      await page.getByRole('link', { name: 'Compare' }).click();
+      await page.selectOption('#compare-a', '2');
+      await page.selectOption('#compare-b', '7');
+      await page.waitForSelector('#gap-chart canvas');
+      assert.ok(scripts.some((x) => /uplot/i.test(x)), 'the chart view fetched the library');
+      const api = await server.api<Results>('GET', `/api/rallies/${server.rallyId}/results?after=SS16`);
+      const rows = api.body.classification.rows;
+      const leader = rows.find((r) => r.position === 1)!;
+      // Pointer near the right edge of the plot: the cursor snaps to the last stage.
+      const over = (await page.locator('#gap-chart .u-over').boundingBox())!;
+      await page.mouse.move(over.x + over.width - 3, over.y + over.height / 2);
+      const legend = async (chart: string) => page.locator(`#${chart} .u-legend .u-series`).evaluateAll((trs) => trs.map((tr) => [tr.querySelector('.u-label')?.textContent ?? '', tr.querySelector('.u-value')?.textContent ?? '']));
+      const gaps = await legend('gap-chart');
+      assert.deepEqual(gaps[0], ['Stage', 'SS16']);
+      for (const [i, car] of [2, 7].entries()) {
+        const r = rows.find((x) => x.car === car)!;
+        const [label, value] = gaps[i + 1]!;
+        assert.match(label!, new RegExp(`^#${car} `));
+        const want = r.totalMs - leader.totalMs;
+        assert.equal(value === '0' ? 0 : toMs(value!.slice(1).includes(':') ? value!.slice(1) : `0:${value!.slice(1)}`), want, `car ${car}: gap to the leader after SS16 is ${value}`);
+      }
+      const pover = (await page.locator('#position-chart .u-over').boundingBox())!;
+      await page.mouse.move(pover.x + pover.width - 3, pover.y + pover.height / 2);
+      const pos = await legend('position-chart');
+      assert.deepEqual(pos.slice(1).map((x) => x[1]), [2, 7].map((car) => `P${rows.find((x) => x.car === car)!.position}`));
+      assert.match((await page.locator('#gap-chart .uchart').getAttribute('aria-label'))!, /Gap to the leader after each stage.*#2 .*#7 /);
+      assert.equal(await page.locator('#chart-table tbody tr').count(), 16, 'the table alternative: one row per stage');
+      await page.screenshot({ path: join(shots, 'chart-desktop.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('phone: a tap on the chart shows the values there', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}&view=chart&compare=2,7`);
+      await page.waitForSelector('#gap-chart canvas');
+      const over = (await page.locator('#gap-chart .u-over').boundingBox())!;
+      await page.touchscreen.tap(over.x + 4, over.y + over.height / 2);
+      await page.waitForFunction(() => document.querySelector('#gap-chart .u-legend .u-series .u-value')?.textContent === 'SS1');
+      await page.screenshot({ path: join(shots, 'chart-phone.png'), fullPage: true });
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }

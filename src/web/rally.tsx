@@ -71,10 +71,9 @@ async function loadGrid(): Promise<void> {
 /** Fetches what the current view needs beyond the live picture. */
 function ensureData(): void {
   const r = route.value;
-  if (r.view === 'grid' && (!grid.value || grid.value.after !== picture.value?.after)) void loadGrid();
+  if ((r.view === 'grid' || r.view === 'chart') && (!grid.value || grid.value.after !== picture.value?.after)) void loadGrid();
   if (r.view === 'stage' && r.stage) void loadStage(r.stage);
   if (r.view === 'crew' && r.car) void loadCrew(Number(r.car));
-  if (r.view === 'chart') for (const c of r.compare.slice(0, 4)) if (!crews.value.has(Number(c))) void loadCrew(Number(c));
 }
 
 nav.go = (patch: Partial<Route>) => {
@@ -101,9 +100,8 @@ function onDelta(d: LiveDelta): void {
   freshTimer = setTimeout(() => { fresh.value = new Set(); }, 2600);
   if (cars.size || d.facts.length) announce();
   const r = route.value;
-  if (d.after !== undefined && r.view === 'grid') void loadGrid();
+  if (d.after !== undefined && (r.view === 'grid' || r.view === 'chart')) void loadGrid();
   if (r.view === 'crew' && (cars.has(Number(r.car)) || d.facts.some((f) => f.car === Number(r.car)))) void loadCrew(Number(r.car));
-  if (r.view === 'chart' && r.compare.some((c) => cars.has(Number(c)))) for (const c of r.compare) void loadCrew(Number(c));
 }
 
 function onPicture(init: LiveInit): void {

@@ -91,7 +91,7 @@ export function registerRallySsr(app: FastifyInstance, html: string, assets: Rea
     const key = `${rallyId}|${init.seq}|${pub?.number ?? 0}|${query.toString()}`;
     let hit = cache.get(key);
     if (!hit) {
-      const g = query.get('view') === 'grid' && deps.grid ? await deps.grid(rallyId, query.get('category') ?? undefined).catch(() => null) : null;
+      const g = ['grid', 'chart'].includes(query.get('view') ?? '') && deps.grid ? await deps.grid(rallyId, query.get('category') ?? undefined).catch(() => null) : null;
       const body = Buffer.from(renderRally(template, init, pub, query, g), 'utf8');
       hit = { html: body, gz: gzipSync(body) };
       cache.set(key, hit);

@@ -1,5 +1,6 @@
 // The whole rally page: header with the stamp, views, and the one live region.
-import { CompareView, CrewView } from './crew.tsx';
+import { ChartView } from './charts.tsx';
+import { CrewView } from './crew.tsx';
 import { GridView } from './grid.tsx';
 import { route, stageLoading } from './state.ts';
 import { EntryList, Header, Overall, StageView, Status, Tabs, Timetable } from './views.tsx';
@@ -13,7 +14,7 @@ export function App() {
         <Tabs />
         <Status />
         <section id="view">
-          {r.view === 'stage' ? <StageView loading={stageLoading.value} /> : r.view === 'crew' ? <CrewView /> : r.view === 'chart' ? <CompareView /> : r.view === 'grid' ? <GridView />
+          {r.view === 'stage' ? <StageView loading={stageLoading.value} /> : r.view === 'crew' ? <CrewView /> : r.view === 'chart' ? <ChartView /> : r.view === 'grid' ? <GridView />
             : r.view === 'entries' ? <EntryList /> : r.view === 'timetable' ? <Timetable /> : <Overall />}
         </section>
       </main>

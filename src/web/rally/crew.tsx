@@ -1,27 +1,18 @@
-// A crew's own page and the compare view: they read GET …/crews/:car (asked
+// A crew's own page: it reads GET …/crews/:car (asked
 // again when a delta concerns the crew), and say why — retired where,
 // excluded for what, Super Rally charges marked as charged, each penalty with
 // its rule.
 import { apiPath, TableDownloads } from './table-downloads.tsx';
 import { signal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
 import { STAGE_STATUS_LABELS, carStatusLabel } from '../../core/status-labels.ts';
-import { gapChart, type Series } from '../lib/chart.ts';
-import { compareSeries } from './compare.ts';
+import { LazyChart, signedGap } from './charts.tsx';
 import type { CrewAnswer } from '../lib/types.ts';
-import { crewShort, formatDuration, formatGap, gap, penalty } from './format.ts';
+import { formatDuration, formatGap, gap, penalty } from './format.ts';
 import { picture } from './model.ts';
-import { nav } from './views.tsx';
 import { follow, followed, route } from './state.ts';
 
 /** Crew answers by car, filled by the page (rally.tsx). */
 export const crews = signal<ReadonlyMap<number, CrewAnswer>>(new Map());
-
-function Chart({ series, title }: { series: Series[]; title: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => { box.current?.replaceChildren(gapChart(series, title)); }, [JSON.stringify(series), title]);
-  return <div ref={box} />;
-}
 
 /** Penalties as the workings list them, each with its rule. */
 function penaltyItems(c: CrewAnswer): { label: string; ms: number; rule?: string }[] {
@@ -88,36 +79,8 @@ export function CrewView() {
         </table>
       </div>
       {p ? <TableDownloads path={apiPath(p.init.rallyId, `crews/${c.entry.car}`)} what={`Car ${c.entry.car} stage by stage`} /> : null}
-      <h3>Gap to the class leader</h3>
-      <Chart series={[{ label: `#${c.entry.car} ${c.entry.driver.name}`, points: c.progression.map((x) => ({ x: x.after, y: x.gapToClassLeaderMs })) }]} title="Gap to the class leader after each stage (time behind, minutes:seconds)" />
-    </>
-  );
-}
-
-export function CompareView() {
-  const p = picture.value;
-  const r = route.value;
-  const entries = [...(p?.entries.values() ?? [])].sort((a, b) => a.car - b.car);
-  const pick = (i: number) => (e: Event) => {
-    const next = [...r.compare];
-    next[i] = (e.target as HTMLSelectElement).value;
-    nav.go?.({ compare: next.filter(Boolean) });
-  };
-  const chosen = r.compare.slice(0, 4).map((x) => crews.value.get(Number(x))).filter((x): x is CrewAnswer => x !== undefined);
-  return (
-    <>
-      <h2>Compare crews</h2>
-      <div class="row">
-        {[0, 1].map((i) => (
-          <select key={i} id={i === 0 ? 'compare-a' : 'compare-b'} aria-label={i === 0 ? 'First crew' : 'Second crew'} value={r.compare[i] ?? ''} onChange={pick(i)}>
-            <option value="">Choose a crew…</option>
-            {entries.map((e) => <option key={e.car} value={String(e.car)}>#{e.car} {crewShort(e)}</option>)}
-          </select>
-        ))}
-      </div>
-      {chosen.length >= 2
-        ? <><h3>Gap between the crews after each stage</h3><Chart series={compareSeries(chosen)} title="Gap between the crews after each stage (time behind the crew ahead, minutes:seconds)" /></>
-        : <p class="muted">Choose two crews to compare their gap stage by stage.</p>}
+      {c.progression.length ? <LazyChart id="crew-chart" title="Gap to the class leader after each stage (minutes:seconds; the table above has every value)"
+        spec={{ stages: c.progression.map((x) => x.after), series: [{ label: `#${c.entry.car} ${c.entry.driver.name}`, values: c.progression.map((x) => x.gapToClassLeaderMs) }], format: signedGap, axis: 'behind the class leader (m:ss)' }} /> : null}
     </>
   );
 }

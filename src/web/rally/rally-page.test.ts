@@ -2,32 +2,39 @@
 // distances and speeds in the rally's own unit, ordinals, the stamp.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareSeries } from './compare.ts';
+import { chartData } from './chart-data.ts';
+import { signedGap } from './charts.tsx';
 import { crewShort, distanceText, ordinal, speedText } from './format.ts';
 import { stampFor } from './stamp.ts';
-import type { CrewAnswer } from '../lib/types.ts';
 
-function crew(car: number, totals: (number | null)[]): CrewAnswer {
-  return {
-    rallyId: 'r', seq: 1,
-    entry: { car, driver: { name: `Driver ${car}` }, codriver: { name: `Codriver ${car}` }, make: 'Subaru', model: 'WRX', class: 'L4WD' },
-    current: null, stages: [], penalties: [],
-    progression: totals.map((t, i) => ({ after: `SS${i + 1}`, position: t === null ? null : 1, classPosition: null, totalMs: t, gapToClassLeaderMs: null })),
-    workings: { car, status: 'finished', steps: [], resultMs: null, factsUsed: [], factsSuperseded: [], rules: [] },
-  };
-}
-
-test('compare: car 2 at 4:00.0 then 8:10.0, car 7 at 4:02.5 then 8:05.0 → 2 leads by 2.5 s, then 7 by 5.0 s', () => {
-  const [a, b] = compareSeries([crew(2, [240_000, 490_000]), crew(7, [242_500, 485_000])]);
-  assert.deepEqual(a?.points.map((p) => p.y), [0, 5_000]);
-  assert.deepEqual(b?.points.map((p) => p.y), [2_500, 0]);
-  assert.match(a?.label ?? '', /^#2 Driver 2$/);
+test('charts: car 7 leads after SS1 (4:00.0), car 2 after SS2 (8:05.0) → gaps to the leader 0/+2.5 then +5.0/0, positions 1,2 / 2,1', () => {
+  const rows = [
+    { car: 2, cells: [[2, 242_500], [1, 485_000]] as [number, number][] },
+    { car: 7, cells: [[1, 240_000], [2, 490_000]] as [number, number][] },
+  ];
+  const d = chartData(['SS1', 'SS2'], rows, [2, 7]);
+  assert.deepEqual(d.gap, [[2_500, 0], [0, 5_000]]);
+  assert.deepEqual(d.position, [[2, 1], [1, 2]]);
+  // Rebased on car 7: car 2 is 2.5 s behind it after SS1, 5.0 s ahead after SS2.
+  assert.deepEqual(chartData(['SS1', 'SS2'], rows, [2], 7).gap, [[2_500, -5_000]]);
 });
 
-test('compare: a crew not classified after SS2 (retired) has no point there; the other is then on zero', () => {
-  const [a, b] = compareSeries([crew(2, [240_000, null]), crew(7, [242_500, 485_000])]);
-  assert.deepEqual(a?.points.map((p) => p.y), [0, null]);
-  assert.deepEqual(b?.points.map((p) => p.y), [2_500, 0]);
+test('charts: a crew retired after SS1 has no point after SS2, and nor has anyone rebased on it; an unknown car is left out', () => {
+  const rows = [
+    { car: 2, cells: [[1, 240_000], [null, null, 'retired']] as ([number, number] | [null, null, 'retired'])[] },
+    { car: 7, cells: [[2, 242_500], [1, 485_000]] as [number, number][] },
+  ];
+  const d = chartData(['SS1', 'SS2'], rows, [2, 7, 99]);
+  assert.deepEqual(d.cars, [2, 7]);
+  assert.deepEqual(d.gap, [[0, null], [2_500, 0]]);
+  assert.deepEqual(d.position, [[1, null], [2, 1]]);
+  assert.deepEqual(chartData(['SS1', 'SS2'], rows, [7], 2).gap, [[2_500, null]]);
+});
+
+test('a signed gap: +1:02.3 behind, -4.5 ahead, 0 level', () => {
+  assert.equal(signedGap(62_300), '+1:02.3');
+  assert.equal(signedGap(-4_500), '-4.5');
+  assert.equal(signedGap(0), '0');
 });
 
 test('distances in the rally unit: 108 miles = 173,809.152 m → "108.00 mi"; 12.34 km → "12.34 km"', () => {
