@@ -1,5 +1,5 @@
 // A crew's own page: it reads GET …/crews/:car (asked
-// again when a delta concerns the crew), and say why — retired where,
+// again when a delta concerns the crew), and says why — retired where,
 // excluded for what, Super Rally charges marked as charged, each penalty with
 // its rule.
 import { apiPath, TableDownloads } from './table-downloads.tsx';
