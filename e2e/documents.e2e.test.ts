@@ -77,6 +77,7 @@ describe('timing import page and downloads', () => {
         ['&view=stage&stage=SS3', 'SS3 stage times', `${r}/stages/SS3`],
         ['&view=crew&car=45', 'Car 45 stage by stage', `${r}/crews/45`],
         ['&view=entries', 'Entry list', `${r}/entries`],
+        ['&view=grid', 'Stage by stage grid', `${r}/grid`],
       ];
       for (const [q, what, path] of views) {
         await page.goto(base + q);

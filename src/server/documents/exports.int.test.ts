@@ -82,6 +82,20 @@ describe('downloads as CSV and JSON', () => {
     assert.equal((await s.call('GET', `${R}/crews/999?format=csv`)).statusCode, 404);
   });
 
+  test('the stage-by-stage grid as CSV: a row per crew in the JSON\'s order, position and total after each complete stage', async () => {
+    const j = (await s.call('GET', `${R}/grid`)).json();
+    assert.ok(j.stages.length > 0);
+    const rows = csvRows((await s.call('GET', `${R}/grid?format=csv`)).body);
+    assert.deepEqual(rows[0]!.slice(0, 8), ['car', 'driver', 'codriver', 'class', `${j.stages[0]}_position`, `${j.stages[0]}_total_ms`, `${j.stages[0]}_total`, `${j.stages[0]}_status`]);
+    assert.deepEqual(rows.slice(1).map((r) => Number(r[0])), j.rows.map((r: { car: number }) => r.car));
+    for (const [i, row] of (j.rows as { cells: [number | null, number | null][] }[]).entries()) {
+      row.cells.forEach((c, k) => {
+        const cells = rows[i + 1]!;
+        assert.deepEqual([cells[4 + 4 * k] === '' ? null : Number(cells[4 + 4 * k]), cells[5 + 4 * k] === '' ? null : Number(cells[5 + 4 * k])], [c[0], c[1]]);
+      });
+    }
+  });
+
   test('a document of several tables: every table in one CSV (a table column, the union of the columns), or one table with ?table=n', async () => {
     const j = (await s.call('GET', `${R}/tables/final-classification.json`)).json();
     const headings = j.tables.map((t: { heading: string }) => t.heading);
@@ -140,5 +154,10 @@ describe('downloads of a rally with categories (Sno*Drift 2026: National and Reg
       assert.deepEqual(cars.slice(0, json.rows.length), json.rows.map((r: { car: number }) => r.car), cat);
     }
     assert.equal((await s.call('GET', `${R2}/results?category=Club&format=csv`)).statusCode, 400);
+    // Stage times of one category: the same crews as the JSON.
+    const st = (await s.call('GET', `${R2}/stages/SS1?category=Regional`)).json().stage.rows.map((r: { car: number }) => r.car);
+    const stCsv = (await s.call('GET', `${R2}/stages/SS1?category=Regional&format=csv`)).body.trimEnd().split('\r\n').slice(1).map((l) => Number(l.split(',')[3]));
+    assert.deepEqual(stCsv, st);
+    assert.ok(st.length < 42, 'Regional crews only');
   });
 });

@@ -1,5 +1,5 @@
 // Downloads: every results table as CSV as well as JSON.
-//   ?format=csv or Accept: text/csv on …/results, …/stages/:stage, …/entries, …/crews/:car
+//   ?format=csv or Accept: text/csv on …/results, …/stages/:stage, …/entries, …/crews/:car, …/grid
 //   GET …/stage-times(.csv)          the stage-times-by-crew spreadsheet
 //   GET …/times.csv                  every time of day in the log (the generic import format)
 //   GET …/tables/:kind.csv|.json     the tables of any official document: every table in one CSV
@@ -18,6 +18,7 @@ import { retiredOnStage, stageCsv } from '../../cli/format/stage.ts';
 import type { ServerContext } from '../context.ts';
 import { buildDocument, DOCUMENT_KINDS, DocumentQueryError, type DocTable, type DocumentKind, type DocumentQuery, type OfficialDocument } from '../documents/content.ts';
 import type { RallyEntry } from '../rally-states.ts';
+import { gridAnswer } from './results.ts';
 import { decimalsFor, formatDuration } from '../../core/time/index.ts';
 import { etagOf, notModified } from '../http-cache.ts';
 import { apiError } from '../problem.ts';
@@ -30,7 +31,7 @@ declare module 'fastify' {
 }
 
 /** Routes whose JSON answer has a CSV twin. */
-const CSV_ROUTES = new Set(['/api/rallies/:id/results', '/api/rallies/:id/stages/:stage', '/api/rallies/:id/entries', '/api/rallies/:id/crews/:car']);
+const CSV_ROUTES = new Set(['/api/rallies/:id/results', '/api/rallies/:id/stages/:stage', '/api/rallies/:id/entries', '/api/rallies/:id/crews/:car', '/api/rallies/:id/grid']);
 
 function wantsCsv(request: FastifyRequest): boolean {
   const q = request.query as Record<string, unknown> | undefined;
@@ -75,13 +76,18 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
       case '/api/rallies/:id/stages/:stage': {
         if (!e.definition.stages.some((s) => s.code === params.stage)) return;
         if (q.class !== undefined && !e.definition.classes.some((c) => c.code === q.class)) return;
-        const sc = stageResults(e.state, params.stage!, q.class ? { class: q.class } : {});
+        if (q.category !== undefined && !(e.definition.categories ?? []).some((c) => c.code === q.category)) return;
+        const sc = stageResults(e.state, params.stage!, { ...(q.class ? { class: q.class } : {}), ...(q.category ? { category: q.category } : {}) });
         const c = classify(e.state);
         const marks = { retiredHere: retiredOnStage(e.definition, params.stage!, c.retired), excluded: new Set(c.excluded.map((x) => x.car)) };
         return sendCsv(reply, stageCsv(sc, rctx, marks), `${e.rallyId}-${params.stage}`);
       }
       case '/api/rallies/:id/entries':
         return sendCsv(reply, entriesCsv(entriesInStartOrder(e.definition)), `${e.rallyId}-entries`);
+      case '/api/rallies/:id/grid': {
+        if (q.category !== undefined && !(e.definition.categories ?? []).some((c) => c.code === q.category)) return;
+        return sendCsv(reply, gridCsv(e, gridAnswer(e, q.category)), `${e.rallyId}-stage-by-stage${q.category ? `-${q.category}` : ''}`);
+      }
       case '/api/rallies/:id/crews/:car': {
         const car = Number(params.car);
         if (!e.definition.entries.some((x) => x.car === car)) return; // the route answers the 404
@@ -198,6 +204,18 @@ export function documentCells(doc: OfficialDocument): { header: string[]; rows: 
     return [t.heading ?? doc.title, ...union.map((h) => byName.get(h) ?? '')];
   }));
   return { header: ['table', ...union], rows };
+}
+
+/** The stage-by-stage grid (the rally page's grid): a row per crew, the position and total after each complete stage. */
+function gridCsv(e: RallyEntry, g: ReturnType<typeof gridAnswer>): string {
+  const dec = decimalsFor(e.rules.stagePrecisionMs.value);
+  const byCar = new Map(e.definition.entries.map((x) => [x.car, x]));
+  const header = ['car', 'driver', 'codriver', 'class', ...g.stages.flatMap((code) => [`${code}_position`, `${code}_total_ms`, `${code}_total`, `${code}_status`])];
+  const rows = g.rows.map((r) => {
+    const x = byCar.get(r.car);
+    return [r.car, x?.driver.name ?? '', x?.codriver?.name ?? '', x?.class ?? '', ...r.cells.flatMap((c) => [c[0], c[1], c[1] === null ? '' : formatDuration(c[1], dec), c[2] ?? ''])];
+  });
+  return toCsv(header, rows);
 }
 
 /** One crew's stages: time, stage place, overall and class place after it, gap to the class leader (the crew page's table). */

@@ -10,6 +10,7 @@ import { crewShort, formatDuration } from './format.ts';
 import { orderedRows, picture, type LiveRow, type Picture } from './model.ts';
 import { followed, route } from './state.ts';
 import { Link, RefPicker, relative } from './views.tsx';
+import { apiPath, TableDownloads } from './table-downloads.tsx';
 
 /** GET /api/rallies/:id/grid */
 export interface GridAnswer extends StageGrid { rallyId: string; seq: number; category?: string; after: string | null }
@@ -80,6 +81,7 @@ export function GridView() {
           </table>
         </div>
       )}
+      {g.stages.length ? <TableDownloads path={apiPath(g.rallyId, `grid${g.category ? `?category=${encodeURIComponent(g.category)}` : ''}`)} what="Stage by stage grid" /> : null}
     </>
   );
 }
