@@ -94,7 +94,7 @@ async function openSqlite(file: string): Promise<Store> {
  * before the import, so a test can add them itself later; `now` is the
  * server's clock (inquiry windows, overdue crews, publication times).
  */
-export async function startServer(options: { keep?: (f: Fact) => boolean; now?: () => Date; live?: Partial<LiveOptions>; fixture?: 'snodrift' | 'ara' } = {}): Promise<TestServer> {
+export async function startServer(options: { keep?: (f: Fact) => boolean; now?: () => Date; live?: Partial<LiveOptions>; fixture?: 'snodrift' | 'ara'; empty?: boolean } = {}): Promise<TestServer> {
   await ensureWebBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-e2e-'));
   const store = await openSqlite(join(dir, 'rally.db'));
@@ -119,6 +119,14 @@ export async function startServer(options: { keep?: (f: Fact) => boolean; now?: 
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
 
+  const close = async () => {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // `empty`: a database with only the administrator token, as on the first start of `rallyhq serve --no-seed-demo`.
+  if (options.empty) return { url, app, store, rallyId: '', adminToken, officerToken: '', api, close };
+
   const fixture = loadFixture(options.fixture);
   const file = options.keep ? { ...fixture, facts: fixture.facts.filter(options.keep) } : fixture;
   const imported = await api('POST', '/api/rallies/import', file, adminToken);
@@ -128,12 +136,7 @@ export async function startServer(options: { keep?: (f: Fact) => boolean; now?: 
   if (officer.status !== 201) throw new Error(`officer token: ${officer.status} ${JSON.stringify(officer.body)}`);
 
   return {
-    url, app, store, rallyId, adminToken, officerToken: officer.body.token, api,
-    async close() {
-      await app.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    url, app, store, rallyId, adminToken, officerToken: officer.body.token, api, close,
   };
 }
 

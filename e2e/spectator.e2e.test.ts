@@ -165,18 +165,18 @@ describe('the spectator on a phone, mid-SS16', () => {
     }
   });
 
-  test('the pages around the rally: the timetable says SS1–SS15 complete with their winners and SS16 running; the entry list has every crew by class, car 47 retired at SS5', async (t) => {
+  test('the pages around the rally: the timetable says SS1–SS15 finished with their winners and SS16 running; the entry list has every crew by class, car 47 retired at SS5', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const { context, page, errors } = await phonePage(browser);
     try {
       await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
       await page.getByRole('link', { name: 'Timetable' }).click();
-      await page.waitForSelector('#timetable-title');
+      await page.waitForSelector('section[data-source="timetable"] #timetable-title');
       const states = await page.locator('tr[data-stage]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-stage'), tr.getAttribute('data-state')]));
       assert.equal(states.length, 16);
       assert.deepEqual(states.filter(([, st]) => st === 'running').map(([c]) => c), ['SS16']);
-      assert.ok(states.slice(0, 15).every(([, st]) => st === 'complete' || st === 'cancelled'));
-      assert.match(await cellText(page, 'tr[data-stage="SS15"]'), /complete · won by #10 in 13:22\.1/);
+      assert.ok(states.slice(0, 15).every(([, st]) => st === 'finished' || st === 'interrupted' || st === 'cancelled'));
+      assert.match(await cellText(page, 'tr[data-stage="SS15"]'), /finished · won by #10 in 13:22\.1/);
       await page.screenshot({ path: join(shots, 'timetable-phone.png') });
       await page.getByRole('link', { name: 'Entry list' }).click();
       await page.waitForSelector('#entries-title');

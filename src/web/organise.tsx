@@ -5,13 +5,16 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getJson } from './lib/api.ts';
 import { listOf, type RallySummary } from './lib/types.ts';
+import { CreateRally } from './organise/create.tsx';
 import { EntriesView } from './organise/entries.tsx';
+import { ItineraryView } from './organise/itinerary.tsx';
 import { SeasonView } from './organise/season.tsx';
 import { StartListsView } from './organise/startlists.tsx';
-import { forget, go, message, rallyId, remember, token, view } from './organise/state.ts';
+import { forget, go, message, rallyId, remember, say, token, view } from './organise/state.ts';
 
 const VIEWS: { id: string; label: string; needsRally: boolean }[] = [
   { id: 'entries', label: 'Entries', needsRally: true },
+  { id: 'itinerary', label: 'Itinerary', needsRally: true },
   { id: 'startlists', label: 'Start lists', needsRally: true },
   { id: 'season', label: 'Season', needsRally: false },
 ];
@@ -20,25 +23,34 @@ function Login() {
   const [rallies, setRallies] = useState<RallySummary[]>([]);
   const [t, setT] = useState(token.value);
   const [r, setR] = useState(rallyId.value);
+  const [loaded, setLoaded] = useState(false);
+  const [creating, setCreating] = useState(false);
   useEffect(() => {
     void getJson<unknown>('/api/rallies').then((x) => {
       const list = listOf<RallySummary>(x, 'rallies');
       setRallies(list);
+      setLoaded(true);
       if (!r && list[0]) setR(list[0].id);
-    }).catch(() => {});
+    }).catch(() => setLoaded(true));
   }, []);
+  // An empty database: the first thing to do is create the rally.
+  const create = creating || (loaded && rallies.length === 0);
   return (
     <section>
       <p>Set up a rally and its season: entries, start lists, itinerary, championships and the people who work on it. Open with the rally's officer token or an administrator token; it is kept for this tab only.</p>
-      <form class="org-form" onSubmit={(e) => { e.preventDefault(); remember(t.trim(), r); }}>
-        <label>Rally
-          <select value={r} onChange={(e) => setR((e.currentTarget as HTMLSelectElement).value)}>
-            {rallies.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
-          </select>
-        </label>
-        <label>Token <input type="password" value={t} autoComplete="off" onInput={(e) => setT((e.currentTarget as HTMLInputElement).value)} /></label>
-        <button type="submit" disabled={!t.trim() || !r}>Open</button>
-      </form>
+      {rallies.length > 0 ? (
+        <form class="org-form" aria-label="Open a rally" onSubmit={(e) => { e.preventDefault(); remember(t.trim(), r); }}>
+          <label>Rally
+            <select value={r} onChange={(e) => setR((e.currentTarget as HTMLSelectElement).value)}>
+              {rallies.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+            </select>
+          </label>
+          <label>Token <input type="password" value={t} autoComplete="off" onInput={(e) => setT((e.currentTarget as HTMLInputElement).value)} /></label>
+          <button type="submit" disabled={!t.trim() || !r}>Open</button>
+          {create ? null : <button type="button" class="small" onClick={() => setCreating(true)}>Create a new rally…</button>}
+        </form>
+      ) : loaded ? <p>There is no rally yet.</p> : null}
+      {create ? <CreateRally token={t} onCreated={(id, tok) => { remember(tok, id); go('itinerary'); say(`Rally ${id} created. Next: its itinerary, then its entries.`); }} /> : null}
     </section>
   );
 }
@@ -53,7 +65,7 @@ function App() {
         <button class="small no-print" onClick={() => forget()}>Close</button>
       </nav>
       <p role="status" class={m.error ? 'error' : 'muted'}>{m.text}</p>
-      {view.value === 'entries' ? <EntriesView key={rallyId.value} /> : view.value === 'season' ? <SeasonView /> : view.value === 'startlists' ? <StartListsView key={rallyId.value} /> : <p>Unknown view.</p>}
+      {view.value === 'entries' ? <EntriesView key={rallyId.value} /> : view.value === 'itinerary' ? <ItineraryView key={rallyId.value} /> : view.value === 'season' ? <SeasonView /> : view.value === 'startlists' ? <StartListsView key={rallyId.value} /> : <p>Unknown view.</p>}
     </>
   );
 }

@@ -4,6 +4,9 @@
 // picture; the crew page and charts read their own answers (crew.tsx).
 import { apiPath, TableDownloads } from './table-downloads.tsx';
 import type { ComponentChildren } from 'preact';
+import { signal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import { getJson } from '../lib/api.ts';
 import { CAR_STATUS_SHORT, STAGE_STATUS_LABELS } from '../../core/status-labels.ts';
 import { splitCells, type SplitCell } from '../../core/live/honest.ts';
 import { crewShort, distanceText, formatDuration, gap, ordinal, penalty, speedText } from './format.ts';
@@ -336,42 +339,101 @@ export function EntryList() {
   );
 }
 
-/** The timetable: every stage in running order with its state (complete, running, to come, cancelled) and its first car's due time. */
+/** GET …/timetable (docs/api.md): each control's first-car due time and each stage's state. */
+interface TimetableAnswer {
+  rallyId: string;
+  seq: number;
+  timeZone: string;
+  legs: { id: string; name: string; date: string }[];
+  controls: { id: string; kind: string; kindText: string; leg: string; name?: string; stage?: string; due: string | null; offset?: string; dueText?: string; estimated?: boolean }[];
+  stages: { code: string; name: string; leg: string; distanceM: number; start?: string; due: string | null; dueText?: string; estimated?: boolean; state: StageState; stateText: string }[];
+}
+type StageState = 'notStarted' | 'running' | 'finished' | 'interrupted' | 'cancelled';
+const STATE_WORDS: Record<StageState, string> = { notStarted: 'not started', running: 'running', finished: 'finished', interrupted: 'interrupted', cancelled: 'cancelled' };
+/** Controls a timetable lists: those a crew is due at (a stage's finish and splits have no due time). */
+const LISTED = new Set(['TC', 'SS_START', 'SERVICE_IN', 'SERVICE_OUT', 'REGROUP_IN', 'REGROUP_OUT', 'PARC_FERME_IN', 'PARC_FERME_OUT']);
+
+/** The answer, asked again whenever the live picture moves on (the server render shows the picture's own view). */
+const timetableAnswer = signal<TimetableAnswer | null>(null);
+
+/** The zone's offset as people read it: `UTC−05:00`. */
+const utc = (offset: string | undefined): string => (offset ? `UTC${offset.replace('-', '−')}` : '');
+
+/**
+ * The timetable: each leg's controls with the first car's due time, in rally
+ * time with the zone, and each stage's state (not started, running,
+ * finished, interrupted, cancelled) with its winner once finished.
+ */
 export function Timetable() {
   const p = picture.value;
+  const id = p?.init.rallyId ?? '';
+  useEffect(() => {
+    if (!id) return;
+    let gone = false;
+    getJson<TimetableAnswer>(`/api/rallies/${encodeURIComponent(id)}/timetable`).then((t) => { if (!gone) timetableAnswer.value = t; }).catch(() => {});
+    return () => { gone = true; };
+  }, [id, p?.seq]);
   if (!p) return <p class="muted">Loading…</p>;
+  const t = timetableAnswer.value?.rallyId === id ? timetableAnswer.value : null;
+  // Until the answer comes: the states the live picture knows, without due times.
   const order = p.init.stages.map((s) => s.code);
   const afterIdx = p.after === null ? -1 : order.indexOf(p.after);
-  const running = new Set(runningStages(p).map((s) => s.code));
-  const legs = p.init.legs ?? [];
-  const dues = p.init.stages.some((s) => s.firstCarDue);
-  const byLeg = legs.length ? legs.map((l) => ({ l, stages: p.init.stages.filter((s) => s.leg === l.id) })) : [{ l: { id: '', name: 'Stages', date: '' }, stages: p.init.stages }];
+  const running = new Map(runningStages(p).map((s) => [s.code, s]));
+  const interrupted = new Set((p.init.running ?? []).filter((r) => r.interrupted).map((r) => r.stage));
+  const stateOf = (s: StageInfo): StageState => t?.stages.find((x) => x.code === s.code)?.state
+    ?? (s.cancelled ? 'cancelled' : interrupted.has(s.code) ? 'interrupted' : order.indexOf(s.code) <= afterIdx ? 'finished' : running.has(s.code) ? 'running' : 'notStarted');
+  const legs = p.init.legs?.length ? p.init.legs : [{ id: '', name: 'Stages', date: '' }];
+  const offset = t?.controls.find((c) => c.offset)?.offset;
+  const stageCell = (s: StageInfo) => {
+    const state = stateOf(s);
+    const w = p.winners.get(s.code);
+    const through = [...(p.stageTimes.get(s.code)?.values() ?? [])].filter((x) => x.timeMs !== null).length;
+    return state === 'finished' && w ? <>finished · won by #{w.cars.join(', #')} in {formatDuration(w.timeMs)}</>
+      : state === 'running' ? <span class="pill onstage">running · {through} through</span>
+      : state === 'interrupted' || state === 'cancelled' ? <span class="pill">{STATE_WORDS[state]}</span>
+      : STATE_WORDS[state];
+  };
   return (
-    <>
+    <section data-source={t ? 'timetable' : 'live'}>
       <h2 id="timetable-title">Timetable</h2>
-      {dues ? <p class="muted small">Due times are the first car's, in rally time ({p.init.timeZone}).</p> : null}
-      {byLeg.map(({ l, stages }) => (
-        <section key={l.id}>
-          <h3>{l.name}{l.date ? ` · ${l.date}` : ''}</h3>
-          <div class="scroll"><table class="timetable">
-            <thead><tr><th scope="col">Stage</th><th class="num" scope="col">Distance</th>{dues ? <th class="num" scope="col">First car</th> : null}<th scope="col">State</th></tr></thead>
-            <tbody>{stages.map((s) => {
-              const i = order.indexOf(s.code);
-              const w = p.winners.get(s.code);
-              const through = [...(p.stageTimes.get(s.code)?.values() ?? [])].filter((t) => t.timeMs !== null).length;
-              const state = s.cancelled ? 'cancelled' : i <= afterIdx ? 'complete' : running.has(s.code) ? 'running' : 'to come';
-              return (
-                <tr key={s.code} data-stage={s.code} data-state={state}>
-                  <td class="crew"><Link patch={{ view: 'stage', stage: s.code }}>{s.code} {s.name}</Link></td>
-                  <td class="num">{distanceText(p.init.distanceUnit, s.distanceM)}</td>
-                  {dues ? <td class="num">{s.firstCarDue ? s.firstCarDue.slice(11, 16) : ''}</td> : null}
-                  <td>{state === 'complete' && w ? <>complete · won by #{w.cars.join(', #')} in {formatDuration(w.timeMs)}</> : state === 'running' ? <span class="pill onstage">running · {through} through</span> : state}</td>
+      <p class="muted small">{t ? <>Due times are the first car's, in rally time ({p.init.timeZone}{offset ? `, ${utc(offset)}` : ''}); later cars are due their start interval after. {t.controls.some((c) => c.estimated) ? '≈ counts a stage at its bogey time.' : ''}</> : null}</p>
+      {legs.map((l) => {
+        const stages = p.init.stages.filter((s) => !l.id || s.leg === l.id);
+        const controls = t ? t.controls.filter((c) => c.leg === l.id && LISTED.has(c.kind)) : [];
+        const byStart = new Map(stages.map((s) => [s.code, s]));
+        return (
+          <section key={l.id}>
+            <h3>{l.name}{l.date ? ` · ${l.date}` : ''}</h3>
+            <div class="scroll"><table class="timetable" aria-label={`Timetable of ${l.name}`}>
+              <thead><tr><th scope="col">Control</th><th class="num" scope="col">First car</th><th scope="col">Stage</th><th scope="col">State</th></tr></thead>
+              <tbody>{controls.length ? controls.map((c) => {
+                const s = c.kind === 'SS_START' && c.stage ? byStart.get(c.stage) : undefined;
+                return s ? (
+                  <tr key={c.id} data-control={c.id} data-stage={s.code} data-state={stateOf(s)}>
+                    <td>{c.id}</td>
+                    <td class="num due">{c.dueText ? `${c.estimated ? '≈ ' : ''}${c.dueText}` : ''}</td>
+                    <td class="crew"><Link patch={{ view: 'stage', stage: s.code }}>{s.code} {s.name}</Link> <span class="muted small">{distanceText(p.init.distanceUnit, s.distanceM)}</span></td>
+                    <td>{stageCell(s)}</td>
+                  </tr>
+                ) : (
+                  <tr key={c.id} data-control={c.id}>
+                    <td>{c.id}</td>
+                    <td class="num due">{c.dueText ? `${c.estimated ? '≈ ' : ''}${c.dueText}` : ''}</td>
+                    <td colSpan={2} class="muted">{c.name ?? c.kindText}</td>
+                  </tr>
+                );
+              }) : null}{stages.filter((s) => !controls.some((c) => c.kind === 'SS_START' && c.stage === s.code)).map((s) => (
+                <tr key={s.code} data-stage={s.code} data-state={stateOf(s)}>
+                  <td />
+                  <td class="num due" />
+                  <td class="crew"><Link patch={{ view: 'stage', stage: s.code }}>{s.code} {s.name}</Link> <span class="muted small">{distanceText(p.init.distanceUnit, s.distanceM)}</span></td>
+                  <td>{stageCell(s)}</td>
                 </tr>
-              );
-            })}</tbody>
-          </table></div>
-        </section>
-      ))}
-    </>
+              ))}</tbody>
+            </table></div>
+          </section>
+        );
+      })}
+    </section>
   );
 }
