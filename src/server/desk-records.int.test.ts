@@ -22,7 +22,7 @@ type Call = TestServer['call'];
 
 async function setUp(call: Call): Promise<{ officer: string; codes: Map<number, string> }> {
   assert.equal((await call('POST', '/api/rallies/import', smallRallyFile(), ADMIN_TOKEN)).statusCode, 201);
-  const t = await call('POST', '/api/tokens', { role: 'officer', label: 'results officer', rallyId: RALLY }, ADMIN_TOKEN);
+  const t = await call('POST', '/api/tokens', { role: 'officer', label: 'results officer', rallyId: RALLY }, ADMIN_TOKEN, { 'idempotency-key': `officer-${RALLY}` });
   const officer = (t.json() as { token: string }).token;
   const codes = new Map<number, string>();
   for (const car of [1, 2, 3, 4]) {
@@ -45,7 +45,7 @@ function suite(kind: StoreKind) {
     after(async () => { await s?.close(); });
 
     test('8 notices posted at once → numbers 1..8, each once; the board lists them in number order', async () => {
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => s.call('POST', `${R}/notices`, { kind: 'bulletin', title: `Bulletin ${i}` }, officer)));
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => s.call('POST', `${R}/notices`, { id: `bulletin-${i}`, kind: 'bulletin', title: `Bulletin ${i}` }, officer)));
       assert.deepEqual(answers.map((r) => r.statusCode), Array(8).fill(201));
       assert.deepEqual(answers.map((r) => (r.json() as { number: number }).number).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
       const board = (await s.call('GET', `${R}/notices`)).json() as { notices: { number: number; title: string }[] };
@@ -68,7 +68,7 @@ function suite(kind: StoreKind) {
     });
 
     test('two stewards decide one protest at once, differently → one decision stands, the other is 409 protest-decided', async () => {
-      const p = await s.call('POST', `${R}/protests`, { car: 2, lodgedBy: 'entrant of car 1', grounds: 'Car 2 cut a chicane on SS2' }, officer);
+      const p = await s.call('POST', `${R}/protests`, { id: 'protest-car-2', car: 2, lodgedBy: 'entrant of car 1', grounds: 'Car 2 cut a chicane on SS2' }, officer);
       assert.equal(p.statusCode, 201, p.body);
       const pid = (p.json() as { id: string }).id;
       const answers = await Promise.all([
@@ -108,7 +108,7 @@ describe('desk records from two server processes on one PostgreSQL database', { 
       await app.ready();
       stores.push(store);
       apps.push(app);
-      calls.push((method, url, body, token) => app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(body === undefined ? {} : { payload: body as object }) }));
+      calls.push((method, url, body, token, headers = {}) => app.inject({ method, url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, ...(body === undefined ? {} : { payload: body as object }) }));
     }
   });
   after(async () => {
@@ -120,7 +120,7 @@ describe('desk records from two server processes on one PostgreSQL database', { 
   test('notices posted on both at once → numbers 1..10 each once; acknowledgments through both at once → all kept', async () => {
     const [a, b] = calls as [Call, Call];
     const { officer, codes } = await setUp(a);
-    const posted = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a)('POST', `${R}/notices`, { kind: 'bulletin', title: `B${i}` }, officer)));
+    const posted = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? b : a)('POST', `${R}/notices`, { id: `b-${i}`, kind: 'bulletin', title: `B${i}` }, officer)));
     assert.deepEqual(posted.map((r) => r.statusCode), Array(10).fill(201));
     assert.deepEqual(posted.map((r) => (r.json() as { number: number }).number).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const acked = await Promise.all([1, 2, 3, 4].map((car) => (car % 2 ? b : a)('POST', `${R}/notices/3/acknowledgments`, { car, code: codes.get(car) })));

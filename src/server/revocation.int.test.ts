@@ -40,7 +40,7 @@ describe('revoking a token closes its open live streams', () => {
 
   test('the revoked officer\'s HQ stream ends at once; another officer\'s stays; reconnecting with the revoked token → 401', async () => {
     const issue = async (label: string) => {
-      const r = await s.call('POST', '/api/tokens', { role: 'officer', rallyId: RALLY, label }, ADMIN_TOKEN);
+      const r = await s.call('POST', '/api/tokens', { role: 'officer', rallyId: RALLY, label }, ADMIN_TOKEN, { 'idempotency-key': `issue-${label.replace(/[^\x21-\x7e]/g, '-')}` });
       assert.equal(r.statusCode, 201, r.body);
       return r.json() as { token: string; id: string };
     };

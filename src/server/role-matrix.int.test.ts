@@ -40,9 +40,9 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       s = await startTestServer(kind);
       assert.equal((await s.call('POST', '/api/rallies/import', smallRallyFile(), ADMIN_TOKEN)).statusCode, 201);
       assert.equal((await s.call('POST', '/api/rallies', { ...smallRallyFile().rally, id: OTHER }, ADMIN_TOKEN)).statusCode, 201);
-      const revoked = await s.call('POST', '/api/tokens', { role: 'officer', rallyId: RALLY, label: 'revoked desk' }, ADMIN_TOKEN);
+      const revoked = await s.call('POST', '/api/tokens', { role: 'officer', rallyId: RALLY, label: 'revoked desk' }, ADMIN_TOKEN, { 'idempotency-key': 'issue-revoked-desk' });
       assert.equal((await s.call('DELETE', `/api/tokens/${revoked.json().id}`, undefined, ADMIN_TOKEN)).statusCode, 200);
-      const victim = await s.call('POST', '/api/tokens', { role: 'officer', rallyId: RALLY, label: 'desk' }, ADMIN_TOKEN);
+      const victim = await s.call('POST', '/api/tokens', { role: 'officer', rallyId: RALLY, label: 'desk' }, ADMIN_TOKEN, { 'idempotency-key': 'issue-desk' });
       victimTokenId = victim.json().id;
       principals = [
         ['no token', undefined],

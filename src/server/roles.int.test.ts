@@ -60,18 +60,18 @@ describe(`roles and tokens (${KIND})`, () => {
   });
 
   test('an officer cannot issue an officer token, nor tokens for another rally', async () => {
-    const r1 = await s.call('POST', '/api/tokens', { role: 'officer', rallyId: 'lakeshore-2026', label: 'x' }, officer);
+    const r1 = await s.call('POST', '/api/tokens', { role: 'officer', rallyId: 'lakeshore-2026', label: 'x' }, officer, { 'idempotency-key': 'roles-issue-1' });
     assert.equal(r1.statusCode, 403);
-    const r2 = await s.call('POST', '/api/tokens', { role: 'timekeeper', rallyId: 'other-2026', controls: ['TC1'], label: 'x' }, officer);
+    const r2 = await s.call('POST', '/api/tokens', { role: 'timekeeper', rallyId: 'other-2026', controls: ['TC1'], label: 'x' }, officer, { 'idempotency-key': 'roles-issue-2' });
     assert.equal(r2.statusCode, 403);
     assert.equal(r2.json().code, 'token-wrong-rally');
-    const r3 = await s.call('POST', '/api/tokens', { role: 'timekeeper', rallyId: 'lakeshore-2026', controls: ['TC77'], label: 'x' }, officer);
+    const r3 = await s.call('POST', '/api/tokens', { role: 'timekeeper', rallyId: 'lakeshore-2026', controls: ['TC77'], label: 'x' }, officer, { 'idempotency-key': 'roles-issue-3' });
     assert.equal(r3.statusCode, 400);
     assert.equal(r3.json().field, '$.controls[0]');
   });
 
   test('a revoked token → 401 token-revoked', async () => {
-    const issued = await s.call('POST', '/api/tokens', { role: 'timekeeper', rallyId: 'lakeshore-2026', controls: ['TC1'], label: 'TC1 spare' }, officer);
+    const issued = await s.call('POST', '/api/tokens', { role: 'timekeeper', rallyId: 'lakeshore-2026', controls: ['TC1'], label: 'TC1 spare' }, officer, { 'idempotency-key': 'roles-issue-4' });
     const { token, id } = issued.json();
     assert.equal((await s.call('POST', `${R}/facts`, time('rv-1', 'TC1'), token)).statusCode, 201);
     assert.equal((await s.call('DELETE', `/api/tokens/${id}`, undefined, officer)).statusCode, 200);

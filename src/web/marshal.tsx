@@ -348,7 +348,7 @@ const phoneName = signal('');
 
 async function enroll(): Promise<void> {
   enrollMsg.value = '';
-  if (!code.value.trim()) { enrollMsg.value = 'Type the enrollment code first (ABCD-EFGH).'; return; }
+  if (!code.value.trim()) { enrollMsg.value = 'Type the enrollment code first (ABCD-EFGH-JKLM).'; return; }
   try {
     const deviceName = phoneName.value.trim() || 'marshal phone';
     const r = await sendJson<{ token: string; rallyId: string; controls?: string[]; label: string }>('POST', '/api/enroll', { code: code.value.trim(), device: deviceName });
@@ -369,7 +369,7 @@ function EnrollView() {
       <h2>Enroll this phone</h2>
       <p>Type the code the results officer gave you, or scan its QR code.</p>
       <form class="row" onSubmit={(e) => { e.preventDefault(); void enroll(); }}>
-        <input id="code" autoComplete="off" autoCapitalize="characters" placeholder="ABCD-EFGH" aria-label="Enrollment code" value={code.value} autoFocus={!hasCode} onInput={(e) => { code.value = (e.currentTarget as HTMLInputElement).value; }} />
+        <input id="code" autoComplete="off" autoCapitalize="characters" placeholder="ABCD-EFGH-JKLM" aria-label="Enrollment code" value={code.value} autoFocus={!hasCode} onInput={(e) => { code.value = (e.currentTarget as HTMLInputElement).value; }} />
         <input id="device-name" placeholder="phone name, e.g. SS7 finish A" aria-label="Phone name" value={phoneName.value} autoFocus={hasCode} onInput={(e) => { phoneName.value = (e.currentTarget as HTMLInputElement).value; }} />
         <button id="enroll-btn" type="submit">Enroll</button>
       </form>

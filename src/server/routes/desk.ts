@@ -10,6 +10,7 @@ import type { ServerContext } from '../context.ts';
 import { sha256Hex } from '../auth.ts';
 import { acknowledgmentOf, decisionOf, deskKeys, noticeOf, protestOf, type Notice, type NoticeKind, type Outcome, type ProtestKind } from '../desk-records.ts';
 import { inquiryClock, officialBlockers } from '../publication-check.ts';
+import { idempotencyKey } from '../idempotency.ts';
 import { apiError } from '../problem.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
@@ -17,16 +18,21 @@ const NOTICE_KINDS: NoticeKind[] = ['bulletin', 'decision', 'classification', 's
 const KIND_NAMES: Record<NoticeKind, string> = { bulletin: 'Bulletin', decision: 'Stewards\' decision', classification: 'Classification', startList: 'Start list', other: 'Document' };
 
 /** The id a write is known by: the body's `id`, else the Idempotency-Key header, else a new one (then a resend is a second write). */
+/** The record's id: `id` of the body, else the Idempotency-Key; neither → 400 (a retry would record it twice). */
 function writeId(request: FastifyRequest, body: { id?: string }): string {
-  const key = request.headers['idempotency-key'];
-  return body.id ?? (typeof key === 'string' && key !== '' ? key : randomUUID());
+  if (body.id !== undefined) return body.id;
+  const key = idempotencyKey(request);
+  if (key === undefined) {
+    throw apiError('idempotency-key-required', 'id: give the record an id (or send an Idempotency-Key header), made once and sent again on a retry, so a retry is not recorded twice.', 'id');
+  }
+  return key;
 }
 
 function noticeView(n: Notice) {
   return { ...n, kindName: KIND_NAMES[n.kind] };
 }
 
-const idField = { type: 'string', minLength: 1, maxLength: 200, description: 'Client-made id (or send Idempotency-Key): a resend with the same id is answered with the original, nothing is written twice' };
+const idField = { type: 'string', minLength: 1, maxLength: 200, description: 'Client-made id, required unless an Idempotency-Key header is sent (which then becomes the id): a resend with the same id is answered with the original, nothing is written twice' };
 
 export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get<{ Params: { id: string } }>('/api/rallies/:id/status', {

@@ -90,7 +90,7 @@ function suite(kind: 'sqlite' | 'postgres', skip: () => string | null) {
       assert.ok(live.standings.rows.length > 0, 'the linked rally scores the round');
       assert.equal(live.standings.rows[0].total, 22, 'ARA national scale: 22 for the winner (ara-evidence, SNO23)');
       assert.deepEqual(live.standings.provisional, [round.id], 'scored live from the rally: provisional until its results are official');
-      const officer = await app.inject({ method: 'POST', url: '/api/tokens', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { role: 'officer', rallyId: file.rally.id, label: 'officer' } });
+      const officer = await app.inject({ method: 'POST', url: '/api/tokens', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'idempotency-key': 'seasons-officer' }, payload: { role: 'officer', rallyId: file.rally.id, label: 'officer' } });
       const pub = await app.inject({ method: 'POST', url: `/api/rallies/${file.rally.id}/publications`, headers: { authorization: `Bearer ${officer.json().token}`, 'idempotency-key': 'publish-final' }, payload: { kind: 'official', reason: 'stewards approved', override: { reason: 'inquiry window waived by the stewards' } } });
       assert.equal(pub.statusCode, 201, pub.body);
       const final = (await call('GET', `/api/championships/${SEASON.id}/standings?championship=drivers`)).body;

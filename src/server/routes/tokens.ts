@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role, TokenRecord } from '../../store/contract.ts';
 import { CODE_ALPHABET, codeProblem, enrollmentCodeHash, newEnrollmentCode, newTokenId, newTokenSecret, normalizeCode, sha256Hex, type Principal } from '../auth.ts';
 import type { ServerContext } from '../context.ts';
+import { requireIdempotencyKey } from '../idempotency.ts';
 import { apiError } from '../problem.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
@@ -59,6 +60,8 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
   app.post<{ Body: TokenRequest }>('/api/tokens', {
     schema: {
       summary: 'Issue a token (the secret is in this response only)',
+      description: 'Needs an Idempotency-Key header (made once per token wanted, sent again on a retry): a retry answers the same token instead of issuing a second one.',
+      'x-idempotency': 'required',
       tags: ['auth'],
       body: {
         type: 'object',
@@ -71,6 +74,8 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ServerConte
     },
   }, async (request, reply) => {
     const issuer = await ctx.auth.requireRole(request, ['officer']);
+    // A token is new each time: a retry without the key would leave a second, unseen token.
+    requireIdempotencyKey(request);
     await checkScope(request, issuer, request.body, '$');
     const secret = newTokenSecret();
     const record: TokenRecord = { id: newTokenId(), hash: sha256Hex(secret), ...request.body, createdAt: ctx.now().toISOString(), createdBy: issuer.label };

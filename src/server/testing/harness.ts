@@ -1,6 +1,7 @@
 // A rallyhq server for tests: a store (memory, an SQLite temp file, or a fresh
 // PostgreSQL database), the app built around it (driven with app.inject), an
 // administrator token, and helpers to issue the other tokens.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ export async function startTestServer(kind: StoreKind, options: { now?: () => Da
     store,
     call,
     async token(role, rallyId, controls) {
-      const r = await call('POST', '/api/tokens', { role, label: `${role} ${rallyId ?? ''} ${controls?.join(',') ?? ''}`.trim(), ...(rallyId ? { rallyId } : {}), ...(controls ? { controls } : {}) }, ADMIN_TOKEN);
+      const r = await call('POST', '/api/tokens', { role, label: `${role} ${rallyId ?? ''} ${controls?.join(',') ?? ''}`.trim(), ...(rallyId ? { rallyId } : {}), ...(controls ? { controls } : {}) }, ADMIN_TOKEN, { 'idempotency-key': randomUUID() });
       if (r.statusCode !== 201) throw new Error(`cannot issue a ${role} token: ${r.statusCode} ${r.body}`);
       return (r.json() as { token: string }).token;
     },
