@@ -11,6 +11,7 @@ import type { Fact } from '../facts.ts';
 import type { Control, RallyDefinition } from '../model.ts';
 import { classify, dataIssues, explain, formatWorkings, score } from './index.ts';
 import { labRally, labRules, onTime } from './lab-rally.test-data.ts';
+import { getPreset } from '../rules/presets/index.ts';
 
 const others = [1, 3, 4].flatMap((c) => onTime(c));
 
@@ -37,6 +38,41 @@ describe('delayed start caused by the crew (FMU26 Art 48.4)', () => {
   test('rules with no retirement for a late start (MSUK: none in the reference) charge nothing else', () => {
     const state = score(labRally('msuk'), labRules('msuk'), [...[1, 3, 4].flatMap((c) => onTime(c)), ...onTime(2), delayed({ afterSignalMs: 25_000 })]);
     assert.equal(classify(state).rows.find((r) => r.car === 2)!.status, 'finished');
+  });
+
+  test('MSUK 2026.2 charges no delay (rally-rules §2.2: MSUK "—"), flagged unconfirmed; 2026.1 keeps its assumed 1 min per minute', () => {
+    const facts = [...[1, 3, 4].flatMap((c) => onTime(c)), ...onTime(2), delayed({ delayMs: 70_000 })];
+    const now = score(labRally('msuk'), getPreset('msuk', '2026.2')!, facts);
+    assert.equal(classify(now).rows.find((r) => r.car === 2)!.otherPenaltyMs, 0);
+    assert.equal(getPreset('msuk', '2026.2')!.delayedStartPenaltyPerMinuteMs.confirmed, false);
+    const before = score(labRally('msuk'), getPreset('msuk', '2026.1')!, facts);
+    assert.equal(classify(before).rows.find((r) => r.car === 2)!.otherPenaltyMs, 120_000, 'a rally scored under 2026.1 scores the same');
+  });
+});
+
+describe('the stage maximum charged for a stage not performed correctly is only as sure as its figure (MSUK26 App 8 (c), App 14 (d))', () => {
+  const notCorrect: Fact = { type: 'stageMaximumCharged', id: 'mx', car: 2, stage: 'SS2', reason: 'missed a chicane', rule: 'MSUK26 App 8 (c)' };
+  const facts = [...others, ...onTime(2), notCorrect];
+  const step = (state: ReturnType<typeof score>) => explain(state, 2, 'SS2').steps.find((x) => /stage maximum .* charged/.test(x.label))!;
+
+  test('a maximum from the rules is flagged unconfirmed when the preset value is (not hard-coded confirmed)', () => {
+    const base = labRules('msuk');
+    const rules = { ...base, stageMaxTime: { value: { kind: 'fixed' as const, ms: 600_000 }, rule: 'assumed maximum', confirmed: false, note: 'test' } };
+    const s = step(score(labRally('msuk'), rules, facts));
+    assert.equal(s.ms, 600_000);
+    assert.equal(s.confirmed, false);
+    assert.match(s.rule ?? '', /assumed maximum/);
+  });
+
+  test('a maximum set by the SRs (an override citing the article) is confirmed', () => {
+    const s = step(score(labRally('msuk'), labRules('msuk', { stageMaxTime: { kind: 'fixed', ms: 600_000 } }), facts));
+    assert.equal(s.confirmed, true);
+  });
+
+  test('a stage\'s own maximum in the rally definition (the event\'s documents) is confirmed and says where it comes from', () => {
+    const s = step(score(labRally('msuk', { maximumMs: 600_000 }), labRules('msuk'), facts));
+    assert.equal(s.confirmed, true);
+    assert.match(s.rule ?? '', /SS2's own maximum in the rally definition/);
   });
 });
 

@@ -9,6 +9,8 @@
 //    not move within `delayedStartRetireAfterMs` of the signal.
 // A cancelled stage charges nothing: it is dropped for everyone (§3.4).
 import type { DelayedStart, Fact } from '../facts.ts';
+import type { Stage } from '../model.ts';
+import type { RuleSet } from '../rules/types.ts';
 import type { Issue } from '../issues.ts';
 import type { WorkingStep } from '../results.ts';
 import { formatDuration } from '../time/duration.ts';
@@ -39,6 +41,18 @@ function maximumCell(ms: number, used: Fact[], steps: WorkingStep[]): StageCell 
   return { status: 'maxTime', ms, stageMs: ms, rawMs: null, source: 'stageTime', used, conflicts: [], steps };
 }
 
+/**
+ * Where the stage maximum's figure comes from, and how sure it is: the stage's own `maximumMs` is the
+ * event's documents' figure (as sure as the rally definition); a figure from the rules is only as sure as
+ * the preset (or SR override) that gives `stageMaxTime`. The decision to charge it is the official's (their fact).
+ */
+function maximumCitation(stage: Stage, rules: RuleSet): { rule: string; confirmed: boolean; shown?: string } {
+  const base = 'MSUK26 App 8 (c), App 14 (d)';
+  if (stage.maximumMs !== undefined) return { rule: `${base}; ${stage.code}'s own maximum in the rally definition`, confirmed: true };
+  const c = rules.stageMaxTime;
+  return { rule: `${base}; ${c.rule}`, confirmed: c.confirmed, ...(c.shown ? { shown: c.shown } : {}) };
+}
+
 /** Replaces cells in place (they belong to this derivation) and returns the penalties and retirements. */
 export function stageCharges(car: number, live: readonly Fact[], ctx: CarContext, cells: StageCell[], issues: Issue[]): StageCharges {
   const { it, rules, global } = ctx;
@@ -61,7 +75,7 @@ export function stageCharges(car: number, live: readonly Fact[], ctx: CarContext
       if (max === null) { noMaximum(f, f.stage, `car ${car} is to be charged the stage maximum (${f.reason})`); continue; }
       cells[i] = maximumCell(max, [f], [
         { label: `stage not performed correctly: ${f.reason}`, ...(f.rule ? { rule: f.rule } : {}), facts: [{ id: f.id, type: f.type }] },
-        { label: `stage maximum ${formatDuration(max, 1)} charged, whatever was driven`, ms: max, rule: `MSUK26 App 8 (c), App 14 (d); ${rules.stageMaxTime.rule}`, confirmed: true },
+        { label: `stage maximum ${formatDuration(max, 1)} charged, whatever was driven`, ms: max, ...maximumCitation(it.stages[i]!, rules) },
       ]);
     } else if (f.type === 'retirement' && !f.permanent && rules.dnfStageCharge.value !== 'retire') {
       const i = stageOfPlace(ctx, f.where);

@@ -6,10 +6,10 @@ import { deepFreeze } from './cite.ts';
 import { fia2026 } from './fia.ts';
 import { ara2026 } from './ara.ts';
 import { ara2026Results } from './ara-results.ts';
-import { msuk2026 } from './msuk.ts';
+import { msuk2026, msuk2026b } from './msuk.ts';
 
 /** Every version of every preset, oldest first within an id. */
-const PRESETS: readonly RuleSet[] = [fia2026, ara2026, ara2026Results, msuk2026].map((p) => deepFreeze(p));
+const PRESETS: readonly RuleSet[] = [fia2026, ara2026, ara2026Results, msuk2026, msuk2026b].map((p) => deepFreeze(p));
 
 /**
  * The preset `id` at `version`, or its newest version when none is given;

@@ -75,3 +75,17 @@ export const msuk2026: RuleSet = {
   dueTimeMethod: confirmed('targetTimes', 'MSUK26 App 13 Art 9.1(a); App 8 (target timing)',
     'Scheduled timing (App 13 Art 10.1, App 14): override to "scheduled", give each time control its standard time (firstCarDue, car 0) and the rally its startIntervalMs; mark main time controls with main: true.'),
 };
+
+/**
+ * Motorsport UK 2026.2: as 2026.1, without a penalty for a crew that delays its own stage start.
+ * The rule reference gives MSUK none (rally-rules §2.2: "—" under App 8 and App 14); 2026.1 assumed
+ * the FIA-regional 1 minute per minute or part, a figure no MSUK text gives. A new version, so rallies
+ * scored under 2026.1 score the same.
+ */
+export const msuk2026b: RuleSet = {
+  ...msuk2026,
+  version: '2026.2',
+  name: 'Motorsport UK NCR 2026 (target timing)',
+  delayedStartPenaltyPerMinuteMs: unconfirmed(0, 'MSUK delayed start by the crew: not in the reference (rally-rules §2.2: App 8 and App 14 give no such penalty)',
+    'No penalty unless the SRs set one (override delayedStartPenaltyPerMinuteMs citing the SR). "Not attempting a stage when told" (App 8, 10 min) is another offence: record it as a penalty.'),
+};

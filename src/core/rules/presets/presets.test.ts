@@ -191,7 +191,10 @@ const ARA_RESULTS: Row[] = [
   ['dueTimeMethod', 'targetTimes', false, /not found/, 'not shown'],
 ];
 
-const TABLES: Record<string, Row[]> = { fia: FIA, msuk: MSUK, 'ara@2026.1': ARA, 'ara@2026.2': ARA_RESULTS };
+// MSUK 2026.2: 2026.1 without the assumed delayed-start penalty (rally-rules §2.2 gives MSUK none).
+const MSUK_B: Row[] = MSUK.map((r) => (r[0] === 'delayedStartPenaltyPerMinuteMs' ? ['delayedStartPenaltyPerMinuteMs', 0, false, /not in the reference/, '§2.2: MSUK "—": no penalty unless the SRs set one'] : r));
+
+const TABLES: Record<string, Row[]> = { fia: FIA, 'msuk@2026.1': MSUK, 'msuk@2026.2': MSUK_B, 'ara@2026.1': ARA, 'ara@2026.2': ARA_RESULTS };
 
 for (const [name, rows] of Object.entries(TABLES)) {
   const [id, version] = name.split('@') as [string, string | undefined];
@@ -223,7 +226,8 @@ for (const [name, rows] of Object.entries(TABLES)) {
 
 test('listPresets names fia, ara and msuk with a version each; getPreset without version gives the newest', () => {
   const list = listPresets();
-  assert.deepEqual(list.map((p) => p.id).sort(), ['ara', 'ara', 'fia', 'msuk']);
+  assert.deepEqual(list.map((p) => p.id).sort(), ['ara', 'ara', 'fia', 'msuk', 'msuk']);
+  assert.equal(getPreset('msuk')?.version, '2026.2', 'the newest MSUK version charges no delayed start the reference does not give');
   assert.equal(getPreset('ara')?.version, '2026.2', 'the newest ARA version is the one from published results');
   for (const p of list) {
     assert.match(p.version, /^\d{4}\.\d+$/);
