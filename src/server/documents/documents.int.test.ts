@@ -173,6 +173,41 @@ describe('official documents as PDF (demo rally, publications 1 provisional and 
     assertRowsInOrder(pages.join('\n'), classify(state).rows);
   });
 
+  test('start list of a leg with a stored start list: that list, in its order and due times, and the document says it is the stored one; a leg without one says so', async () => {
+    const officer = await s.token('officer', 'snodrift-2026');
+    // Leg 2 seeded by the classification after leg 1, its first three in reverse (the organiser's choice; SEE core/startlists).
+    const put = await s.call('PUT', `${R}/start-lists/L2`, { method: 'classification', reverseTopN: 3, intervals: [{ fromOrder: 1, intervalMs: 120_000 }], firstDue: '2026-02-07T09:30', reason: 'leg 2 seeding per SR 5.3' }, officer);
+    assert.equal(put.statusCode, 200, put.body);
+    const stored = put.json().startList as { rows: { order: number; car: number; due: string }[] };
+    assert.equal((await s.call('POST', `${R}/publications`, { kind: 'official', reason: 'start list of leg 2', override: { reason: 'the inquiry window is not what this test is about' } }, officer, { 'idempotency-key': 'publish-documents-3' })).statusCode, 201);
+    const h3 = (await s.call('GET', `${R}/publications`)).json().publications[2].hash as string;
+    const pages = await render(`${R}/publications/3/documents/start-list.pdf?leg=L2`, 'start-l2-stored');
+    everyPageCarries(pages, 'OFFICIAL', /Document 3\.2-L2/, h3);
+    const text = pages.join('\n');
+    assert.match(text, /Seeding\s+classification/);
+    assert.match(text, /Stored\s+.*leg 2 seeding per SR 5\.3/);
+    assert.match(text, /due times as stored/);
+    assert.doesNotMatch(text, /No start list is stored/);
+    // Every stored row, in the stored order, with its stored due time.
+    let from = 0;
+    for (const r of stored.rows) {
+      const m = new RegExp(`^\\s*${r.order}\\s+${r.car}\\s.*\\s${r.due.slice(11, 19)}\\s*$`, 'm').exec(text.slice(from));
+      assert.ok(m, `order ${r.order} car ${r.car} due ${r.due}`);
+      from += m.index + m[0].length;
+    }
+    // The rule, independently of the list builder: the first three after leg 1 start in reverse, two minutes apart from 09:30.
+    const lastL1 = JSON.parse(readFileSync(SNODRIFT, 'utf8')).rally.stages.filter((x: { leg: string }) => x.leg === 'L1').at(-1).code as string;
+    const top3 = classify(state, { after: lastL1 }).rows.filter((r) => r.position !== null).slice(0, 3).map((r) => r.car);
+    assert.deepEqual(stored.rows.slice(0, 3).map((r) => r.car), [...top3].reverse());
+    assert.match(text, new RegExp(`^\\s*1\\s+${top3[2]}\\s.*09:30:00`, 'm'));
+    assert.match(text, new RegExp(`^\\s*2\\s+${top3[1]}\\s.*09:32:00`, 'm'));
+    // Leg 1 has no stored list: car-number order, and the document says so.
+    const l1 = (await render(`${R}/publications/3/documents/start-list.pdf?leg=L1`, 'start-l1-fallback')).join('\n');
+    assert.match(l1, /No start list is stored for this leg: crews start in car-number order/);
+    // Publication 2 was made before the list was stored: as published, its leg 2 list is still the fallback.
+    assert.match((await render(`${R}/publications/2/documents/start-list.pdf?leg=L2`, 'start-l2-before')).join('\n'), /No start list is stored for this leg/);
+  });
+
   test('bad requests name the parameter and the fix; nothing is a 5xx', async () => {
     const cases: [string, number, RegExp][] = [
       [`${R}/publications/2/documents/stage-results.pdf`, 400, /stage is required: give a stage code \(SS1, SS2/],

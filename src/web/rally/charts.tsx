@@ -10,6 +10,7 @@ import { picture } from './model.ts';
 import { route } from './state.ts';
 import { nav, RefPicker } from './views.tsx';
 import type { ChartSpec } from './uplot-chart.ts';
+import { apiPath, TableDownloads } from './table-downloads.tsx';
 
 /** A gap as rally people read it: `+1:02.3` behind, `-4.5` ahead, `0` level. */
 export const signedGap = (ms: number): string => (ms === 0 ? '0' : `${ms < 0 ? '-' : '+'}${formatDuration(Math.abs(ms))}`);
@@ -89,6 +90,7 @@ export function ChartView() {
                 ))}</tbody>
               </table>
             </div>
+            {g ? <TableDownloads path={apiPath(g.rallyId, `grid${g.category ? `?category=${encodeURIComponent(g.category)}` : ''}`)} what="The charts' figures for every crew (stage by stage grid)" /> : null}
           </>
         )}
     </>
