@@ -20,7 +20,7 @@ const WEB = join(ROOT, 'src', 'web');
 const DIST = join(WEB, 'dist');
 export const CHROMIUM = process.env.RALLYHQ_CHROMIUM ?? '/usr/bin/chromium';
 
-interface RallyFile { format: string; version: number; rally: { id: string; name: string }; facts: Fact[] }
+interface RallyFile { format: string; version: number; rally: { id: string; name: string } & Record<string, unknown>; facts: Fact[] }
 
 /** The Sno*Drift fixture: `snodrift` (60 crews, one classification) or `ara` (ARA's own, National and Regional categories). */
 export function loadFixture(which: 'snodrift' | 'ara' = 'snodrift'): RallyFile {
@@ -94,7 +94,7 @@ async function openSqlite(file: string): Promise<Store> {
  * before the import, so a test can add them itself later; `now` is the
  * server's clock (inquiry windows, overdue crews, publication times).
  */
-export async function startServer(options: { keep?: (f: Fact) => boolean; now?: () => Date; live?: Partial<LiveOptions>; fixture?: 'snodrift' | 'ara'; empty?: boolean } = {}): Promise<TestServer> {
+export async function startServer(options: { keep?: (f: Fact) => boolean; rally?: (r: RallyFile['rally']) => RallyFile['rally']; now?: () => Date; live?: Partial<LiveOptions>; fixture?: 'snodrift' | 'ara'; empty?: boolean } = {}): Promise<TestServer> {
   await ensureWebBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-e2e-'));
   const store = await openSqlite(join(dir, 'rally.db'));
@@ -128,7 +128,7 @@ export async function startServer(options: { keep?: (f: Fact) => boolean; now?: 
   if (options.empty) return { url, app, store, rallyId: '', adminToken, officerToken: '', api, close };
 
   const fixture = loadFixture(options.fixture);
-  const file = options.keep ? { ...fixture, facts: fixture.facts.filter(options.keep) } : fixture;
+  const file = { ...fixture, rally: options.rally ? options.rally(fixture.rally) : fixture.rally, facts: options.keep ? fixture.facts.filter(options.keep) : fixture.facts };
   const imported = await api('POST', '/api/rallies/import', file, adminToken);
   if (imported.status !== 201) throw new Error(`import failed: ${imported.status} ${JSON.stringify(imported.body).slice(0, 500)}`);
   const rallyId = fixture.rally.id;

@@ -11,6 +11,7 @@ import { DiffTable, type DiffRow } from '../lib/ui/diff-table.tsx';
 import { Field, Select } from '../lib/ui/field.tsx';
 import { newId } from '../lib/ui/ids.ts';
 import { FORM_ORDER, FORMS, factById, type FactBody, type Kind, type Values } from './forms.ts';
+import { NotionalProposals } from './notional.tsx';
 import { crewLabel, definition, post, refresh, say } from './state.ts';
 
 export interface PreviewAnswer {
@@ -59,6 +60,14 @@ export function openForm(kind: Kind, values: Values = {}): void {
 function set(name: string, value: string): void {
   // A change makes the old preview stale: it must be seen again before saving.
   form.value = { ...form.value, values: { ...form.value.values, [name]: value }, preview: null, previewed: '', problems: [], saved: '' };
+}
+
+/** Values changed by the form itself (proposals read from the server): the preview goes stale only if they differ. */
+function update(change: (v: Values) => Values): void {
+  const cur = form.value;
+  const values = change(cur.values);
+  if (JSON.stringify(values) === JSON.stringify(cur.values)) return;
+  form.value = { ...cur, values, preview: null, previewed: '', problems: [] };
 }
 
 function built(): FactBody[] | string[] {
@@ -117,6 +126,14 @@ function Fields() {
       {spec.fields.map((fs) => {
         const id = `d-${f.kind}-${fs.name}`;
         const value = f.values[fs.name] ?? '';
+        if (fs.type === 'select' && f.kind === 'notional' && fs.name === 'stage') {
+          return (
+            <div key={id}>
+              <Select id={id} label={fs.label} value={value} onChange={(v) => set(fs.name, v)} options={fs.options?.() ?? []} hint={fs.hint} />
+              <NotionalProposals stage={value} values={f.values} update={update} />
+            </div>
+          );
+        }
         if (fs.type === 'select') return <Select key={id} id={id} label={fs.label} value={value} onChange={(v) => set(fs.name, v)} options={fs.options?.() ?? []} hint={fs.hint} />;
         if (fs.type === 'checkbox') {
           return (

@@ -199,7 +199,7 @@ export const FORMS: Record<Kind, FormSpec> = {
   notional: {
     kind: 'notional', title: 'Stage interrupted: notional times',
     rule: 'The Clerk of the Course gives each affected crew the time judged fairest; a crew responsible for the stoppage may not benefit (FMU26 Arts 52.1–52.4; MSUK 4.37).',
-    fields: [{ name: 'stage', label: 'Stage', type: 'select', options: stageOptions }, { name: 'times', label: 'Notional times', type: 'textarea', placeholder: '23 4:12.0\n19 4:12.0', hint: 'One crew a line: car, then the time (4:12.0).' }, reasonField],
+    fields: [{ name: 'stage', label: 'Stage', type: 'select', options: stageOptions }, { name: 'times', label: 'Notional times', type: 'textarea', placeholder: '23 4:12.0\n19 4:12.0', hint: 'One crew a line: car, then the time (4:12.0). Filled with the times the rules propose; change a line to override, and say why in the reason.' }, reasonField],
     build(v, id) {
       const p: string[] = [];
       const stage = need(v, 'stage', 'Stage', p);
@@ -213,7 +213,12 @@ export const FORMS: Record<Kind, FormSpec> = {
         notionalTimes.push({ car: Number(m[1]), time: m[2] as string });
       });
       const reason = needReason(v, p);
-      return p.length ? p : [{ id, type: 'stageInterrupted', stage, notionalTimes, reason }];
+      // Confirming supersedes the interruption in effect and keeps when the stage stopped and who caused it.
+      const old = factById((v.supersedes ?? '').trim())?.fact;
+      const keep = old && old.type === 'stageInterrupted' && old.stage === stage
+        ? { supersedes: old.id, ...(typeof old.at === 'string' ? { at: old.at } : {}), ...(typeof old.restartedAt === 'string' ? { restartedAt: old.restartedAt } : {}), ...(Array.isArray(old.responsible) ? { responsible: old.responsible } : {}) }
+        : {};
+      return p.length ? p : [{ id, type: 'stageInterrupted', stage, notionalTimes, reason, ...keep }];
     },
   },
   cancel: {
