@@ -85,6 +85,14 @@ describe('regional divisions (rally-rules §6.2: ARA23 regions East/Central/West
     assert.ok(!s.rows.some((r) => r.competitor === 'N'), 'a National crew is not in a regional table');
   });
 
+  test('a championship without a category over a two-category round says its places come from two classifications', () => {
+    const round: RoundResult = { round: 'snodrift', status: 'final', source: 't', crews: [crew('N', 1, { category: 'National', eligibility: ['ara-national'] }), crew('R', 1, { category: 'Regional', eligibility: ['ara-national'] })] };
+    const open: Championship = { id: 'all', name: 'All', kind: 'drivers', scheme: 'ara-national' };
+    for (const a of awardRound(open, araNational2026, round)) assert.ok(a.notes.some((n) => /categories National and Regional share this championship/.test(n)));
+    const national = awardRound(champ('drivers'), araNational2026, round);
+    assert.deepEqual(national.map((a) => [a.competitor, a.total, a.notes]), [['N', 22, []]]);
+  });
+
   test('bad seasons: a regional event without a region, a regional championship whose region has no round', () => {
     const noRegion = ({ region: _, ...r }: Season['rounds'][number]): Season['rounds'][number] => r;
     const bad: Season = { ...seed, rounds: seed.rounds.map((r) => (r.id === 'ridge' ? noRegion(r) : r)),
@@ -178,12 +186,13 @@ describe('leg bonus points (rally-rules §6.1: ERC20 [P], 5-4-3-2-1 to the top f
     assert.deepEqual(totals, { D1: 30 + 5 + 5 + 2, D2: 24 + 4 + 4 + 4, D3: 21 + 3 + 3 + 3, D4: 19 + 5, D5: 0 });
   });
 
-  test('title maths counts a leg bonus once per leg (two legs assumed for rounds to come): 30 + 2 × 5', () => {
+  test('title maths counts a leg bonus once per leg: as many legs as the longest round run (3 here: 30 + 3 × 5), else two (30 + 2 × 5)', () => {
     const round = roundFromScoredRally(state, { round: 'r1', status: 'final', source: 'test' });
     const drivers: Championship = { id: 'd', name: 'Drivers', kind: 'drivers', scheme: 'fia-erc-2020' };
     const season: Season = { id: 'erc', series: { id: 'erc', name: 'ERC', body: 'FIA' }, year: 2020, name: 'ERC', classes: [], championships: [drivers], sources: {},
       rounds: ['r1', 'r2'].map((id, i) => ({ id, round: i + 1, name: id, startDate: null, endDate: null, confirmed: true, source: 't' })) };
-    assert.equal(titleMaths(computeStandings(season, drivers, fiaErc2020, [round]), fiaErc2020).maxPerRound, 40);
+    assert.equal(titleMaths(computeStandings(season, drivers, fiaErc2020, [round]), fiaErc2020).maxPerRound, 45);
+    assert.equal(titleMaths(computeStandings(season, drivers, fiaErc2020, []), fiaErc2020).maxPerRound, 40);
   });
 });
 

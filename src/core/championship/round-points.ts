@@ -103,6 +103,11 @@ export function awardRound(championship: Championship, scheme: PointsScheme, res
     const why = `shortened rally: ${result.basis?.runShare ?? `${formatShare(result.runShare)} of the scheduled stage distance run`}; the scheme gives ${factor === 0 ? 'no points' : `× ${formatFactor(factor)}`} (${scheme.shortened?.steps.rule ?? 'FMU26 Art 3.1'})`;
     for (const e of byCompetitor.values()) e.notes.push(why);
   }
+  // Places of two classifications (categories) cannot be ranked together: say so rather than mix them silently.
+  const categories = [...new Set(crews.flatMap((c) => (c.category !== undefined ? [c.category] : [])))];
+  if (categories.length > 1) {
+    for (const e of byCompetitor.values()) e.notes.push(`crews of categories ${categories.join(' and ')} share this championship: their places come from different classifications; set the championship's category`);
+  }
   const items = crews.filter((c) => keyOf(c) !== undefined).map((crew) => ({ crew, key: keyOf(crew)! }));
   for (const source of POINTS_SOURCES) {
     const table = scheme.sources[source];

@@ -50,6 +50,8 @@ export interface Standings {
   rows: StandingRow[];
   /** Rules the totals relied on that are not confirmed. */
   unconfirmed: string[];
+  /** Most legs of any round run (leg bonus title maths); absent when no round gave leg places. */
+  legsPerRound?: number;
 }
 
 /** Count-back: most wins, then most seconds, … SEE: FMU26 Art 8.1 [T], WRC06 [V]. Negative = a ahead. */
@@ -181,6 +183,8 @@ export function computeStandings(season: Season, championship: Championship, sch
   const cbr = championship.countBackRounds;
   if (countBackOverDropped && !cbr) unconfirmed.push('count-back over dropped rounds: [NF] — places of every round count, dropped ones too (FMU26 Art 8.1 does not say; set countBackRounds to decide)');
   else if (countBackOverDropped && cbr && !cbr.confirmed) unconfirmed.push(`count-back over dropped rounds (${cbr.value}): ${cbr.rule}`);
+  const legCounts = roundsRun.map((id) => legsOf(byRound.get(id)!));
+  const legsPerRound = legCounts.length ? Math.max(...legCounts) : 0;
   return {
     season: season.id,
     championship,
@@ -192,5 +196,12 @@ export function computeStandings(season: Season, championship: Championship, sch
     provisional: roundsRun.filter((id) => byRound.get(id)!.status === 'provisional'),
     rows,
     unconfirmed,
+    ...(legsPerRound > 0 ? { legsPerRound } : {}),
   };
+}
+
+/** How many legs a round result places crews in. */
+function legsOf(result: RoundResult): number {
+  if (result.legs) return result.legs.length;
+  return new Set(result.crews.flatMap((c) => Object.keys(c.legPositions ?? {}))).size;
 }

@@ -4,7 +4,7 @@
 // sums rather than plain totals.
 import type { Standings } from './standings.ts';
 import { bestSum } from './standings.ts';
-import { maxPointsForCars, maxPointsPerCrew, type PointsScheme } from './points-scheme.ts';
+import { DEFAULT_LEGS_PER_ROUND, maxPointsForCars, maxPointsPerCrew, type PointsScheme } from './points-scheme.ts';
 
 export type TitleChance = 'leader' | 'yes' | 'only-on-count-back' | 'no';
 
@@ -42,7 +42,9 @@ function roundScores(s: Standings, competitor: string): number[] {
 /** Title maths after the standings' last round. */
 export function titleMaths(standings: Standings, scheme: PointsScheme): TitleMaths {
   const champ = standings.championship;
-  const maxPerRound = champ.kind === 'manufacturers' ? maxPointsForCars(scheme, champ.carsPerMake ?? 2) : maxPointsPerCrew(scheme);
+  // A leg bonus counts once per leg: as many legs as the longest round run so far, else two.
+  const legs = standings.legsPerRound ?? DEFAULT_LEGS_PER_ROUND;
+  const maxPerRound = champ.kind === 'manufacturers' ? maxPointsForCars(scheme, champ.carsPerMake ?? 2, legs) : maxPointsPerCrew(scheme, legs);
   const remaining = standings.roundsRemaining.length;
   const best = champ.countBest?.value;
   const leaderRow = standings.rows[0];

@@ -86,7 +86,7 @@ describe('public read API v1', () => {
     assert.deepEqual(v.rows.slice(0, 5).map((x: { rank: number; total: number }) => [x.rank, x.total]), [[1, 22 + 3], [2, 17 + 5], [3, 14 + 1], [4, 12 + 2], [5, 10]]);
     assert.deepEqual(Object.keys(v.rows[0]), ['rank', 'competitor', 'total', 'points', 'rounds', 'dropped', 'tieBreak']);
     assert.deepEqual(Object.keys(v.rows[0].rounds[0]), ['round', 'points', 'counted', 'place', 'entered']);
-    assert.deepEqual(Object.keys(v.rows[0].points), ['final', 'saturday', 'sunday', 'powerStage']);
+    assert.deepEqual(Object.keys(v.rows[0].points), ['final', 'saturday', 'sunday', 'powerStage', 'leg']);
     const internal = (await s.call('GET', '/api/championships/ara-2026/standings?after=1')).json().standings.rows as { rank: number; competitor: string; total: number }[];
     assert.deepEqual(v.rows.map((x: { rank: number; competitor: string; total: number }) => [x.rank, x.competitor, x.total]), internal.map((x) => [x.rank, x.competitor, x.total]));
     const again = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=1', undefined, undefined, { 'if-none-match': r.headers.etag as string });
@@ -97,7 +97,7 @@ describe('public read API v1', () => {
     assert.match(csv.headers['content-type'] as string, /^text\/csv/);
     assert.notEqual(csv.headers.etag, r.headers.etag);
     const lines = csv.body.split('\r\n');
-    assert.equal(lines[0], 'rank,competitor,total,snodrift,dropped,final,saturday,sunday,power_stage');
+    assert.equal(lines[0], 'rank,competitor,total,snodrift,dropped,final,saturday,sunday,power_stage,leg_bonus');
     assert.equal(lines[1]!.split(',').slice(0, 4).join(','), `1,${v.rows[0].competitor},25,25`);
     assert.equal((await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?after=1&format=csv')).body, csv.body);
     const cls = await s.call('GET', '/api/public/v1/seasons/ara-2026/standings?championship=l4wd-drivers&after=snodrift');

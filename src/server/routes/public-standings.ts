@@ -59,7 +59,7 @@ export function standingsV1(season: Season, s: Standings, title: TitleMaths, not
     after: s.after, roundsRun: s.roundsRun, roundsRemaining: s.roundsRemaining, provisional: s.provisional,
     rows: s.rows.map((r) => ({
       rank: r.rank, competitor: r.competitor, total: r.total,
-      points: { final: r.bySource.final, saturday: r.bySource.saturday, sunday: r.bySource.sunday, powerStage: r.bySource.powerStage },
+      points: { final: r.bySource.final, saturday: r.bySource.saturday, sunday: r.bySource.sunday, powerStage: r.bySource.powerStage, leg: r.bySource.leg },
       rounds: r.rounds.map((c) => ({ round: c.round, points: c.points, counted: c.counted, place: c.place, entered: c.entered })),
       dropped: r.dropped, tieBreak: r.tieBreak ?? null,
     })),
@@ -71,8 +71,8 @@ export function standingsV1(season: Season, s: Standings, title: TitleMaths, not
 /** One row per competitor, one column per round run (points; empty when not entered; dropped rounds listed). */
 export function standingsCsv(v: ReturnType<typeof standingsV1>): string {
   return toCsv(
-    ['rank', 'competitor', 'total', ...v.roundsRun, 'dropped', 'final', 'saturday', 'sunday', 'power_stage'],
-    v.rows.map((r) => [r.rank, r.competitor, r.total, ...v.roundsRun.map((id) => { const c = r.rounds.find((x) => x.round === id); return c?.entered ? c.points : null; }), r.dropped.join(' '), r.points.final, r.points.saturday, r.points.sunday, r.points.powerStage]),
+    ['rank', 'competitor', 'total', ...v.roundsRun, 'dropped', 'final', 'saturday', 'sunday', 'power_stage', 'leg_bonus'],
+    v.rows.map((r) => [r.rank, r.competitor, r.total, ...v.roundsRun.map((id) => { const c = r.rounds.find((x) => x.round === id); return c?.entered ? c.points : null; }), r.dropped.join(' '), r.points.final, r.points.saturday, r.points.sunday, r.points.powerStage, r.points.leg]),
   );
 }
 
@@ -106,11 +106,11 @@ export async function registerPublicStandings(app: FastifyInstance, opts: RouteS
       summary: 'Public API v1: championship standings after a round (JSON, or CSV with ?format=csv or Accept: text/csv)', tags: ['public'], params: seasonParams,
       querystring: { type: 'object', additionalProperties: false, properties: {
         championship: { type: 'string', minLength: 1, description: 'Championship id of the season (default: the first, e.g. drivers)' },
-        after: { type: 'string', minLength: 1, description: 'Round id or number (default: the last round with results)' },
+        after: { type: 'string', minLength: 1, description: 'Round id, or its number in the championship\'s own calendar (default: the last round with results)' },
         format: { type: 'string', enum: ['json', 'csv'] },
       } },
       response: {
-        200: anyObject('{ apiVersion, season, championship: { id, name, kind, scheme, class }, scheme: { id, name }, after, roundsRun, roundsRemaining, provisional, rows: [{ rank, competitor, total, points: { final, saturday, sunday, powerStage }, rounds: [{ round, points, counted, place, entered }], dropped, tieBreak }], title: { leader, clinched, roundsRemaining, note }, unconfirmed, notes }'),
+        200: anyObject('{ apiVersion, season, championship: { id, name, kind, scheme, class }, scheme: { id, name }, after, roundsRun, roundsRemaining, provisional, rows: [{ rank, competitor, total, points: { final, saturday, sunday, powerStage, leg }, rounds: [{ round, points, counted, place, entered }], dropped, tieBreak }], title: { leader, clinched, roundsRemaining, note }, unconfirmed, notes }'),
         304: { type: 'null' }, ...errorResponses,
       },
     },
