@@ -55,6 +55,11 @@ describe('the organiser edits the Sno*Drift itinerary', () => {
       const note = page.locator('tr[data-control="TC1"] .finding.error');
       assert.match(await note.innerText(), /TC1: 40\.00 mi from TC0 in 0:25 is an average of 96 mph, faster than any public road allows: check the distance and the target/);
       assert.equal(await target.getAttribute('aria-invalid'), 'true');
+      // The list of every finding takes you to the field.
+      await page.getByText('Every finding, in itinerary order').click();
+      await page.locator('details.findings li.error').getByRole('button', { name: 'TC1' }).click();
+      assert.equal(await target.evaluate((el) => el === document.activeElement), true);
+      await page.getByText('Every finding, in itinerary order').click();
       await page.getByLabel('Reason for the change').fill('route book v2: TC1 target 0:25, distance measured');
       assert.equal(await page.getByRole('button', { name: 'Save itinerary' }).isDisabled(), true);
       await page.locator('tr[data-control="TC1"]').evaluate((el) => el.scrollIntoView({ block: 'center' }));

@@ -74,13 +74,13 @@ function ControlRow(p: { l: number; s: number; c: number; control: Control; leg:
         ? <span title={t.estimated ? 'counts the stage before at its bogey time' : undefined}>{t.estimated ? '≈ ' : ''}{formatDue(dueText(t.dueMs), leg.date)}</span>
         : <span class="muted">—</span>}</td>
       <td>
-        <select aria-label={`Kind of ${who}`} value={ctl.kind} {...described(`${base}.kind`)} onChange={(e) => editControl(l, s, c, { kind: value(e) as ControlKind, ...(STAGE_KINDS.has(value(e) as ControlKind) ? {} : { stage: undefined }) })}>
+        <select id={domId(`${base}.kind`)} aria-label={`Kind of ${who}`} value={ctl.kind} {...described(`${base}.kind`)} onChange={(e) => editControl(l, s, c, { kind: value(e) as ControlKind, ...(STAGE_KINDS.has(value(e) as ControlKind) ? {} : { stage: undefined }) })}>
           {KINDS.map((k) => <option key={k} value={k}>{kindWords(k)}</option>)}
         </select><Notes path={`${base}.kind`} />
       </td>
-      <td><input aria-label={`Name of ${who}`} size={14} value={ctl.name ?? ''} {...described(`${base}.name`)} onInput={(e) => editControl(l, s, c, { name: value(e) })} /><Notes path={`${base}.name`} /></td>
+      <td><input id={domId(`${base}.name`)} aria-label={`Name of ${who}`} size={14} value={ctl.name ?? ''} {...described(`${base}.name`)} onInput={(e) => editControl(l, s, c, { name: value(e) })} /><Notes path={`${base}.name`} /></td>
       <td>{STAGE_KINDS.has(ctl.kind)
-        ? <select aria-label={`Stage of ${who}`} value={ctl.stage ?? ''} {...described(`${base}.stage`)} onChange={(e) => editControl(l, s, c, { stage: value(e) || undefined })}>
+        ? <select id={domId(`${base}.stage`)} aria-label={`Stage of ${who}`} value={ctl.stage ?? ''} {...described(`${base}.stage`)} onChange={(e) => editControl(l, s, c, { stage: value(e) || undefined })}>
             <option value="">—</option>{p.stages.map((x) => <option key={x.code} value={x.code}>{x.code}</option>)}
           </select>
         : null}<Notes path={`${base}.stage`} /></td>
@@ -115,9 +115,9 @@ function StagesTable() {
             const base = `$.stages[${i}]`;
             return (
               <tr key={i} data-stage={st.code}>
-                <td><input aria-label={`Code of stage ${i + 1}`} size={5} value={st.code} {...described(`${base}.code`)} onInput={(e) => editStage(i, { code: value(e).trim() })} /><Notes path={`${base}.code`} /></td>
+                <td><input id={domId(`${base}.code`)} aria-label={`Code of stage ${i + 1}`} size={5} value={st.code} {...described(`${base}.code`)} onInput={(e) => editStage(i, { code: value(e).trim() })} /><Notes path={`${base}.code`} /></td>
                 <td><input aria-label={`Name of ${st.code}`} size={18} value={st.name} onInput={(e) => editStage(i, { name: value(e) })} /></td>
-                <td><select aria-label={`Leg of ${st.code}`} value={st.leg} {...described(`${base}.leg`)} onChange={(e) => editStage(i, { leg: value(e) })}>{d.legs.map((lg) => <option key={lg.id} value={lg.id}>{lg.id}</option>)}</select><Notes path={`${base}.leg`} /></td>
+                <td><select id={domId(`${base}.leg`)} aria-label={`Leg of ${st.code}`} value={st.leg} {...described(`${base}.leg`)} onChange={(e) => editStage(i, { leg: value(e) })}>{d.legs.map((lg) => <option key={lg.id} value={lg.id}>{lg.id}</option>)}</select><Notes path={`${base}.leg`} /></td>
                 <td><ParsedInput path={`${base}.distanceM`} label={`Length of ${st.code} (${unit})`} shown={formatDistance(st.distanceM, unit)} parse={(x) => parseDistance(x, unit)}
                   apply={(v) => { if (v !== undefined) editStage(i, { distanceM: v }); }} problem={`not a length: write it in ${unit}, e.g. 6.2`} size={5} /><Notes path={`${base}.distanceM`} /></td>
                 <td><select aria-label={`Type of ${st.code}`} value={st.type} onChange={(e) => editStage(i, { type: value(e) as Stage['type'] })}>
@@ -219,6 +219,17 @@ export function ItineraryView() {
         <button type="submit" disabled={busy || errors > 0 || !changed.value || reason.trim() === ''}>Save itinerary</button>
         <button type="button" class="small" onClick={() => void load()}>{changed.value ? 'Discard changes and reload' : 'Reload'}</button>
       </form>
+      {findings.value.length ? (
+        <details class="findings">
+          <summary>Every finding, in itinerary order</summary>
+          <ul>{findings.value.map((f, i) => (
+            <li key={i} class={`finding ${f.level}`}>
+              <button type="button" class="link" onClick={() => document.getElementById(domId(f.path))?.focus()}>{f.subject}</button>{' '}
+              {f.level === 'error' ? 'Error: ' : 'Warning: '}{f.message}: {f.fix}.
+            </li>
+          ))}</ul>
+        </details>
+      ) : null}
       {conflict ? <div role="alert" class="conflict"><p>{conflict}</p><button type="button" onClick={() => void load()}>Reload the itinerary</button></div> : null}
       <StagesTable />
       {draft.value.legs.map((leg, i) => <LegBlock key={i} l={i} leg={leg} />)}
