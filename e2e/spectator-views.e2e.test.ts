@@ -178,3 +178,67 @@ describe('charts of gap and position by stage, the whole rally', () => {
     }
   });
 });
+
+describe('the category picker on ARA\'s own Sno*Drift (National and Regional on the same roads)', () => {
+  let server: TestServer;
+  before(async () => {
+    if (!browser) return;
+    server = await startServer({ fixture: 'ara' });
+  });
+  after(async () => { await server?.close(); });
+
+  interface Entries { entries: { car: number; category?: string }[] }
+
+  test('phone: National first; Regional picked → its own table (after SS15, its crews only), its stages (no SS16), stage times ranked among Regional crews; kept in the address and after a reload', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      const def = await server.api<{ definition: Entries }>('GET', `/api/rallies/${server.rallyId}`);
+      const regional = new Set(def.body.definition.entries.filter((e) => e.category === 'Regional').map((e) => String(e.car)));
+      const national = new Set(def.body.definition.entries.filter((e) => e.category === 'National').map((e) => String(e.car)));
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.waitForSelector('#leaderboard tbody tr');
+      const picker = page.getByRole('group', { name: 'Category' });
+      assert.equal(await picker.getByRole('link', { name: 'National' }).getAttribute('aria-current'), 'true');
+      assert.match(await text(page, '#after'), /^After SS16 · National$/);
+      const cars = async () => page.locator('#leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-car') ?? ''));
+      assert.ok((await cars()).every((c) => national.has(c)), 'the National table has National crews only');
+      await picker.getByRole('link', { name: 'Regional' }).click();
+      await page.waitForFunction(() => /Regional/.test(document.querySelector('#after')?.textContent ?? ''));
+      assert.equal(await text(page, '#after'), 'After SS15 · Regional', 'Regional does not run SS16');
+      const shown = await cars();
+      assert.equal(shown.length, regional.size);
+      assert.ok(shown.every((c) => regional.has(c)), 'the Regional table has Regional crews only');
+      assert.equal(new URL(page.url()).searchParams.get('category'), 'Regional');
+      const stages = await page.locator('#stage-select option').allInnerTexts();
+      assert.ok(!stages.some((s) => s.startsWith('SS16')), 'no SS16 in Regional\'s stage list');
+      await page.screenshot({ path: join(shots, 'category-regional-phone.png') });
+      // A stage listing of Regional crews only, first place being the best Regional time (API, Regional only).
+      await page.selectOption('#stage-select', 'SS1');
+      await page.waitForSelector('#stage-table tbody tr');
+      const stageCars = await page.locator('#stage-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-car') ?? ''));
+      assert.ok(stageCars.length > 0 && stageCars.every((c) => regional.has(c)), 'SS1 lists Regional crews only');
+      assert.equal(await text(page, '#stage-table tbody tr:first-child td.pos'), '1');
+      await page.reload();
+      await page.waitForSelector('#stage-table tbody tr');
+      assert.equal(await page.getByRole('group', { name: 'Category' }).getByRole('link', { name: 'Regional' }).getAttribute('aria-current'), 'true');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('desktop without JavaScript: the Regional link serves the Regional table', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.getByRole('group', { name: 'Category' }).getByRole('link', { name: 'Regional' }).click();
+      assert.equal(await text(page, '#after'), 'After SS15 · Regional');
+      await page.screenshot({ path: join(shots, 'category-regional-desktop.png') });
+    } finally {
+      await context.close();
+    }
+  });
+});

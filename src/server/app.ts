@@ -178,7 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerChampionshipRoutes(app, { store: deps.store, dbUrl: deps.dbUrl, auth, now });
   await registerWeb(app, {
-    picture: (rallyId) => live.picture(rallyId),
+    picture: (rallyId, category) => live.picture(rallyId, category),
     store: deps.store,
     grid: async (rallyId, category) => {
       const e = await ctx.rally(rallyId);

@@ -19,6 +19,8 @@ import { nav } from './rally/views.tsx';
 const params = new URLSearchParams(location.search);
 const rallyId = params.get('id') ?? '';
 const api = (p: string) => `/api/rallies/${encodeURIComponent(rallyId)}${p}`;
+/** `?category=…` (or `&…`) for the category the page shows, so stage listings and the grid never mix categories. */
+const catQuery = (sep: '?' | '&') => { const c = picture.value?.init.category; return c ? `${sep}category=${encodeURIComponent(c)}` : ''; };
 route.value = routeFrom(params);
 
 const followKey = `rallyhq:follow:${rallyId}`;
@@ -49,7 +51,7 @@ async function loadStage(code: string): Promise<void> {
   if (!p || p.stageTimes.has(code) || !p.init.stages.some((s) => s.code === code)) return;
   stageLoading.value = true;
   try {
-    const a = await getJson<StageAnswer>(api(`/stages/${encodeURIComponent(code)}`));
+    const a = await getJson<StageAnswer>(api(`/stages/${encodeURIComponent(code)}${catQuery('?')}`));
     const rows: LiveStageTime[] = a.stage.rows.map((r) => ({ stage: code, car: r.car, status: r.status, timeMs: r.timeMs, position: r.position, classPosition: r.classPosition, gapToWinnerMs: r.gapToWinnerMs, penaltyMs: r.penaltyMs, ...(r.splitsMs ? { splitsMs: r.splitsMs } : {}) }));
     const cur = picture.value;
     if (cur && !cur.stageTimes.has(code)) {
@@ -63,7 +65,8 @@ async function loadStage(code: string): Promise<void> {
 /** The stage-by-stage grid, when its view is open: once, then again only when a stage completes (the live table keeps its last column). */
 async function loadGrid(): Promise<void> {
   try {
-    const g = await getJson<GridAnswer>(api('/grid'));
+    const g = await getJson<GridAnswer>(api(`/grid${catQuery('?')}`));
+    if (g.category !== picture.value?.init.category) return;
     grid.value = g;
   } catch { /* the view says loading; the next completed stage asks again */ }
 }
@@ -77,8 +80,11 @@ function ensureData(): void {
 }
 
 nav.go = (patch: Partial<Route>) => {
+  const switched = patch.cat !== undefined && patch.cat !== route.value.cat;
   route.value = { ...route.value, ...patch };
   history.replaceState(null, '', routeQuery(rallyId, route.value));
+  // Another category: its own picture, from the start of its own stream (no request besides it).
+  if (switched) { grid.value = null; es?.close(); connectLive(true); return; }
   ensureData();
 };
 
@@ -104,11 +110,21 @@ function onDelta(d: LiveDelta): void {
   if (r.view === 'crew' && (cars.has(Number(r.car)) || d.facts.some((f) => f.car === Number(r.car)))) void loadCrew(Number(r.car));
 }
 
+/** An unknown category (or one a new definition dropped) is shown as the first: the address says so too. */
+function keepCategoryOf(init: LiveInit): void {
+  const r = route.value;
+  if (r.cat && r.cat !== init.category) {
+    route.value = { ...r, cat: '' };
+    history.replaceState(null, '', routeQuery(rallyId, route.value));
+  }
+}
+
 function onPicture(init: LiveInit): void {
   picture.value = pictureOf(init);
   // A new definition (a reset): keep the chosen class, stage and crew while they still exist, else fall back.
   const r = route.value;
   const patch: Partial<Route> = {};
+  keepCategoryOf(init);
   if (r.cls && !(init.classes ?? []).some((c) => c.code === r.cls)) patch.cls = '';
   if (r.stage && !init.stages.some((s) => s.code === r.stage)) Object.assign(patch, { stage: '', ...(r.view === 'stage' ? { view: 'overall' } : {}) });
   const cars = new Set(init.entries.map((e) => String(e.car)));
@@ -132,10 +148,13 @@ async function loadPublication(): Promise<void> {
 
 let es: EventSource | null = null;
 let reopen: ReturnType<typeof setTimeout> | null = null;
-function connectLive(): void {
+function connectLive(fresh = false): void {
   if (!('EventSource' in window)) return;
-  const held = picture.value?.seq;
-  es = new EventSource(api(`/live${held !== undefined ? `?lastEventId=${held}` : ''}`));
+  const held = fresh ? undefined : picture.value?.seq;
+  const q = new URLSearchParams();
+  if (held !== undefined) q.set('lastEventId', String(held));
+  if (route.value.cat) q.set('category', route.value.cat);
+  es = new EventSource(api(`/live${q.size ? `?${q}` : ''}`));
   es.addEventListener('init', (ev) => onPicture(JSON.parse((ev as MessageEvent<string>).data) as LiveInit));
   es.addEventListener('reset', (ev) => onPicture(JSON.parse((ev as MessageEvent<string>).data) as LiveInit));
   es.addEventListener('delta', (ev) => onDelta(JSON.parse((ev as MessageEvent<string>).data) as LiveDelta));
@@ -160,6 +179,7 @@ function start(): void {
   const embedded = document.getElementById('rally-init');
   if (embedded?.textContent) {
     picture.value = pictureOf(JSON.parse(embedded.textContent) as LiveInit);
+    keepCategoryOf(picture.value.init);
     const pub = document.getElementById('rally-publication');
     if (pub?.textContent) publication.value = JSON.parse(pub.textContent) as PublicationHead | null;
     const g = document.getElementById('rally-grid');

@@ -44,7 +44,25 @@ class Channel {
   resetAt = -1;
   /** The overall table last sent (the honest one), so the next delta carries the rows that moved from it. */
   table: Classification | null = null;
-  constructor(readonly rallyId: string) {}
+  /** A category's channel: its whole classification last seen (the change carries the first category's). */
+  full: Classification | null = null;
+  /** `category`: a channel of a rally's second (third…) category; absent for the first, or a rally without categories. */
+  constructor(readonly rallyId: string, readonly category?: string) {}
+}
+
+/** A rally's first category (or none): its stream is the rally's plain one. */
+function firstCategory(s: RallySnapshot): string | undefined {
+  return s.definition.categories?.[0]?.code;
+}
+
+/** Channel key: the rally, and the category when it is not the first. */
+function channelKey(rallyId: string, category: string | undefined): string {
+  return category === undefined ? rallyId : `${rallyId}\u0000${category}`;
+}
+
+/** The category a snapshot's stream is of, when it is not the rally's first. */
+function otherCategory(s: RallySnapshot): string | undefined {
+  return s.category !== undefined && s.category !== firstCategory(s) ? s.category : undefined;
 }
 
 /** Stages whose pace the page uses for predictions: this many complete stages before the table's. */
@@ -97,10 +115,13 @@ export function initPayload(s: RallySnapshot): Record<string, unknown> {
     list.push({ id: ctl.id, distanceM: ctl.splitDistanceM ?? null });
     splits.set(ctl.stage, list);
   }
+  const covered = new Set(s.stageCodes ?? d.stages.map((st) => st.code));
   return {
     rallyId: s.rallyId,
     seq: s.seq,
     name: d.name,
+    // A rally running several categories on the same roads: this picture is of one of them, and the page offers the others.
+    ...(s.category !== undefined ? { category: s.category, categories: (d.categories ?? []).map((k) => ({ code: k.code, name: k.name })) } : {}),
     timeZone: d.timeZone,
     distanceUnit: d.distanceUnit,
     startDate: d.startDate,
@@ -108,7 +129,7 @@ export function initPayload(s: RallySnapshot): Record<string, unknown> {
     // Times of day rebuilt around published stage times: pages say they are illustrative.
     ...(d.illustrativeTimesOfDay ? { illustrativeTimesOfDay: d.illustrativeTimesOfDay } : {}),
     after: table.after,
-    stages: d.stages.map((st) => ({
+    stages: d.stages.filter((st) => covered.has(st.code)).map((st) => ({
       code: st.code, name: st.name, distanceM: st.distanceM, leg: st.leg,
       ...(splits.has(st.code) ? { splits: splits.get(st.code) } : {}),
       ...(due.has(st.code) ? { firstCarDue: due.get(st.code) } : {}),
@@ -118,6 +139,7 @@ export function initPayload(s: RallySnapshot): Record<string, unknown> {
     classes: d.classes.map((k) => ({ code: k.code, name: k.name })),
     entries: d.entries.map((e) => ({
       car: e.car, driver: e.driver.name, codriver: e.codriver.name, class: e.class, make: e.make, model: e.model,
+      ...(e.category !== undefined ? { category: e.category } : {}),
     })),
     rows: table.rows.map(liveRow),
     stageWinners: c.stageWinners.map((w) => ({ stage: w.stage, cars: [...w.cars], timeMs: w.timeMs })),
@@ -153,13 +175,19 @@ export class LiveHub {
 
   constructor(private readonly options: HubOptions = DEFAULT_HUB_OPTIONS) {}
 
-  private channel(rallyId: string): Channel {
-    let ch = this.channels.get(rallyId);
+  private channel(rallyId: string, category?: string): Channel {
+    const key = channelKey(rallyId, category);
+    let ch = this.channels.get(key);
     if (!ch) {
-      ch = new Channel(rallyId);
-      this.channels.set(rallyId, ch);
+      ch = new Channel(rallyId, category);
+      this.channels.set(key, ch);
     }
     return ch;
+  }
+
+  /** Every channel of a rally: its plain stream and one per other category someone watches. */
+  private channelsOf(rallyId: string): Channel[] {
+    return [...this.channels.values()].filter((ch) => ch.rallyId === rallyId);
   }
 
   private controls(s: RallySnapshot): Map<string, Control> {
@@ -171,9 +199,21 @@ export class LiveHub {
     return m;
   }
 
-  /** Folds one change into the rally's channel; `snapshot` is the state after it. Returns the delta and its frame. */
+  /**
+   * Folds one change into the rally's channels (its plain stream, and each
+   * other category watched); `snapshot` is the state after it. Returns the
+   * plain stream's delta and frame.
+   */
   applyChange(change: LiveChange, snapshot: RallySnapshot): { delta: LiveDelta; frame: Buffer } {
-    const ch = this.channel(change.rallyId);
+    const plain = this.channel(change.rallyId);
+    for (const ch of this.channelsOf(change.rallyId)) {
+      if (ch === plain || !snapshot.forCategory) continue;
+      this.applyTo(ch, change, snapshot.forCategory(ch.category));
+    }
+    return this.applyTo(plain, change, snapshot);
+  }
+
+  private applyTo(ch: Channel, change: LiveChange, snapshot: RallySnapshot): { delta: LiveDelta; frame: Buffer } {
     const touched = touchedStages(change.facts, this.controls(snapshot));
     const codes = touched ?? new Set(snapshot.definition.stages.map((s) => s.code));
     const factCars = new Set(change.facts.map((f) => f.car).filter((c): c is number => c !== undefined));
@@ -188,12 +228,15 @@ export class LiveHub {
       stages.push(st);
     }
     const tableAfter = tableOf(snapshot);
+    // The change's classifications are of the rally's first category; another category's channel diffs its own.
+    const before = ch.category !== undefined ? ch.full ?? snapshot.classification : change.before;
+    const after = ch.category !== undefined ? snapshot.classification : change.after;
     const delta = computeDelta({
       rallyId: change.rallyId,
       fromSeq: change.fromSeq,
       toSeq: change.toSeq,
-      before: change.before,
-      after: change.after,
+      before,
+      after,
       tableBefore: ch.table ?? change.before,
       tableAfter,
       facts: change.facts.map((f) => (f.car !== undefined ? { id: f.id, seq: f.seq, type: f.type, car: f.car } : { id: f.id, seq: f.seq, type: f.type })),
@@ -205,6 +248,7 @@ export class LiveHub {
     if (ch.ring.length > this.options.ringSize) ch.ring.splice(0, ch.ring.length - this.options.ringSize);
     ch.seq = Math.max(ch.seq, change.toSeq);
     ch.table = tableAfter;
+    if (ch.category !== undefined) ch.full = after;
     ch.initFrame = null;
     for (const c of ch.clients) {
       // NOTE: a client that connected while this change was on its way already has it in its init.
@@ -221,8 +265,7 @@ export class LiveHub {
    */
   announce(rallyId: string, event: string, data: unknown): Buffer {
     const frame = encodeEvent({ event, data });
-    const ch = this.channels.get(rallyId);
-    if (ch) this.broadcast(ch, frame);
+    for (const ch of this.channelsOf(rallyId)) this.broadcast(ch, frame);
     return frame;
   }
 
@@ -236,9 +279,10 @@ export class LiveHub {
    * ring no longer reaches back that far.
    */
   subscribe(snapshot: RallySnapshot, sink: SseSink, lastEventId: number | null, onClose?: (reason: DropReason) => void): SseClient {
-    const fresh = !this.channels.has(snapshot.rallyId);
-    const ch = this.channel(snapshot.rallyId);
-    if (fresh) { ch.seq = snapshot.seq; ch.table = tableOf(snapshot); }
+    const category = otherCategory(snapshot);
+    const fresh = !this.channels.has(channelKey(snapshot.rallyId, category));
+    const ch = this.channel(snapshot.rallyId, category);
+    if (fresh) { ch.seq = snapshot.seq; ch.table = tableOf(snapshot); if (category !== undefined) ch.full = snapshot.classification; }
     const client = new SseClient(sink, this.options.maxBufferedBytes, (c, reason) => {
       ch.clients.delete(c);
       if (reason === 'slow') this.droppedSlow++;
@@ -278,7 +322,7 @@ export class LiveHub {
 
   /** True when the rally has a channel (someone watches or watched it): worth a snapshot on a definition change. */
   has(rallyId: string): boolean {
-    return this.channels.has(rallyId);
+    return this.channelsOf(rallyId).length > 0;
   }
 
   /**
@@ -287,13 +331,22 @@ export class LiveHub {
    * the new picture and the ring starts over. `snapshot` is the state after it.
    */
   reset(snapshot: RallySnapshot): Buffer | null {
-    const ch = this.channels.get(snapshot.rallyId);
-    if (!ch) return null;
+    let plainFrame: Buffer | null = null;
+    for (const ch of this.channelsOf(snapshot.rallyId)) {
+      const s = ch.category !== undefined && snapshot.forCategory ? snapshot.forCategory(ch.category) : snapshot;
+      const frame = this.resetChannel(ch, s);
+      if (ch.category === undefined) plainFrame = frame;
+    }
+    return plainFrame;
+  }
+
+  private resetChannel(ch: Channel, snapshot: RallySnapshot): Buffer {
     ch.ring.length = 0;
     ch.stageMemory.clear();
     ch.initFrame = null;
     ch.seq = snapshot.seq;
     ch.table = tableOf(snapshot);
+    ch.full = ch.category !== undefined ? snapshot.classification : null;
     ch.resetAt = snapshot.seq;
     const frame = this.initFrame(ch, snapshot, 'reset');
     for (const c of ch.clients) {
@@ -309,14 +362,14 @@ export class LiveHub {
   }
 
   subscriberCount(rallyId?: string): number {
-    if (rallyId !== undefined) return this.channels.get(rallyId)?.clients.size ?? 0;
+    if (rallyId !== undefined) return this.channelsOf(rallyId).reduce((n, ch) => n + ch.clients.size, 0);
     let n = 0;
     for (const ch of this.channels.values()) n += ch.clients.size;
     return n;
   }
 
   stats(): LiveStats {
-    return { rallies: this.channels.size, subscribers: this.subscriberCount(), eventsSent: this.eventsSent, droppedSlow: this.droppedSlow };
+    return { rallies: new Set([...this.channels.values()].map((ch) => ch.rallyId)).size, subscribers: this.subscriberCount(), eventsSent: this.eventsSent, droppedSlow: this.droppedSlow };
   }
 
   /** Ends every stream (server shutdown). */

@@ -61,7 +61,7 @@ export interface LiveHandle {
   hq: HqHub;
   options: LiveOptions;
   /** The whole current picture of a rally (the `init` payload), for the rally page's first render; null for an unknown rally. */
-  picture(rallyId: string): Promise<Record<string, unknown> | null>;
+  picture(rallyId: string, category?: string): Promise<Record<string, unknown> | null>;
   /** Pushes an event outside the results log (e.g. `publication` after POST …/publications) to a rally's public and HQ streams. */
   announce(rallyId: string, event: string, data: unknown): void;
   /** Ends at once every stream opened with this token (it was revoked); returns how many. */
@@ -71,7 +71,10 @@ export interface LiveHandle {
 const paramsSchema = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
 const liveQuery = {
   type: 'object',
-  properties: { lastEventId: { type: 'string', description: 'Resume after this seq (EventSource cannot set the Last-Event-ID header on a new connection).' } },
+  properties: {
+    lastEventId: { type: 'string', description: 'Resume after this seq (EventSource cannot set the Last-Event-ID header on a new connection).' },
+    category: { type: 'string', minLength: 1, description: 'Category code, for a rally that classifies several on the same roads (ARA National, Regional): the picture and deltas of that category — its crews, ranked among themselves, over the stages it runs. Default: the first declared.' },
+  },
 } as const;
 const hqQuery = {
   type: 'object',
@@ -168,7 +171,7 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     hq.closeAll();
   });
 
-  app.get<{ Params: { id: string }; Querystring: { lastEventId?: string } }>('/api/rallies/:id/live', {
+  app.get<{ Params: { id: string }; Querystring: { lastEventId?: string; category?: string } }>('/api/rallies/:id/live', {
     schema: {
       summary: 'Live results of a rally (Server-Sent Events)',
       description: 'Sends `init` (the whole picture) then one `delta` per change, with `id:` = the log seq. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to get exactly the missed deltas, or `reset` when too far back. A comment line arrives every heartbeat interval.',
@@ -181,8 +184,15 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     if (lastEventId === undefined) {
       return problem(reply, 'bad-request', 'Last-Event-ID (header or lastEventId query) must be a log seq: a whole number ≥ 0. Omit it to start with the whole picture.', 'lastEventId');
     }
-    const snapshot = await source.snapshot(request.params.id);
+    const { category } = request.query;
+    const snapshot = await source.snapshot(request.params.id, category);
     if (!snapshot) return problem(reply, 'rally-not-found', `No rally with id "${request.params.id}".`, 'id');
+    if (category !== undefined && !(snapshot.definition.categories ?? []).some((c) => c.code === category)) {
+      const cats = (snapshot.definition.categories ?? []).map((c) => c.code);
+      return problem(reply, 'unknown-category', cats.length
+        ? `query.category: no category "${category}" in rally "${request.params.id}"; categories are ${cats.join(', ')}.`
+        : `query.category: rally "${request.params.id}" has no categories (one classification for every crew); leave category out.`, 'query.category');
+    }
     reply.hijack();
     openSseResponse(reply.raw, options.retryMs);
     const client = hub.subscribe(snapshot, reply.raw, lastEventId);
@@ -227,8 +237,8 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
 
   return {
     hub, hq, options,
-    async picture(rallyId) {
-      const s = await source.snapshot(rallyId);
+    async picture(rallyId, category) {
+      const s = await source.snapshot(rallyId, category);
       return s ? initPayload(s) : null;
     },
     announce(rallyId, event, data) {

@@ -1,12 +1,15 @@
 // What the spectator's page reads besides the live stream, on the real
 // Sno*Drift 2026 (ARA National and Regional on the same roads): the
-// stage-by-stage grid per category and stage listings that never mix the two.
+// stage-by-stage grid per category, stage listings and live streams that
+// never mix the two.
 // Expected values come from ARA's published stage times and the results the
 // real-data file derives from them (fixtures/real/ara-2026-sno-drift.json),
 // not from rallyhq's own answers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseDuration } from '../../core/time/duration.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../testing/harness.ts';
 
@@ -79,5 +82,95 @@ describe('the spectator\'s grid and category-scoped stage listings (ARA Sno*Drif
       assert.match(res.body, /query\.category/);
       assert.match(res.body, /National, Regional/);
     }
+  });
+});
+
+/** One SSE stream over real HTTP, collected as text. */
+function openStream(url: string): Promise<{ status: number; text: () => string; waitFor: (pred: (t: string) => boolean) => Promise<void>; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, (res) => {
+      let buf = '';
+      const waiters: (() => void)[] = [];
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { buf += d; for (const w of waiters.splice(0)) w(); });
+      resolve({
+        status: res.statusCode ?? 0,
+        text: () => buf,
+        waitFor: (pred) => new Promise((ok, fail) => {
+          const timer = setTimeout(() => fail(new Error(`timed out; got:\n${buf.slice(0, 2000)}`)), 8000);
+          const check = () => { if (pred(buf)) { clearTimeout(timer); ok(); } else waiters.push(check); };
+          check();
+        }),
+        close: () => req.destroy(),
+      });
+    });
+    req.on('error', reject);
+  });
+}
+
+const eventsOf = (text: string, name: string) => text.split('\n\n').filter((b) => b.includes(`event: ${name}\n`)).map((b) => JSON.parse(b.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as Record<string, unknown>);
+
+describe('the live stream of one category (ARA Sno*Drift 2026, Regional car 676 not yet through SS15)', () => {
+  let s: TestServer;
+  let base = '';
+  let R = '';
+  let rallyId = '';
+  const late = { id: 'SF15-676', type: 'controlTime', car: 676, control: 'SF15', at: '2026-02-07T14:37:26.7', source: 'rallysafe' };
+  before(async () => {
+    s = await startTestServer('memory');
+    const file = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { rally: { id: string }; facts: { id: string }[] };
+    file.facts = file.facts.filter((f) => f.id !== late.id);
+    assert.equal((await s.call('POST', '/api/rallies/import', file, ADMIN_TOKEN)).statusCode, 201);
+    rallyId = file.rally.id;
+    R = `/api/rallies/${encodeURIComponent(rallyId)}`;
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
+  });
+  after(async () => { await s.close(); });
+
+  test('Regional: its crews only, its 15 stages, the table after SS14 while 676 is on SS15; the finish arrives as a Regional delta ranked among Regional crews, and the National stream carries none of it', async () => {
+    const officer = await s.token('officer', rallyId);
+    const regional = await openStream(`${base}${R}/live?category=Regional`);
+    const national = await openStream(`${base}${R}/live`);
+    try {
+      assert.equal(regional.status, 200);
+      await regional.waitFor((t) => t.includes('event: init'));
+      await national.waitFor((t) => t.includes('event: init'));
+      const rInit = eventsOf(regional.text(), 'init')[0]!;
+      const nInit = eventsOf(national.text(), 'init')[0]!;
+      const real = (cat: string) => new Set(REAL.crews.filter((c) => c.category === cat).map((c) => c.car));
+      assert.equal(rInit.category, 'Regional');
+      assert.deepEqual((rInit.categories as { code: string }[]).map((c) => c.code), ['National', 'Regional']);
+      assert.deepEqual((rInit.stages as { code: string }[]).map((x) => x.code), Array.from({ length: 15 }, (_, i) => `SS${i + 1}`), 'Regional does not run SS16');
+      assert.ok((rInit.rows as { car: number }[]).every((r) => real('Regional').has(r.car)));
+      assert.equal(rInit.after, 'SS14', 'car 676 still on SS15 holds the Regional table back');
+      assert.equal(nInit.category, 'National');
+      assert.equal(nInit.after, 'SS16', 'every National crew is through: a Regional crew on SS15 holds nothing back there');
+      assert.ok((nInit.rows as { car: number }[]).every((r) => real('National').has(r.car)));
+
+      const posted = await s.call('POST', `${R}/facts`, late, officer);
+      assert.equal(posted.statusCode, 201, posted.body);
+      await regional.waitFor((t) => t.includes('event: delta'));
+      const d = eventsOf(regional.text(), 'delta')[0]!;
+      assert.equal(d.after, 'SS15');
+      const t676 = (d.stageTimes as { car: number; stage: string; position: number; timeMs: number }[]).find((x) => x.car === 676 && x.stage === 'SS15')!;
+      // Its SS15 position among Regional crews, from ARA's published SS15 times.
+      const mine = ms(REAL.crews.find((c) => c.car === 676)!.stageTimes.SS15!);
+      assert.equal(t676.timeMs, mine);
+      const faster = REAL.crews.filter((c) => c.category === 'Regional' && c.stageTimes.SS15 && ms(c.stageTimes.SS15) < mine).length;
+      assert.equal(t676.position, faster + 1);
+      await national.waitFor((t) => t.includes('event: delta'));
+      const nd = eventsOf(national.text(), 'delta')[0]!;
+      assert.ok(!(nd.stageTimes as { car: number }[]).some((x) => x.car === 676), 'a Regional time is not listed in the National stream');
+    } finally {
+      regional.close();
+      national.close();
+    }
+  });
+
+  test('an unknown category on the stream is a 400 naming query.category', async () => {
+    const res = await s.call('GET', `${R}/live?category=Club`);
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /query\.category.*National, Regional/);
   });
 });

@@ -17,7 +17,8 @@ import type { Store } from '../../store/contract.ts';
 
 export interface RallySsrDeps {
   /** The live stream's whole picture of a rally (the `init` payload), or null for an unknown rally. */
-  picture(rallyId: string): Promise<Record<string, unknown> | null>;
+  /** `category`: the picture of that category (an unknown one gives the first). */
+  picture(rallyId: string, category?: string): Promise<Record<string, unknown> | null>;
   store?: Pick<Store, 'latestPublicationNumber' | 'getPublication'>;
   /** The stage-by-stage grid (GET …/grid), rendered into the first view when it is the view asked for. */
   grid?(rallyId: string, category?: string): Promise<GridAnswer | null>;
@@ -85,7 +86,7 @@ export function registerRallySsr(app: FastifyInstance, html: string, assets: Rea
   app.get('/rally.html', { schema: { hide: true } }, async (req, reply) => {
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     const rallyId = query.get('id') ?? '';
-    const init = rallyId ? ((await deps.picture(rallyId)) as LiveInit | null) : null;
+    const init = rallyId ? ((await deps.picture(rallyId, query.get('category') ?? undefined)) as LiveInit | null) : null;
     if (!init) return fallback(req, reply);
     const pub = await latestPublication(deps.store, rallyId).catch(() => null);
     const key = `${rallyId}|${init.seq}|${pub?.number ?? 0}|${query.toString()}`;

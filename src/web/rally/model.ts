@@ -9,7 +9,7 @@ import type { LiveDelta, LiveExclusion, LiveRetirement, LiveRow, LiveStageTime, 
 export type { LiveDelta, LiveExclusion, LiveRetirement, LiveRow, LiveStageTime, LiveStageWinner };
 
 export interface StageInfo { code: string; name: string; distanceM: number; leg?: string; splits?: { id: string; distanceM: number | null }[]; firstCarDue?: string; cancelled?: boolean }
-export interface EntryInfo { car: number; driver: string; codriver: string; class: string; make: string; model: string }
+export interface EntryInfo { car: number; driver: string; codriver: string; class: string; make: string; model: string; category?: string }
 
 /** The `init`/`reset` payload of GET /api/rallies/:id/live (docs/live.md). */
 export interface LiveInit {
@@ -22,6 +22,9 @@ export interface LiveInit {
   endDate?: string;
   /** Set when the rally's times of day are not the real ones: shown beside them. */
   illustrativeTimesOfDay?: string;
+  /** The category this picture is of, and the rally's categories (ARA National and Regional on the same roads). */
+  category?: string;
+  categories?: { code: string; name: string }[];
   after: string | null;
   stages: StageInfo[];
   classes?: { code: string; name: string }[];

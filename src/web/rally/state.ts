@@ -13,6 +13,8 @@ export interface Route {
   compare: string[];
   /** Gaps relative to this car instead of the leader / stage winner (rebase); '' = normal. */
   ref: string;
+  /** Category shown (a rally with several on the same roads); '' = the first. */
+  cat: string;
 }
 
 export const VIEWS: readonly View[] = ['overall', 'grid', 'stage', 'crew', 'chart', 'entries', 'timetable'];
@@ -26,11 +28,13 @@ export function routeFrom(params: URLSearchParams): Route {
     car: params.get('car') ?? '',
     compare: (params.get('compare') ?? '').split(',').filter(Boolean),
     ref: params.get('ref') ?? '',
+    cat: params.get('category') ?? '',
   };
 }
 
 export function routeQuery(rallyId: string, r: Route): string {
   const p = new URLSearchParams({ id: rallyId });
+  if (r.cat) p.set('category', r.cat);
   if (r.view !== 'overall') p.set('view', r.view);
   if (r.cls) p.set('class', r.cls);
   if (r.view === 'stage' && r.stage) p.set('stage', r.stage);

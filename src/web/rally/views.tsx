@@ -17,11 +17,11 @@ import { announcement, connection, followed, publication, route, routeQuery, typ
 /** Navigation inside the page: the page sets it to a client-side handler; the server render leaves plain links. */
 export const nav = { go: null as null | ((patch: Partial<Route>) => void) };
 
-export function Link(props: { patch: Partial<Route>; children: ComponentChildren; title?: string; class?: string }) {
+export function Link(props: { patch: Partial<Route>; children: ComponentChildren; title?: string; class?: string; current?: boolean }) {
   const p = picture.value;
   const href = routeQuery(p?.init.rallyId ?? '', { ...route.value, ...props.patch });
   return (
-    <a href={`/rally.html${href}`} title={props.title} class={props.class}
+    <a href={`/rally.html${href}`} title={props.title} class={props.class} aria-current={props.current ? 'true' : undefined}
       onClick={(ev) => { if (nav.go) { ev.preventDefault(); nav.go(props.patch); } }}>{props.children}</a>
   );
 }
@@ -64,8 +64,10 @@ export function Header() {
 function metaLine(p: Picture): string {
   const i = p.init;
   const m = i.stages.reduce((a, s) => a + s.distanceM, 0);
+  // With categories, the crews of the one shown.
+  const crews = i.category !== undefined ? i.entries.filter((e) => e.category === undefined || e.category === i.category).length : i.entries.length;
   const dates = i.startDate ? `${i.startDate}${i.endDate && i.endDate !== i.startDate ? ` – ${i.endDate}` : ''} · ` : '';
-  return `${dates}${i.stages.length} stages · ${distanceText(i.distanceUnit, m)} · ${i.entries.length} crews`;
+  return `${dates}${i.stages.length} stages · ${distanceText(i.distanceUnit, m)} · ${crews} crews`;
 }
 
 export function Tabs() {
@@ -74,6 +76,7 @@ export function Tabs() {
   const go = (patch: Partial<Route>) => nav.go?.(patch);
   return (
     <nav class="tabs" id="tabs" aria-label="Views">
+      <CategoryPicker />
       <Link patch={{ view: 'overall', stage: '' }} class={`tab${r.view === 'overall' ? ' on' : ''}`}>Overall</Link>
       <Link patch={{ view: 'grid' }} class={`tab${r.view === 'grid' ? ' on' : ''}`}>Stage by stage</Link>
       <Link patch={{ view: 'chart' }} class={`tab${r.view === 'chart' ? ' on' : ''}`}>Compare</Link>
@@ -95,6 +98,26 @@ export function Tabs() {
         {(p?.init.stages ?? []).map((s) => <option key={s.code} value={s.code}>{s.code} {s.name}</option>)}
       </select>
     </nav>
+  );
+}
+
+/**
+ * The category shown, for a rally that classifies several on the same roads
+ * (ARA National and Regional): links, so it works without JavaScript and
+ * sits in the address (`&category=Regional`).
+ */
+function CategoryPicker() {
+  const p = picture.value;
+  const cats = p?.init.categories ?? [];
+  if (cats.length < 2) return null;
+  const current = p?.init.category ?? cats[0]!.code;
+  return (
+    <span class="cats" role="group" aria-labelledby="cats-label">
+      <span id="cats-label" class="cats-label">Category</span>
+      {cats.map((c) => (
+        <Link key={c.code} patch={{ cat: c.code === cats[0]!.code ? '' : c.code, ref: '', compare: [] }} class={`tab cat${c.code === current ? ' on' : ''}`} current={c.code === current}>{c.name}</Link>
+      ))}
+    </span>
   );
 }
 
@@ -160,6 +183,7 @@ export function Overall() {
   const stage = run[0];
   const ref = r.ref ? p.rows.get(Number(r.ref)) : undefined;
   const className = p.init.classes?.find((c) => c.code === r.cls)?.name;
+  const catName = (p.init.categories?.length ?? 0) > 1 ? p.init.categories?.find((c) => c.code === p.init.category)?.name : undefined;
   const through = stage ? [...(p.stageTimes.get(stage.code)?.values() ?? [])].filter((t) => t.timeMs !== null).length : 0;
   const onStage = stage ? [...(p.stageTimes.get(stage.code)?.values() ?? [])].filter((t) => t.timeMs === null && t.status === 'running' && !isOut(p, t.car)).length : 0;
   const out = [...p.retired.values()].filter((x) => !x.restartedAt);
@@ -168,7 +192,7 @@ export function Overall() {
   const fol = followed.value;
   return (
     <>
-      <h2 id="after" class="after">{p.after ? `After ${p.after}` : 'No stage complete yet'}{className ? ` · ${className}` : ''}</h2>
+      <h2 id="after" class="after">{p.after ? `After ${p.after}` : 'No stage complete yet'}{catName ? ` · ${catName}` : ''}{className ? ` · ${className}` : ''}</h2>
       <p class="muted small" id="table-rule">
         {p.after ? `Every crew still running has finished ${p.after}.` : 'No stage has every running crew through yet.'}
         {stage ? <> <strong id="running-note">{stage.code} running: {through} through, {onStage} on the stage</strong> — shown in the {stage.code} column, not ranked overall until every running crew is through.</> : null}
@@ -310,10 +334,14 @@ export function EntryList() {
   const p = picture.value;
   if (!p) return <p class="muted">Loading…</p>;
   const classes = p.init.classes ?? [];
-  const groups = classes.map((c) => ({ c, list: [...p.entries.values()].filter((e) => e.class === c.code).sort((a, b) => a.car - b.car) })).filter((g) => g.list.length);
+  // A rally with categories: the crews of the category shown (the picker switches).
+  const cat = p.init.category;
+  const catName = (p.init.categories?.length ?? 0) > 1 ? p.init.categories?.find((c) => c.code === cat)?.name : undefined;
+  const mine = [...p.entries.values()].filter((e) => cat === undefined || e.category === undefined || e.category === cat);
+  const groups = classes.map((c) => ({ c, list: mine.filter((e) => e.class === c.code).sort((a, b) => a.car - b.car) })).filter((g) => g.list.length);
   return (
     <>
-      <h2 id="entries-title">Entry list · {p.entries.size} crews</h2>
+      <h2 id="entries-title">Entry list{catName ? ` · ${catName}` : ''} · {mine.length} crews</h2>
       <TableDownloads path={apiPath(p.init.rallyId, 'entries')} what="Entry list" />
       {groups.map(({ c, list }) => (
         <section key={c.code}>
