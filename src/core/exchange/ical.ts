@@ -1,7 +1,9 @@
 // iCalendar (RFC 5545) feeds: a rally's timetable and a season's rounds. Times
 // are written in the rally's own zone (TZID), as the route book gives them.
 // Pure: the caller passes the time the feed is made (DTSTAMP).
+import { firstCarTimetable } from '../itinerary/timetable.ts';
 import type { RallyDefinition } from '../model.ts';
+import { resolveRules } from '../rules/resolve.ts';
 import { formatLocalDateTime, parseLocalDateTime } from '../time/index.ts';
 
 export interface CalendarEvent {
@@ -60,49 +62,50 @@ export function toICalendar(name: string, events: readonly CalendarEvent[], time
 
 /**
  * A rally's timetable: each leg from its first car's due time, and each stage
- * at the first car's due time at the control before it, counted from the leg
- * start with the road sections' target times (the timetable of car 0; a
- * stage's running time is not known in advance, so later times are "about").
+ * at its first car's start, both as the timetable works them out
+ * (src/core/itinerary/timetable.ts, under the rally's rules: the same times
+ * as GET …/timetable). A stage whose start cannot be known in advance (no
+ * leg start, or a target counted from an earlier stage's finish with no bogey
+ * time) is a whole-day event on its leg's date.
  */
 export function rallyTimetable(def: RallyDefinition): CalendarEvent[] {
+  const { rules } = resolveRules(def.rules);
+  const rows = firstCarTimetable(def.legs, def.stages, { targetFrom: rules.targetFrom.value, bogey: rules.stageBogeyTime.value });
+  const hm = (ms: number) => formatLocalDateTime(ms).slice(11, 16);
   const events: CalendarEvent[] = [];
-  for (const leg of def.legs) {
-    const controls = leg.sections.flatMap((s) => s.controls);
-    const startControl = controls.find((c) => c.firstCarDue);
-    let t = startControl?.firstCarDue ? parseLocalDateTime(startControl.firstCarDue) : null;
-    if (t === null) {
+  def.legs.forEach((leg, legIndex) => {
+    const own = rows.filter((r) => r.legIndex === legIndex);
+    const start = own.find((r) => r.basis === 'fixed' && r.dueMs !== null);
+    if (!start) {
       events.push({ uid: `${def.id}-${leg.id}@rallyhq`, summary: `${def.name}: ${leg.name}`, start: leg.date, end: nextDay(leg.date), allDay: true });
-      continue;
+    } else {
+      const c = start.control;
+      events.push({
+        uid: `${def.id}-${leg.id}@rallyhq`, summary: `${def.name}: ${leg.name} start`,
+        description: `First car due at ${c.id}${c.name ? ` (${c.name})` : ''} at ${hm(start.dueMs!)}.`,
+        start: formatLocalDateTime(start.dueMs!).slice(0, 16), end: formatLocalDateTime(start.dueMs! + 30 * 60_000).slice(0, 16), allDay: false,
+        ...(c.name ? { location: c.name } : {}),
+      });
     }
-    const legStart = t;
-    let lastTc = t;
-    let lastTcName = startControl!.id;
-    const stageEvents: CalendarEvent[] = [];
-    for (const c of controls) {
-      if (c === startControl) continue;
-      if (c.targetMs !== undefined) t += c.targetMs;
-      if (c.kind !== 'SS_START' && c.targetMs !== undefined) { lastTc = t; lastTcName = c.id; }
-      if (c.kind === 'SS_START' && c.stage) {
-        const stage = def.stages.find((s) => s.code === c.stage);
-        if (!stage) continue;
-        stageEvents.push({
-          uid: `${def.id}-${stage.code}@rallyhq`,
-          summary: `${stage.code} ${stage.name}`,
-          description: `${def.name}, ${leg.name}. First car due at ${lastTcName} about ${formatLocalDateTime(lastTc).slice(11, 16)} (from the leg start and the road sections' target times).`,
-          start: formatLocalDateTime(lastTc).slice(0, 16),
-          end: formatLocalDateTime(lastTc + 30 * 60_000).slice(0, 16),
-          allDay: false,
-        });
+    for (const r of own) {
+      if (r.control.kind !== 'SS_START' || !r.control.stage) continue;
+      const stage = def.stages.find((s) => s.code === r.control.stage);
+      if (!stage) continue;
+      const uid = `${def.id}-${stage.code}@rallyhq`;
+      const summary = `${stage.code} ${stage.name}`;
+      if (r.dueMs === null) {
+        events.push({ uid, summary, description: `${def.name}, ${leg.name}. The first car's start is not known in advance.`, start: leg.date, end: nextDay(leg.date), allDay: true });
+        continue;
       }
+      events.push({
+        uid, summary,
+        description: `${def.name}, ${leg.name}. First car's start ${r.estimated ? 'about ' : ''}${hm(r.dueMs)} (from the leg start and the road sections' target times).`,
+        start: formatLocalDateTime(r.dueMs).slice(0, 16),
+        end: formatLocalDateTime(r.dueMs + 30 * 60_000).slice(0, 16),
+        allDay: false,
+      });
     }
-    const startName = startControl!.name ? ` (${startControl!.name})` : '';
-    events.push({
-      uid: `${def.id}-${leg.id}@rallyhq`, summary: `${def.name}: ${leg.name} start`,
-      description: `First car due at ${startControl!.id}${startName} at ${formatLocalDateTime(legStart).slice(11, 16)}.`,
-      start: formatLocalDateTime(legStart).slice(0, 16), end: formatLocalDateTime(legStart + 30 * 60_000).slice(0, 16), allDay: false,
-      ...(startControl!.name ? { location: startControl!.name } : {}),
-    }, ...stageEvents);
-  }
+  });
   return events;
 }
 

@@ -9,6 +9,7 @@ import { formatLocalDateTime, parseLocalDateTime } from '../time/local-time.ts';
 import { checkItinerary, type ItineraryFinding } from './check-itinerary.ts';
 import { firstCarTimetable } from './timetable.ts';
 import { snodriftItinerary } from '../fixtures/snodrift-itinerary.ts';
+import { rallyTimetable } from '../exchange/ical.ts';
 
 const MIN = 60_000;
 const hhmm = (ms: number | null) => (ms === null ? null : formatLocalDateTime(ms).slice(11, 16));
@@ -74,6 +75,19 @@ describe('first-car timetable (rally-rules §1)', () => {
     assert.equal(at('TC2'), '18:49');
     assert.equal(at('TC8B'), '09:00');
   });
+});
+
+test('the calendar feed gives each stage at the first car\'s start, the same time as the timetable', () => {
+  const it = snodriftItinerary();
+  const events = rallyTimetable({
+    id: 'sno', name: 'Sno*Drift', timeZone: 'America/Detroit', distanceUnit: 'mi', startDate: '2026-02-06', endDate: '2026-02-07',
+    rules: { preset: 'ara', version: '2026.1' }, legs: it.legs, stages: it.stages, classes: [], entries: [],
+  });
+  const at = (summary: RegExp) => events.find((e) => summary.test(e.summary))!.start;
+  assert.equal(at(/start$/), '2026-02-06T18:00');
+  assert.equal(at(/^SS1 /), '2026-02-06T18:23');
+  // SS2: TC2 at 18:49 (above), its start 3 minutes later.
+  assert.equal(at(/^SS2 /), '2026-02-06T18:52');
 });
 
 describe('itinerary checks', () => {
