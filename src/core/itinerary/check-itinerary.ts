@@ -74,7 +74,6 @@ export function checkItinerary(it: ItineraryInput, opts: TimetableOptions, base 
   const firstId = new Map<string, TimedControl>();
   const startOf = new Map<string, TimedControl>();
   const finishOf = new Map<string, TimedControl>();
-  const legOfControl = new Map<TimedControl, Leg>();
   const namesInSection = new Map<string, string>();
   // A stage with no start at all is reported once, on the stage; a finish before its start, on the finish.
   const startedSomewhere = new Set(timetable.filter((t) => t.control.kind === 'SS_START' && t.control.stage).map((t) => t.control.stage!));
@@ -82,7 +81,6 @@ export function checkItinerary(it: ItineraryInput, opts: TimetableOptions, base 
   timetable.forEach((t, n) => {
     const c = t.control;
     const leg = it.legs[t.legIndex]!;
-    legOfControl.set(t, leg);
     const id = c.id.trim();
     // The control's code: on the board, the time card and every marshal's phone.
     if (id === '') add('error', cPath(t, 'id'), `control ${n + 1}`, 'id', `control ${n + 1} of leg ${leg.id} has no code`, 'give it the code on its board, e.g. TC3');

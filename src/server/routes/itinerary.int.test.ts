@@ -99,7 +99,7 @@ function suite(kind: StoreKind, skip: () => string | null) {
       const last = audit.filter((a) => a.action === 'update-itinerary').at(-1)!;
       assert.equal(last.detail.reason, 'TC1 distance from the route book');
       assert.deepEqual(last.detail.diff, ['control TC1: distanceM — → 33000']);
-      assert.equal((await read()).warnings.length, 1, 'GET shows the warning too');
+      assert.deepEqual((await read()).findings.map((f: Json) => [f.level, f.subject, f.field]), [['warning', 'TC1', 'targetMs']], 'GET shows the warning too');
     });
 
     test('two officers save the same version at once through two servers: one 200, one 409; after a reload both changes stand', opts(), async () => {

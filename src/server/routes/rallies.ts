@@ -137,8 +137,8 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
   app.get<{ Params: { id: string } }>('/api/rallies/:id/itinerary', {
     schema: {
       summary: 'Legs, sections, controls and stages',
-      description: 'With `rules` (how due times are counted: targetFrom, dueTimeMethod, bogey) and `warnings`: what the itinerary checks find (each { level, path, subject, field, message, fix, text }).',
-      tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ version, timeZone, distanceUnit, rules, legs, stages, warnings }'), ...errorResponses },
+      description: 'With `rules` (how due times are counted: targetFrom, dueTimeMethod, bogey) and `findings`: what the itinerary checks find in it (each { level: error | warning, path, subject, field, message, fix, text }; an error there came in by an import, and the next PUT must fix it).',
+      tags: ['rallies'], params: rallyParams, response: { 200: anyObject('{ version, timeZone, distanceUnit, rules, legs, stages, findings }'), ...errorResponses },
     },
   }, async (request) => {
     const e = await ctx.rally(request.params.id);
@@ -146,7 +146,7 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
     return {
       rallyId: e.rallyId, version: e.version, timeZone: d.timeZone, distanceUnit: d.distanceUnit, startDate: d.startDate, endDate: d.endDate,
       rules: timingRules(e), legs: d.legs, stages: d.stages,
-      warnings: itineraryFindings(e, d).map((f) => ({ ...f, text: inWords(f) })),
+      findings: itineraryFindings(e, d).map((f) => ({ ...f, text: inWords(f) })),
     };
   });
 
