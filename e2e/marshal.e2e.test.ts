@@ -168,7 +168,7 @@ describe('a marshal at the SS16 flying finish (phone, 375 px)', () => {
       const path = `/api/rallies/${server.rallyId}/itinerary`;
       const it = (await server.api<Itinerary>('GET', path)).body;
       for (const c of it.legs.flatMap((l) => l.sections.flatMap((s) => s.controls))) if (c.id === 'SS16F') c.name = 'Montmorency Grade finish (moved 200 m)';
-      const put = await server.api('PUT', path, { version: it.version, legs: it.legs, stages: it.stages }, server.officerToken);
+      const put = await server.api('PUT', path, { version: it.version, legs: it.legs, stages: it.stages, reason: 'SS16 finish moved 200 m' }, server.officerToken);
       assert.equal(put.status, 200, JSON.stringify(put.body));
       // The page asks again at most once a minute, when the phone wakes or comes back online.
       await page.clock.fastForward(61_000);
