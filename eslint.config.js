@@ -1,5 +1,6 @@
 // Lint: typescript-eslint recommended, zero warnings, and the architecture rule:
-// src/core is pure — it may import nothing with I/O and nothing outside itself.
+// src/core is pure — it may import nothing with I/O and nothing outside itself,
+// and its tests import nothing from the adapters.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -31,6 +32,15 @@ export default tseslint.config(
         { name: 'fetch', message: 'src/core has no I/O.' },
       ],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'src/core has no randomness: pass a seed in.' }],
+    },
+  },
+  {
+    // The core's tests test the core: what they need from an adapter belongs in the core (or in the adapter's own tests).
+    files: ['src/core/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/store/**', '**/server/**', '**/cli/**', '**/web/**'], message: 'a src/core test imports nothing from the adapters (store, server, cli, web): move what it needs into src/core.' }],
+      }],
     },
   },
 );

@@ -9,6 +9,7 @@ import type { DeskState } from './desk-records.ts';
 import type { RallyEntry } from './rally-states.ts';
 import { rallyLocalMs } from './rally-time.ts';
 import { formatLocalDateTime } from '../core/time/index.ts';
+import { inquiryWindow } from '../core/inquiry-window.ts';
 
 export interface Blocker { code: 'stage-running' | 'stage-not-run' | 'crew-overdue' | 'open-errors' | 'no-provisional' | 'inquiry-open' | 'protest-open'; detail: string }
 
@@ -25,20 +26,17 @@ export interface InquiryClock {
   remainingMs: number;
 }
 
-/** The inquiry clock: it starts at the latest provisional publication (if none is official after it). */
+/** The inquiry clock: it starts at the latest provisional publication (if none is official after it); worked out by core/inquiry-window.ts. */
 export function inquiryClock(e: RallyEntry, publications: readonly PublicationRecord[], nowMs: number): InquiryClock {
-  const w = e.rules.inquiryWindowMin;
-  const last = publications.at(-1);
-  const prov = last && last.kind === 'provisional' ? last : null;
-  const start = prov ? Date.parse(prov.publishedAt) : null;
-  const end = start === null ? null : start + w.value * 60_000;
+  const w = inquiryWindow(e.rules.inquiryWindowMin, publications.map((p) => ({ number: p.number, kind: p.kind, atMs: Date.parse(p.publishedAt) })), nowMs);
+  const prov = w.provisional === null ? undefined : publications.find((p) => p.number === w.provisional);
   return {
-    windowMin: w.value, rule: w.rule, confirmed: w.confirmed,
-    provisional: prov?.number ?? null,
+    windowMin: w.windowMin, rule: w.rule, confirmed: w.confirmed,
+    provisional: w.provisional,
     startedAt: prov?.publishedAt ?? null,
-    endsAt: end === null ? null : new Date(end).toISOString(),
-    open: end !== null && nowMs < end,
-    remainingMs: end === null ? 0 : Math.max(0, end - nowMs),
+    endsAt: w.endsAtMs === null ? null : new Date(w.endsAtMs).toISOString(),
+    open: w.open,
+    remainingMs: w.remainingMs,
   };
 }
 

@@ -16,8 +16,7 @@ import { classify, dataIssues, notionalProposals, overdueCrews, score, stageResu
 import { at, LAB_DAY1, labRally, onTime, stageTime } from '../scoring/lab-rally.test-data.ts';
 import { parseLocalDateTime } from '../time/local-time.ts';
 import { categoryFacts, categoryRally } from '../fixtures/category-rally.ts';
-import { inquiryClock } from '../../server/publication-check.ts';
-import type { RallyEntry } from '../../server/rally-states.ts';
+import { inquiryWindow } from '../inquiry-window.ts';
 
 type Value<K extends RuleKey> = RuleValues[K]['value'];
 interface Scenario<K extends RuleKey> {
@@ -115,8 +114,7 @@ const SCENARIOS: Scenarios = {
   inquiryWindowMin: {
     // A provisional classification published at 12:00; asked at 12:20: open under a 30-minute window, closed under 10.
     facts: O, alt: (v) => (v === 10 ? 30 : 10),
-    observe: (rules) => inquiryClock({ rules } as unknown as RallyEntry,
-      [{ rallyId: 'lab', number: 1, kind: 'provisional', publishedAt: '2026-05-10T12:00:00Z', principal: 'results', uptoSeq: 1, snapshot: {} }],
+    observe: (rules) => inquiryWindow(rules.inquiryWindowMin, [{ number: 1, kind: 'provisional', atMs: Date.parse('2026-05-10T12:00:00Z') }],
       Date.parse('2026-05-10T12:20:00Z')).open,
   },
 };
