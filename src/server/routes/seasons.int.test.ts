@@ -97,6 +97,29 @@ function suite(kind: 'sqlite' | 'postgres', skip: () => string | null) {
       assert.deepEqual(final.standings.provisional, [], 'the official publication makes the round final');
       assert.equal(final.standings.rows[0].total, 22);
     });
+
+    test('a regional division (rally-rules §6.2): rounds given a region, a regional event added, a regional championship counting only them; a region without rounds, a regional event without a region and makeCars on a drivers\' table refused naming the field', opts(), async () => {
+      const noRegion = await call('POST', `/api/championships/${SEASON.id}/rounds`, { id: 'club-sprint', name: 'Club Sprint', startDate: '2026-05-02', endDate: '2026-05-02', level: 'regional', confirmed: true, source: 'club calendar' });
+      assert.equal(noRegion.status, 400);
+      assert.match(noRegion.body.detail, /region: a regional event counts only for its region's championships/);
+      const added = await call('POST', `/api/championships/${SEASON.id}/rounds`, { id: 'club-sprint', name: 'Club Sprint', startDate: '2026-05-02', endDate: '2026-05-02', region: 'North', level: 'regional', confirmed: true, source: 'club calendar' });
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      assert.equal((await call('PATCH', `/api/championships/${SEASON.id}/rounds/r3`, { region: 'North' })).status, 200);
+      const south = await call('PUT', `/api/championships/${SEASON.id}/championships/south`, { name: 'South', kind: 'drivers', scheme: 'ara-regional', region: { value: 'South', rule: 'club SR 3', confirmed: true } });
+      assert.equal(south.status, 400);
+      assert.match(south.body.detail, /region\.value: no round is in region 'South'; give rounds a region \(known: North\)/);
+      const makes = await call('PUT', `/api/championships/${SEASON.id}/championships/d2`, { name: 'D2', kind: 'drivers', scheme: 'ara-national', makeCars: { value: 'every-car', rule: 'x', confirmed: false } });
+      assert.equal(makes.status, 400);
+      assert.match(makes.body.detail, /makeCars: only a manufacturers' championship/);
+      const north = await call('PUT', `/api/championships/${SEASON.id}/championships/north`, { name: 'North', kind: 'drivers', scheme: 'ara-regional', region: { value: 'North', rule: 'club SR 3', confirmed: true }, countBest: { value: 1, rule: 'club SR 4', confirmed: true } });
+      assert.equal(north.status, 200, JSON.stringify(north.body));
+      const st = (await call('GET', `/api/championships/${SEASON.id}/standings?championship=north`)).body;
+      // r3 (13 March, the linked rally) and the club sprint (2 May) are North's; the national table never counts the sprint.
+      assert.deepEqual(st.standings.calendar.map((c: Json) => c.round), ['r3', 'club-sprint']);
+      assert.equal(st.standings.rows[0].total, 22);
+      const drivers = (await call('GET', `/api/championships/${SEASON.id}/standings?championship=drivers`)).body;
+      assert.ok(!drivers.standings.calendar.some((c: Json) => c.round === 'club-sprint'));
+    });
   });
 }
 
