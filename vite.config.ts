@@ -23,6 +23,7 @@ export default defineConfig({
         marshal: `${web}marshal.html`,
         hq: `${web}hq.html`,
         notices: `${web}notices.html`,
+        history: `${web}history.html`,
         organise: `${web}organise.html`,
         import: `${web}import.html`,
       },

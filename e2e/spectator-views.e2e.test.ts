@@ -4,11 +4,11 @@
 // (uPlot, fetched only when a chart is shown) with values under the pointer.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
+import { launchBrowser, phonePage, ROOT, startServer, type TestServer } from './harness.ts';
 import type { Fact } from '../src/core/facts.ts';
 
 let browser: Browser | null = null;
@@ -237,6 +237,65 @@ describe('the category picker on ARA\'s own Sno*Drift (National and Regional on 
       await page.getByRole('group', { name: 'Category' }).getByRole('link', { name: 'Regional' }).click();
       assert.equal(await text(page, '#after'), 'After SS15 · Regional');
       await page.screenshot({ path: join(shots, 'category-regional-desktop.png') });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the history pages, linked from the rally page', () => {
+  let server: TestServer;
+  before(async () => {
+    if (!browser) return;
+    server = await startServer();
+    const csv = readFileSync(join(ROOT, 'seeds', 'history-monte-carlo-1964-1967.csv'), 'utf8');
+    const res = await fetch(`${server.url}/api/history/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${server.adminToken}` }, body: csv });
+    assert.equal(res.status, 200, await res.text());
+  });
+  after(async () => { await server?.close(); });
+
+  test('phone: from the rally page to Monte Carlo\'s winners by year — 1966 Toivonen, the four British cars and the Imp excluded over their headlamps — its streaks, then Paddy Hopkirk\'s record', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.getByRole('link', { name: 'History' }).click();
+      await page.waitForSelector('#event option[value="Monte Carlo Rally"]', { state: 'attached' });
+      await page.selectOption('#event', 'Monte Carlo Rally');
+      await page.waitForSelector('#winners tbody tr');
+      // BBC On This Day, 21 January 1966: Toivonen (Citroën) the official winner after the British cars' exclusion.
+      assert.match(await text(page, '#winners tr[data-year="1966"]:not(.excluded)'), /Pauli Toivonen[\s\S]*Citroën DS21/);
+      const excluded = await page.locator('#winners tr.excluded[data-year="1966"]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-excluded')));
+      assert.deepEqual(excluded.sort(), ['Paddy Hopkirk', 'Rauno Aaltonen', 'Roger Clark', 'Rosemary Smith', 'Timo Mäkinen']);
+      assert.match(await text(page, '#winners tr[data-excluded="Timo Mäkinen"] .why-excluded'), /headlamp dipping/);
+      assert.equal(await page.locator('#winners tbody tr:not(.excluded)').count(), 4, 'one winner a year, 1964–1967');
+      // Mini won 1964 and 1965; 1966 went to Citroën, so the Mini streak is two.
+      assert.match(await text(page, '#streaks'), /Mini \(make\) — 2 in a row, 1964, 1965/);
+      assert.equal(new URL(page.url()).searchParams.get('event'), 'Monte Carlo Rally');
+      await page.screenshot({ path: join(shots, 'history-phone.png'), fullPage: true });
+      await page.locator('#winners tr[data-year="1964"] a', { hasText: 'Paddy Hopkirk' }).click();
+      await page.waitForSelector('#record tbody tr');
+      const rec = await page.locator('#record tbody tr').allInnerTexts();
+      assert.equal(rec.length, 2);
+      assert.match(rec[0]!, /1964[\s\S]*Won/);
+      assert.match(rec[1]!, /1966[\s\S]*excluded[\s\S]*headlamps/);
+      assert.equal(new URL(page.url()).searchParams.get('person'), 'Paddy Hopkirk');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('desktop: a shared address opens the same record', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/history.html?event=Monte+Carlo+Rally&person=Timo+M%C3%A4kinen`);
+      await page.waitForSelector('#record tbody tr');
+      assert.match(await text(page, '#record-title'), /Timo Mäkinen/);
+      assert.match(await text(page, '#record'), /1965[\s\S]*Won[\s\S]*1966[\s\S]*excluded/);
+      await page.screenshot({ path: join(shots, 'history-desktop.png'), fullPage: true });
     } finally {
       await context.close();
     }

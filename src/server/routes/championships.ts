@@ -364,6 +364,27 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
     return history.titleRuns({ by: q.by, min: q.min, window: q.window, ...(q.championship ? { championship: q.championship } : {}) });
   });
 
+  app.get<{ Querystring: { event?: string; person?: string; winners?: boolean; limit?: number } }>('/api/history/results', {
+    schema: {
+      tags: ['history'],
+      summary: 'Stored event results, oldest first: an event\'s winners by year with the crews excluded and why (`event`, `winners=true`), or a driver\'s or co-driver\'s record (`person`)',
+      querystring: { type: 'object', additionalProperties: false, properties: {
+        event: { type: 'string', minLength: 1, description: 'Part of an event name, any case (Monte Carlo)' },
+        person: { type: 'string', minLength: 1, description: 'A driver\'s or co-driver\'s full name, any case (Paddy Hopkirk)' },
+        winners: { type: 'boolean', default: false, description: 'Only each classification\'s winner and the crews excluded from it, with the reason' },
+        limit: { type: 'integer', minimum: 1, maximum: 2000, default: 500 },
+      } },
+      response: { 200: { description: '{ events: string[], rows: { event, year, date, class, position, status, reason, driver, codriver, make, model }[] }', ...open }, ...problemRef() },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const [events, rows] = await Promise.all([
+      history.eventNames(),
+      history.results({ ...(q.event ? { event: q.event } : {}), ...(q.person ? { person: q.person } : {}), ...(q.winners ? { winners: true } : {}), ...(q.limit ? { limit: q.limit } : {}) }),
+    ]);
+    return { events, rows };
+  });
+
   app.get<{ Querystring: { a: string; b: string } }>('/api/history/head-to-head', {
     schema: {
       tags: ['history'], summary: 'Head-to-head of two drivers over the classifications both were in',

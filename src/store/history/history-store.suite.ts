@@ -64,6 +64,20 @@ export function historyStoreSuite(open: () => Promise<HistoryStore>, probe: Suit
     assert.deepEqual([dakar.imported, dakar.rejectedCount], [10, 0], JSON.stringify(dakar.rejected));
   });
 
+  test('Monte Carlo winners by year with the 1966 exclusions and their reason; Paddy Hopkirk\'s record (won 1964, excluded 1966 — BBC On This Day, 21 January 1966)', async () => {
+    const w = await store.results({ event: 'monte carlo', winners: true });
+    assert.deepEqual(w.filter((r) => r.position === 1).map((r) => [r.year, r.driver, r.make]),
+      [[1964, 'Paddy Hopkirk', 'Mini'], [1965, 'Timo Mäkinen', 'Mini'], [1966, 'Pauli Toivonen', 'Citroën'], [1967, 'Rauno Aaltonen', 'Mini']]);
+    const out = w.filter((r) => r.status === 'excluded');
+    assert.deepEqual(out.map((r) => r.year), [1966, 1966, 1966, 1966, 1966]);
+    assert.match(out.find((r) => r.driver === 'Timo Mäkinen')!.reason!, /headlamp dipping/);
+    const hopkirk = await store.results({ person: 'paddy hopkirk' });
+    assert.deepEqual(hopkirk.map((r) => [r.year, r.position, r.status]), [[1964, 1, 'finished'], [1966, null, 'excluded']]);
+    // A co-driver's record too: Henry Liddon sat beside Hopkirk (1964, 1966) and Aaltonen (1967).
+    assert.deepEqual((await store.results({ person: 'Henry Liddon' })).map((r) => r.year), [1964, 1966, 1967]);
+    assert.ok((await store.eventNames()).includes('Monte Carlo Rally'));
+  });
+
   test('a Mini won Monte Carlo 3 times in 1964–1967: 1964, 1965, 1967 (1966 Minis excluded, Toivonen classified winner — BBC On This Day)', async () => {
     const a = await store.stats({ by: 'make', event: 'Monte Carlo' });
     assert.deepEqual(a.events, ['Monte Carlo Rally']);

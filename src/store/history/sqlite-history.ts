@@ -6,7 +6,7 @@ import { migrateSqlite } from '../migrations/runner.ts';
 import { HISTORY_MIGRATIONS } from './migrations.ts';
 import type { RoundResult, Season } from '../../core/championship/season.ts';
 import { winStreaks, titleRuns, type Streak, type TitleRun } from '../../core/championship/streaks.ts';
-import type { HeadToHead, HistoryBackend, HistoryStore, StatsAnswer, StatsQuery, StreakQuery } from './types.ts';
+import type { HeadToHead, HistoryBackend, HistoryResultRow, HistoryStore, ResultsQuery, StatsAnswer, StatsQuery, StreakQuery } from './types.ts';
 import { SqliteBackend } from './sqlite-backend.ts';
 import { buildHeadToHead, metricColumn, statRowFrom, type H2HRow, type WinnerRow, type TallyRow } from './queries.ts';
 
@@ -94,6 +94,23 @@ class SqliteHistory implements HistoryStore {
       JOIN history_event e ON e.id = ra.event_id
       WHERE ra.driver_id = ? AND e.kind = 'event' ORDER BY e.year, e.name`).all(ib, ia) as H2HRow[];
     return buildHeadToHead(a, b, rows);
+  }
+
+  async results(q: ResultsQuery): Promise<HistoryResultRow[]> {
+    const where: string[] = ["e.kind = 'event'"];
+    const args: unknown[] = [];
+    if (q.event) { where.push('lower(e.name) LIKE ?'); args.push(`%${q.event.toLowerCase()}%`); }
+    if (q.person) { where.push('(lower(p.name) = ? OR lower(c.name) = ?)'); args.push(q.person.toLowerCase(), q.person.toLowerCase()); }
+    if (q.winners) where.push("(r.position = 1 OR r.status = 'excluded')");
+    return this.db.prepare(`SELECT e.name AS event, e.year AS year, e.date AS date, r.class AS class, r.position AS position, r.status AS status, r.reason AS reason,
+        p.name AS driver, c.name AS codriver, m.name AS make, r.model AS model
+      FROM history_result r JOIN history_event e ON e.id = r.event_id
+      JOIN history_person p ON p.id = r.driver_id LEFT JOIN history_person c ON c.id = r.codriver_id JOIN history_make m ON m.id = r.make_id
+      WHERE ${where.join(' AND ')} ORDER BY e.year, e.name, r.class, r.position IS NULL, r.position, p.name LIMIT ?`).all(...args, q.limit ?? 500) as HistoryResultRow[];
+  }
+
+  async eventNames(): Promise<string[]> {
+    return (this.db.prepare("SELECT DISTINCT name FROM history_event WHERE kind = 'event' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   }
 
   async counts(): Promise<{ events: number; results: number; stageResults: number }> {

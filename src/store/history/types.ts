@@ -47,6 +47,32 @@ export interface StreakQuery {
   limit?: number;
 }
 
+/** One stored result line, as a history page lists it. */
+export interface HistoryResultRow {
+  event: string;
+  year: number;
+  date: string;
+  class: string;
+  position: number | null;
+  status: string;
+  /** Why a crew was excluded or not classified, as imported (the 1966 Monte Carlo exclusions). */
+  reason: string | null;
+  driver: string;
+  codriver: string | null;
+  make: string;
+  model: string | null;
+}
+
+export interface ResultsQuery {
+  /** Part of an event name, any case. */
+  event?: string;
+  /** A driver's (or co-driver's) exact name, any case: their whole record. */
+  person?: string;
+  /** Only each classification's winner and the crews excluded from it (the event-winners list). */
+  winners?: boolean;
+  limit?: number;
+}
+
 export interface HeadToHead {
   a: string;
   b: string;
@@ -121,6 +147,10 @@ export interface HistoryStore {
   streaks(q: StreakQuery): Promise<Streak[]>;
   titleRuns(q: { by: 'driver' | 'codriver' | 'make'; championship?: string; min: number; window: number }): Promise<TitleRun[]>;
   headToHead(a: string, b: string): Promise<HeadToHead>;
+  /** Stored event results, oldest first: an event's winners by year with its exclusions, or one person's record. */
+  results(q: ResultsQuery): Promise<HistoryResultRow[]>;
+  /** Names of the events stored. */
+  eventNames(): Promise<string[]>;
   counts(): Promise<{ events: number; results: number; stageResults: number }>;
   putSeason(season: Season, now: string): Promise<void>;
   getSeason(id: string): Promise<Season | null>;

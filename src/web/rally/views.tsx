@@ -50,6 +50,7 @@ export function Header() {
     <header>
       <a href="#main" class="skip">Skip to results</a>
       <a href="/" class="home">rallyhq</a>
+      <a href="/history.html" class="meta">History</a>
       <div class="badges">
         <span id="stamp" class={`stamp ${s.kind}`} title={s.title}>{stamp}</span>{' '}
         <span id="live" class="meta">{connection.value === 'retrying' ? 'no connection — retrying…' : ''}</span>
