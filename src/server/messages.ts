@@ -53,6 +53,8 @@ export const PROBLEMS = {
   'version-conflict': { status: 409, title: 'Changed by someone else', fix: 'Read the current version (GET), reapply your change to it and send it with that version.' },
   'rules-invalid': { status: 409, title: 'Rules choice has errors', fix: 'Fix the rally\'s rules (preset, version, overrides) with the listed errors before publishing.' },
   'publication-blocked': { status: 409, title: 'Official classification blocked', fix: 'Resolve what `blockers` lists (GET /api/rallies/:id/publication-check), or publish with override.reason saying why it goes out anyway (recorded).' },
+  'enrollment-not-found': { status: 404, title: 'Unknown enrollment code', fix: 'List the rally\'s codes with GET /api/rallies/:id/enrollments and use the id shown there.' },
+  'enrollment-used': { status: 409, title: 'Enrollment code already used', fix: 'The code became a device token: revoke that token (DELETE /api/tokens/:tokenId) to stop the phone.' },
   'protest-not-found': { status: 404, title: 'Unknown protest', fix: 'List protests with GET /api/rallies/:id/protests.' },
   'protest-decided': { status: 409, title: 'Protest already decided', fix: 'A decided protest stays decided; record an appeal about the same crew if the decision is challenged.' },
   'notice-not-found': { status: 404, title: 'Unknown notice', fix: 'List the notice board with GET /api/rallies/:id/notices.' },

@@ -56,6 +56,7 @@ export const WRITE_POLICIES: Readonly<Record<string, WritePolicy>> = {
   'POST /api/tokens': 'key',
   'DELETE /api/tokens/:tokenId': 'same-state',
   'POST /api/rallies/:id/enrollments': 'one-time-credential',
+  'DELETE /api/rallies/:id/enrollments/:enrollmentId': 'same-state',
   'POST /api/enroll': 'natural-key',
   'POST /api/rallies/:id/imports/preview': 'no-write',
   'POST /api/rallies/:id/imports': 'fact-ids',

@@ -315,6 +315,44 @@ export function storeContractSuite(name: string, factory: () => Promise<StoreHan
       assert.equal('controls' in (wins.find((w) => w !== null) ?? {}), false);
     });
 
+    test('people: a token and a code keep person and post; codes listed per rally; a cancelled code no longer enrolls; used codes name their token', async () => {
+      const rally = uniqueRallyId();
+      const tk = { id: `tokp-${rally}`, hash: `hp-${rally}`, role: 'officer' as const, rallyId: rally, label: 'Clerk of the course — Dana Whitfield', person: 'Dana Whitfield', post: 'clerk', createdAt: '2026-02-06T10:00:00.000Z', createdBy: 'admin' };
+      await store.createToken(tk);
+      assert.deepEqual(await store.findTokenByHash(tk.hash), tk);
+      const base = { rallyId: rally, role: 'timekeeper' as const, controls: ['SS3F'], expiresAt: '2026-02-06T12:00:00.000Z', createdBy: 'officer' };
+      const a = { ...base, codeHash: `pa-${rally}`, id: `enr_a_${rally}`, label: 'Marshal SS3F — Sam Ortiz', person: 'Sam Ortiz', post: 'marshal', createdAt: '2026-02-06T09:00:00.000Z' };
+      const b = { ...base, codeHash: `pb-${rally}`, id: `enr_b_${rally}`, label: 'Marshal SS3F — Kim Lee', person: 'Kim Lee', post: 'marshal', createdAt: '2026-02-06T09:01:00.000Z' };
+      await store.createEnrollment(b);
+      await store.createEnrollment(a);
+      assert.deepEqual(await store.listEnrollments(rally), [a, b], 'oldest first, every field back as written');
+      assert.deepEqual(await store.listEnrollments(uniqueRallyId('other')), []);
+      assert.equal(await store.cancelEnrollment(b.id, '2026-02-06T10:00:00.000Z'), true);
+      assert.equal(await store.cancelEnrollment(b.id, '2026-02-06T10:00:01.000Z'), false, 'cancelled once; the first time is kept');
+      assert.equal(await store.consumeEnrollment(b.codeHash, '2026-02-06T10:05:00.000Z', 'tok-x'), null, 'a cancelled code does not enroll');
+      assert.deepEqual(await store.consumeEnrollment(a.codeHash, '2026-02-06T10:06:00.000Z', `tok-${a.id}`), { ...a, usedAt: '2026-02-06T10:06:00.000Z', tokenId: `tok-${a.id}` });
+      assert.equal(await store.cancelEnrollment(a.id, '2026-02-06T10:07:00.000Z'), false, 'a used code cannot be cancelled (its token is revoked instead)');
+      assert.equal(await store.cancelEnrollment('enr_unknown', '2026-02-06T10:07:00.000Z'), false);
+      const listed = await store.listEnrollments(rally);
+      assert.deepEqual(listed.map((e) => [e.id, e.usedAt ?? null, e.cancelledAt ?? null, e.tokenId ?? null]), [
+        [a.id, '2026-02-06T10:06:00.000Z', null, `tok-${a.id}`],
+        [b.id, null, '2026-02-06T10:00:00.000Z', null],
+      ]);
+    });
+
+    test('people: a phone enrolling while the officer cancels its code, 10 times over: each code is used or cancelled, never both', async () => {
+      const rally = uniqueRallyId();
+      for (let i = 0; i < 10; i++) {
+        const e = { codeHash: `race-${i}-${rally}`, id: `enr_r${i}_${rally}`, rallyId: rally, role: 'timekeeper' as const, controls: ['SS1F'], label: `post ${i}`, expiresAt: '2026-02-06T12:00:00.000Z', createdBy: 'officer', createdAt: `2026-02-06T09:00:0${i}.000Z` };
+        await store.createEnrollment(e);
+        const [used, cancelled] = await Promise.all([store.consumeEnrollment(e.codeHash, '2026-02-06T11:00:00.000Z', `tok-${i}`), store.cancelEnrollment(e.id, '2026-02-06T11:00:00.000Z')]);
+        assert.equal((used !== null ? 1 : 0) + (cancelled ? 1 : 0), 1, `code ${i}: exactly one of enroll and cancel wins`);
+      }
+      const after = await store.listEnrollments(rally);
+      assert.equal(after.length, 10);
+      for (const e of after) assert.equal((e.usedAt ? 1 : 0) + (e.cancelledAt ? 1 : 0), 1, `${e.id} is used or cancelled, never both`);
+    });
+
     test('audit: records of a rally listed in order with their detail; other rallies left out', async () => {
       const rally = uniqueRallyId();
       await store.audit({ at: '2026-02-06T10:00:00.000Z', principal: 'admin', action: 'token.create', rallyId: rally, detail: { tokenId: 't1', controls: ['SS1F'] } });

@@ -54,6 +54,10 @@ export interface TokenRecord {
   controls?: string[];
   label: string;
   device?: string;
+  /** The person who holds it, e.g. `Dana Whitfield`. */
+  person?: string;
+  /** Their post at the rally (src/core/people/posts.ts), e.g. `marshal`. */
+  post?: string;
   createdAt: string;
   createdBy: string;
   revokedAt?: string;
@@ -69,6 +73,15 @@ export interface EnrollmentRecord {
   expiresAt: string;
   createdBy: string;
   usedAt?: string;
+  /** Names the code in lists and cancellations (the code itself is never stored); absent on codes issued before ids. */
+  id?: string;
+  person?: string;
+  post?: string;
+  createdAt?: string;
+  /** Cancelled before use: the code no longer works. */
+  cancelledAt?: string;
+  /** The device token the code became when it was used. */
+  tokenId?: string;
 }
 
 export interface AuditRecord { at: string; principal: string; action: string; rallyId?: string; detail: unknown }
@@ -120,8 +133,12 @@ export interface Store {
   revokeToken(id: string, at: string): Promise<void>;
   listTokens(rallyId?: string): Promise<TokenRecord[]>;
   createEnrollment(e: EnrollmentRecord): Promise<void>;
-  /** One-time: marks it used and returns it, or null if unknown, used or expired (atomic across processes). */
-  consumeEnrollment(codeHash: string, at: string): Promise<EnrollmentRecord | null>;
+  /** One-time: marks it used (by device token `tokenId`) and returns it, or null if unknown, used, cancelled or expired (atomic across processes). */
+  consumeEnrollment(codeHash: string, at: string, tokenId?: string): Promise<EnrollmentRecord | null>;
+  /** A rally's enrollment codes, used or not, oldest first. */
+  listEnrollments(rallyId: string): Promise<EnrollmentRecord[]>;
+  /** Cancels an unused, uncancelled code; false when it was used or cancelled first (atomic against consumeEnrollment). */
+  cancelEnrollment(id: string, at: string): Promise<boolean>;
   audit(r: AuditRecord): Promise<void>;
   listAudit(rallyId: string): Promise<AuditRecord[]>;
   /**

@@ -19,10 +19,12 @@ export interface PublicationRow {
 export interface TokenRow {
   id: string; hash: string; role: Role; rally_id: Nullable<string>; controls: Nullable<string>; label: string;
   device: Nullable<string>; created_at: string; created_by: string; revoked_at: Nullable<string>;
+  person: Nullable<string>; post: Nullable<string>;
 }
 export interface EnrollmentRow {
   code_hash: string; rally_id: string; role: Role; controls: Nullable<string>; label: string; expires_at: string;
   created_by: string; used_at: Nullable<string>;
+  id: Nullable<string>; person: Nullable<string>; post: Nullable<string>; created_at: Nullable<string>; cancelled_at: Nullable<string>; token_id: Nullable<string>;
 }
 export interface AuditRow { at: string; principal: string; action: string; rally_id: Nullable<string>; detail: string }
 
@@ -56,13 +58,23 @@ export function tokenFromRow(r: TokenRow): TokenRecord {
     ...(r.controls !== null ? { controls: JSON.parse(r.controls) as string[] } : {}),
     label: r.label,
     ...(r.device !== null ? { device: r.device } : {}),
+    ...(r.person !== null ? { person: r.person } : {}),
+    ...(r.post !== null ? { post: r.post } : {}),
     createdAt: r.created_at, createdBy: r.created_by,
     ...(r.revoked_at !== null ? { revokedAt: r.revoked_at } : {}),
   };
 }
 
 export function tokenToParams(t: TokenRecord): unknown[] {
-  return [t.id, t.hash, t.role, t.rallyId ?? null, t.controls ? JSON.stringify(t.controls) : null, t.label, t.device ?? null, t.createdAt, t.createdBy, t.revokedAt ?? null];
+  return [t.id, t.hash, t.role, t.rallyId ?? null, t.controls ? JSON.stringify(t.controls) : null, t.label, t.device ?? null, t.createdAt, t.createdBy, t.revokedAt ?? null, t.person ?? null, t.post ?? null];
+}
+
+export const TOKEN_COLUMNS = 'id, hash, role, rally_id, controls, label, device, created_at, created_by, revoked_at, person, post';
+export const ENROLLMENT_COLUMNS = 'code_hash, rally_id, role, controls, label, expires_at, created_by, used_at, id, person, post, created_at, cancelled_at, token_id';
+
+/** `?, ?, …` (SQLite) or `$1, $2, …` (PostgreSQL) for `n` values. */
+export function placeholders(n: number, dollar: boolean): string {
+  return Array.from({ length: n }, (_, i) => (dollar ? `$${i + 1}` : '?')).join(', ');
 }
 
 export function enrollmentFromRow(r: EnrollmentRow): EnrollmentRecord {
@@ -71,11 +83,20 @@ export function enrollmentFromRow(r: EnrollmentRow): EnrollmentRecord {
     ...(r.controls !== null ? { controls: JSON.parse(r.controls) as string[] } : {}),
     label: r.label, expiresAt: r.expires_at, createdBy: r.created_by,
     ...(r.used_at !== null ? { usedAt: r.used_at } : {}),
+    ...(r.id !== null ? { id: r.id } : {}),
+    ...(r.person !== null ? { person: r.person } : {}),
+    ...(r.post !== null ? { post: r.post } : {}),
+    ...(r.created_at !== null ? { createdAt: r.created_at } : {}),
+    ...(r.cancelled_at !== null ? { cancelledAt: r.cancelled_at } : {}),
+    ...(r.token_id !== null ? { tokenId: r.token_id } : {}),
   };
 }
 
 export function enrollmentToParams(e: EnrollmentRecord): unknown[] {
-  return [e.codeHash, e.rallyId, e.role, e.controls ? JSON.stringify(e.controls) : null, e.label, e.expiresAt, e.createdBy, e.usedAt ?? null];
+  return [
+    e.codeHash, e.rallyId, e.role, e.controls ? JSON.stringify(e.controls) : null, e.label, e.expiresAt, e.createdBy, e.usedAt ?? null,
+    e.id ?? null, e.person ?? null, e.post ?? null, e.createdAt ?? null, e.cancelledAt ?? null, e.tokenId ?? null,
+  ];
 }
 
 export function auditFromRow(r: AuditRow): AuditRecord {

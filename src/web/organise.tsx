@@ -8,6 +8,7 @@ import { listOf, type RallySummary } from './lib/types.ts';
 import { CreateRally } from './organise/create.tsx';
 import { EntriesView } from './organise/entries.tsx';
 import { ItineraryView } from './organise/itinerary.tsx';
+import { PeopleView } from './organise/people.tsx';
 import { SeasonView } from './organise/season.tsx';
 import { StartListsView } from './organise/startlists.tsx';
 import { forget, go, message, rallyId, remember, say, token, view } from './organise/state.ts';
@@ -17,6 +18,7 @@ const VIEWS: { id: string; label: string; needsRally: boolean }[] = [
   { id: 'itinerary', label: 'Itinerary', needsRally: true },
   { id: 'startlists', label: 'Start lists', needsRally: true },
   { id: 'season', label: 'Season', needsRally: false },
+  { id: 'people', label: 'Tokens and people', needsRally: true },
 ];
 
 function Login() {
@@ -65,7 +67,7 @@ function App() {
         <button class="small no-print" onClick={() => forget()}>Close</button>
       </nav>
       <p role="status" class={m.error ? 'error' : 'muted'}>{m.text}</p>
-      {view.value === 'entries' ? <EntriesView key={rallyId.value} /> : view.value === 'itinerary' ? <ItineraryView key={rallyId.value} /> : view.value === 'season' ? <SeasonView /> : view.value === 'startlists' ? <StartListsView key={rallyId.value} /> : <p>Unknown view.</p>}
+      {view.value === 'entries' ? <EntriesView key={rallyId.value} /> : view.value === 'itinerary' ? <ItineraryView key={rallyId.value} /> : view.value === 'season' ? <SeasonView /> : view.value === 'startlists' ? <StartListsView key={rallyId.value} /> : view.value === 'people' ? <PeopleView key={rallyId.value} /> : <p>Unknown view.</p>}
     </>
   );
 }

@@ -171,12 +171,27 @@ export class MemoryStore implements Store {
     this.enrollments.set(e.codeHash, copy(e));
   }
 
-  async consumeEnrollment(codeHash: string, at: string): Promise<EnrollmentRecord | null> {
+  async consumeEnrollment(codeHash: string, at: string, tokenId?: string): Promise<EnrollmentRecord | null> {
     this.open();
     const e = this.enrollments.get(codeHash);
-    if (!e || e.usedAt || Date.parse(e.expiresAt) <= Date.parse(at)) return null;
+    if (!e || e.usedAt || e.cancelledAt || Date.parse(e.expiresAt) <= Date.parse(at)) return null;
     e.usedAt = at;
+    if (tokenId !== undefined) e.tokenId = tokenId;
     return copy(e);
+  }
+
+  async listEnrollments(rallyId: string): Promise<EnrollmentRecord[]> {
+    this.open();
+    const all = [...this.enrollments.values()].filter((e) => e.rallyId === rallyId);
+    return copy(all.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || (a.id ?? '').localeCompare(b.id ?? '')));
+  }
+
+  async cancelEnrollment(id: string, at: string): Promise<boolean> {
+    this.open();
+    const e = [...this.enrollments.values()].find((x) => x.id === id);
+    if (!e || e.usedAt || e.cancelledAt) return false;
+    e.cancelledAt = at;
+    return true;
   }
 
   async audit(r: AuditRecord): Promise<void> {

@@ -26,9 +26,9 @@ test('log v1 on SQLite: six tables; facts keyed (rally_id, seq) and unique on (r
   db.close();
 });
 
-test('log v2 on SQLite adds nothing (PostgreSQL-only function); v1..v3 applied once, a second run applies none', () => {
+test('log v2 on SQLite adds nothing (PostgreSQL-only function); v1..v4 applied once, a second run applies none', () => {
   const db = new Database(':memory:');
-  assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), [1, 2, 3]);
+  assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), [1, 2, 3, 4]);
   assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), []);
   db.close();
 });
@@ -46,5 +46,21 @@ test('log v3: desk records keep one record per key, one notice per number, a num
   assert.throws(() => insert.run(2, 'protest', 'protest:a', 2), /CHECK/, 'a protest with a number');
   assert.throws(() => db.prepare("UPDATE desk_records SET number = 2").run(), /append-only/);
   assert.throws(() => db.prepare('DELETE FROM desk_records').run(), /append-only/);
+  db.close();
+});
+
+test('log v4 on SQLite: tokens and codes get person and post; a code issued before v3 gets an id of its own and keeps working', () => {
+  const db = new Database(':memory:');
+  migrateSqlite(db, LOG_COMPONENT, logMigrations.slice(0, 3));
+  const old = db.prepare("INSERT INTO enrollments (code_hash, rally_id, role, label, expires_at, created_by) VALUES (?, 'r', 'timekeeper', 'SS1 finish', '2026-02-06T12:00:00.000Z', 'officer')");
+  old.run('h1');
+  old.run('h2');
+  assert.deepEqual(migrateSqlite(db, LOG_COMPONENT, logMigrations), [4]);
+  assert.deepEqual(columns(db, 'tokens').slice(-2), ['person', 'post']);
+  assert.deepEqual(columns(db, 'enrollments').slice(-6), ['id', 'person', 'post', 'created_at', 'cancelled_at', 'token_id']);
+  const ids = (db.prepare('SELECT id FROM enrollments ORDER BY code_hash').all() as { id: string }[]).map((r) => r.id);
+  assert.equal(ids.length, 2);
+  assert.ok(ids.every((id) => /^enr_[0-9a-f]{16}$/.test(id)), ids.join());
+  assert.notEqual(ids[0], ids[1]);
   db.close();
 });

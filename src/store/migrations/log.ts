@@ -228,6 +228,22 @@ const POSTGRES_V3 = deskTable(`
 CREATE TRIGGER desk_records_append_only BEFORE UPDATE OR DELETE ON desk_records FOR EACH ROW EXECUTE FUNCTION rallyhq_refuse_change();
 `) + copyDeskLines((name) => `(a.detail::json ->> '${name}')`, 'a.id::text');
 
+// Tokens and codes named after the person and their post; codes get an id (the
+// code itself is only hashed) so they can be listed and cancelled before use.
+const PEOPLE_V4 = (random: string) => `
+ALTER TABLE tokens ADD COLUMN person TEXT;
+ALTER TABLE tokens ADD COLUMN post TEXT;
+ALTER TABLE enrollments ADD COLUMN id TEXT;
+ALTER TABLE enrollments ADD COLUMN person TEXT;
+ALTER TABLE enrollments ADD COLUMN post TEXT;
+ALTER TABLE enrollments ADD COLUMN created_at TEXT;
+ALTER TABLE enrollments ADD COLUMN cancelled_at TEXT;
+ALTER TABLE enrollments ADD COLUMN token_id TEXT;
+UPDATE enrollments SET id = 'enr_' || ${random} WHERE id IS NULL;
+CREATE UNIQUE INDEX enrollments_by_id ON enrollments (id);
+CREATE INDEX enrollments_by_rally ON enrollments (rally_id);
+`;
+
 export const LOG_COMPONENT = 'log';
 
 export const logMigrations: readonly Migration[] = [
@@ -235,4 +251,5 @@ export const logMigrations: readonly Migration[] = [
   // SQLite appends run in-process with no round trips: nothing to add there.
   { version: 2, name: 'PostgreSQL: lock and look up an append group in one round trip', sqlite: 'SELECT 1;', postgres: POSTGRES_V2 },
   { version: 3, name: 'desk records (protests, notices, acknowledgments, crew codes) with keys the database keeps unique', sqlite: SQLITE_V3, postgres: POSTGRES_V3 },
+  { version: 4, name: 'tokens and enrollment codes: person and post; codes listed and cancelled by id', sqlite: PEOPLE_V4('lower(hex(randomblob(8)))'), postgres: PEOPLE_V4('substr(md5(random()::text || code_hash), 1, 16)') },
 ];

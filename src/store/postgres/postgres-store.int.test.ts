@@ -139,7 +139,7 @@ if (skip) {
       offNotices();
     });
 
-    test('schema: facts, publications and desk records refuse UPDATE and DELETE; migrations 1, 2 and 3 recorded once', async () => {
+    test('schema: facts, publications and desk records refuse UPDATE and DELETE; migrations 1 to 4 recorded once', async () => {
       const id = uniqueRallyId();
       await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');
       await a.appendFacts(id, [input(controlTime('a', 1))]);
@@ -153,7 +153,7 @@ if (skip) {
         await assert.rejects(c.query('UPDATE desk_records SET number = 9'), /append-only/);
         await assert.rejects(c.query('DELETE FROM desk_records'), /append-only/);
         const { rows } = await c.query("SELECT version FROM rallyhq_migrations WHERE component = 'log'");
-        assert.deepEqual(rows.map((r) => r.version).sort(), [1, 2, 3]);
+        assert.deepEqual(rows.map((r) => r.version).sort(), [1, 2, 3, 4]);
       } finally {
         await c.end();
       }

@@ -17,7 +17,7 @@ import { AppendedListeners } from '../listeners.ts';
 import { migratePostgres } from '../migrations/runner.ts';
 import { LOG_COMPONENT, logMigrations } from '../migrations/log.ts';
 import {
-  FACT_COLUMNS, auditFromRow, deskFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
+  ENROLLMENT_COLUMNS, FACT_COLUMNS, TOKEN_COLUMNS, auditFromRow, deskFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, placeholders, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
   type AuditRow, type DeskRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
 } from '../sql-rows.ts';
 import { appendGroup, parseNotification } from './pg-append.ts';
@@ -189,7 +189,7 @@ export class PostgresStore implements Store {
   }
 
   async createToken(t: TokenRecord): Promise<void> {
-    await this.query('INSERT INTO tokens (id, hash, role, rally_id, controls, label, device, created_at, created_by, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', tokenToParams(t));
+    await this.query(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (${placeholders(12, true)})`, tokenToParams(t));
   }
 
   async findTokenByHash(hash: string): Promise<TokenRecord | null> {
@@ -209,15 +209,26 @@ export class PostgresStore implements Store {
   }
 
   async createEnrollment(e: EnrollmentRecord): Promise<void> {
-    await this.query('INSERT INTO enrollments (code_hash, rally_id, role, controls, label, expires_at, created_by, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', enrollmentToParams(e));
+    await this.query(`INSERT INTO enrollments (${ENROLLMENT_COLUMNS}) VALUES (${placeholders(14, true)})`, enrollmentToParams(e));
   }
 
-  async consumeEnrollment(codeHash: string, at: string): Promise<EnrollmentRecord | null> {
+  async consumeEnrollment(codeHash: string, at: string, tokenId?: string): Promise<EnrollmentRecord | null> {
     // NOTE: a single conditional UPDATE: of two processes racing, exactly one sees a row.
     const { rows } = await this.query<EnrollmentRow>(
-      'UPDATE enrollments SET used_at = $1::text WHERE code_hash = $2 AND used_at IS NULL AND expires_at::timestamptz > $3::timestamptz RETURNING *', [at, codeHash, at],
+      'UPDATE enrollments SET used_at = $1::text, token_id = $2 WHERE code_hash = $3 AND used_at IS NULL AND cancelled_at IS NULL AND expires_at::timestamptz > $4::timestamptz RETURNING *',
+      [at, tokenId ?? null, codeHash, at],
     );
     return rows[0] ? enrollmentFromRow(rows[0]) : null;
+  }
+
+  async listEnrollments(rallyId: string): Promise<EnrollmentRecord[]> {
+    const { rows } = await this.query<EnrollmentRow>('SELECT * FROM enrollments WHERE rally_id = $1 ORDER BY created_at NULLS FIRST, id', [rallyId]);
+    return rows.map(enrollmentFromRow);
+  }
+
+  async cancelEnrollment(id: string, at: string): Promise<boolean> {
+    const r = await this.query('UPDATE enrollments SET cancelled_at = $1 WHERE id = $2 AND used_at IS NULL AND cancelled_at IS NULL', [at, id]);
+    return r.rowCount === 1;
   }
 
   async audit(r: AuditRecord): Promise<void> {

@@ -104,7 +104,7 @@ describe('sqlite store', () => {
     assert.deepEqual((await b.readFacts('re')).map((s) => s.fact.id), ['a', 'b']);
     await b.close();
     const db = new Database(path);
-    assert.deepEqual(db.prepare("SELECT version FROM rallyhq_migrations WHERE component = 'log' ORDER BY version").all(), [{ version: 1 }, { version: 2 }, { version: 3 }]);
+    assert.deepEqual(db.prepare("SELECT version FROM rallyhq_migrations WHERE component = 'log' ORDER BY version").all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     db.close();
   });
 

@@ -21,7 +21,7 @@ import { AppendedListeners } from '../listeners.ts';
 import { migrateSqlite } from '../migrations/runner.ts';
 import { LOG_COMPONENT, logMigrations } from '../migrations/log.ts';
 import {
-  FACT_COLUMNS, auditFromRow, deskFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
+  ENROLLMENT_COLUMNS, FACT_COLUMNS, TOKEN_COLUMNS, auditFromRow, deskFromRow, enrollmentFromRow, enrollmentToParams, factRowFromDb, jsonText, placeholders, publicationFromRow, rallyFromRow, tokenFromRow, tokenToParams,
   type AuditRow, type DeskRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
 } from '../sql-rows.ts';
 import { FactWriter, fromWireError, openSqlite, toWire, type WireAck, type WireAudit, type WireItem, type WriteResult } from './fact-writer.ts';
@@ -213,7 +213,7 @@ export class SqliteStore implements Store {
 
   async createToken(t: TokenRecord): Promise<void> {
     this.open();
-    this.db.prepare('INSERT INTO tokens (id, hash, role, rally_id, controls, label, device, created_at, created_by, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...tokenToParams(t));
+    this.db.prepare(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (${placeholders(12, false)})`).run(...tokenToParams(t));
   }
 
   async findTokenByHash(hash: string): Promise<TokenRecord | null> {
@@ -237,16 +237,26 @@ export class SqliteStore implements Store {
 
   async createEnrollment(e: EnrollmentRecord): Promise<void> {
     this.open();
-    this.db.prepare('INSERT INTO enrollments (code_hash, rally_id, role, controls, label, expires_at, created_by, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(...enrollmentToParams(e));
+    this.db.prepare(`INSERT INTO enrollments (${ENROLLMENT_COLUMNS}) VALUES (${placeholders(14, false)})`).run(...enrollmentToParams(e));
   }
 
-  async consumeEnrollment(codeHash: string, at: string): Promise<EnrollmentRecord | null> {
+  async consumeEnrollment(codeHash: string, at: string, tokenId?: string): Promise<EnrollmentRecord | null> {
     this.open();
     // NOTE: one UPDATE … RETURNING is atomic even against another process on the same file.
-    const row = this.db.prepare<[string, string, string], EnrollmentRow>(
-      'UPDATE enrollments SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND julianday(expires_at) > julianday(?) RETURNING *',
-    ).get(at, codeHash, at);
+    const row = this.db.prepare<[string, string | null, string, string], EnrollmentRow>(
+      'UPDATE enrollments SET used_at = ?, token_id = ? WHERE code_hash = ? AND used_at IS NULL AND cancelled_at IS NULL AND julianday(expires_at) > julianday(?) RETURNING *',
+    ).get(at, tokenId ?? null, codeHash, at);
     return row ? enrollmentFromRow(row) : null;
+  }
+
+  async listEnrollments(rallyId: string): Promise<EnrollmentRecord[]> {
+    this.open();
+    return this.db.prepare<[string], EnrollmentRow>('SELECT * FROM enrollments WHERE rally_id = ? ORDER BY created_at, id').all(rallyId).map(enrollmentFromRow);
+  }
+
+  async cancelEnrollment(id: string, at: string): Promise<boolean> {
+    this.open();
+    return this.db.prepare('UPDATE enrollments SET cancelled_at = ? WHERE id = ? AND used_at IS NULL AND cancelled_at IS NULL').run(at, id).changes === 1;
   }
 
   async audit(r: AuditRecord): Promise<void> {

@@ -35,11 +35,13 @@ export async function getJson<T>(path: string, token?: string): Promise<T> {
 }
 
 /** `idempotencyKey`: made once per intended write and sent again on a retry, so the server does it once. */
-export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, payload: unknown, token?: string, idempotencyKey?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, payload: unknown, token?: string, idempotencyKey?: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // A DELETE goes without a body (and so without a content type the server would want a body for).
+  if (payload !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-  const res = await fetch(path, { method, headers, body: JSON.stringify(payload) });
+  const res = await fetch(path, { method, headers, ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}) });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, problemText(body, res.status), body);
   return body as T;

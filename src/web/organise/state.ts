@@ -44,13 +44,25 @@ export function read<T>(path: string): Promise<T> {
 }
 
 /** Sends a change; on failure the status line says why and null is returned. */
-export async function write<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, body: unknown, done?: string): Promise<T | null> {
+export async function write<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, body: unknown, done?: string, idempotencyKey?: string): Promise<T | null> {
   try {
-    const r = await sendJson<T>(method, path, body, token.value);
+    const r = await sendJson<T>(method, path, body, token.value, idempotencyKey);
     if (done) say(done);
     return r;
   } catch (e) {
     say((e as Error).message, true);
     return null;
+  }
+}
+
+/** Deletes (revokes, cancels); on failure the status line says why and false is returned. */
+export async function remove(path: string, done: string): Promise<boolean> {
+  try {
+    await sendJson('DELETE', path, undefined, token.value);
+    say(done);
+    return true;
+  } catch (e) {
+    say((e as Error).message, true);
+    return false;
   }
 }
