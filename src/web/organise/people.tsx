@@ -5,6 +5,7 @@
 // are named after the person and their post (src/core/people/posts.ts).
 import { useEffect, useState } from 'preact/hooks';
 import { ConfirmDialog } from '../lib/ui/confirm-dialog.tsx';
+import { newId } from '../lib/ui/ids.ts';
 import { POSTS, postById } from '../../core/people/posts.ts';
 import { rallyId, rallyPath, read, remove, say, write } from './state.ts';
 
@@ -46,7 +47,7 @@ function IssueForm(p: { isAdmin: boolean; controls: string[]; onIssued: (x: Issu
       if (r) p.onIssued({ kind: 'code', label: r.label, code: r.code, link: new URL(r.url, location.href).href, qrSvg: r.qrSvg, expiresAt: r.expiresAt });
     } else {
       // One key per press of Issue: a retry of the same request answers the same token, never a second unseen one.
-      const r = await write<{ token: string; label: string }>('POST', '/api/tokens', { ...body, role: def.role, rallyId: rallyId.value }, `Token issued for ${person.trim()}.`, crypto.randomUUID());
+      const r = await write<{ token: string; label: string }>('POST', '/api/tokens', { ...body, role: def.role, rallyId: rallyId.value }, `Token issued for ${person.trim()}.`, newId('token'));
       if (r) p.onIssued({ kind: 'token', label: r.label, token: r.token });
     }
     setPerson('');
