@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, phonePage, ROOT, startServer, type TestServer } from './harness.ts';
 import type { Fact } from '../src/core/facts.ts';
+import { formatLocalDateTime, parseLocalDateTime } from '../src/core/time/index.ts';
 
 let browser: Browser | null = null;
 before(async () => { browser = await launchBrowser(); });
@@ -296,6 +297,69 @@ describe('the history pages, linked from the rally page', () => {
       assert.match(await text(page, '#record-title'), /Timo Mäkinen/);
       assert.match(await text(page, '#record'), /1965[\s\S]*Won[\s\S]*1966[\s\S]*excluded/);
       await page.screenshot({ path: join(shots, 'history-desktop.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('focus through live updates, one polite live region (mid-SS16)', () => {
+  let server: TestServer;
+  let starts: Map<number, string>;
+  before(async () => {
+    if (!browser) return;
+    server = await startServer({ keep: midSs16 });
+    const exp = await server.api<{ facts: Fact[] }>('GET', `/api/rallies/${server.rallyId}/export`, undefined, server.adminToken);
+    const facts = (exp.body as unknown as { facts?: Fact[] }).facts ?? [];
+    starts = new Map(facts.filter((f): f is Extract<Fact, { type: 'controlTime' }> => f.type === 'controlTime' && f.control === 'SS16S').map((f) => [f.car, f.at]));
+  });
+  after(async () => { await server?.close(); });
+
+  /** A finish on SS16 for a car still on it, as a timekeeper would send it. */
+  async function finish(car: number, stageMs: number): Promise<void> {
+    const start = parseLocalDateTime(starts.get(car)!)!;
+    const r = await server.api('POST', `/api/rallies/${server.rallyId}/facts`, { id: `focus-SS16F-${car}`, type: 'controlTime', car, control: 'SS16F', at: formatLocalDateTime(start + stageMs).replace(/00$/, ''), source: 'eztrak' }, server.officerToken);
+    assert.equal(r.status, 201);
+  }
+
+  test('typing in the jump-to-car box while a time arrives: the box keeps focus and what was typed; the update is announced once, politely', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}`);
+      await page.waitForSelector('#leaderboard tbody tr');
+      const regions = await page.locator('[aria-live]').evaluateAll((els) => els.map((e) => [e.id, e.getAttribute('aria-live')]));
+      assert.deepEqual(regions, [['status', 'polite']], 'one live region, polite');
+      await page.focus('#jump');
+      await page.keyboard.type('Sor');
+      await finish(12, 303_400);
+      await page.waitForFunction(() => /5:03\.4/.test(document.querySelector('#leaderboard tr[data-car="12"] td.run')?.textContent ?? ''));
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'jump', 'focus stayed in the box');
+      assert.equal(await page.inputValue('#jump'), 'Sor');
+      await page.keyboard.type('ensen');
+      assert.equal(await page.inputValue('#jump'), 'Sorensen', 'typing goes on where it was');
+      assert.match(await text(page, '#status'), /^Updated \d\d:\d\d:\d\d /);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the favourite button on a crew\'s page keeps focus while that crew\'s own time arrives and its page is redrawn', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const { context, page, errors } = await phonePage(browser);
+    try {
+      await page.goto(`${server.url}/rally.html?id=${server.rallyId}&view=crew&car=14`);
+      await page.waitForSelector('#follow');
+      await page.focus('#follow');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.locator('#follow').getAttribute('aria-pressed'), 'true');
+      await finish(14, 304_100);
+      await page.waitForFunction(() => /5:04\.1/.test(document.querySelector('#crew-table tr[data-stage="SS16"]')?.textContent ?? ''));
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'follow', 'focus stayed on the button');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.locator('#follow').getAttribute('aria-pressed'), 'false', 'the same button, still in hand');
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }
