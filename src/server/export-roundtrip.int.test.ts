@@ -151,6 +151,31 @@ for (const kind of KINDS) {
       assert.ok(seen.accepted > seen.refused / 4, `most generated calls should be accepted (${seen.accepted} accepted, ${seen.refused} refused)`);
     });
 
+    test('a stored start list travels in the export: imported back, the same list (with its version) and the same leg-start lateness', { skip: skip ?? false }, async () => {
+      const file = smallRallyFile();
+      file.rally.id = `startlist-${kind}`;
+      assert.equal((await live.call('POST', '/api/rallies/import', file, ADMIN_TOKEN)).statusCode, 201);
+      const base = `/api/rallies/${file.rally.id}`;
+      // Leg 2 by class, two minutes apart: due times differ from car-number order, so leg-2 lateness changes.
+      const body = { method: 'class', intervals: [{ fromOrder: 1, intervalMs: 120_000 }], firstDue: '2026-03-14T09:00', reason: 'leg 2 seeding per SR 5.3' };
+      const put = await live.call('PUT', `${base}/start-lists/L2`, body, ADMIN_TOKEN);
+      assert.equal(put.statusCode, 200, put.body);
+      assert.equal(put.json().startList.version, 1);
+      const again = await live.call('PUT', `${base}/start-lists/L2`, { ...body, reason: 'replaced: same seeding' }, ADMIN_TOKEN);
+      assert.equal(again.json().startList.version, 2, 'a replacement is the next version of the leg\'s list');
+      const exported = await live.call('GET', `${base}/export`);
+      assert.ok((exported.json() as { rally: { startLists?: unknown[] } }).rally.startLists?.length === 1);
+      const imported = await fresh.call('POST', '/api/rallies/import', exported.body, ADMIN_TOKEN);
+      assert.equal(imported.statusCode, 201, imported.body);
+      const lists = async (srv: TestServer) => (await srv.call('GET', `${base}/start-lists`)).json().startLists;
+      assert.deepEqual(await lists(fresh), await lists(live));
+      for (const query of ['', '?leg=L2']) {
+        const a = (await live.call('GET', `${base}/results${query}`)).json() as { classification: unknown };
+        const b = (await fresh.call('GET', `${base}/results${query}`)).json() as { classification: unknown };
+        assert.deepEqual(b.classification, a.classification, `results${query}`);
+      }
+    });
+
     test('a definition change that would orphan facts is refused with 409 listing them; the rally is unchanged', { skip: skip ?? false }, async () => {
       const file = smallRallyFile();
       file.rally.id = `orphan-${kind}`;
