@@ -8,6 +8,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { fixturePath } from '../../testing/fixtures.ts';
 import { pgSkipReason } from '../../testing/pg.ts';
 import { runCli } from '../../cli/main.ts';
@@ -69,6 +71,32 @@ describe('verify: the demo rally export against its sealed publications (memory 
       assert.equal(route.ok, true, JSON.stringify(route.checks));
       assert.ok(route.checks.some((c: { what: string }) => c.what === 'chain'));
     }
+  });
+
+  test('a competitor, with one command: the export downloaded from the running server verifies against the official publication it serves (rallyhq verify --server)', async () => {
+    // As docs/documents.md tells a competitor: download the rally file, then one command.
+    const url = await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const exported = await fetch(`${url}/api/rallies/snodrift-2026/export`);
+    assert.equal(exported.status, 200);
+    writeFileSync(join(dir, 'snodrift-2026.rally.json'), Buffer.from(await exported.arrayBuffer()));
+    const bin = fileURLToPath(new URL('../../../bin/rallyhq.js', import.meta.url));
+    const run = (...args: string[]) => new Promise<{ code: number | null; out: string }>((done) => {
+      execFile(process.execPath, [bin, 'verify', ...args], { cwd: dir }, (e, stdout, stderr) => done({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, out: stdout + stderr }));
+    });
+    const r = await run('snodrift-2026.rally.json', '--publication', '2', '--server', url);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /^publication 2 \(official\) of snodrift-2026: VERIFIED$/m);
+    const seal = JSON.parse(readFileSync(join(dir, 'pub2.json'), 'utf8')).snapshot.seal.hash as string;
+    assert.ok(r.out.includes(`seal ${seal}`), r.out);
+    for (const check of ['log', 'rules', 'classification', 'chain']) assert.match(r.out, new RegExp(`^ {2}ok {4}${check}`, 'm'), `${check} checked:\n${r.out}`);
+    // The same command on an export changed afterwards by one time fails and says so.
+    const file = JSON.parse(readFileSync(join(dir, 'snodrift-2026.rally.json'), 'utf8'));
+    const i = file.facts.findIndex((f: { type: string; control: string }) => f.type === 'controlTime' && /^SS\d+F$/.test(f.control));
+    file.facts[i].at = file.facts[i].at.replace(/:(\d\d)(\.\d)?$/, (_m: string, sec: string, frac = '') => `:${String((Number(sec) + 30) % 60).padStart(2, '0')}${frac}`);
+    writeFileSync(join(dir, 'changed.rally.json'), JSON.stringify(file));
+    const bad = await run('changed.rally.json', '--publication', '2', '--server', url);
+    assert.equal(bad.code, 1, bad.out);
+    assert.match(bad.out, /NOT VERIFIED/);
   });
 
   test('a tampered export fails: one stage-finish time changed → log and classification checks fail, the car is named', async () => {
