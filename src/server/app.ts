@@ -186,7 +186,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  // A token revoked by another process (PostgreSQL): refused here at once, its open streams ended.
+  const offRevoked = deps.store.onTokenRevoked?.((tokenId) => {
+    auth.forget();
+    live.closeToken(tokenId);
+  });
   app.decorate('rallyhq', { routes, throttle, states, auth, ctx, live });
-  app.addHook('onClose', async () => states.close());
+  app.addHook('onClose', async () => { offRevoked?.(); states.close(); });
   return app;
 }

@@ -157,6 +157,12 @@ export interface Store {
    * process that makes a change updates its own caches.
    */
   onRallyChanged?(listener: (notice: RallyNotice) => void): () => void;
+  /**
+   * Called after ANOTHER process revoked a token (PostgreSQL: LISTEN/NOTIFY), so
+   * this one stops honouring it at once and closes what it holds open with it.
+   * Absent on single-process stores.
+   */
+  onTokenRevoked?(listener: (tokenId: string) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -67,6 +67,8 @@ export class SseReader {
   readonly events: SseEventText[] = [];
   comments = 0;
   status = 0;
+  /** Resolves when the server ends the response (or the connection drops). */
+  ended: Promise<void> = Promise.resolve();
   private buf = '';
   private req: http.ClientRequest | null = null;
   private waiters: (() => void)[] = [];
@@ -78,6 +80,7 @@ export class SseReader {
         r.status = res.statusCode ?? 0;
         res.setEncoding('utf8');
         res.on('data', (d: string) => r.feed(d));
+        r.ended = new Promise((done) => { res.on('end', done); res.on('close', done); res.on('aborted', done); });
         resolve(r);
       });
       r.req.on('error', reject);

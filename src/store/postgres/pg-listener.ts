@@ -1,6 +1,6 @@
-// One dedicated connection that LISTENs on `rallyhq_facts` and
-// `rallyhq_rallies`, so facts, definition changes and publications committed
-// by any server process wake this one. When the connection drops (PostgreSQL
+// One dedicated connection that LISTENs on `rallyhq_facts`, `rallyhq_rallies`
+// and `rallyhq_tokens`, so facts, definition changes, publications and token
+// revocations committed by any server process wake this one. When the connection drops (PostgreSQL
 // restarted, a network blip, the backend terminated) it reconnects with
 // backoff and then reports `reconnected`: notifications sent while it was away
 // are lost, so the store asks its consumers to re-read from their last seq.
@@ -9,7 +9,9 @@ import pg from 'pg';
 export const FACTS_CHANNEL = 'rallyhq_facts';
 /** Definition changes and publications: payload JSON (SEE: ./pg-notices.ts). */
 export const RALLIES_CHANNEL = 'rallyhq_rallies';
-const CHANNELS = [FACTS_CHANNEL, RALLIES_CHANNEL];
+/** Token revocations: payload JSON `{"tokenId", "origin"}` (SEE: ./pg-notices.ts). */
+export const TOKENS_CHANNEL = 'rallyhq_tokens';
+const CHANNELS = [FACTS_CHANNEL, RALLIES_CHANNEL, TOKENS_CHANNEL];
 
 export interface ListenerEvents {
   notify(channel: string, payload: string): void;

@@ -139,6 +139,37 @@ if (skip) {
       offNotices();
     });
 
+    test('a token revoked on store A is heard on store B (once), not on A; a revocation missed while B\'s LISTEN connection was cut is made up after it reconnects', async () => {
+      const rally = uniqueRallyId();
+      const token = (n: string) => ({ id: `tok-${n}-${rally}`, hash: `h-${n}-${rally}`, role: 'officer' as const, rallyId: rally, label: `desk ${n}`, createdAt: '2026-02-06T10:00:00.000Z', createdBy: 'admin' });
+      const [one, two, three] = [token('1'), token('2'), token('3')];
+      for (const t of [one, two, three]) await a.createToken(t);
+      const heardA: string[] = [];
+      const heardB: string[] = [];
+      const offA = a.onTokenRevoked((id) => heardA.push(id));
+      const offB = b.onTokenRevoked((id) => heardB.push(id));
+      await a.revokeToken(one.id, '2026-02-06T11:00:00.000Z');
+      await a.revokeToken(one.id, '2026-02-06T11:01:00.000Z'); // already revoked: changes nothing, tells nobody
+      await a.revokeToken(three.id, '2026-02-06T11:01:00.000Z');
+      await waitFor(() => heardB.includes(three.id), 5000);
+      assert.deepEqual(heardB, [one.id, three.id]);
+      // Revoked without a NOTIFY (as if sent while B was away), then B's LISTEN connection is cut.
+      const admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+      try {
+        await admin.query("UPDATE tokens SET revoked_at = '2026-02-06T11:02:00.000Z' WHERE id = $1", [two.id]);
+        const pid = b.listenerPid;
+        assert.ok(pid);
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      } finally {
+        await admin.end();
+      }
+      await waitFor(() => heardB.includes(two.id), 5000);
+      assert.deepEqual(heardA, []);
+      offA();
+      offB();
+    });
+
     test('schema: facts, publications and desk records refuse UPDATE and DELETE; migrations 1 to 4 recorded once', async () => {
       const id = uniqueRallyId();
       await a.createRally(sampleRally(id), '2026-01-10T12:00:00.000Z');

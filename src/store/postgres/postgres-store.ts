@@ -21,8 +21,8 @@ import {
   type AuditRow, type DeskRow, type EnrollmentRow, type FactDbRow, type PublicationRow, type RallyRow, type TokenRow,
 } from '../sql-rows.ts';
 import { appendGroup, parseNotification } from './pg-append.ts';
-import { FACTS_CHANNEL, PgListener, RALLIES_CHANNEL } from './pg-listener.ts';
-import { notifySql, parseNotice } from './pg-notices.ts';
+import { FACTS_CHANNEL, PgListener, RALLIES_CHANNEL, TOKENS_CHANNEL } from './pg-listener.ts';
+import { notifySql, parseNotice, parseRevoked, revokedSql } from './pg-notices.ts';
 import { isConnectionError, mapPgError, unreachableError } from './pg-errors.ts';
 
 export interface PostgresStoreOptions { log?: (msg: string) => void; poolSize?: number }
@@ -35,6 +35,7 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly listeners: AppendedListeners;
   private readonly noticeListeners = new Set<(notice: RallyNotice) => void>();
+  private readonly revokedListeners = new Set<(tokenId: string) => void>();
   /** Stamped on this instance's notices, so their echo is ignored. */
   private readonly origin = randomUUID();
   private readonly commits: GroupCommit<PreparedBatch, AppendResult[]>;
@@ -198,7 +199,9 @@ export class PostgresStore implements Store {
   }
 
   async revokeToken(id: string, at: string): Promise<void> {
-    await this.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]);
+    // NOTE: one statement: the revocation and its NOTIFY (delivered at commit) cannot part.
+    await this.query(`WITH revoked AS (UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id)
+      SELECT ${revokedSql('id', '$3')} FROM revoked`, [at, id, this.origin]);
   }
 
   async listTokens(rallyId?: string): Promise<TokenRecord[]> {
@@ -278,6 +281,11 @@ export class PostgresStore implements Store {
     return () => { this.noticeListeners.delete(listener); };
   }
 
+  onTokenRevoked(listener: (tokenId: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => { this.revokedListeners.delete(listener); };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.commits.drain();
@@ -285,6 +293,7 @@ export class PostgresStore implements Store {
     await this.listener?.stop();
     this.listeners.clear();
     this.noticeListeners.clear();
+    this.revokedListeners.clear();
     await this.pool.end();
   }
 
@@ -368,6 +377,19 @@ export class PostgresStore implements Store {
     } else if (channel === RALLIES_CHANNEL) {
       const notice = parseNotice(payload, this.origin);
       if (notice) this.emitNotice(notice);
+    } else if (channel === TOKENS_CHANNEL) {
+      const tokenId = parseRevoked(payload, this.origin);
+      if (tokenId !== null) this.emitRevoked(tokenId);
+    }
+  }
+
+  private emitRevoked(tokenId: string): void {
+    for (const l of [...this.revokedListeners]) {
+      try {
+        l(tokenId);
+      } catch (e) {
+        this.log(`onTokenRevoked listener failed for ${tokenId}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
 
@@ -390,10 +412,15 @@ export class PostgresStore implements Store {
   /**
    * After the LISTEN connection came back: notifications may have been missed,
    * so announce every rally's head and definition version (listeners ignore a
-   * version they already have). Missed publications are not replayed.
+   * version they already have) and every revoked token (closing what is no
+   * longer open costs nothing). Missed publications are not replayed.
    */
   private async catchUpAll(): Promise<void> {
     try {
+      if (this.revokedListeners.size > 0) {
+        const revoked = await this.query<{ id: string }>('SELECT id FROM tokens WHERE revoked_at IS NOT NULL ORDER BY id');
+        for (const t of revoked.rows) this.emitRevoked(t.id);
+      }
       const { rows } = await this.query<{ id: string; last_seq: number; version: number }>('SELECT id, last_seq, version FROM rallies ORDER BY id');
       for (const r of rows) {
         this.emitNotice({ rallyId: r.id, kind: 'definition', version: Number(r.version) });
