@@ -34,6 +34,7 @@ import { registerTimetableRoutes } from './routes/timetable.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerVerifyRoutes } from './routes/verify.ts';
 import { registerWeb } from './web/index.ts';
+import { inquiryClock } from './publication-check.ts';
 import { MAX_ID_LENGTH } from '../core/rallyfile/schema.ts';
 
 export interface AppDeps {
@@ -180,6 +181,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerWeb(app, {
     picture: (rallyId, category) => live.picture(rallyId, category),
     store: deps.store,
+    status: async (rallyId) => {
+      const e = await ctx.rally(rallyId);
+      const nowMs = now().getTime();
+      return { now: new Date(nowMs).toISOString(), inquiry: inquiryClock(e, await deps.store.listPublications(rallyId), nowMs) };
+    },
     grid: async (rallyId, category) => {
       const e = await ctx.rally(rallyId);
       return gridAnswer(e, category !== undefined && (e.definition.categories ?? []).some((c) => c.code === category) ? category : undefined);

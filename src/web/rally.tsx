@@ -7,7 +7,7 @@
 // reconnecting) is opened again by the page, from the position it holds.
 import { hydrate, render } from 'preact';
 import { getJson } from './lib/api.ts';
-import { listOf, type CrewAnswer, type StageAnswer } from './lib/types.ts';
+import type { CrewAnswer, StageAnswer } from './lib/types.ts';
 import { App } from './rally/app.tsx';
 import { crews } from './rally/crew.tsx';
 import { grid, type GridAnswer } from './rally/grid.tsx';
@@ -15,6 +15,7 @@ import { rallyClock } from './rally/format.ts';
 import { applyDelta, fresh, picture, pictureOf, type LiveDelta, type LiveInit, type LiveStageTime } from './rally/model.ts';
 import { announcement, connection, follow, followed, publication, route, routeFrom, routeQuery, stageLoading, type PublicationHead, type Route } from './rally/state.ts';
 import { nav } from './rally/views.tsx';
+import { inquiry, serverNow, type InquiryHead } from './rally/inquiry.tsx';
 
 const params = new URLSearchParams(location.search);
 const rallyId = params.get('id') ?? '';
@@ -139,10 +140,23 @@ function onPicture(init: LiveInit): void {
   else ensureData();
 }
 
+/** The server's clock minus this phone's, so the inquiry countdown reads the server's time. */
+let skewMs = 0;
+function tick(): void { serverNow.value = Date.now() + skewMs; }
+interface StatusHead { now: string; inquiry: InquiryHead }
+function takeStatus(s: StatusHead): void {
+  const t = Date.parse(s.now);
+  if (!Number.isNaN(t)) skewMs = t - Date.now();
+  inquiry.value = s.inquiry;
+  tick();
+}
+
+/** The latest publication and the inquiry clock after it (GET …/status). */
 async function loadPublication(): Promise<void> {
   try {
-    const list = listOf<PublicationHead>(await getJson<unknown>(api('/publications')), 'publications');
-    publication.value = list.reduce<PublicationHead | null>((a, p) => (!a || p.number > a.number ? p : a), null);
+    const s = await getJson<StatusHead & { publication: PublicationHead | null }>(api('/status'));
+    publication.value = s.publication;
+    takeStatus(s);
   } catch { /* none yet: the stamp says live */ }
 }
 
@@ -161,6 +175,8 @@ function connectLive(fresh = false): void {
   es.addEventListener('publication', (ev) => {
     const h = JSON.parse((ev as MessageEvent<string>).data) as PublicationHead;
     if (!publication.value || h.number >= publication.value.number) publication.value = h;
+    // A new publication starts (or ends) the inquiry window: its clock comes with the status.
+    void loadPublication();
   });
   es.onopen = () => { connection.value = 'live'; };
   es.onerror = () => {
@@ -182,6 +198,8 @@ function start(): void {
     keepCategoryOf(picture.value.init);
     const pub = document.getElementById('rally-publication');
     if (pub?.textContent) publication.value = JSON.parse(pub.textContent) as PublicationHead | null;
+    const q = document.getElementById('rally-inquiry');
+    if (q?.textContent) takeStatus(JSON.parse(q.textContent) as StatusHead);
     const g = document.getElementById('rally-grid');
     if (g?.textContent) grid.value = JSON.parse(g.textContent) as GridAnswer;
     hydrate(<App />, root);
@@ -195,6 +213,8 @@ function start(): void {
   void loadPublication();
   // NOTE: also asked every minute, so a stamp changes even where a proxy drops the event.
   setInterval(() => void loadPublication(), 60_000);
+  // The minutes left of an open inquiry window count down between those.
+  setInterval(() => { if (inquiry.value?.endsAt && Date.parse(inquiry.value.endsAt) > serverNow.value) tick(); }, 15_000);
   addEventListener('storage', (e) => {
     if (e.key === followKey) readFollowed();
   });

@@ -13,6 +13,7 @@ import { App } from '../../web/rally/app.tsx';
 import { grid, type GridAnswer } from '../../web/rally/grid.tsx';
 import { fresh, picture, pictureOf, type LiveInit } from '../../web/rally/model.ts';
 import { announcement, connection, publication, route, routeFrom, stageLoading, type PublicationHead } from '../../web/rally/state.ts';
+import { inquiry, serverNow, type InquiryHead } from '../../web/rally/inquiry.tsx';
 import type { Store } from '../../store/contract.ts';
 
 export interface RallySsrDeps {
@@ -22,7 +23,11 @@ export interface RallySsrDeps {
   store?: Pick<Store, 'latestPublicationNumber' | 'getPublication'>;
   /** The stage-by-stage grid (GET …/grid), rendered into the first view when it is the view asked for. */
   grid?(rallyId: string, category?: string): Promise<GridAnswer | null>;
+  /** The inquiry clock of GET …/status with the server's time, shown under the title and handed to the page. */
+  status?(rallyId: string): Promise<InquiryStatus | null>;
 }
+
+export interface InquiryStatus { now: string; inquiry: InquiryHead }
 
 interface Asset { body: Buffer; type: string }
 
@@ -48,8 +53,10 @@ export function prepareTemplate(html: string, assets: ReadonlyMap<string, Asset>
 }
 
 /** The page for one rally and view, as HTML. Rendering is synchronous, so the shared signals are set and read in one go. */
-export function renderRally(template: string, init: LiveInit, pub: PublicationHead | null, query: URLSearchParams, gridAnswer: GridAnswer | null = null): string {
+export function renderRally(template: string, init: LiveInit, pub: PublicationHead | null, query: URLSearchParams, gridAnswer: GridAnswer | null = null, status: InquiryStatus | null = null): string {
   picture.value = pictureOf(init);
+  inquiry.value = status?.inquiry ?? null;
+  serverNow.value = status ? Date.parse(status.now) : 0;
   grid.value = gridAnswer;
   route.value = routeFrom(query);
   publication.value = pub;
@@ -60,10 +67,11 @@ export function renderRally(template: string, init: LiveInit, pub: PublicationHe
   const body = renderToString(h(App, {}));
   picture.value = null;
   grid.value = null;
+  inquiry.value = null;
   return template
     .replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(init.name)} — live results — rallyhq</title>`)
     .replace(/<!--ssr-->[\s\S]*?<!--\/ssr-->/, body)
-    .replace('<!--ssr-data-->', `<script id="rally-init" type="application/json">${scriptJson(init)}</script><script id="rally-publication" type="application/json">${scriptJson(pub)}</script>${gridAnswer ? `<script id="rally-grid" type="application/json">${scriptJson(gridAnswer)}</script>` : ''}`);
+    .replace('<!--ssr-data-->', `<script id="rally-init" type="application/json">${scriptJson(init)}</script><script id="rally-publication" type="application/json">${scriptJson(pub)}</script>${status ? `<script id="rally-inquiry" type="application/json">${scriptJson(status)}</script>` : ''}${gridAnswer ? `<script id="rally-grid" type="application/json">${scriptJson(gridAnswer)}</script>` : ''}`);
 }
 
 async function latestPublication(store: RallySsrDeps['store'], rallyId: string): Promise<PublicationHead | null> {
@@ -89,11 +97,15 @@ export function registerRallySsr(app: FastifyInstance, html: string, assets: Rea
     const init = rallyId ? ((await deps.picture(rallyId, query.get('category') ?? undefined)) as LiveInit | null) : null;
     if (!init) return fallback(req, reply);
     const pub = await latestPublication(deps.store, rallyId).catch(() => null);
-    const key = `${rallyId}|${init.seq}|${pub?.number ?? 0}|${query.toString()}`;
+    const status = deps.status ? await deps.status(rallyId).catch(() => null) : null;
+    // An open inquiry window's minutes left are part of the page: a new render each minute while it runs.
+    const q = status?.inquiry;
+    const left = q?.endsAt ? Date.parse(q.endsAt) - Date.parse(status?.now ?? '') : 0;
+    const key = `${rallyId}|${init.seq}|${pub?.number ?? 0}|${q?.provisional ?? ''}|${left > 0 ? Math.ceil(left / 60_000) : 0}|${query.toString()}`;
     let hit = cache.get(key);
     if (!hit) {
       const g = ['grid', 'chart'].includes(query.get('view') ?? '') && deps.grid ? await deps.grid(rallyId, query.get('category') ?? undefined).catch(() => null) : null;
-      const body = Buffer.from(renderRally(template, init, pub, query, g), 'utf8');
+      const body = Buffer.from(renderRally(template, init, pub, query, g, status), 'utf8');
       hit = { html: body, gz: gzipSync(body) };
       cache.set(key, hit);
       if (cache.size > 64) cache.delete(cache.keys().next().value!);

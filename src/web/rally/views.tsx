@@ -12,6 +12,7 @@ import { splitCells, type SplitCell } from '../../core/live/honest.ts';
 import { crewShort, distanceText, formatDuration, gap, ordinal, penalty, speedText } from './format.ts';
 import { fresh, isOut, orderedRows, picture, predictFor, runningStages, type EntryInfo, type LiveRow, type LiveStageTime, type Picture, type StageInfo } from './model.ts';
 import { stampFor } from './stamp.ts';
+import { InquiryLine } from './inquiry.tsx';
 import { announcement, connection, followed, publication, route, routeQuery, type Route } from './state.ts';
 
 /** Navigation inside the page: the page sets it to a client-side handler; the server render leaves plain links. */
@@ -58,6 +59,7 @@ export function Header() {
       <h1 id="title">{p?.init.name ?? 'Loading…'}</h1>
       <span id="meta" class="meta">{p ? metaLine(p) : ''}</span>
       {p?.init.illustrativeTimesOfDay ? <p id="illustrative-times" class="meta" role="note">{p.init.illustrativeTimesOfDay}</p> : null}
+      {p ? <InquiryLine timeZone={p.init.timeZone} /> : null}
     </header>
   );
 }
