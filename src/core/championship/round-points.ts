@@ -179,7 +179,7 @@ export function sourceLabel(source: PointsSource): string {
 }
 
 /** One line of the workings as a results officer reads it: `+22 final classification, 1st`, `+3 leg 1 bonus, 3rd`. */
-export function lineText(l: PointsLine): string {
+export function lineText(l: Pick<PointsLine, 'source' | 'points' | 'place' | 'leg' | 'legLabel'>): string {
   const what = l.source === 'leg' ? `${l.legLabel ?? l.leg ?? 'leg'} bonus` : SOURCE_LABEL[l.source];
   return `+${roundPoints(l.points)} ${what}, ${ordinalPlace(l.place)}`;
 }

@@ -5,10 +5,15 @@
 // (fixtures/ara-2026-sno-drift.rally.json) and rally-rules §6.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Fact } from '../../core/facts.ts';
 import type { RallyDefinition } from '../../core/model.ts';
+import type { Season } from '../../core/championship/index.ts';
+import { runCli } from '../../cli/main.ts';
 import { MemoryStore } from '../../store/memory/memory-store.ts';
 import { openHistoryStore } from '../../store/history/open-history.ts';
 import type { HistoryStore } from '../../store/history/types.ts';
@@ -83,5 +88,65 @@ describe('ARA 2026 championship shapes through the standings API', () => {
     const body = r.json() as { field: string; detail: string };
     assert.equal(body.field, 'query.after');
     assert.match(body.detail, /1 \(ridge\), 2 \(olympus\), 3 \(oregon-trail\)/);
+  });
+});
+
+// Leg bonus points (rally-rules §6.1, ERC20 [P]: 5-4-3-2-1 to the top five of
+// each leg's own classification) on Sno*Drift 2026's two legs: the server's
+// standings and `rallyhq standings --workings` give the same lines, each leg's
+// bonus named by its leg.
+describe('leg bonus through the standings API and the CLI (a season scored with fia-erc-2020 on Sno*Drift 2026)', () => {
+  const seed = JSON.parse(readFileSync(new URL('../../../seeds/ara-2026-season.json', import.meta.url), 'utf8')) as Season;
+  const season: Season = {
+    ...seed, id: 'erc-style-2026', name: 'ERC-style points on Sno*Drift 2026',
+    rounds: seed.rounds.filter((r) => r.id === 'snodrift').map((r) => ({ ...r, round: 1 })),
+    championships: [{ id: 'drivers', name: 'Drivers (ERC 2020 points)', kind: 'drivers', scheme: 'fia-erc-2020', category: 'National' }],
+  };
+  let dir: string;
+  let history: HistoryStore;
+  let states: RallyStates;
+  let store: MemoryStore;
+  let app: FastifyInstance;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rallyhq-legbonus-'));
+    history = await openHistoryStore(`sqlite:${join(dir, 'history.db')}`);
+    await history.putSeason(season, '2026-02-08T00:00:00.000Z');
+    store = new MemoryStore();
+    await store.createRally(file.rally, '2026-02-01T00:00:00.000Z');
+    await store.appendFacts(file.rally.id, file.facts.map(({ seq: _s, ...fact }) => ({ fact: fact as Fact, principal: 'import', receivedAt: '2026-02-08T00:00:00.000Z' })));
+    states = new RallyStates(store);
+    app = Fastify();
+    installProblemHandlers(app);
+    await registerChampionshipRoutes(app, { history, states });
+  });
+  after(async () => {
+    await app.close();
+    states.close();
+    await history.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('each leg awards 5-4-3-2-1 once to five crews; every total is the sum of its lines; the CLI prints the same lines, "leg 1 bonus" and "leg 2 bonus"', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api/championships/erc-style-2026/standings?championship=drivers' });
+    assert.equal(r.statusCode, 200, r.body);
+    type Line = { source: string; place: number; points: number; leg?: string; legLabel?: string };
+    const rows = (r.json() as { standings: { rows: { competitor: string; total: number; rounds: { detail: { lines: Line[] } | null }[] }[] } }).standings.rows;
+    const lines = rows.flatMap((row) => (row.rounds[0]?.detail?.lines ?? []).map((l) => ({ ...l, competitor: row.competitor })));
+    for (const [leg, label] of [['L1', 'leg 1'], ['L2', 'leg 2']] as const) {
+      const bonus = lines.filter((l) => l.source === 'leg' && l.leg === leg).sort((a, b) => a.place - b.place);
+      assert.deepEqual(bonus.map((l) => [l.place, l.points, l.legLabel]), [[1, 5, label], [2, 4, label], [3, 3, label], [4, 2, label], [5, 1, label]], leg);
+    }
+    assert.equal(rows[0]!.rounds[0]!.detail!.lines.find((l) => l.source === 'final')?.points, 30, 'ERC20 [P]: 30 for the winner');
+    for (const row of rows) assert.equal(row.total, (row.rounds[0]?.detail?.lines ?? []).reduce((a, l) => a + l.points, 0), row.competitor);
+
+    let out = '', err = '';
+    const code = await runCli(['standings', '--season', 'erc-style-2026', '--db', `sqlite:${join(dir, 'history.db')}`, '--workings'], { out: (t) => void (out += t), err: (t) => void (err += t), cwd: fileURLToPath(new URL('../../../', import.meta.url)) });
+    assert.equal(code, 0, err);
+    for (const l of lines.filter((x) => x.source === 'leg')) {
+      const ord = `${l.place}${['th', 'st', 'nd', 'rd'][l.place] ?? 'th'}`;
+      assert.ok(out.includes(`snodrift: +${l.points} ${l.legLabel} bonus, ${ord} (`), `CLI line for ${l.competitor} ${l.legLabel}:\n${out}`);
+    }
+    for (const row of rows) assert.match(out, new RegExp(`^ {2}\\d+\\. ${row.competitor}: ${row.total} =`, 'm'));
   });
 });

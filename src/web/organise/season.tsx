@@ -7,11 +7,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../lib/api.ts';
 import { listOf, type RallySummary } from '../lib/types.ts';
 import { read, say, write } from './state.ts';
+import { roundWorkings, type RoundDetail } from './standings-workings.ts';
 
 interface Round { id: string; round: number; name: string; startDate: string | null; endDate: string | null; location?: string; rally?: string; confirmed: boolean; source: string; note?: string }
 interface Champ { id: string; name: string; kind: string; scheme: string; class?: string | null; eligibility?: string | null; countBest?: { value: number; rule: string } }
 interface SeasonDoc { id: string; name: string; year: number; rounds: Round[]; championships: Champ[]; note?: string }
-interface StandingRow { rank: number; competitor: string; total: number; rounds: { round: string; points: number; counted: boolean; entered: boolean; detail?: { lines: { source: string; place: number; points: number; rule: string }[] } }[] }
+interface StandingRow { rank: number; competitor: string; total: number; rounds: { round: string; points: number; counted: boolean; entered: boolean; detail?: RoundDetail }[] }
 interface StandingsAnswer { standings: { rows: StandingRow[]; roundsRun: string[]; roundsRemaining: string[]; provisional: string[]; unconfirmed: string[] }; title: { leader: string | null; clinched: boolean; note: string; contenders: { competitor: string }[] }; notes: string[] }
 
 const value = (e: Event): string => (e.currentTarget as HTMLInputElement).value;
@@ -156,7 +157,7 @@ function Standings(p: { season: SeasonDoc }) {
                   <td class="num">{row.rank}</td><td>{row.competitor}</td>
                   {run.map((id) => {
                     const c = row.rounds.find((x) => x.round === id);
-                    const why = c?.detail?.lines.map((l) => `${l.source}: place ${l.place} → ${l.points} (${l.rule})`).join('\n');
+                    const why = roundWorkings(c?.detail);
                     return <td key={id} class="num" title={why}>{c ? (c.entered ? (c.counted ? c.points : `(${c.points})`) : '—') : '—'}</td>;
                   })}
                   <td class="num"><strong>{row.total}</strong></td>
