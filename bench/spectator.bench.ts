@@ -6,8 +6,9 @@
 //     fetched again by every page (uncompressed, and gzipped for comparison).
 //  2. server CPU per change with those pages open.
 //  3. the first results row on Slow 3G (2 s round trip, 400 kb/s, 4× CPU
-//     throttling, Chromium through CDP). Baseline: the same network's floor,
-//     one request for a 1-byte page on the same server.
+//     throttling, Chromium through CDP), painted, on the page's clock.
+//     Baseline: the same network's floor, the last byte of one request for
+//     the favicon on the same server.
 //  4. the spectator page's JavaScript, gzipped (target ≤ 30 kB).
 // `rallyhq serve` runs in a child process on a fresh SQLite file holding the
 // Sno*Drift 2026 fixture with the SS16 finishes of cars after 5 held back;
@@ -55,13 +56,36 @@ function cpuMs(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * 10;
 }
 
-async function firstRowSlow3g(pageUrl: string, floorUrl: string): Promise<{ firstRowMs: number; floorMs: number } | null> {
+interface FirstRow { firstRowMs: number; floorMs: number; driverRowMs: number; driverFloorMs: number }
+
+/**
+ * Both readings are on the page's own clock (from navigation start): the first
+ * row is the frame after a `#leaderboard tbody tr` entered the document (a
+ * MutationObserver installed before the page's first byte, then the frame's
+ * paint: requestAnimationFrame, then a task); the floor is the last byte of a
+ * one-request page. The test driver's own readings (wall clock until
+ * waitForSelector / domcontentloaded answer) are kept too: under 4× CPU they
+ * add the driver's polling of the throttled page, a few hundred ms that the
+ * floor's event-based reading does not pay.
+ */
+const FIRST_ROW_WATCH = `(() => {
+  const mo = new MutationObserver(() => {
+    if (!document.querySelector('#leaderboard tbody tr')) return;
+    mo.disconnect();
+    requestAnimationFrame(() => setTimeout(() => { window.__firstRow = performance.now(); }, 0));
+  });
+  mo.observe(document, { childList: true, subtree: true });
+})();`;
+
+async function firstRowSlow3g(pageUrl: string, floorUrl: string): Promise<FirstRow | null> {
   if (!existsSync(CHROMIUM)) return null;
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic'] });
   try {
-    const measure = async (url: string, selector: string | null): Promise<number> => {
+    const measure = async (url: string, selector: string | null): Promise<{ page: number; driver: number }> => {
       const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+      // A string, not a function: the TypeScript loader would name its inner functions with a helper the page lacks.
+      await context.addInitScript(FIRST_ROW_WATCH);
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);
       await cdp.send('Network.enable');
@@ -72,17 +96,23 @@ async function firstRowSlow3g(pageUrl: string, floorUrl: string): Promise<{ firs
       await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
       if (selector) await page.waitForSelector(selector, { timeout: 60_000 });
       else await page.waitForLoadState('domcontentloaded');
-      const ms = Date.now() - t0;
+      const driver = Date.now() - t0;
+      const inPage = selector
+        ? await page.waitForFunction(() => (window as unknown as { __firstRow?: number }).__firstRow, undefined, { timeout: 60_000 }).then((h) => h.jsonValue())
+        : await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).responseEnd);
       await context.close();
-      return ms;
+      return { page: Math.round(Number(inPage)), driver };
     };
-    const rows: number[] = [];
-    const floors: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    const rows: Array<{ page: number; driver: number }> = [];
+    const floors: Array<{ page: number; driver: number }> = [];
+    for (let i = 0; i < 5; i++) {
       floors.push(await measure(floorUrl, null));
       rows.push(await measure(pageUrl, '#leaderboard tbody tr'));
     }
-    return { firstRowMs: median(rows), floorMs: median(floors) };
+    return {
+      firstRowMs: median(rows.map((r) => r.page)), floorMs: median(floors.map((r) => r.page)),
+      driverRowMs: median(rows.map((r) => r.driver)), driverFloorMs: median(floors.map((r) => r.driver)),
+    };
   } finally {
     await browser.close();
   }
@@ -146,12 +176,18 @@ export default async function spectatorBench(): Promise<BenchResult[]> {
     const slow = await firstRowSlow3g(`${child.url}/rally.html?id=${id}`, `${child.url}/favicon.svg`);
     if (slow) {
       out.push({
-        name: 'spectator: first results row on Slow 3G (2 s RTT, 400 kb/s, 4× CPU), median of 3',
+        name: 'spectator: first results row painted on Slow 3G (2 s RTT, 400 kb/s, 4× CPU), page clock, median of 5',
         figure: `${slow.firstRowMs} ms`,
-        baseline: `one request for the favicon on the same network: ${slow.floorMs} ms`,
+        baseline: `last byte of one request for the favicon on the same network: ${slow.floorMs} ms`,
         ratio: slow.firstRowMs / slow.floorMs,
         target: '≤ 3,000 ms',
         met: slow.firstRowMs <= 3000,
+      });
+      out.push({
+        name: 'spectator: the same, test driver\'s wall clock (waitForSelector polling a throttled page)',
+        figure: `${slow.driverRowMs} ms`,
+        baseline: `favicon until domcontentloaded: ${slow.driverFloorMs} ms`,
+        ratio: slow.driverRowMs / slow.driverFloorMs,
       });
     } else {
       out.push({ name: 'spectator: first results row on Slow 3G', figure: `not measured: no Chromium at ${CHROMIUM}` });

@@ -38,18 +38,26 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&
 /**
  * The built rally.html with its stylesheet inlined and its scripts moved after
  * the content: on one bar of signal the table's bytes come first, the
- * scripts (which only take the page over) share the link after them.
+ * scripts (which only take the page over) share the link after them. A
+ * stylesheet for another medium (print) keeps its media and goes after the
+ * content too: nothing on screen waits for it.
  */
 export function prepareTemplate(html: string, assets: ReadonlyMap<string, Asset>): string {
-  const scripts: string[] = [];
+  const late: string[] = [];
   const out = html
     .replace(/<link rel="stylesheet"[^>]*href="([^"]+)"[^>]*>/g, (tag, href: string) => {
       const css = assets.get(href);
-      return css ? `<style>${css.body.toString('utf8')}</style>` : tag;
+      if (!css) return tag;
+      const media = /\smedia="([^"]+)"/.exec(tag)?.[1];
+      if (media && media !== 'all' && media !== 'screen') {
+        late.push(`<style media="${media}">${css.body.toString('utf8')}</style>`);
+        return '';
+      }
+      return `<style>${css.body.toString('utf8')}</style>`;
     })
     .replace(/\s*<link rel="modulepreload"[^>]*>/g, '')
-    .replace(/\s*<script type="module"[^>]*><\/script>/g, (tag) => { scripts.push(tag.trim()); return ''; });
-  return out.replace('</body>', `${scripts.join('')}\n</body>`);
+    .replace(/\s*<script type="module"[^>]*><\/script>/g, (tag) => { late.push(tag.trim()); return ''; });
+  return out.replace('</body>', `${late.join('')}\n</body>`);
 }
 
 /** The page for one rally and view, as HTML. Rendering is synchronous, so the shared signals are set and read in one go. */
