@@ -1,6 +1,7 @@
 // Verifiable results: a publication's seal names the log prefix, the rules,
 // the definition and the classification, chained to the previous one; the
-// export of the demo rally verifies with `rallyhq verify`, and a tampered
+// export of the demo rally (the real Sno*Drift 2026, fixtures/ara-2026-sno-drift)
+// verifies with `rallyhq verify`, and a tampered
 // export does not.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +16,7 @@ import { pgSkipReason } from '../../testing/pg.ts';
 import { runCli } from '../../cli/main.ts';
 import { ADMIN_TOKEN, startTestServer, type StoreKind, type TestServer } from '../testing/harness.ts';
 
-const SNODRIFT = fixturePath('fixtures/snodrift-2026.rally.json');
+const SNODRIFT = fixturePath('fixtures/ara-2026-sno-drift.rally.json');
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   const r = { code: 0, out: '', err: '' };
@@ -91,7 +92,7 @@ describe('verify: the demo rally export against its sealed publications (memory 
     for (const check of ['log', 'rules', 'classification', 'chain']) assert.match(r.out, new RegExp(`^ {2}ok {4}${check}`, 'm'), `${check} checked:\n${r.out}`);
     // The same command on an export changed afterwards by one time fails and says so.
     const file = JSON.parse(readFileSync(join(dir, 'snodrift-2026.rally.json'), 'utf8'));
-    const i = file.facts.findIndex((f: { type: string; control: string }) => f.type === 'controlTime' && /^SS\d+F$/.test(f.control));
+    const i = file.facts.findIndex((f: { type: string; control: string }) => f.type === 'controlTime' && /^SF\d+$/.test(f.control));
     file.facts[i].at = file.facts[i].at.replace(/:(\d\d)(\.\d)?$/, (_m: string, sec: string, frac = '') => `:${String((Number(sec) + 30) % 60).padStart(2, '0')}${frac}`);
     writeFileSync(join(dir, 'changed.rally.json'), JSON.stringify(file));
     const bad = await run('changed.rally.json', '--publication', '2', '--server', url);
@@ -101,7 +102,7 @@ describe('verify: the demo rally export against its sealed publications (memory 
 
   test('a tampered export fails: one stage-finish time changed → log and classification checks fail, the car is named', async () => {
     const file = JSON.parse(readFileSync(join(dir, 'export.rally.json'), 'utf8'));
-    const i = file.facts.findIndex((f: { type: string; control: string }) => f.type === 'controlTime' && /^SS\d+F$/.test(f.control));
+    const i = file.facts.findIndex((f: { type: string; control: string }) => f.type === 'controlTime' && /^SF\d+$/.test(f.control));
     const victim = file.facts[i];
     // Ten seconds faster at a stage finish.
     victim.at = victim.at.replace(/:(\d\d)(\.\d)?$/, (_m: string, sec: string, frac = '') => `:${String(Math.max(0, Number(sec) - 10)).padStart(2, '0')}${frac}`);
