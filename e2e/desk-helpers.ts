@@ -15,8 +15,9 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(dir, `${name}.png`), scale: 'css' });
 }
 
-export async function openDesk(b: Browser, server: TestServer, width = 1280, height = 900): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
-  const context = await b.newContext({ viewport: { width, height }, timezoneId: 'America/Detroit', locale: 'en-US' });
+/** `timezoneId`: the laptop's own zone (the rally's by default; another one shows the desk never reads it). */
+export async function openDesk(b: Browser, server: TestServer, width = 1280, height = 900, timezoneId = 'America/Detroit'): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+  const context = await b.newContext({ viewport: { width, height }, timezoneId, locale: 'en-US' });
   const page = await context.newPage();
   page.setDefaultTimeout(8000);
   const errors: string[] = [];

@@ -5,6 +5,7 @@
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { getJson, sendJson } from './lib/api.ts';
+import { zoneDateTime } from './lib/rally-time.ts';
 
 interface Notice { number: number; kind: string; kindName: string; title: string; body: string; rule?: string; postedAt: string }
 
@@ -44,9 +45,8 @@ async function acknowledge(n: number): Promise<void> {
   }
 }
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { timeZone: zone.value || undefined, dateStyle: 'medium', timeStyle: 'short' }) + (zone.value ? ` (${zone.value})` : '');
-}
+/** Rally-local, 24-hour, with the zone (`7 Feb 2026 16:05:00 EST`); UTC until the rally's zone is known. */
+const when = (iso: string): string => zoneDateTime(iso, zone.value || 'UTC');
 
 function Board() {
   const list = notices.value;
@@ -79,7 +79,7 @@ async function start(): Promise<void> {
     zone.value = r.definition.timeZone;
     const meta = document.getElementById('header-meta');
     if (meta) meta.textContent = r.definition.name;
-  } catch { /* the board still loads; times then show in this device's zone */ }
+  } catch { /* the board still loads; times then show in UTC, named so */ }
   await load();
   const live = new EventSource(`/api/rallies/${encodeURIComponent(rally)}/live`);
   live.addEventListener('notice', () => void load());

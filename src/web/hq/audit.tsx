@@ -5,7 +5,7 @@
 // diff, publications, protests, notices, tokens.
 import { signal } from '@preact/signals';
 import { Select } from '../lib/ui/field.tsx';
-import { definition, facts, get, onRefresh, type StoredFactView } from './state.ts';
+import { definition, facts, get, onRefresh, type StoredFactView, when } from './state.ts';
 
 interface AuditLine { at: string; principal: string; action: string; detail: Record<string, unknown> }
 const lines = signal<AuditLine[]>([]);
@@ -32,6 +32,13 @@ function matches(sf: StoredFactView, byId: Map<string, StoredFactView>): boolean
     return x.stage === stage || x.where === stage || controls.has(String(x.control ?? x.where ?? ''));
   };
   return check(f) || check(target);
+}
+
+// A definition change keeps its reason and diff at the top of its detail; an entry-list change (add, edit, withdraw…) under `change`.
+const why = (l: AuditLine): unknown => l.detail.reason ?? (l.detail.change as { reason?: unknown } | undefined)?.reason;
+function changed(l: AuditLine): string[] {
+  const d = l.detail.diff ?? (l.detail.change as { lines?: unknown } | undefined)?.lines;
+  return Array.isArray(d) ? d.map(String) : [];
 }
 
 export function AuditPanel() {
@@ -62,7 +69,7 @@ export function AuditPanel() {
                     <td class="num">{sf.seq}</td>
                     <td class="crew"><strong>{f.type}</strong> {about(f)}<div class="sub">{f.id}{(f as { raw?: string }).raw ? `, typed "${(f as { raw?: string }).raw}"` : ''}</div></td>
                     <td class="crew">{sf.principal}{(f as { by?: string }).by && (f as { by?: string }).by !== sf.principal ? ` (${(f as { by?: string }).by})` : ''}<div class="sub">{sf.device ?? (f as { device?: string }).device ?? '—'}</div></td>
-                    <td>{new Date(sf.receivedAt).toLocaleString()}{(f as { recordedAt?: string }).recordedAt ? <div class="sub">device clock {(f as { recordedAt?: string }).recordedAt}</div> : null}</td>
+                    <td>{when(sf.receivedAt)}{(f as { recordedAt?: string }).recordedAt ? <div class="sub">device clock {(f as { recordedAt?: string }).recordedAt}</div> : null}</td>
                     <td class="crew">{f.reason ?? '—'}</td>
                     <td class="crew">
                       {old ? <div>supersedes #{old.seq} {old.fact.type} {about(old.fact)}</div> : f.supersedes ? <div>supersedes {f.supersedes}</div> : null}
@@ -80,9 +87,9 @@ export function AuditPanel() {
         <ol class="list" id="audit-trail" reversed>
           {[...lines.value].reverse().filter((l) => !['correction', 'penalty', 'retirement', 'restart', 'exclusion', 'stageInterrupted', 'stageCancelled', 'retraction'].includes(l.action)).slice(0, 200).map((l, i) => (
             <li key={`${l.at}-${i}`} data-action={l.action}>
-              <strong>{l.action}</strong> — {l.principal}, {new Date(l.at).toLocaleString()}
-              {typeof l.detail.reason === 'string' ? <div>why: {l.detail.reason}</div> : null}
-              {Array.isArray(l.detail.diff) ? <ul class="sub">{(l.detail.diff as string[]).slice(0, 30).map((d) => <li key={d}>{d}</li>)}</ul> : null}
+              <strong>{l.action}</strong> — {l.principal}, {when(l.at)}
+              {typeof why(l) === 'string' ? <div>why: {why(l)}</div> : null}
+              {changed(l).length ? <ul class="sub diff">{changed(l).slice(0, 30).map((d) => <li key={d}>{d}</li>)}</ul> : null}
               {typeof l.detail.override === 'string' ? <div class="error small">overrode: {(l.detail.overridden as { detail: string }[] | undefined)?.map((b) => b.detail).join(' ')} — because {l.detail.override}</div> : null}
             </li>
           ))}

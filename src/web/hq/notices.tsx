@@ -4,7 +4,7 @@
 import { signal } from '@preact/signals';
 import { Field, Select } from '../lib/ui/field.tsx';
 import { newId } from '../lib/ui/ids.ts';
-import { crewLabel, facts, get, onRefresh, post, rallyId, refresh, say } from './state.ts';
+import { crewLabel, facts, get, onRefresh, post, rallyId, refresh, say, when, clockAt } from './state.ts';
 
 interface NoticeAck { number: number; title: string; kind: string; acknowledged: { car: number; at: string }[]; missing: number[] }
 interface Notice { number: number; kind: string; kindName: string; title: string; body: string; rule?: string; about?: string; postedAt: string; postedBy: string }
@@ -70,8 +70,8 @@ export function NoticesPanel() {
             const a = byNumber.get(n.number);
             return (
               <li key={n.number} data-notice={n.number}>
-                <strong>{n.number}. {n.kindName}: {n.title}</strong> <span class="sub">posted {new Date(n.postedAt).toLocaleString()} by {n.postedBy}{n.rule ? ` · ${n.rule}` : ''}</span>
-                <div class="sub ack-line">Acknowledged by {a?.acknowledged.length ?? 0}: {a?.acknowledged.map((x) => `car ${x.car} (${new Date(x.at).toLocaleTimeString()})`).join(', ') || '—'}.
+                <strong>{n.number}. {n.kindName}: {n.title}</strong> <span class="sub">posted {when(n.postedAt)} by {n.postedBy}{n.rule ? ` · ${n.rule}` : ''}</span>
+                <div class="sub ack-line">Acknowledged by {a?.acknowledged.length ?? 0}: {a?.acknowledged.map((x) => `car ${x.car} (${clockAt(x.at, true)})`).join(', ') || '—'}.
                   {' '}Not yet: {a ? (a.missing.length > 12 ? `${a.missing.length} crews` : a.missing.map((c) => `car ${c}`).join(', ') || 'none') : '—'}.</div>
               </li>
             );

@@ -2,7 +2,7 @@
 // text, link and QR code (drawn by the server) to scan at the briefing.
 import { signal } from '@preact/signals';
 import { Field } from '../lib/ui/field.tsx';
-import { post } from './state.ts';
+import { post, when } from './state.ts';
 
 const label = signal('');
 const controls = signal('');
@@ -34,7 +34,7 @@ export function PhonesPanel() {
             <div>
               <strong class="big" id="enr-code">{o.code}</strong>
               <div><a href={o.link}>{o.link}</a></div>
-              <div class="sub">Works once, until {new Date(o.expiresAt).toLocaleString()}. Scan the QR code with the marshal's phone, or type the code on /marshal.html.</div>
+              <div class="sub">Works once, until {when(o.expiresAt)}. Scan the QR code with the marshal's phone, or type the code on /marshal.html.</div>
             </div>
           </div>
         )}

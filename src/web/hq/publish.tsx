@@ -10,7 +10,7 @@ import { ConfirmDialog } from '../lib/ui/confirm-dialog.tsx';
 import { Field, Select } from '../lib/ui/field.tsx';
 import { newId } from '../lib/ui/ids.ts';
 import type { Publication } from '../lib/types.ts';
-import { crewLabel, definition, get, onRefresh, post, publications, refresh, say } from './state.ts';
+import { crewLabel, definition, get, onRefresh, post, publications, refresh, say, when, clockAt } from './state.ts';
 
 interface Blocker { code: string; detail: string }
 interface Protest { id: string; kind: 'protest' | 'appeal'; car: number; lodgedBy: string; receivedAt: string; grounds: string; decision?: { outcome: string; reason: string; at: string; by: string } }
@@ -77,10 +77,10 @@ function Countdown() {
   const rule = <span class="rule"> ({q.windowMin} min — {q.rule}{q.confirmed ? '' : ', unconfirmed'})</span>;
   if (q.provisional === null || q.endsAt === null) return <p id="inquiry-clock">Inquiry window: starts when a provisional classification is published.{rule}</p>;
   const left = Date.parse(q.endsAt) - (Date.now() + skewMs);
-  if (left <= 0) return <p id="inquiry-clock">Inquiry window after provisional #{q.provisional}: <strong>closed</strong> at {new Date(q.endsAt).toLocaleTimeString()}.{rule}</p>;
+  if (left <= 0) return <p id="inquiry-clock">Inquiry window after provisional #{q.provisional}: <strong>closed</strong> at {clockAt(q.endsAt)}.{rule}</p>;
   const m = Math.floor(left / 60_000);
   const sec = Math.floor((left % 60_000) / 1000);
-  return <p id="inquiry-clock">Inquiry window after provisional #{q.provisional}: <span class="clock" role="timer" aria-label={`${m} minutes ${sec} seconds left`}>{m}:{String(sec).padStart(2, '0')}</span> left, until {new Date(q.endsAt).toLocaleTimeString()}.{rule}</p>;
+  return <p id="inquiry-clock">Inquiry window after provisional #{q.provisional}: <span class="clock" role="timer" aria-label={`${m} minutes ${sec} seconds left`}>{m}:{String(sec).padStart(2, '0')}</span> left, until {clockAt(q.endsAt)}.{rule}</p>;
 }
 
 const pForm = signal({ kind: 'protest', car: '', lodgedBy: '', grounds: '', id: newId('protest') });
@@ -122,8 +122,8 @@ function Protests() {
       <ul class="list" id="protests">
         {list.length === 0 ? <li class="muted">None received.</li> : list.map((p) => (
           <li key={p.id} data-protest={p.id}>
-            <strong>{p.kind} about car {crewLabel(p.car)}</strong> — by {p.lodgedBy}, received {new Date(p.receivedAt).toLocaleString()}<div class="sub">{p.grounds}</div>
-            {p.decision ? <div class="ok small">{p.decision.outcome}: {p.decision.reason} ({p.decision.by})</div> : (
+            <strong>{p.kind} about car {crewLabel(p.car)}</strong> — by {p.lodgedBy}, received {when(p.receivedAt)}<div class="sub">{p.grounds}</div>
+            {p.decision ? <div class="ok small">{p.decision.outcome}: {p.decision.reason} ({p.decision.by}, {when(p.decision.at)})</div> : (
               <div class="row">
                 <input aria-label={`Reason for the decision on the ${p.kind} about car ${p.car}`} placeholder="reason for the decision" value={decisionReason.value[p.id] ?? ''} onInput={(e) => { decisionReason.value = { ...decisionReason.value, [p.id]: (e.currentTarget as HTMLInputElement).value }; }} />
                 {['upheld', 'rejected', 'withdrawn'].map((o) => <button key={o} type="button" class="small" onClick={() => void decide(p, o)}>{o === 'upheld' ? 'Uphold' : o === 'rejected' ? 'Reject' : 'Withdrawn'}</button>)}
@@ -183,7 +183,7 @@ export function PublishPanel() {
           {list.length === 0 ? <li class="muted">Nothing published yet: the public pages show live, unofficial results.</li>
             : [...list].reverse().map((x) => (
               <li key={x.number} data-kind={x.kind}>
-                <span class={`stamp ${x.kind}`}>{x.kind} #{x.number}</span>{` ${new Date(x.publishedAt).toLocaleString()}${x.reason ? ` — ${x.reason}` : ''}${x.principal ? ` (${x.principal})` : ''}`}
+                <span class={`stamp ${x.kind}`}>{x.kind} #{x.number}</span>{` ${when(x.publishedAt)}${x.reason ? ` — ${x.reason}` : ''}${x.principal ? ` (${x.principal})` : ''}`}
                 {x.uptoSeq !== undefined ? <span class="sub"> · holds the log up to #{x.uptoSeq}</span> : null}
               </li>
             ))}

@@ -4,6 +4,7 @@
 import { signal } from '@preact/signals';
 import { getJson, sendJson } from '../lib/api.ts';
 import { listOf, type Issue, type OverdueCrew, type Publication, type RallyDefinition } from '../lib/types.ts';
+import { zoneDateTime, zoneTime } from '../lib/rally-time.ts';
 
 export interface StoredFactView { seq: number; receivedAt: string; principal: string; device?: string; fact: Record<string, unknown> & { id: string; type: string; car?: number; supersedes?: string; reason?: string } }
 export interface ConflictEntry { seq: number; id: string; principal?: string; device?: string; receivedAt?: string; fact: { at?: string; time?: string; control?: string; stage?: string; raw?: string } }
@@ -23,6 +24,11 @@ export const publications = signal<Publication[]>([]);
 export const liveState = signal('');
 /** The desk's last message (read out politely). */
 export const message = signal<{ text: string; error: boolean }>({ text: '', error: false });
+
+/** A moment as the desk shows it: rally-local, 24-hour, with the zone (`7 Feb 2026 16:00:05 EST`), never the laptop's zone. */
+export const when = (iso: string): string => zoneDateTime(iso, definition.value?.timeZone ?? 'UTC');
+/** A time of day of the rally (`16:30 EST`, or with seconds). */
+export const clockAt = (iso: string, withSeconds = false): string => zoneTime(iso, definition.value?.timeZone ?? 'UTC', withSeconds);
 
 export function say(text: string, error = false): void {
   message.value = { text, error };
