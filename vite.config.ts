@@ -24,6 +24,7 @@ export default defineConfig({
         hq: `${web}hq.html`,
         notices: `${web}notices.html`,
         history: `${web}history.html`,
+        standings: `${web}standings.html`,
         organise: `${web}organise.html`,
         import: `${web}import.html`,
       },

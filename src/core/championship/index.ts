@@ -12,3 +12,4 @@ export * from './from-classification.ts';
 export * from './rally-days.ts';
 export * from './day-classifications.ts';
 export * from './position-overrides.ts';
+export * from './standings-history.ts';

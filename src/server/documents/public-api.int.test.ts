@@ -84,8 +84,15 @@ describe('public read API v1', () => {
     // Sno*Drift 2026 as published: 22-17-14-12-10 on the national classification plus the Power Stage (SS16:
     // Donnelly 5, Pastrana 4, Piatkowski 3, Castro 2, Scully 1; ARA-PS22).
     assert.deepEqual(v.rows.slice(0, 5).map((x: { rank: number; total: number }) => [x.rank, x.total]), [[1, 22 + 3], [2, 17 + 5], [3, 14 + 1], [4, 12 + 2], [5, 10]]);
-    assert.deepEqual(Object.keys(v.rows[0]), ['rank', 'competitor', 'total', 'points', 'rounds', 'dropped', 'tieBreak']);
-    assert.deepEqual(Object.keys(v.rows[0].rounds[0]), ['round', 'points', 'counted', 'place', 'entered']);
+    assert.deepEqual(Object.keys(v.rows[0]), ['rank', 'competitor', 'total', 'points', 'rounds', 'dropped', 'notEntered', 'tieBreak']);
+    assert.deepEqual(Object.keys(v.rows[0].rounds[0]), ['round', 'points', 'counted', 'place', 'entered', 'lines']);
+    // The workings of the winner's 25: 22 for 1st in the national classification, 3 for 3rd on the Power Stage.
+    assert.deepEqual(v.rows[0].rounds[0].lines.map((l: { source: string; place: number; points: number }) => [l.source, l.place, l.points]), [['final', 1, 22], ['powerStage', 3, 3]]);
+    // Who can still win, and the position after each round (one round run: the table itself).
+    assert.deepEqual(Object.keys(v.title), ['leader', 'clinched', 'roundsRemaining', 'note', 'maxPerRound', 'contenders', 'toClinchNextRound']);
+    assert.equal(v.title.contenders[0].chance, 'leader');
+    assert.deepEqual(v.history.rounds, [{ round: 'snodrift', number: 1 }]);
+    assert.deepEqual(v.history.rows.map((x: { competitor: string; ranks: number[]; totals: number[] }) => [x.competitor, x.ranks, x.totals]), v.rows.map((x: { competitor: string; rank: number; total: number }) => [x.competitor, [x.rank], [x.total]]));
     assert.deepEqual(Object.keys(v.rows[0].points), ['final', 'saturday', 'sunday', 'powerStage', 'leg']);
     const internal = (await s.call('GET', '/api/championships/ara-2026/standings?after=1')).json().standings.rows as { rank: number; competitor: string; total: number }[];
     assert.deepEqual(v.rows.map((x: { rank: number; competitor: string; total: number }) => [x.rank, x.competitor, x.total]), internal.map((x) => [x.rank, x.competitor, x.total]));

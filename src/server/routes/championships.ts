@@ -15,7 +15,7 @@ import { notModified } from '../http-cache.ts';
 import type { Auth } from '../auth.ts';
 import type { RallyEntry } from '../rally-states.ts';
 import type { PublicationRecord, Store } from '../../store/contract.ts';
-import { computeStandings, titleMaths, POINTS_SCHEMES, type RoundResult } from '../../core/championship/index.ts';
+import { computeStandings, standingsHistory, titleMaths, POINTS_SCHEMES, type RoundResult } from '../../core/championship/index.ts';
 import type { CalendarRound, Season } from '../../core/championship/season.ts';
 import { derivedPlaces, finalClassifications, roundFromClassification, roundFromScoredRally } from '../../core/championship/from-classification.ts';
 import { findChampionshipRound, roundsOf } from '../../core/championship/season.ts';
@@ -223,7 +223,7 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
   app.get<{ Params: { season: string }; Querystring: { championship?: string; after?: string } }>('/api/championships/:season/standings', {
     schema: {
       tags: ['championships'],
-      summary: 'Standings after a round: per-round points, counted and dropped rounds, points by classification, count-back, title maths',
+      summary: 'Standings after a round: per-round points, counted and dropped rounds, points by classification, count-back, title maths, and the position and total of every competitor after each round run (history)',
       params: { type: 'object', required: ['season'], properties: { season: { type: 'string' } } },
       querystring: { type: 'object', additionalProperties: false, properties: {
         championship: { type: 'string', description: 'Championship id of the season (default: the first, e.g. drivers)' },
@@ -253,7 +253,8 @@ export async function registerChampionshipRoutes(app: FastifyInstance, deps: Cha
     const states = deps.states ?? app.rallyhq?.states;
     const answer = await standingsCache.standings(season, champ.id, after, await history.roundResults(season.id), states, (results, notes) => {
       const standings = computeStandings(season, champ, scheme, results, after);
-      return { standings, title: titleMaths(standings, scheme), notes };
+      // The after-round history is computed with the answer, so it is cached with it.
+      return { standings, title: titleMaths(standings, scheme), history: standingsHistory(season, champ, scheme, results, after), notes };
     });
     if (notModified(request, reply, answer.etag)) return reply.code(304).send();
     return answer.body;

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptio
 import type { Championship, CalendarRound, Season } from '../../core/championship/season.ts';
 import type { Standings } from '../../core/championship/standings.ts';
 import type { TitleMaths } from '../../core/championship/title-maths.ts';
+import type { StandingsHistory } from '../../core/championship/standings-history.ts';
 import { toCsv } from '../../cli/format/csv.ts';
 import { notModified } from '../http-cache.ts';
 import { apiError, type ProblemBody } from '../problem.ts';
@@ -30,18 +31,18 @@ async function internal<T>(app: FastifyInstance, url: string, field: string): Pr
 }
 
 /** The public shape of a round: calendar facts only (the sources stay in the internal API). */
-function roundV1(r: CalendarRound) {
+export function roundV1(r: CalendarRound) {
   return {
     id: r.id, round: r.round, name: r.name, startDate: r.startDate, endDate: r.endDate, location: r.location ?? null,
     confirmed: r.confirmed, rally: r.rally ?? null,
   };
 }
 
-function championshipV1(c: Pick<Championship, 'id' | 'name' | 'kind' | 'scheme'> & { class?: string | null }) {
+export function championshipV1(c: Pick<Championship, 'id' | 'name' | 'kind' | 'scheme'> & { class?: string | null }) {
   return { id: c.id, name: c.name, kind: c.kind, scheme: c.scheme, class: c.class ?? null };
 }
 
-function seasonHead(s: Pick<Season, 'id' | 'name' | 'year' | 'series'>) {
+export function seasonHead(s: Pick<Season, 'id' | 'name' | 'year' | 'series'>) {
   return { id: s.id, name: s.name, year: s.year, series: { id: s.series.id, name: s.series.name, body: s.series.body } };
 }
 
@@ -51,7 +52,7 @@ function wantsCsv(request: FastifyRequest<{ Querystring: { format?: 'json' | 'cs
   return /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept.split(',')[0] ?? '');
 }
 
-export function standingsV1(season: Season, s: Standings, title: TitleMaths, notes: string[]) {
+export function standingsV1(season: Season, s: Standings, title: TitleMaths, notes: string[], history?: StandingsHistory) {
   return {
     season: seasonHead(season),
     championship: championshipV1(s.championship),
@@ -60,10 +61,19 @@ export function standingsV1(season: Season, s: Standings, title: TitleMaths, not
     rows: s.rows.map((r) => ({
       rank: r.rank, competitor: r.competitor, total: r.total,
       points: { final: r.bySource.final, saturday: r.bySource.saturday, sunday: r.bySource.sunday, powerStage: r.bySource.powerStage, leg: r.bySource.leg },
-      rounds: r.rounds.map((c) => ({ round: c.round, points: c.points, counted: c.counted, place: c.place, entered: c.entered })),
-      dropped: r.dropped, tieBreak: r.tieBreak ?? null,
+      rounds: r.rounds.map((c) => ({
+        round: c.round, points: c.points, counted: c.counted, place: c.place, entered: c.entered,
+        // The workings of the round's points: which classification, which place, which rule (manufacturers: which car).
+        lines: (c.detail?.lines ?? []).map((l) => ({ source: l.source, place: l.place, points: l.points, rule: l.rule, ...(l.legLabel ? { leg: l.legLabel } : {}), ...(s.championship.kind === 'manufacturers' ? { crew: l.crew } : {}) })),
+      })),
+      dropped: r.dropped, notEntered: r.notEntered, tieBreak: r.tieBreak ?? null,
     })),
-    title: { leader: title.leader, clinched: title.clinched, roundsRemaining: title.roundsRemaining, note: title.note },
+    title: {
+      leader: title.leader, clinched: title.clinched, roundsRemaining: title.roundsRemaining, note: title.note, maxPerRound: title.maxPerRound,
+      contenders: title.contenders.map((c) => ({ competitor: c.competitor, current: c.current, maxPossible: c.maxPossible, chance: c.chance })),
+      toClinchNextRound: title.toClinchNextRound,
+    },
+    history: history ?? null,
     unconfirmed: s.unconfirmed, notes,
   };
 }
@@ -110,7 +120,7 @@ export async function registerPublicStandings(app: FastifyInstance, opts: RouteS
         format: { type: 'string', enum: ['json', 'csv'] },
       } },
       response: {
-        200: anyObject('{ apiVersion, season, championship: { id, name, kind, scheme, class }, scheme: { id, name }, after, roundsRun, roundsRemaining, provisional, rows: [{ rank, competitor, total, points: { final, saturday, sunday, powerStage, leg }, rounds: [{ round, points, counted, place, entered }], dropped, tieBreak }], title: { leader, clinched, roundsRemaining, note }, unconfirmed, notes }'),
+        200: anyObject('{ apiVersion, season, championship: { id, name, kind, scheme, class }, scheme: { id, name }, after, roundsRun, roundsRemaining, provisional, rows: [{ rank, competitor, total, points: { final, saturday, sunday, powerStage, leg }, rounds: [{ round, points, counted, place, entered, lines: [{ source, place, points, rule, leg?, crew? }] }], dropped, notEntered, tieBreak }], title: { leader, clinched, roundsRemaining, note, maxPerRound, contenders: [{ competitor, current, maxPossible, chance }], toClinchNextRound: [{ rival, ifRivalScoresNothing, outscoreBy }] }, history: { rounds: [{ round, number }], rows: [{ competitor, ranks, totals }] }, unconfirmed, notes }'),
         304: { type: 'null' }, ...errorResponses,
       },
     },
@@ -121,11 +131,11 @@ export async function registerPublicStandings(app: FastifyInstance, opts: RouteS
     const base = `/api/championships/${encodeURIComponent(request.params.season)}`;
     // The season first: its version is part of the tag (a renamed season or round changes the public answer).
     const season = await internal<{ season: Season; version: string }>(app, base, 'season');
-    const { body, etag } = await internal<{ standings: Standings; title: TitleMaths; notes: string[] }>(app, `${base}/standings${q.size ? `?${q}` : ''}`, 'query');
+    const { body, etag } = await internal<{ standings: Standings; title: TitleMaths; history: StandingsHistory; notes: string[] }>(app, `${base}/standings${q.size ? `?${q}` : ''}`, 'query');
     const csv = wantsCsv(request);
     const tag = `W/"${(etag ?? '').replace(/^W\//, '').replace(/"/g, '')}-${season.body.version}-v${version}${csv ? '-csv' : ''}"`;
     if (notModified(request, reply, tag)) return reply.code(304).send();
-    const v = standingsV1(season.body.season, body.standings, body.title, body.notes);
+    const v = standingsV1(season.body.season, body.standings, body.title, body.notes, body.history);
     if (csv) return sendCsv(reply, standingsCsv(v), `${season.body.season.id}-${v.championship.id}-standings`);
     return { apiVersion: version, ...v };
   });

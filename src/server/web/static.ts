@@ -7,6 +7,7 @@ import { join, extname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { registerRallySsr, type RallySsrDeps } from './rally-ssr.ts';
+import { registerStandingsSsr } from './standings-ssr.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -70,8 +71,13 @@ export async function registerStaticWeb(app: FastifyInstance, dist = WEB_DIST, s
     // The rally page is rendered per rally (rally-ssr.ts); the built file stays its template and its fallback.
     registerRallySsr(app, rallyPage.body.toString('utf8'), assets, ssr, (req, reply) => send(req, reply, rallyPage));
   }
+  const standingsPage = assets.get('/standings.html');
+  if (ssr && standingsPage) {
+    // The public standings page likewise (standings-ssr.ts), from the championship routes.
+    registerStandingsSsr(app, standingsPage.body.toString('utf8'), assets, (req, reply) => send(req, reply, standingsPage));
+  }
   for (const [url, asset] of assets) {
-    if (ssr && url === '/rally.html') continue;
+    if (ssr && (url === '/rally.html' || url === '/standings.html')) continue;
     app.get(url, { schema: { hide: true } }, (req, reply) => send(req, reply, asset));
   }
 }

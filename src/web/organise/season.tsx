@@ -165,6 +165,7 @@ function Standings(p: { season: SeasonDoc }) {
               ))}</tbody>
             </table>
           </div>
+          <p class="small"><a href={`/standings.html?season=${encodeURIComponent(p.season.id)}&championship=${encodeURIComponent(champ)}`}>Public standings page</a> (no token needed: fans and crews)</p>
           <p class="small">Download: {(() => {
             const path = `/api/public/v1/seasons/${encodeURIComponent(p.season.id)}/standings?championship=${encodeURIComponent(champ)}`;
             const what = `${p.season.championships.find((c) => c.id === champ)?.name ?? champ} standings`;

@@ -6,8 +6,10 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 export interface ChartSpec {
-  /** Stage codes along the x axis. */
+  /** Stage codes (or round labels) along the x axis. */
   stages: string[];
+  /** What the x values are, in the legend (default `Stage`). */
+  xLabel?: string;
   series: { label: string; values: (number | null)[] }[];
   /** A value as people read it, with its unit (`+1:02.3`, `P3`). */
   format: (v: number) => string;
@@ -35,7 +37,7 @@ export function drawChart(box: HTMLElement, spec: ChartSpec): () => void {
       { label: spec.axis, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) || !spec.whole ? spec.format(v) : '')), size: 62, ...(spec.whole ? { incrs: [1, 2, 5, 10, 20] } : {}) },
     ],
     series: [
-      { label: 'Stage', value: (_u, v) => (v === null || v === undefined ? '—' : spec.stages[v] ?? '—') },
+      { label: spec.xLabel ?? 'Stage', value: (_u, v) => (v === null || v === undefined ? '—' : spec.stages[v] ?? '—') },
       ...spec.series.map((s, i) => ({
         label: s.label,
         stroke: COLOURS[i % COLOURS.length],

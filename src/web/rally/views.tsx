@@ -52,6 +52,7 @@ export function Header() {
       <a href="#main" class="skip">Skip to results</a>
       <a href="/" class="home">rallyhq</a>
       <a href="/history.html" class="meta">History</a>
+      {p ? <a href={`/standings.html?rally=${encodeURIComponent(p.init.rallyId)}`} class="meta">Standings</a> : null}
       <div class="badges">
         <span id="stamp" class={`stamp ${s.kind}`} title={s.title}>{stamp}</span>{' '}
         <span id="live" class="meta">{connection.value === 'retrying' ? 'no connection — retrying…' : ''}</span>
