@@ -3,7 +3,7 @@
 // still open after the last provisional classification, protests not decided.
 // SEE: FMU26 Art 64.2 (provisional, then final once approved by the stewards)
 // and the preset's inquiryWindowMin (cited where it is used).
-import { classify, dataIssues, overdueCrews, stageResults } from '../core/scoring/index.ts';
+import { classifyEveryCategory, dataIssues, overdueCrews, stageResults } from '../core/scoring/index.ts';
 import type { PublicationRecord } from '../store/contract.ts';
 import type { DeskState } from './desk-records.ts';
 import type { RallyEntry } from './rally-states.ts';
@@ -43,8 +43,8 @@ export function inquiryClock(e: RallyEntry, publications: readonly PublicationRe
 export function officialBlockers(e: RallyEntry, publications: readonly PublicationRecord[], desk: DeskState, nowMs: number): Blocker[] {
   const out: Blocker[] = [];
   // A crew that retired (or was excluded) on a stage keeps the status `running` there: it is not on the stage.
-  const c = classify(e.state);
-  const gone = new Set([...c.retired.filter((r) => !r.restartedAt).map((r) => r.car), ...c.excluded.map((x) => x.car)]);
+  // Every category counts: a Regional crew retired on a stage holds it open no more than a National one.
+  const gone = new Set(classifyEveryCategory(e.state).flatMap((c) => [...c.retired.filter((r) => !r.restartedAt).map((r) => r.car), ...c.excluded.map((x) => x.car)]));
   for (const s of e.definition.stages) {
     const r = stageResults(e.state, s.code);
     if (r.cancelled) continue;

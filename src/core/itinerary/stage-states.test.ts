@@ -52,3 +52,30 @@ test('interrupted and cancelled come from the Clerk\'s facts, whatever was run',
   // A withdrawn cancellation: the stage is back to not started.
   assert.deepEqual(states([...facts, { id: 'undo', type: 'retraction', supersedes: 'cancel', reason: 'road cleared' }]), ['notStarted', 'interrupted', 'notStarted', 'notStarted']);
 });
+
+// Two classifications on the same roads (ARA National and Regional; docs/scoring.md
+// "Two classifications in one event"): car 3 is Regional, and SS4 is run by the
+// National category only (ARA's National-only power stage).
+const twoCategories: RallyDefinition = {
+  ...def,
+  categories: [{ code: 'National', name: 'National' }, { code: 'Regional', name: 'Regional' }],
+  stages: def.stages.map((s) => (s.code === 'SS4' ? { ...s, runBy: ['National'] } : s)),
+  entries: def.entries.map((e) => ({ ...e, category: e.car === 3 ? 'Regional' : 'National' })),
+};
+const statesOf2 = (facts: Fact[]) => stageStates(twoCategories, rules, facts).map((s) => s.state);
+
+test('two categories: a stage is running while a crew of the second category is still on it; a stage the category does not run waits for none of its crews', () => {
+  const ss1 = [1, 2].flatMap((car) => [at(car, 'SS1S', `09:0${car}`), at(car, 'SS1F', `09:1${car}`)]);
+  // The Regional car 3 started SS1 and has no finish: SS1 is not finished.
+  assert.deepEqual(statesOf2([...ss1, at(3, 'SS1S', '09:03')]).slice(0, 1), ['running']);
+  assert.deepEqual(statesOf2([...ss1, at(3, 'SS1S', '09:03'), at(3, 'SS1F', '09:13')]).slice(0, 1), ['finished']);
+  // SS4: both National cars through; the Regional car 3 does not run it.
+  const ss4 = [1, 2].flatMap((car) => [at(car, 'SS4S', `10:0${car}`), at(car, 'SS4F', `10:1${car}`)]);
+  assert.deepEqual(statesOf2(ss4).slice(3), ['finished']);
+});
+
+test('two categories: a Regional crew retired on a stage holds it open no more than a National one', () => {
+  const ss1 = [1, 2].flatMap((car) => [at(car, 'SS1S', `09:0${car}`), at(car, 'SS1F', `09:1${car}`)]);
+  const out: Fact = { id: 'ret-3', type: 'retirement', car: 3, where: 'SS1', reason: 'off', permanent: true };
+  assert.deepEqual(statesOf2([...ss1, at(3, 'SS1S', '09:03'), out]).slice(0, 1), ['finished']);
+});

@@ -7,7 +7,8 @@ import type { Fact } from '../facts.ts';
 import type { RallyDefinition } from '../model.ts';
 import type { Classification, StageClassification } from '../results.ts';
 import type { RuleSet } from '../rules/types.ts';
-import { classify, score, stageResults, type ScoringState } from '../scoring/index.ts';
+import { classifyEveryCategory, score, stageResults, type ScoringState } from '../scoring/index.ts';
+import { runsFor } from '../scoring/classification.ts';
 import { stageComplete } from '../live/honest.ts';
 
 export type StageState = 'notStarted' | 'running' | 'finished' | 'interrupted' | 'cancelled';
@@ -21,8 +22,8 @@ export const STAGE_STATE_WORDS: Record<StageState, string> = {
 };
 
 /** Crews that hold a stage open: still running or finished (retired and excluded crews hold nothing back). */
-function inRally(latest: Classification): Set<number> {
-  return new Set(latest.rows.filter((r) => r.status === 'running' || r.status === 'finished').map((r) => r.car));
+function inRally(latest: readonly Classification[]): Set<number> {
+  return new Set(latest.flatMap((c) => c.rows).filter((r) => r.status === 'running' || r.status === 'finished').map((r) => r.car));
 }
 
 /**
@@ -40,8 +41,13 @@ export function stageStateOf(stage: StageClassification, crewsInRally: ReadonlyS
 
 /** Every stage's state in running order, from a scoring state. */
 export function stageStatesOf(state: ScoringState): { stage: string; state: StageState }[] {
-  const crews = inRally(classify(state));
-  return state.definition.stages.map((s) => ({ stage: s.code, state: stageStateOf(stageResults(state, s.code), crews) }));
+  // Every category that runs the stage: it is not finished while a crew of any of them is still on it,
+  // and a category that does not run it (ARA's National-only power stage) holds nothing open.
+  const byCategory = classifyEveryCategory(state);
+  return state.definition.stages.map((s) => {
+    const crews = inRally(byCategory.filter((c) => runsFor(s, c.category ?? null)));
+    return { stage: s.code, state: stageStateOf(stageResults(state, s.code), crews) };
+  });
 }
 
 /** Every stage's state from the definition, the rules and the facts. */

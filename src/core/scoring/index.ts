@@ -103,6 +103,17 @@ export function classify(state: ScoringState, options?: ClassifyOptions): Classi
   return classifyEngine(engineOf(state), options ?? {});
 }
 
+/**
+ * The classification of each category (one for a rally without categories):
+ * every crew of the rally is in exactly one, which `classify` alone (the first
+ * category by default) does not give when several categories share the roads.
+ */
+export function classifyEveryCategory(state: ScoringState, options?: Omit<ClassifyOptions, 'category'>): Classification[] {
+  const categories = state.definition.categories ?? [];
+  if (categories.length === 0) return [classify(state, options)];
+  return categories.map((c) => classify(state, { ...options, category: c.code }));
+}
+
 /** One stage's times; `category` ranks only that category's crews (default: every crew on the stage). */
 export function stageResults(state: ScoringState, stage: string, options?: { class?: string; category?: string }): StageClassification {
   return stageResultsEngine(engineOf(state), stage, options ?? {});
