@@ -131,7 +131,8 @@ export async function startServer(options: { keep?: (f: Fact) => boolean; rally?
   const file = { ...fixture, rally: options.rally ? options.rally(fixture.rally) : fixture.rally, facts: options.keep ? fixture.facts.filter(options.keep) : fixture.facts };
   const imported = await api('POST', '/api/rallies/import', file, adminToken);
   if (imported.status !== 201) throw new Error(`import failed: ${imported.status} ${JSON.stringify(imported.body).slice(0, 500)}`);
-  const rallyId = fixture.rally.id;
+  // The rally as imported: a test may give the fixture another id.
+  const rallyId = file.rally.id;
   const officer = await api<{ token: string }>('POST', '/api/tokens', { role: 'officer', rallyId, label: 'Results officer' }, adminToken);
   if (officer.status !== 201) throw new Error(`officer token: ${officer.status} ${JSON.stringify(officer.body)}`);
 

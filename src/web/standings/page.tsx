@@ -59,7 +59,7 @@ function Table({ s, label, name }: { s: StandingsV1; label: (round: string) => s
         <caption class="sr">{s.championship.name} standings: position, competitor (open for the workings), total, points per round</caption>
         <thead><tr>
           <th scope="col" class="num">Pos</th><th scope="col">Competitor</th><th scope="col" class="num">Total</th>
-          {s.roundsRun.map((id) => <th key={id} scope="col" class="num" title={name(id)}>{label(id)}</th>)}
+          {s.roundsRun.map((id) => <th key={id} scope="col" class="num" title={name(id)} data-round={id}>{label(id)}{s.provisional.includes(id) ? <div class="sub">prov.</div> : null}</th>)}
         </tr></thead>
         <tbody>{s.rows.map((row) => (
           <tr key={row.competitor} data-competitor={row.competitor}>
@@ -169,7 +169,7 @@ export function StandingsPage({ data, onPick }: { data: StandingsPageData; onPic
               <section aria-labelledby="table-title">
                 <h2 id="table-title">Standings</h2>
                 <Table s={s} label={label} name={name} />
-                <p class="small muted">Open a name for the workings of the total. Points in brackets are dropped (only the best results count); — not entered or not started.</p>
+                <p class="small muted">Open a name for the workings of the total. Points in brackets are dropped (only the best results count); — not entered or not started; prov.: that round's results are not yet official.</p>
                 <p class="small">Download: <a href={`${api}&format=csv`} download aria-label={`${s.championship.name} standings as CSV`}>CSV</a>{' · '}<a href={api} aria-label={`${s.championship.name} standings as JSON`}>JSON</a></p>
               </section>
             ) : null}
