@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { Entry, RallyClass } from '../src/core/model.ts';
 import { launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
+import { openDesk, shot } from './desk-helpers.ts';
 
 interface EntriesAnswer { version: number; classes: RallyClass[]; entries: Entry[] }
 
@@ -21,11 +22,12 @@ describe('the rally page follows a change of the entry list (phone, 375 px)', ()
   before(async () => { if (browser) server = await startServer(); });
   after(async () => { await server?.close(); });
 
+  let changes = 0;
   async function putEntries(change: (e: EntriesAnswer) => Omit<EntriesAnswer, 'version'>): Promise<void> {
     const path = `/api/rallies/${server.rallyId}/entries`;
     const current = await server.api<EntriesAnswer>('GET', path);
     assert.equal(current.status, 200);
-    const put = await server.api('PUT', path, { version: current.body.version, ...change(current.body) }, server.officerToken);
+    const put = await server.api('PUT', path, { version: current.body.version, ...change(current.body), reason: `entry list corrected by the secretary (${++changes})` }, server.officerToken);
     assert.equal(put.status, 200, JSON.stringify(put.body));
   }
 
@@ -81,6 +83,31 @@ describe('the rally page follows a change of the entry list (phone, 375 px)', ()
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
+    }
+  });
+
+  test('the desk audit shows each change of the entry list with its reason and what changed', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const last = (await server.api<EntriesAnswer>('GET', `/api/rallies/${server.rallyId}/entries`)).body.entries.at(-1)!.car;
+    const w = await server.api('PATCH', `/api/rallies/${server.rallyId}/entries/${last}`, { changes: { registration: 'MI 4WD 65' }, reason: 'registration from the scrutineering sheet' }, server.officerToken);
+    assert.equal(w.status, 200, JSON.stringify(w.body));
+    const desk = await openDesk(browser, server);
+    try {
+      const p = desk.page;
+      await p.click('#tab-audit');
+      const first = p.locator('#audit-trail li[data-action="update-entries"]').last();
+      await first.waitFor();
+      assert.match(await first.innerText(), /why: entry list corrected by the secretary \(1\)/);
+      assert.match(await first.locator('ul.diff').innerText(), /entry car 2: driver .*Marta Kowalczyk/);
+      assert.match(await first.locator('ul.diff').innerText(), /class OPEN added/);
+      const edited = p.locator('#audit-trail li[data-action="entry-edit"]');
+      assert.match(await edited.innerText(), /why: registration from the scrutineering sheet/);
+      assert.match(await edited.locator('ul.diff').innerText(), /registration.*MI 4WD 65/);
+      await first.scrollIntoViewIfNeeded();
+      await shot(p, 'desk-audit-entries');
+      assert.deepEqual(desk.errors, []);
+    } finally {
+      await desk.close();
     }
   });
 });

@@ -75,14 +75,14 @@ function suite(kind: StoreKind, skip: () => string | null) {
       const clubOfficer = await s.token('officer', 'club-2026');
       const got = (await s.call('GET', '/api/rallies/club-2026/entries')).json();
       const entries = [...got.entries, { ...got.entries[0], car: 77 }];
-      const put = await s.call('PUT', '/api/rallies/club-2026/entries', { version: got.version, entries }, clubOfficer);
+      const put = await s.call('PUT', '/api/rallies/club-2026/entries', { version: got.version, entries, reason: 'entry list from the entry form' }, clubOfficer);
       assert.equal(put.statusCode, 200, put.body);
       assert.equal(put.json().version, 2);
       assert.equal(put.json().entries.length, 7);
-      const stale = await s.call('PUT', '/api/rallies/club-2026/entries', { version: got.version, entries }, clubOfficer);
+      const stale = await s.call('PUT', '/api/rallies/club-2026/entries', { version: got.version, entries, reason: 'entry list from the entry form' }, clubOfficer);
       assert.equal(stale.statusCode, 409);
       assert.equal(stale.json().code, 'version-conflict');
-      const dup = await s.call('PUT', '/api/rallies/club-2026/entries', { version: 2, entries: [...entries, entries[0]] }, clubOfficer);
+      const dup = await s.call('PUT', '/api/rallies/club-2026/entries', { version: 2, entries: [...entries, entries[0]], reason: 'entry list from the entry form' }, clubOfficer);
       assert.equal(dup.statusCode, 400, 'a duplicate car number is refused');
       // The new car can now be timed.
       const f = await s.call('POST', '/api/rallies/club-2026/facts', { id: 'c77', type: 'controlTime', car: 77, control: 'TC0', at: '2026-03-13T18:10' }, clubOfficer);

@@ -183,7 +183,7 @@ for (const kind of KINDS) {
       const base = `/api/rallies/${file.rally.id}`;
       const list = (await live.call('GET', `${base}/entries`)).json() as { version: number; entries: { car: number }[] };
       // Car 2 has times in the fixture (TC0-2 at 18:01, …).
-      const dropCar = await live.call('PUT', `${base}/entries`, { version: list.version, entries: list.entries.filter((e) => e.car !== 2) }, ADMIN_TOKEN);
+      const dropCar = await live.call('PUT', `${base}/entries`, { version: list.version, entries: list.entries.filter((e) => e.car !== 2), reason: 'car 2 withdrawn' }, ADMIN_TOKEN);
       assert.equal(dropCar.statusCode, 409, dropCar.body);
       const body = dropCar.json() as { code: string; detail: string; facts: { id: string; car: number | null; problems: string[] }[] };
       assert.equal(body.code, 'facts-in-the-way');
@@ -206,7 +206,7 @@ for (const kind of KINDS) {
       const late = await live.call('POST', `${base}/entries`, { entry: { car: 77, driver: { name: 'A Late' }, codriver: { name: 'B Late' }, make: 'Ford', model: 'Fiesta', class: 'RC4', late: true }, reason: 'late entry' }, ADMIN_TOKEN);
       assert.equal(late.statusCode, 201, late.body);
       const now = (await live.call('GET', `${base}/entries`)).json() as { version: number; entries: { car: number }[] };
-      assert.equal((await live.call('PUT', `${base}/entries`, { version: now.version, entries: now.entries.filter((e) => e.car !== 77) }, ADMIN_TOKEN)).statusCode, 200);
+      assert.equal((await live.call('PUT', `${base}/entries`, { version: now.version, entries: now.entries.filter((e) => e.car !== 77), reason: 'car 77 withdrawn' }, ADMIN_TOKEN)).statusCode, 200);
     });
 
     test('a stage finish before its start is accepted live, shown as a finding, and the export imports back with a warning', { skip: skip ?? false }, async () => {

@@ -102,9 +102,9 @@ describe('reliability: two processes on one PostgreSQL database', { skip }, () =
     const renamed = itinerary.stages.map((st, i) => (i === 0 ? { ...st, name: `${st.name} (renamed)` } : st));
 
     const changes: { what: string; put: () => Promise<Response>; seen: (init: { entries: { car: number }[]; stages: { name: string }[] }) => boolean }[] = [
-      { what: 'car 901 entered', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/entries`, { version: before.version, entries: [...before.entries, newcomer] }), seen: (d) => d.entries.some((e) => e.car === 901) },
+      { what: 'car 901 entered', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/entries`, { version: before.version, entries: [...before.entries, newcomer], reason: 'late entry' }), seen: (d) => d.entries.some((e) => e.car === 901) },
       { what: 'SS1 renamed', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/itinerary`, { version: before.version + 1, legs: itinerary.legs, stages: renamed, reason: 'SS1 renamed in the route book' }), seen: (d) => d.stages[0]!.name.endsWith('(renamed)') },
-      { what: 'car 901 withdrawn', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/entries`, { version: before.version + 2, entries: before.entries }), seen: (d) => !d.entries.some((e) => e.car === 901) },
+      { what: 'car 901 withdrawn', put: () => call(a, 'PUT', `/api/rallies/${rallyId}/entries`, { version: before.version + 2, entries: before.entries, reason: 'withdrawn' }), seen: (d) => !d.entries.some((e) => e.car === 901) },
     ];
     const latencies: number[] = [];
     for (const [i, c] of changes.entries()) {
@@ -133,7 +133,7 @@ describe('reliability: two processes on one PostgreSQL database', { skip }, () =
     const s = await openStream(b);
     const cur = (await (await call(a, 'GET', `/api/rallies/${rallyId}/entries`)).json()) as { version: number; entries: Entry[] };
     const newcomer: Entry = { ...cur.entries[0]!, car: 902, driver: { name: 'Otto Other', nationality: 'USA' } };
-    const put = await call(a, 'PUT', `/api/rallies/${rallyId}/entries`, { version: cur.version, entries: [...cur.entries, newcomer] });
+    const put = await call(a, 'PUT', `/api/rallies/${rallyId}/entries`, { version: cur.version, entries: [...cur.entries, newcomer], reason: 'late entry' });
     assert.equal(put.status, 200, await put.text());
     await eventually(async () => {
       const r = (await (await call(b, 'GET', `/api/rallies/${rallyId}/results`)).json()) as { classification: { rows: { car: number }[] } };

@@ -136,7 +136,7 @@ describe('championship standings cache', () => {
       // Nor does a change of the entry list: the publication carries the definition it declared.
       const rally = (await s.call('GET', `/api/rallies/${RALLY}`)).json() as { version: number; definition: RallyDefinition };
       const entries = rally.definition.entries.map((e) => (e.car === car ? { ...e, eligibility: [] } : e));
-      const put = await s.call('PUT', `/api/rallies/${RALLY}/entries`, { version: rally.version, entries }, ADMIN_TOKEN);
+      const put = await s.call('PUT', `/api/rallies/${RALLY}/entries`, { version: rally.version, entries, reason: 'driver name corrected' }, ADMIN_TOKEN);
       assert.ok(put.statusCode < 300, put.body);
       const stillOfficial = await s.call('GET', URL_AFTER_1);
       assert.equal((stillOfficial.json() as Body).standings.rows[0]!.competitor, leader, 'a definition change after the official publication waits for the next one');

@@ -205,14 +205,15 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
   app.put<{ Params: { id: string } }>('/api/rallies/:id/entries', {
     schema: {
       summary: 'Replace the entry list (and optionally the classes)',
-      description: 'Results officer of the rally. Send the version you read; 409 `version-conflict` when it changed meanwhile. 409 `facts-in-the-way` (listing them under `facts`) when a stored fact names a car, stage, control or section the change removes: the log must stay importable.',
+      description: 'Results officer of the rally. Send the version you read and a reason (kept in the audit with the diff; 400 `reason-required` without one); 409 `version-conflict` when it changed meanwhile. 409 `facts-in-the-way` (listing them under `facts`) when a stored fact names a car, stage, control or section the change removes: the log must stay importable.',
       tags: ['rallies'],
       params: rallyParams,
-      body: { type: 'object', required: ['version', 'entries'], properties: { version: versionField, entries: { type: 'array' }, classes: { type: 'array' }, reason: reasonField }, additionalProperties: false },
+      body: { type: 'object', required: ['version', 'entries', 'reason'], properties: { version: versionField, entries: { type: 'array' }, classes: { type: 'array' }, reason: { ...reasonField, minLength: 1 } }, additionalProperties: false },
       response: { 200: anyObject('{ version, classes, entries }'), 409: errorResponses[400], ...errorResponses },
       security: [{ bearer: [] }],
     },
   }, async (request) => {
+    if (String((request.body as { reason?: unknown }).reason ?? '').trim() === '') throw apiError('reason-required', 'reason: say why the entry list changes (e.g. "car 12 withdrawn: engine"); it is kept in the audit with the diff.', 'reason');
     const r = await update(request, request.params.id, 'update-entries', (def, b) => ({ ...def, entries: b.entries, classes: b.classes ?? def.classes }));
     return { rallyId: r.id, version: r.version, classes: r.definition.classes, entries: r.definition.entries };
   });
