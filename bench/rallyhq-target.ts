@@ -26,6 +26,8 @@ export function readFixture(path = FIXTURE): RallyFileJson {
 
 export interface RallyhqTarget {
   url: string;
+  /** The server process (its CPU time is read from /proc). */
+  pid: number;
   /** The first rally (the SSE benchmark watches it). */
   rallyId: string;
   rallyIds: string[];
@@ -59,7 +61,7 @@ export async function startRallyhq(opts: { dryRun?: boolean; rallies?: number; e
   const nextFact = generator(file, count);
   const encode = (facts: Fact[]) => JSON.stringify(facts.length === 1 ? facts[0] : { facts });
   if (opts.dryRun) {
-    return { url: '', rallyId, rallyIds, headers: {}, nextFact, encode, postFacts: async () => null, lastDeltaBytes: () => 0, stop: async () => {} };
+    return { url: '', pid: 0, rallyId, rallyIds, headers: {}, nextFact, encode, postFacts: async () => null, lastDeltaBytes: () => 0, stop: async () => {} };
   }
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-bench-'));
   const port = await freePort();
@@ -96,6 +98,7 @@ export async function startRallyhq(opts: { dryRun?: boolean; rallies?: number; e
   })();
   return {
     url: child.url,
+    pid: child.proc.pid!,
     rallyId,
     rallyIds,
     headers,

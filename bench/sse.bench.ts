@@ -8,6 +8,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { BenchResult } from './run.ts';
 import { freePort, median, percentile, repoRoot, startChild } from './child.ts';
@@ -73,7 +74,15 @@ async function crowd(url: string, n: number): Promise<Crowd> {
   };
 }
 
-interface Sample { p50: number; p99: number; ackP99: number; received: number; expected: number }
+interface Sample { p50: number; p99: number; ackP99: number; received: number; expected: number; cpuMsPerEvent: number }
+
+/** CPU time (user + system) of a process so far, ms; 10 ms clock ticks on Linux. */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch { return NaN; }
+}
 
 /**
  * Sends EVENTS_PER_ROUND messages through `publish` (resolves when the
@@ -83,7 +92,8 @@ interface Sample { p50: number; p99: number; ackP99: number; received: number; e
  * taken from the moment the message was posted — an upper bound of ack →
  * receipt that includes the durable commit — for rallyhq and baseline alike.
  */
-async function measure(c: Crowd, prefix: string, publish: (marker: string) => Promise<void>): Promise<Sample> {
+async function measure(c: Crowd, prefix: string, publish: (marker: string) => Promise<void>, serverPid: number): Promise<Sample> {
+  const cpu0 = cpuMs(serverPid);
   const sent = new Map<string, number>();
   const acked = new Map<string, number>();
   for (let i = 0; i < EVENTS_PER_ROUND; i++) {
@@ -94,6 +104,8 @@ async function measure(c: Crowd, prefix: string, publish: (marker: string) => Pr
     await sleep(GAP_MS);
   }
   await sleep(1500);
+  // The server's CPU over the round: the events, the heartbeats and idle streams (the gaps are the same for both servers).
+  const cpuMsPerEvent = (cpuMs(serverPid) - cpu0) / EVENTS_PER_ROUND;
   const receipts = await c.report();
   const lat: number[] = [];
   const fromAck: number[] = [];
@@ -103,7 +115,7 @@ async function measure(c: Crowd, prefix: string, publish: (marker: string) => Pr
       fromAck.push(t - acked.get(marker)!);
     }
   }
-  return { p50: percentile(lat, 50), p99: percentile(lat, 99), ackP99: percentile(fromAck, 99), received: lat.length, expected: sent.size * c.connected };
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), ackP99: percentile(fromAck, 99), received: lat.length, expected: sent.size * c.connected, cpuMsPerEvent };
 }
 
 function checkFdLimit(n: number): string | null {
@@ -123,7 +135,7 @@ export async function bareRound(n: number, payloadBytes: number, round: number):
       const data = JSON.stringify({ marker, pad: 'x'.repeat(Math.max(0, payloadBytes - marker.length - 20)) });
       const r = await fetch(`${server.url}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }) });
       await r.arrayBuffer();
-    });
+    }, server.proc.pid!);
   } finally {
     await c.close();
     await server.stop();
@@ -134,7 +146,7 @@ async function rallyhqRound(n: number, round: number): Promise<Sample & { payloa
   const target: RallyhqTarget = await startRallyhq();
   const c = await crowd(`${target.url}/api/rallies/${target.rallyId}/live`, n);
   try {
-    const s = await measure(c, `live-${n}-${round}`, async (marker) => { await target.postFacts([target.nextFact(marker)]); });
+    const s = await measure(c, `live-${n}-${round}`, async (marker) => { await target.postFacts([target.nextFact(marker)]); }, target.pid);
     return { ...s, payloadBytes: target.lastDeltaBytes() };
   } finally {
     await c.close();
@@ -159,7 +171,7 @@ export default async function sseBench(): Promise<BenchResult[]> {
         const l = await rallyhqRound(n, round); live.push(l); payloadBytes = l.payloadBytes || payloadBytes;
       }
     }
-    const p = (xs: Sample[], k: 'p50' | 'p99' | 'ackP99') => median(xs.map((x) => x[k]));
+    const p = (xs: Sample[], k: 'p50' | 'p99' | 'ackP99' | 'cpuMsPerEvent') => median(xs.map((x) => x[k]));
     const lost = live.reduce((s, x) => s + x.expected - x.received, 0);
     const lostBare = bare.reduce((s, x) => s + x.expected - x.received, 0);
     results.push({
@@ -174,6 +186,12 @@ export default async function sseBench(): Promise<BenchResult[]> {
       baseline: `bare Fastify broadcast ${p(bare, 'p99').toFixed(1)} ms (after ack ${median(bare.map((x) => x.ackP99)).toFixed(1)} ms)${lostBare ? ` (${lostBare} missing)` : ''}`,
       ratio: p(live, 'p99') / p(bare, 'p99'),
       ...(n >= 10_000 ? { target: 'p99 ≤ 1.25 × bare', met: p(live, 'p99') <= 1.25 * p(bare, 'p99') && lost === 0 } : {}),
+    });
+    results.push({
+      name: `SSE ${n} clients, server CPU per change`,
+      figure: `${p(live, 'cpuMsPerEvent').toFixed(1)} ms (POST, durable commit, scoring, the delta, ${n} writes)`,
+      baseline: `bare Fastify broadcast ${p(bare, 'cpuMsPerEvent').toFixed(1)} ms per message`,
+      ratio: p(live, 'cpuMsPerEvent') / p(bare, 'cpuMsPerEvent'),
     });
   }
   return results;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { buildApp } from '../src/server/app.ts';
+import { buildApp, type AppDeps } from '../src/server/app.ts';
 import { sha256Hex } from '../src/server/auth.ts';
 import type { Fact } from '../src/core/facts.ts';
 import type { Store } from '../src/store/contract.ts';
@@ -94,7 +94,7 @@ async function openSqlite(file: string): Promise<Store> {
  * before the import, so a test can add them itself later; `now` is the
  * server's clock (inquiry windows, overdue crews, publication times).
  */
-export async function startServer(options: { keep?: (f: Fact) => boolean; rally?: (r: RallyFile['rally']) => RallyFile['rally']; now?: () => Date; live?: Partial<LiveOptions>; fixture?: 'snodrift' | 'ara'; empty?: boolean } = {}): Promise<TestServer> {
+export async function startServer(options: { keep?: (f: Fact) => boolean; rally?: (r: RallyFile['rally']) => RallyFile['rally']; now?: () => Date; live?: Partial<LiveOptions>; fixture?: 'snodrift' | 'ara'; empty?: boolean; push?: AppDeps['push'] } = {}): Promise<TestServer> {
   await ensureWebBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'rallyhq-e2e-'));
   const store = await openSqlite(join(dir, 'rally.db'));
@@ -102,7 +102,7 @@ export async function startServer(options: { keep?: (f: Fact) => boolean; rally?
   const adminToken = randomBytes(24).toString('base64url');
   await store.createToken({ id: `tok_e2e_${randomBytes(4).toString('hex')}`, hash: sha256Hex(adminToken), role: 'admin', label: 'e2e administrator', createdAt: new Date().toISOString(), createdBy: 'e2e' });
   // RALLYHQ_E2E_LOG=warn shows the server's own log beside the test output.
-  const app = await buildApp({ store, live: { hqIntervalMs: 500, ...options.live }, ...(options.now ? { now: options.now } : {}), log: process.env.RALLYHQ_E2E_LOG ? { level: process.env.RALLYHQ_E2E_LOG } : false });
+  const app = await buildApp({ store, live: { hqIntervalMs: 500, ...options.live }, ...(options.push ? { push: options.push } : {}), ...(options.now ? { now: options.now } : {}), log: process.env.RALLYHQ_E2E_LOG ? { level: process.env.RALLYHQ_E2E_LOG } : false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');

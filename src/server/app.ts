@@ -34,6 +34,8 @@ import { registerTimetableRoutes } from './routes/timetable.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerVerifyRoutes } from './routes/verify.ts';
 import { registerWeb } from './web/index.ts';
+import { registerPush, type PushHandle } from './push/index.ts';
+import { MemoryPushStore, openPushStore, type PushStore } from '../store/push/push-store.ts';
 import { inquiryClock } from './publication-check.ts';
 import { MAX_ID_LENGTH } from '../core/rallyfile/schema.ts';
 
@@ -54,6 +56,11 @@ export interface AppDeps {
   changeIntervalMs?: number;
   /** The organiser's Ed25519 private key: every publication is signed with it (default: sealed, not signed). */
   signingKey?: KeyObject;
+  /**
+   * Web Push for followed crews: `subject` (--push-subject) turns sending on; `store` defaults to the
+   * database of `dbUrl` (in memory without one). SEE: src/server/push/index.ts.
+   */
+  push?: { subject?: string; store?: PushStore; allowLoopbackHttp?: boolean };
 }
 
 /** A route as registered: what the generic tests walk (every write route gets generated bad input; every route's security is checked). */
@@ -67,6 +74,7 @@ export interface RallyhqHandles {
   auth: Auth;
   ctx: ServerContext;
   live: LiveHandle;
+  push: PushHandle;
 }
 
 declare module 'fastify' {
@@ -161,7 +169,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerImportRoutes(app, ctx);
   await registerPublicApi(app, ctx);
 
+  const ownPushStore = deps.push?.store ? null : deps.dbUrl ? await openPushStore(deps.dbUrl) : new MemoryPushStore();
+  const push = await registerPush(app, ctx, deps.store, {
+    store: deps.push?.store ?? ownPushStore!,
+    ...(deps.push?.subject ? { subject: deps.push.subject } : {}),
+    ...(deps.push?.allowLoopbackHttp ? { allowLoopbackHttp: true } : {}),
+  });
   const live = await registerLive(app, {
+    afterChange: (change, snapshot) => push.afterChange(change, snapshot),
     store: deps.store,
     states,
     auth,
@@ -197,7 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auth.forget();
     live.closeToken(tokenId);
   });
-  app.decorate('rallyhq', { routes, throttle, states, auth, ctx, live });
-  app.addHook('onClose', async () => { offRevoked?.(); states.close(); });
+  app.decorate('rallyhq', { routes, throttle, states, auth, ctx, live, push });
+  app.addHook('onClose', async () => { offRevoked?.(); states.close(); await push.idle(); await ownPushStore?.close(); });
   return app;
 }

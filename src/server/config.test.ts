@@ -15,6 +15,20 @@ describe('server settings: defaults < RALLYHQ_* < flags', () => {
     assert.equal(DEFAULTS.host, '127.0.0.1');
   });
 
+  test('push subject (RFC 8292 §2.1: mailto: or https:): the flag wins over RALLYHQ_PUSH_SUBJECT; http:, localhost and a bare name are errors naming the setting', () => {
+    const ok = loadConfig({ 'push-subject': 'https://rally.example.org/contact' }, { RALLYHQ_PUSH_SUBJECT: 'mailto:results@example.org' });
+    assert.ok(ok.ok);
+    assert.equal(ok.config.pushSubject, 'https://rally.example.org/contact');
+    const env = loadConfig({}, { RALLYHQ_PUSH_SUBJECT: 'mailto:results@example.org' });
+    assert.ok(env.ok && env.config.pushSubject === 'mailto:results@example.org');
+    assert.equal((loadConfig({}, {}) as { config: { pushSubject?: string } }).config.pushSubject, undefined);
+    for (const bad of ['http://rally.example.org', 'https://localhost/x', 'results']) {
+      const r = loadConfig({ 'push-subject': bad }, {});
+      assert.ok(!r.ok, bad);
+      assert.match(r.errors[0]!, /^--push-subject: expected the organiser's contact/);
+    }
+  });
+
   test('RALLYHQ_PORT=4000 and --port 5000 → 5000 (the flag wins)', () => {
     const r = loadConfig({ port: '5000' }, { RALLYHQ_PORT: '4000' });
     assert.ok(r.ok && r.config.port === 5000);

@@ -33,6 +33,8 @@ export interface ServerConfig {
   liveHqIntervalMs: number;
   /** PEM file of the organiser's Ed25519 private key: publications are signed with it; absent = unsigned. */
   signingKey?: string;
+  /** VAPID subject of Web Push notifications (`mailto:` or `https:`); absent = the server sends none. */
+  pushSubject?: string;
 }
 
 export const DEFAULTS: ServerConfig = {
@@ -65,6 +67,7 @@ export const SETTINGS = [
   { key: 'liveMaxBufferedBytes', flag: '--live-max-buffered-bytes <bytes>', env: 'RALLYHQ_LIVE_MAX_BUFFERED_BYTES', help: 'live streams: a slower subscriber is dropped (default 1048576)', least: 65_536 },
   { key: 'liveHqIntervalMs', flag: '--live-hq-interval-ms <ms>', env: 'RALLYHQ_LIVE_HQ_INTERVAL_MS', help: 'live streams: overdue list refresh while HQ watches (default 5000)', least: 100 },
   { key: 'signingKey', flag: '--signing-key <file>', env: 'RALLYHQ_SIGNING_KEY', help: 'PEM file of the organiser\'s Ed25519 private key: publications are signed with it (default none: sealed, not signed)' },
+  { key: 'pushSubject', flag: '--push-subject <contact>', env: 'RALLYHQ_PUSH_SUBJECT', help: 'contact push services see on notifications to followed crews (default none: no push notifications)' },
 ] as const;
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; errors: string[] };
@@ -84,6 +87,7 @@ export interface FlagValues {
   'live-max-buffered-bytes'?: string;
   'live-hq-interval-ms'?: string;
   'signing-key'?: string;
+  'push-subject'?: string;
 }
 
 /**
@@ -175,7 +179,27 @@ export function loadConfig(flags: FlagValues, env: Record<string, string | undef
     if (problem) errors.push(`${key.from}: ${problem}`);
     else config.signingKey = key.text;
   }
+  const subject = pick(flags['push-subject'], 'RALLYHQ_PUSH_SUBJECT');
+  if (subject) {
+    const problem = pushSubjectProblem(subject.text.trim());
+    if (problem) errors.push(`${subject.from}: ${problem}`);
+    else config.pushSubject = subject.text.trim();
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+}
+
+/**
+ * Why a VAPID subject will not do, or null. RFC 8292 §2.1: a `mailto:` or an
+ * `https:` URL by which the push service can reach the sender; some push
+ * services refuse others (and a localhost address).
+ */
+export function pushSubjectProblem(text: string): string | null {
+  if (/^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/i.test(text)) return null;
+  try {
+    const u = new URL(text);
+    if (u.protocol === 'https:' && u.hostname !== 'localhost' && u.hostname !== '127.0.0.1') return null;
+  } catch { /* not a URL */ }
+  return `expected the organiser's contact as mailto:results@example.org or an https:// address of the rally's site, got ${JSON.stringify(text)}`;
 }
 
 /**

@@ -48,6 +48,7 @@ export const PROBLEMS = {
   'car-not-found': { status: 404, title: 'Unknown car', fix: 'Use a car number from the entry list (GET /api/rallies/:id/entries).' },
   'publication-not-found': { status: 404, title: 'Unknown publication', fix: 'List publications with GET /api/rallies/:id/publications.' },
   'token-not-found': { status: 404, title: 'Unknown token', fix: 'List tokens with GET /api/tokens.' },
+  'push-disabled': { status: 409, title: 'No push notifications on this server', fix: 'Follow the crew on its page instead; the organiser turns notifications on with --push-subject (docs/live.md).' },
   'rally-exists': { status: 409, title: 'Rally already exists', fix: 'Choose another rally id, or change the existing rally with PUT …/entries and PUT …/itinerary.' },
   'entry-conflict': { status: 409, title: 'Entry list conflict', fix: 'Read the entry list again (GET /api/rallies/:id/entries): the number is taken or the crew has already withdrawn.' },
   'version-conflict': { status: 409, title: 'Changed by someone else', fix: 'Read the current version (GET), reapply your change to it and send it with that version.' },

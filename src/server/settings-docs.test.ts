@@ -27,7 +27,7 @@ function settingsTable(markdown: string): string[][] {
 const flagNames = (text: string): string[] => text.match(/--[a-z-]+/g) ?? [];
 
 /** How the docs write a setting's default. */
-function defaultText(key: keyof typeof DEFAULTS | 'adminToken' | 'signingKey'): RegExp {
+function defaultText(key: keyof typeof DEFAULTS | 'adminToken' | 'signingKey' | 'pushSubject'): RegExp {
   const v = (DEFAULTS as unknown as Record<string, unknown>)[key];
   if (v === undefined) return key === 'adminToken' ? /^generated/ : /^none/;
   if (typeof v === 'boolean') return v ? /^on$/ : /^off$/;

@@ -58,6 +58,8 @@ export const WRITE_POLICIES: Readonly<Record<string, WritePolicy>> = {
   'POST /api/rallies/:id/enrollments': 'one-time-credential',
   'DELETE /api/rallies/:id/enrollments/:enrollmentId': 'same-state',
   'POST /api/enroll': 'natural-key',
+  'PUT /api/rallies/:id/crews/:car/push': 'same-state',
+  'DELETE /api/rallies/:id/crews/:car/push': 'same-state',
   'POST /api/rallies/:id/imports/preview': 'no-write',
   'POST /api/rallies/:id/imports': 'fact-ids',
   'POST /api/rallies/:id/imports/quarantine/:qid/resolve': 'natural-key',

@@ -12,7 +12,7 @@ const USAGE = `usage: rallyhq serve [--db <url>] [--port 3000] [--host 127.0.0.1
                      [--admin-token <token>] [--log-level info] [--body-limit <bytes>]
                      [--live-heartbeat-ms 15000] [--live-retry-ms 2000] [--live-ring-size 1000]
                      [--live-max-buffered-bytes <bytes>] [--live-hq-interval-ms 5000]
-                     [--signing-key organiser-key.pem]
+                     [--signing-key organiser-key.pem] [--push-subject mailto:results@example.org]
 
 Serves rallyhq: the HTTP API (/api, reference at /docs), live results
 (Server-Sent Events) and the browser pages.
@@ -75,6 +75,7 @@ export async function startServer(config: ServerConfig, io: CliIO, signal: () =>
       dbUrl: config.db,
       bodyLimit: config.bodyLimit,
       live: liveOptionsOf(config),
+      ...(config.pushSubject ? { push: { subject: config.pushSubject } } : {}),
       log: { level: config.logLevel },
       logRequests: config.logLevel === 'debug' || config.logLevel === 'trace',
     });
@@ -90,6 +91,9 @@ export async function startServer(config: ServerConfig, io: CliIO, signal: () =>
       const pub = createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString().trim();
       io.out(`publications are signed with the organiser's Ed25519 key (${config.signingKey}); publish its public key for \`rallyhq verify --public-key\`:\n${pub}\n`);
     }
+    io.out(config.pushSubject
+      ? `push notifications for followed crews: on (VAPID subject ${config.pushSubject})\n`
+      : 'push notifications for followed crews: off (set --push-subject mailto:… to turn them on; SEE docs/live.md)\n');
     if (seeded) io.out(`seeded the demo rally ${seeded.rallyId} (${seeded.facts} facts of leg 1); play the rest with: npx rallyhq demo --speed 30\n`);
     if (adminSecret) {
       io.out(`administrator token (shown this once; keep it safe): ${adminSecret}\n`);
@@ -122,7 +126,7 @@ export const command: CliCommand = {
       'admin-token': { type: 'string' }, 'log-level': { type: 'string' }, 'body-limit': { type: 'string' },
       'live-heartbeat-ms': { type: 'string' }, 'live-retry-ms': { type: 'string' }, 'live-ring-size': { type: 'string' },
       'live-max-buffered-bytes': { type: 'string' }, 'live-hq-interval-ms': { type: 'string' },
-      'signing-key': { type: 'string' },
+      'signing-key': { type: 'string' }, 'push-subject': { type: 'string' },
     });
     if (!parsed.ok) return usageError(io, command, parsed.message);
     if (parsed.positionals.length > 0) return usageError(io, command, `unexpected argument '${parsed.positionals[0]}'`);

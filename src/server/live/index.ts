@@ -54,6 +54,8 @@ export interface LiveDeps {
   options?: Partial<LiveOptions>;
   /** Server clock, epoch ms (tests pass their own). */
   now?: () => number;
+  /** Called once per committed change, after the streams have it, with the state after it (push notifications). */
+  afterChange?: (change: LiveChange, snapshot: RallySnapshot) => void;
 }
 
 export interface LiveHandle {
@@ -132,6 +134,7 @@ export async function registerLive(app: FastifyInstance, deps: LiveDeps): Promis
     // Officers get the public delta too (their desk refreshes conflicts on it), then overdue and counts.
     hq.forward(change.rallyId, frame);
     hq.applyChange(change, s);
+    deps.afterChange?.(change, s);
   });
   const unsubscribe = source.onChange(onChange);
   // A changed definition: everyone watching gets the new picture (`reset`). Unwatched rallies cost nothing.

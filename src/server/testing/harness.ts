@@ -11,7 +11,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Store } from '../../store/contract.ts';
 import { MemoryStore } from '../../store/memory/memory-store.ts';
 import { createTestDatabase } from '../../testing/pg.ts';
-import { buildApp } from '../app.ts';
+import { buildApp, type AppDeps } from '../app.ts';
 import { ensureAdminToken } from '../bootstrap.ts';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
@@ -47,7 +47,7 @@ async function openFor(kind: StoreKind): Promise<{ store: Store; cleanup: () => 
   return { store, cleanup: () => db.drop() };
 }
 
-export async function startTestServer(kind: StoreKind, options: { now?: () => Date; bodyLimit?: number; signingKey?: KeyObject } = {}): Promise<TestServer> {
+export async function startTestServer(kind: StoreKind, options: { now?: () => Date; bodyLimit?: number; signingKey?: KeyObject; push?: AppDeps['push'] } = {}): Promise<TestServer> {
   const { store, cleanup } = await openFor(kind);
   await ensureAdminToken(store, ADMIN_TOKEN, new Date());
   const app = await buildApp({ store, ...options });

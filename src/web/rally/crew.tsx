@@ -10,6 +10,53 @@ import type { CrewAnswer } from '../lib/types.ts';
 import { formatDuration, formatGap, gap, penalty } from './format.ts';
 import { picture } from './model.ts';
 import { follow, followed, route } from './state.ts';
+import { useEffect } from 'preact/hooks';
+import type { PushInfo, PushOutcome } from './push.ts';
+
+/** Push notifications for followed crews: what the server offers and what this phone asked for (push.ts, loaded on a crew page only). */
+const notify = signal<{ info: PushInfo | null; cars: ReadonlySet<number>; busy: boolean; note: string }>({ info: null, cars: new Set(), busy: false, note: '' });
+let notifyChecked = false;
+const canPush = () => typeof window !== 'undefined' && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+
+const NOTES: Record<PushOutcome, string> = {
+  on: 'You will be notified of this crew\'s stage times, penalties and retirement.',
+  off: 'Notifications for this crew are off.',
+  denied: 'Notifications are blocked for this site: allow them in the browser\'s site settings, then try again.',
+  failed: 'Could not turn notifications on or off; try again.',
+};
+
+/** "Notify me" beside the star: shown where the browser can take push and the server sends it; asks permission on the click only. */
+function NotifyButton({ rallyId, car }: { rallyId: string; car: number }) {
+  useEffect(() => {
+    if (notifyChecked || !canPush()) return;
+    notifyChecked = true;
+    void import('./push.ts').then(async (m) => {
+      notify.value = { ...notify.value, info: await m.pushInfo(), cars: m.notifiedCars(rallyId) };
+    }).catch(() => { /* no notifications offered */ });
+  }, [rallyId]);
+  const n = notify.value;
+  if (!n.info?.enabled) return null;
+  const on = n.cars.has(car);
+  const click = async () => {
+    notify.value = { ...n, busy: true, note: '' };
+    const m = await import('./push.ts');
+    let outcome: PushOutcome;
+    try {
+      outcome = on ? await m.notifyOff(rallyId, car) : await m.notifyOn(rallyId, car, n.info!.publicKey);
+    } catch {
+      outcome = 'failed';
+    }
+    notify.value = { ...notify.value, busy: false, cars: m.notifiedCars(rallyId), note: NOTES[outcome] };
+  };
+  return (
+    <>
+      <button type="button" id="notify" aria-pressed={on} disabled={n.busy} onClick={() => void click()}>
+        {on ? '✓ Notifying you' : 'Notify me'}
+      </button>
+      {n.note ? <p class="muted small" id="notify-note">{n.note}</p> : null}
+    </>
+  );
+}
 
 /** Crew answers by car, filled by the page (rally.tsx). */
 export const crews = signal<ReadonlyMap<number, CrewAnswer>>(new Map());
@@ -39,6 +86,7 @@ export function CrewView() {
       <button type="button" id="follow" aria-pressed={followed.value.has(car)} onClick={() => follow.toggle?.(car)}>
         {followed.value.has(car) ? '★ Following — pinned to the top' : '☆ Follow this crew'}
       </button>
+      {p ? <NotifyButton rallyId={p.init.rallyId} car={car} /> : null}
       <p class="muted">{c.entry.make} {c.entry.model} · {cls}</p>
       {cur && cur.position !== null
         ? <p class="big-line"><strong>P{cur.position}</strong> overall · P{cur.classPosition ?? '—'} in class · <strong>{formatDuration(cur.totalMs)}</strong>{cur.gapToLeaderMs ? ` (${formatGap(cur.gapToLeaderMs)})` : ''}</p>
