@@ -148,8 +148,8 @@ function Standings(p: { season: SeasonDoc }) {
         <>
           <p aria-label="Standings status">{s.standings.rows.length === 0 ? 'No round with results yet.' : `After round ${name(run.at(-1) ?? '')}: `}
             {s.standings.provisional.length ? <strong class="warn">provisional (round {s.standings.provisional.map(name).join(', ')} not yet official)</strong> : s.standings.rows.length ? <strong>every round official</strong> : null}
-            {s.title.leader ? ` · ${s.title.clinched ? `${s.title.leader} has won the title` : `${s.title.contenders.length} can still win`}` : ''}</p>
-          <div class="scroll">
+            {s.title.leader ? ` · ${s.title.clinched ? (s.standings.provisional.length ? `${s.title.leader} wins the title if the provisional results stand` : `${s.title.leader} has won the title`) : `${s.title.contenders.length} can still win`}` : ''}</p>
+          {s.standings.rows.length ? <div class="scroll">
             <table aria-label="Championship standings">
               <thead><tr><th class="num">Pos</th><th>Competitor</th>{run.map((id) => <th key={id} class="num">R{name(id)}</th>)}<th class="num">Total</th></tr></thead>
               <tbody>{s.standings.rows.map((row) => (
@@ -164,14 +164,14 @@ function Standings(p: { season: SeasonDoc }) {
                 </tr>
               ))}</tbody>
             </table>
-          </div>
+          </div> : null}
           <p class="small"><a href={`/standings.html?season=${encodeURIComponent(p.season.id)}&championship=${encodeURIComponent(champ)}`}>Public standings page</a> (no token needed: fans and crews)</p>
           <p class="small">Download: {(() => {
             const path = `/api/public/v1/seasons/${encodeURIComponent(p.season.id)}/standings?championship=${encodeURIComponent(champ)}`;
             const what = `${p.season.championships.find((c) => c.id === champ)?.name ?? champ} standings`;
             return <><a href={`${path}&format=csv`} download aria-label={`${what} as CSV`}>CSV</a>{' · '}<a href={path} download aria-label={`${what} as JSON`}>JSON</a></>;
           })()}</p>
-          <p class="small muted">{s.title.note} Points in brackets are dropped; hover a number for its workings. {s.standings.unconfirmed.length ? `Unconfirmed: ${s.standings.unconfirmed.join(' ')}` : ''}</p>
+          {s.standings.rows.length ? <p class="small muted">{s.title.note} Points in brackets are dropped; hover a number for its workings. {s.standings.unconfirmed.length ? `Unconfirmed: ${s.standings.unconfirmed.join(' ')}` : ''}</p> : null}
         </>
       ) : null}
     </section>

@@ -65,7 +65,10 @@ export function titleLines(s: StandingsV1): { leader: string; rivals: string[]; 
   const t = s.title;
   if (!t.leader) return { leader: 'No results yet.', rivals: [], out: 0, clinch: [] };
   const lead = t.contenders.find((c) => c.chance === 'leader');
-  if (t.clinched) return { leader: `${t.leader} has won the title with ${lead?.current ?? ''} points: no one can reach them${t.roundsRemaining ? ` with ${t.roundsRemaining} round${t.roundsRemaining === 1 ? '' : 's'} left` : ''}.`, rivals: [], out: t.contenders.length - 1, clinch: [] };
+  const reach = `no one can reach them${t.roundsRemaining ? ` with ${t.roundsRemaining} round${t.roundsRemaining === 1 ? '' : 's'} left` : ''}`;
+  // Never a title called won on results that are not yet official.
+  if (t.clinched && s.provisional.length) return { leader: `${t.leader} wins the title with ${lead?.current ?? ''} points if the provisional results stand: ${reach}.`, rivals: [], out: t.contenders.length - 1, clinch: [] };
+  if (t.clinched) return { leader: `${t.leader} has won the title with ${lead?.current ?? ''} points: ${reach}.`, rivals: [], out: t.contenders.length - 1, clinch: [] };
   const rivals = t.contenders.filter((c) => c.chance === 'yes' || c.chance === 'only-on-count-back').map((c) => c.chance === 'yes'
     ? `${c.competitor}: ${c.current} now, can reach ${c.maxPossible}`
     : `${c.competitor}: ${c.current} now, can only draw level at ${c.maxPossible} (then count-back decides)`);
