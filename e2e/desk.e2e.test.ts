@@ -186,19 +186,41 @@ describe('the desk: publication safeguards, inquiry clock, protests, notice boar
       await p.getByRole('button', { name: 'Issue crew code' }).click();
       const link = await p.locator('#crew-link').getAttribute('href');
       assert.ok(link);
+      // The code rides in the fragment, which the browser never sends: no server or proxy log holds it.
+      const code = new URLSearchParams(new URL(link).hash.slice(1)).get('code');
+      assert.ok(code && new URL(link).hash === `#car=7&code=${code}`, link);
+      assert.equal(new URL(link).searchParams.get('code'), null);
       await shot(p, 'desk-notice-board');
 
       const phone = await phonePage(browser);
+      const requested: string[] = [];
+      phone.page.on('request', (r) => requested.push(r.url()));
       try {
         await phone.page.goto(link);
         await phone.page.getByRole('button', { name: 'Acknowledge document 1' }).click();
         await phone.page.waitForSelector('[data-acked]');
         assert.match(await phone.page.locator('[data-acked]').innerText(), /Acknowledged by car 7 at/);
-        assert.doesNotMatch(phone.page.url(), /code=/, 'the code leaves the address bar');
+        assert.equal(new URL(phone.page.url()).searchParams.get('code'), null);
+        assert.deepEqual(requested.filter((u) => u.includes(code)), [], 'no request carried the code');
         await shot(phone.page, 'notices-phone');
         assert.deepEqual(phone.errors, []);
       } finally {
         await phone.context.close();
+      }
+
+      // A link made before the code moved to the fragment still signs in; the page moves the code out of the query.
+      const old = await phonePage(browser);
+      try {
+        await old.page.goto(`${server.url}/notices.html?rally=${server.rallyId}&car=7&code=${code}`);
+        await old.page.waitForSelector('li[data-notice="1"]');
+        const u = new URL(old.page.url());
+        assert.deepEqual([u.search, u.hash], [`?rally=${server.rallyId}`, `#car=7&code=${code}`]);
+        await old.page.getByRole('button', { name: 'Acknowledge document 1' }).click();
+        await old.page.waitForSelector('[data-acked]');
+        assert.match(await old.page.locator('#crew').innerText(), /crew of car 7/);
+        assert.deepEqual(old.errors, []);
+      } finally {
+        await old.context.close();
       }
       const acks = await server.api<{ notices: { number: number; acknowledged: { car: number }[]; missing: number[] }[] }>('GET', `/api/rallies/${server.rallyId}/acknowledgments`, undefined, server.officerToken);
       assert.deepEqual(acks.body.notices[0]?.acknowledged.map((a) => a.car), [7]);

@@ -12,12 +12,22 @@ interface Notice { number: number; kind: string; kindName: string; title: string
 const params = new URLSearchParams(location.search);
 const rally = params.get('rally') ?? params.get('id') ?? '';
 const KEY = `rallyhq.crew.${rally}`;
-// The crew link carries car and code once; the phone keeps them (localStorage) and the address bar forgets the code.
-if (params.get('code') && params.get('car')) {
-  localStorage.setItem(KEY, JSON.stringify({ car: Number(params.get('car')), code: params.get('code') }));
-  history.replaceState(null, '', `${location.pathname}?rally=${encodeURIComponent(rally)}`);
+// The crew link carries car and code in the fragment (#car=7&code=…), which the browser never sends: the code
+// reaches no access log. Links made before carried them in the query: they are moved into the fragment.
+const fragment = new URLSearchParams(location.hash.slice(1));
+for (const k of ['car', 'code']) {
+  const v = params.get(k);
+  if (v !== null) { if (!fragment.has(k)) fragment.set(k, v); params.delete(k); }
 }
-const crew = ((): { car: number; code: string } | null => { try { return JSON.parse(localStorage.getItem(KEY) ?? 'null') as { car: number; code: string } | null; } catch { return null; } })();
+if (fragment.get('code') && fragment.get('car')) {
+  history.replaceState(null, '', `${location.pathname}?${params}#${fragment}`);
+  // The phone keeps them too, so the board opened later without the link still signs in.
+  try { localStorage.setItem(KEY, JSON.stringify({ car: Number(fragment.get('car')), code: fragment.get('code') })); } catch { /* private mode: the fragment still holds them */ }
+}
+const crew = ((): { car: number; code: string } | null => {
+  if (fragment.get('code') && fragment.get('car')) return { car: Number(fragment.get('car')), code: fragment.get('code') as string };
+  try { return JSON.parse(localStorage.getItem(KEY) ?? 'null') as { car: number; code: string } | null; } catch { return null; }
+})();
 
 const notices = signal<Notice[] | null>(null);
 const error = signal('');

@@ -186,7 +186,7 @@ export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContex
   app.post<{ Params: { id: string }; Body: { car: number } }>('/api/rallies/:id/crew-codes', {
     schema: {
       summary: 'Issue a crew\'s code: the crew signs for notice-board documents with it',
-      description: 'Officer of the rally. A new code replaces the crew\'s previous one. The answer carries the code, a link to the notice board that signs in as the crew, and its QR code (SVG).',
+      description: 'Officer of the rally. A new code replaces the crew\'s previous one. The answer carries the code, a link to the notice board that signs in as the crew (`/notices.html?rally=…#car=…&code=…`: the code in the fragment, which browsers do not send, so it reaches no access log), and its QR code (SVG).',
       tags: ['auth'], params: rallyParams,
       body: { type: 'object', required: ['car'], additionalProperties: false, properties: { car: { type: 'integer', minimum: 0 } } },
       response: { 201: anyObject('{ car, code, url, qrSvg }'), ...errorResponses },
@@ -199,7 +199,8 @@ export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContex
     if (!e.definition.entries.some((x) => x.car === car)) throw apiError('unknown-car', `Car: ${car} is not on the entry list of "${e.rallyId}".`, 'car');
     const code = randomBytes(12).toString('base64url');
     await ctx.desk.add(e.rallyId, 'crew-code', deskKeys.crewCode(randomUUID()), p.label, ctx.now().toISOString(), { car, hash: sha256Hex(code), tokenId: p.tokenId, device: p.device });
-    const url = `/notices.html?rally=${encodeURIComponent(e.rallyId)}&car=${car}&code=${code}`;
+    // The code travels in the fragment: a browser never sends it, so it reaches no access log or proxy.
+    const url = `/notices.html?rally=${encodeURIComponent(e.rallyId)}#car=${car}&code=${code}`;
     const qrSvg = await QRCode.toString(`${request.protocol}://${request.host}${url}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     return reply.code(201).send({ car, code, url, qrSvg });
   });
