@@ -77,10 +77,12 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
         if (!e.definition.stages.some((s) => s.code === params.stage)) return;
         if (q.class !== undefined && !e.definition.classes.some((c) => c.code === q.class)) return;
         if (q.category !== undefined && !(e.definition.categories ?? []).some((c) => c.code === q.category)) return;
-        const sc = stageResults(e.state, params.stage!, { ...(q.class ? { class: q.class } : {}), ...(q.category ? { category: q.category } : {}) });
+        // As the JSON answer: the first category by default, never places mixing categories.
+        const cat = q.category ?? e.definition.categories?.[0]?.code;
+        const sc = stageResults(e.state, params.stage!, { ...(q.class ? { class: q.class } : {}), ...(cat ? { category: cat } : {}) });
         const c = classify(e.state);
         const marks = { retiredHere: retiredOnStage(e.definition, params.stage!, c.retired), excluded: new Set(c.excluded.map((x) => x.car)) };
-        return sendCsv(reply, stageCsv(sc, rctx, marks), `${e.rallyId}-${params.stage}`);
+        return sendCsv(reply, stageCsv(sc, rctx, marks), `${e.rallyId}-${params.stage}${cat ? `-${cat}` : ''}`);
       }
       case '/api/rallies/:id/entries':
         return sendCsv(reply, entriesCsv(entriesInStartOrder(e.definition)), `${e.rallyId}-entries`);

@@ -160,7 +160,7 @@ export async function registerResultRoutes(app: FastifyInstance, ctx: ServerCont
         additionalProperties: false,
         properties: {
           class: { type: 'string', minLength: 1 },
-          category: { type: 'string', minLength: 1, description: 'Category code (ARA National, Regional): only its crews, ranked among themselves; default every crew on the stage' },
+          category: { type: 'string', minLength: 1, description: 'Category code (ARA National, Regional): only its crews, ranked among themselves; default the first declared, as for the results and the grid (places among crews not classified together would mislead). The answer names the category.' },
         },
       },
       response: { 200: { ...anyObject('{ rallyId, seq, stage: StageClassification }'), headers: etagHeader }, 304: { type: 'null' }, ...errorResponses },
@@ -175,8 +175,10 @@ export async function registerResultRoutes(app: FastifyInstance, ctx: ServerCont
     if (cls !== undefined) checkClass(e, cls, 'query.class');
     if (category !== undefined) checkCategory(e, category, 'query.category');
     if (notModified(request, reply, etagOf(e, request))) return reply.code(304).send();
-    const result = memo(e, `stage:${stage}:${cls ?? ''}:${category ?? ''}`, () => stageResults(e.state, stage, { ...(cls ? { class: cls } : {}), ...(category ? { category } : {}) }));
-    return { rallyId: e.rallyId, seq: e.seq, stage: result };
+    // A rally running several categories on the same roads: one category's places, never a ranking mixing them.
+    const cat = category ?? e.definition.categories?.[0]?.code;
+    const result = memo(e, `stage:${stage}:${cls ?? ''}:${cat ?? ''}`, () => stageResults(e.state, stage, { ...(cls ? { class: cls } : {}), ...(cat ? { category: cat } : {}) }));
+    return { rallyId: e.rallyId, seq: e.seq, ...(cat ? { category: cat } : {}), stage: result };
   });
 
   app.get<{ Params: { id: string }; Querystring: { category?: string } }>('/api/rallies/:id/grid', {

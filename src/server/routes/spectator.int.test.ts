@@ -75,6 +75,29 @@ describe('the spectator\'s grid and category-scoped stage listings (ARA Sno*Drif
     assert.equal(rows.find((r) => r.position === 1)?.timeMs, best);
   });
 
+  test('stage listing without ?category= is the first category\'s (National), named, as JSON and CSV: places never mix the two categories', async () => {
+    const plain = await s.call('GET', `${R}/stages/SS1`);
+    const national = await s.call('GET', `${R}/stages/SS1?category=National`);
+    assert.equal(plain.json().category, 'National');
+    assert.deepEqual(plain.json().stage.rows, national.json().stage.rows);
+    const nat = new Set(REAL.crews.filter((c) => c.category === 'National').map((c) => c.car));
+    const rows = plain.json().stage.rows as { car: number }[];
+    assert.ok(rows.length > 0 && rows.every((r) => nat.has(r.car)), 'no Regional crew in the default listing');
+    const csv = await s.call('GET', `${R}/stages/SS1?format=csv`);
+    assert.equal(csv.statusCode, 200);
+    const cars = csv.body.trim().split('\n').slice(1).length;
+    assert.equal(cars, rows.length, 'the CSV lists the same crews');
+  });
+
+  test('the rally page\'s downloads under a Regional table and its stage times are the Regional rows', async () => {
+    for (const view of ['', '&view=stage&stage=SS1']) {
+      const html = (await s.call('GET', `/rally.html?id=${R.split('/').at(-1)!}&category=Regional${view}`)).body;
+      const links = [...html.matchAll(/class="small table-downloads">Download: <a href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+      assert.ok(links.length > 0, `a download link${view}`);
+      for (const l of links) assert.match(l, /[?&]category=Regional(&|$)/, l);
+    }
+  });
+
   test('an unknown category is a 400 naming query.category and the categories', async () => {
     for (const path of [`${R}/grid?category=Club`, `${R}/stages/SS1?category=Club`]) {
       const res = await s.call('GET', path);

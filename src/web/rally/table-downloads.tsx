@@ -16,7 +16,11 @@ export function TableDownloads({ path, what }: { path: string; what: string }) {
   );
 }
 
-/** The API path of a rally answer, with the class when one is chosen. */
-export function apiPath(rallyId: string, tail: string, cls = ''): string {
-  return `/api/rallies/${encodeURIComponent(rallyId)}/${tail}${cls ? `?class=${encodeURIComponent(cls)}` : ''}`;
+/** The API path of a rally answer, with the class when one is chosen and the category the page shows (the same rows, never another category's). */
+export function apiPath(rallyId: string, tail: string, cls = '', category?: string): string {
+  const q = new URLSearchParams();
+  if (cls) q.set('class', cls);
+  if (category) q.set('category', category);
+  const qs = q.toString();
+  return `/api/rallies/${encodeURIComponent(rallyId)}/${tail}${qs ? `?${qs}` : ''}`;
 }

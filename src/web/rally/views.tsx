@@ -216,7 +216,7 @@ export function Overall() {
           </tbody>
         </table>
       </div>
-      <TableDownloads path={apiPath(p.init.rallyId, 'results', r.cls)} what={r.cls ? `Class ${r.cls} classification` : 'Overall classification'} />
+      <TableDownloads path={apiPath(p.init.rallyId, 'results', r.cls, p.init.category)} what={r.cls ? `Class ${r.cls} classification` : 'Overall classification'} />
       {out.length ? <section><h3>Retired</h3><ul class="list" id="retired">{out.map((x) => <li key={x.car}>#{x.car} at {x.where}: {x.reason}</li>)}</ul></section> : null}
       {back.length ? <section><h3>Restarted under Super Rally</h3><ul class="list" id="restarted">{back.map((x) => <li key={x.car}>#{x.car} retired at {x.where} ({x.reason}), restarted at {x.restartedAt}</li>)}</ul></section> : null}
       {p.excluded.size ? <section><h3>Excluded</h3><ul class="list" id="excluded">{[...p.excluded.values()].map((x) => <li key={x.car}>#{x.car}: {x.reason}{x.rule ? ` (${x.rule})` : ''}</li>)}</ul></section> : null}
@@ -287,7 +287,7 @@ export function StageView({ loading }: { loading?: boolean }) {
           </tbody>
         </table>
       </div>
-      <TableDownloads path={apiPath(p.init.rallyId, `stages/${encodeURIComponent(stage.code)}`, r.cls)} what={`${stage.code} stage times`} />
+      <TableDownloads path={apiPath(p.init.rallyId, `stages/${encodeURIComponent(stage.code)}`, r.cls, p.init.category)} what={`${stage.code} stage times`} />
       {onAny ? <p class="muted small" id="prediction-note">Predicted: the likely stage time of a crew on the stage, with its range, from its splits against the crews through (or, before its first split, its pace against theirs on the three stages before); then the overall place that time would take among the crews through.</p> : null}
       {acc ? <p class="muted small" id="accuracy">How good the predictions at the start of {stage.code} were: mean error {formatDuration(acc.meanErrorMs)} s over {acc.n} crews, {Math.round(acc.inRange * 100)} % inside the predicted range.</p> : null}
       {splitIds.length ? <p class="muted small">Splits: time from the start, with the rank at that split (among crews through it) and the gap to the fastest there.</p> : null}
