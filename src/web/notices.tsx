@@ -6,8 +6,9 @@ import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { getJson, sendJson } from './lib/api.ts';
 import { zoneDateTime } from './lib/rally-time.ts';
+import { classificationPdf } from './lib/documents.ts';
 
-interface Notice { number: number; kind: string; kindName: string; title: string; body: string; rule?: string; postedAt: string }
+interface Notice { number: number; kind: string; kindName: string; title: string; body: string; rule?: string; publication?: number; postedAt: string }
 
 const params = new URLSearchParams(location.search);
 const rally = params.get('rally') ?? params.get('id') ?? '';
@@ -71,7 +72,8 @@ function Board() {
             <li key={n.number} data-notice={n.number}>
               <h2 style={{ fontSize: '1.05rem', margin: '0 0 .2rem' }}>{n.number}. {n.kindName}: {n.title}</h2>
               <div class="sub">Posted {when(n.postedAt)}{n.rule ? ` · ${n.rule}` : ''}</div>
-              {n.body ? <p style={{ whiteSpace: 'pre-wrap' }}>{n.body}</p> : null}
+              {n.body ? <p style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{n.body}</p> : null}
+              {n.publication ? <p><a href={classificationPdf(rally, n.publication)}>Document {n.number}: classification overall and by class (PDF)</a></p> : null}
               {crew ? (acked.value[n.number]
                 ? <p class="small" data-acked>Acknowledged by car {crew.car} at {when(acked.value[n.number] as string)}.</p>
                 : <button type="button" onClick={() => void acknowledge(n.number)}>Acknowledge document {n.number}</button>) : null}

@@ -4,12 +4,14 @@
 import { signal } from '@preact/signals';
 import { Field, Select } from '../lib/ui/field.tsx';
 import { newId } from '../lib/ui/ids.ts';
+import { classificationPdf } from '../lib/documents.ts';
 import { crewLabel, facts, get, onRefresh, post, rallyId, refresh, say, when, clockAt } from './state.ts';
 
 interface NoticeAck { number: number; title: string; kind: string; acknowledged: { car: number; at: string }[]; missing: number[] }
-interface Notice { number: number; kind: string; kindName: string; title: string; body: string; rule?: string; about?: string; postedAt: string; postedBy: string }
+export interface Notice { number: number; kind: string; kindName: string; title: string; body: string; rule?: string; about?: string; publication?: number; postedAt: string; postedBy: string }
 
-const notices = signal<Notice[]>([]);
+/** The notice board as last loaded (the publication list shows which classifications are posted). */
+export const notices = signal<Notice[]>([]);
 const acks = signal<{ notices: NoticeAck[]; crewsWithCodes: number[] }>({ notices: [], crewsWithCodes: [] });
 onRefresh(async () => {
   const [n, a] = await Promise.all([get<{ notices: Notice[] }>('/notices'), get<{ notices: NoticeAck[]; crewsWithCodes: number[] }>('/acknowledgments')]);
@@ -71,6 +73,7 @@ export function NoticesPanel() {
             return (
               <li key={n.number} data-notice={n.number}>
                 <strong>{n.number}. {n.kindName}: {n.title}</strong> <span class="sub">posted {when(n.postedAt)} by {n.postedBy}{n.rule ? ` · ${n.rule}` : ''}</span>
+                {n.publication ? <div class="small"><a href={classificationPdf(rallyId.value, n.publication)} target="_blank" rel="noopener">Classification overall and by class (PDF)</a></div> : null}
                 <div class="sub ack-line">Acknowledged by {a?.acknowledged.length ?? 0}: {a?.acknowledged.map((x) => `car ${x.car} (${clockAt(x.at, true)})`).join(', ') || '—'}.
                   {' '}Not yet: {a ? (a.missing.length > 12 ? `${a.missing.length} crews` : a.missing.map((c) => `car ${c}`).join(', ') || 'none') : '—'}.</div>
               </li>

@@ -10,7 +10,9 @@ import { ConfirmDialog } from '../lib/ui/confirm-dialog.tsx';
 import { Field, Select } from '../lib/ui/field.tsx';
 import { newId } from '../lib/ui/ids.ts';
 import type { Publication } from '../lib/types.ts';
-import { crewLabel, definition, get, onRefresh, post, publications, refresh, say, when, clockAt } from './state.ts';
+import { classificationPdf } from '../lib/documents.ts';
+import { notices } from './notices.tsx';
+import { crewLabel, definition, get, onRefresh, post, publications, rallyId, refresh, say, when, clockAt } from './state.ts';
 
 interface Blocker { code: string; detail: string }
 interface Protest { id: string; kind: 'protest' | 'appeal'; car: number; lodgedBy: string; receivedAt: string; grounds: string; decision?: { outcome: string; reason: string; at: string; by: string } }
@@ -147,6 +149,35 @@ function Protests() {
   );
 }
 
+/** Posts publication `p`'s classification on the notice board (one notice per publication: a resend is the same notice). */
+async function postClassification(p: Publication): Promise<void> {
+  const kind = p.kind === 'official' ? 'Official' : 'Provisional';
+  try {
+    const n = await post<{ number: number }>('/notices', {
+      id: `classification-publication-${p.number}`, kind: 'classification', publication: p.number,
+      title: `${kind} classification (publication ${p.number})`,
+      body: `${kind} classification overall and by class${p.reason ? `: ${p.reason}` : ''}.${p.hash ? `\nSeal ${p.hash}` : ''}`,
+    });
+    say(`${kind} classification posted as document ${n.number} on the notice board.`);
+    await refresh();
+  } catch (e) {
+    say(`Not posted: ${(e as Error).message}`, true);
+  }
+}
+
+/** Print (the PDF, to print from the browser) and post a publication's classification. */
+function PrintAndPost({ p }: { p: Publication }) {
+  const posted = notices.value.find((n) => n.kind === 'classification' && n.publication === p.number);
+  const what = `${p.kind} classification #${p.number}`;
+  return (
+    <div class="row small">
+      <a href={classificationPdf(rallyId.value, p.number)} target="_blank" rel="noopener" aria-label={`Print the ${what} (PDF)`}>Print (PDF)</a>
+      {posted ? <span>posted on the notice board as document {posted.number}</span>
+        : <button type="button" class="small" onClick={() => void postClassification(p)} aria-label={`Post the ${what} on the notice board`}>Post on the notice board</button>}
+    </div>
+  );
+}
+
 export function PublishPanel() {
   const list = publications.value;
   const b = blockers.value;
@@ -185,6 +216,7 @@ export function PublishPanel() {
               <li key={x.number} data-kind={x.kind}>
                 <span class={`stamp ${x.kind}`}>{x.kind} #{x.number}</span>{` ${when(x.publishedAt)}${x.reason ? ` — ${x.reason}` : ''}${x.principal ? ` (${x.principal})` : ''}`}
                 {x.uptoSeq !== undefined ? <span class="sub"> · holds the log up to #{x.uptoSeq}</span> : null}
+                <PrintAndPost p={x} />
               </li>
             ))}
         </ul>

@@ -31,7 +31,7 @@ export interface CrewAnswer {
 }
 
 /** A publication as the list route answers it (the snapshot left out). */
-export interface Publication { number: number; kind: 'provisional' | 'official'; publishedAt: string; reason?: string; principal?: string; uptoSeq?: number }
+export interface Publication { number: number; kind: 'provisional' | 'official'; publishedAt: string; reason?: string; principal?: string; uptoSeq?: number; hash?: string | null }
 
 /** The parts of the `init` and `reset` events (docs/live.md) that come from the rally's definition. */
 export interface LiveInit {
