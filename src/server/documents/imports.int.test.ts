@@ -8,41 +8,60 @@ import { fixturePath } from '../../testing/fixtures.ts';
 import { pgSkipReason } from '../../testing/pg.ts';
 import { ADMIN_TOKEN, smallRallyFile, startTestServer, type StoreKind, type TestServer } from '../testing/harness.ts';
 
-const SNODRIFT = fixturePath('fixtures/snodrift-2026.rally.json');
+// The demo rally (the real Sno*Drift 2026: National and Regional classified
+// apart) and the generated 60-crew Sno*Drift (one classification, 3,500 times).
+const ROUND_TRIPS = [
+  { what: 'the demo rally (Sno*Drift 2026, two categories)', path: 'fixtures/ara-2026-sno-drift.rally.json', copyId: 'snodrift-demo-copy', minTimes: 1000, minClassified: 25 },
+  { what: 'the generated Sno*Drift (60 crews)', path: 'fixtures/snodrift-2026.rally.json', copyId: 'snodrift-copy', minTimes: 3000, minClassified: 50 },
+];
 
-describe('CSV round trip of the demo rally\'s times (memory store)', () => {
+for (const rt of ROUND_TRIPS) describe(`CSV round trip of the times of ${rt.what} (memory store)`, () => {
   let s: TestServer;
   before(async () => { s = await startTestServer('memory'); });
   after(async () => { await s.close(); });
 
-  test('times.csv of the demo rally, imported into the same rally without its times, gives identical results', async () => {
-    const file = JSON.parse(readFileSync(SNODRIFT, 'utf8'));
+  test('times.csv, imported into the same rally without its times, gives identical results: every category, every class, every stage', async () => {
+    const file = JSON.parse(readFileSync(fixturePath(rt.path), 'utf8'));
+    const id = file.rally.id as string;
     assert.equal((await s.call('POST', '/api/rallies/import', file, ADMIN_TOKEN)).statusCode, 201);
-    const csv = (await s.call('GET', '/api/rallies/snodrift-2026/times.csv')).body;
+    const csv = (await s.call('GET', `/api/rallies/${id}/times.csv`)).body;
     // Every time of day that stands: a time replaced by a correction is not exported, its replacement is.
     const superseded = new Set(file.facts.map((f: { supersedes?: string }) => f.supersedes).filter(Boolean));
     const standing = file.facts.filter((f: { type: string; id: string }) => f.type === 'controlTime' && !superseded.has(f.id)).length;
-    assert.ok(standing > 3000);
+    assert.ok(standing > rt.minTimes);
     assert.equal(csv.split('\r\n').filter(Boolean).length - 1, standing);
     // The same rally with every fact but its times of day, under another id.
-    const copy = { ...file, rally: { ...file.rally, id: 'snodrift-copy' }, facts: file.facts.filter((f: { type: string }) => f.type !== 'controlTime') };
+    const copy = { ...file, rally: { ...file.rally, id: rt.copyId }, facts: file.facts.filter((f: { type: string }) => f.type !== 'controlTime') };
     assert.equal((await s.call('POST', '/api/rallies/import', copy, ADMIN_TOKEN)).statusCode, 201);
-    const officer = await s.token('officer', 'snodrift-copy');
-    const preview = (await s.call('POST', '/api/rallies/snodrift-copy/imports/preview', { kind: 'times-of-day', text: csv }, officer)).json();
+    const officer = await s.token('officer', rt.copyId);
+    const preview = (await s.call('POST', `/api/rallies/${rt.copyId}/imports/preview`, { kind: 'times-of-day', text: csv }, officer)).json();
     assert.deepEqual(preview.counts, { adds: standing, skips: 0, conflicts: 0, unreadable: 0 });
-    const done = await s.call('POST', '/api/rallies/snodrift-copy/imports', { kind: 'times-of-day', text: csv, name: 'times.csv', confirm: true }, officer);
+    const done = await s.call('POST', `/api/rallies/${rt.copyId}/imports`, { kind: 'times-of-day', text: csv, name: 'times.csv', confirm: true }, officer);
     assert.equal(done.statusCode, 201, done.body);
-    const a = (await s.call('GET', '/api/rallies/snodrift-2026/results')).json().classification;
-    const b = (await s.call('GET', '/api/rallies/snodrift-copy/results')).json().classification;
-    assert.ok(a.rows.filter((r: { position: number | null }) => r.position !== null).length > 50);
-    assert.deepEqual(b.rows.map((r: Record<string, unknown>) => [r.car, r.position, r.totalMs, r.penaltyMs, r.status]), a.rows.map((r: Record<string, unknown>) => [r.car, r.position, r.totalMs, r.penaltyMs, r.status]));
-    for (const stage of ['SS1', 'SS8', 'SS16']) {
-      const x = (await s.call('GET', `/api/rallies/snodrift-2026/stages/${stage}`)).json().stage.rows.map((r: Record<string, unknown>) => [r.car, r.timeMs]);
-      const y = (await s.call('GET', `/api/rallies/snodrift-copy/stages/${stage}`)).json().stage.rows.map((r: Record<string, unknown>) => [r.car, r.timeMs]);
+    const row = (r: Record<string, unknown>) => [r.car, r.position, r.classPosition, r.totalMs, r.penaltyMs, r.status];
+    const categories: (string | undefined)[] = (file.rally.categories as { code: string }[] | undefined)?.map((c) => c.code) ?? [undefined];
+    let classified = 0;
+    for (const category of categories) {
+      const q = category ? `?category=${category}` : '';
+      const a = (await s.call('GET', `/api/rallies/${id}/results${q}`)).json().classification;
+      const b = (await s.call('GET', `/api/rallies/${rt.copyId}/results${q}`)).json().classification;
+      classified += a.rows.filter((r: { position: number | null }) => r.position !== null).length;
+      assert.deepEqual(b.rows.map(row), a.rows.map(row), category ?? 'overall');
+      for (const cls of (file.rally.classes as { code: string }[]).map((c) => c.code)) {
+        const cq = `${q ? `${q}&` : '?'}class=${cls}`;
+        const x = (await s.call('GET', `/api/rallies/${id}/results${cq}`)).json().classification.rows.map(row);
+        const y = (await s.call('GET', `/api/rallies/${rt.copyId}/results${cq}`)).json().classification.rows.map(row);
+        assert.deepEqual(y, x, `${category ?? ''} ${cls}`);
+      }
+    }
+    assert.ok(classified > rt.minClassified, `${classified} crews classified`);
+    for (const stage of (file.rally.stages as { code: string }[]).map((x) => x.code)) {
+      const x = (await s.call('GET', `/api/rallies/${id}/stages/${stage}`)).json().stage.rows.map((r: Record<string, unknown>) => [r.car, r.timeMs, r.status]);
+      const y = (await s.call('GET', `/api/rallies/${rt.copyId}/stages/${stage}`)).json().stage.rows.map((r: Record<string, unknown>) => [r.car, r.timeMs, r.status]);
       assert.deepEqual(y, x, stage);
     }
     // Re-importing the same file adds nothing: every line is a skip.
-    const again = await s.call('POST', '/api/rallies/snodrift-copy/imports', { kind: 'times-of-day', text: csv, confirm: true }, officer);
+    const again = await s.call('POST', `/api/rallies/${rt.copyId}/imports`, { kind: 'times-of-day', text: csv, confirm: true }, officer);
     assert.equal(again.statusCode, 200);
     assert.equal(again.json().stored, 0);
     assert.deepEqual(again.json().counts, { adds: 0, skips: standing, conflicts: 0, unreadable: 0 });
