@@ -55,10 +55,13 @@ for (const rt of ROUND_TRIPS) describe(`CSV round trip of the times of ${rt.what
       }
     }
     assert.ok(classified > rt.minClassified, `${classified} crews classified`);
-    for (const stage of (file.rally.stages as { code: string }[]).map((x) => x.code)) {
-      const x = (await s.call('GET', `/api/rallies/${id}/stages/${stage}`)).json().stage.rows.map((r: Record<string, unknown>) => [r.car, r.timeMs, r.status]);
-      const y = (await s.call('GET', `/api/rallies/${rt.copyId}/stages/${stage}`)).json().stage.rows.map((r: Record<string, unknown>) => [r.car, r.timeMs, r.status]);
-      assert.deepEqual(y, x, stage);
+    for (const category of categories) {
+      const q = category ? `?category=${category}` : '';
+      for (const stage of (file.rally.stages as { code: string }[]).map((x) => x.code)) {
+        const x = (await s.call('GET', `/api/rallies/${id}/stages/${stage}${q}`)).json().stage.rows.map((r: Record<string, unknown>) => [r.car, r.timeMs, r.status]);
+        const y = (await s.call('GET', `/api/rallies/${rt.copyId}/stages/${stage}${q}`)).json().stage.rows.map((r: Record<string, unknown>) => [r.car, r.timeMs, r.status]);
+        assert.deepEqual(y, x, `${stage} ${category ?? ''}`);
+      }
     }
     // Re-importing the same file adds nothing: every line is a skip.
     const again = await s.call('POST', `/api/rallies/${rt.copyId}/imports`, { kind: 'times-of-day', text: csv, confirm: true }, officer);
