@@ -88,6 +88,9 @@ describe('the public standings page', () => {
       await page.getByRole('button', { name: 'Show' }).click();
       await page.getByRole('heading', { name: 'ARA National Limited 4WD — drivers' }).waitFor();
       await shot(page, 'standings-desktop-nojs');
+      // A rally no season counts: the page says so instead of passing another season off as its.
+      await page.goto(`${server.url}/standings.html?rally=lakeshore-2026`);
+      assert.match(await page.getByRole('note').innerText(), /No season on this server has a round scored by the rally lakeshore-2026; the latest season is shown/);
     } finally {
       await context.close();
     }

@@ -40,9 +40,10 @@ export async function standingsPageData(app: FastifyInstance, query: URLSearchPa
   const seasons = list.body;
   const rally = query.get('rally');
   const byYear = (xs: Season[]) => [...xs].sort((a, b) => b.year - a.year)[0];
-  const picked = seasons.find((s) => s.id === choice.season)
-    ?? (rally ? byYear(seasons.filter((s) => s.rounds.some((r) => r.rally === rally))) : undefined)
-    ?? byYear(seasons);
+  const ofRally = rally ? byYear(seasons.filter((s) => s.rounds.some((r) => r.rally === rally))) : undefined;
+  const picked = seasons.find((s) => s.id === choice.season) ?? ofRally ?? byYear(seasons);
+  // Linked from a rally that no season counts: said, rather than showing another season as if it were its.
+  const note = rally && !ofRally && !seasons.some((s) => s.id === choice.season) ? `No season on this server has a round scored by the rally ${rally}; the latest season is shown.` : '';
   const names = seasons.map((s) => ({ id: s.id, name: s.name }));
   if (!picked) return { data: { seasons: names, season: null, standings: null, choice, error: '' }, key: 'none' };
   choice.season = picked.id;
@@ -51,11 +52,11 @@ export async function standingsPageData(app: FastifyInstance, query: URLSearchPa
   const season = detail.body.season;
   const seasonV1: SeasonV1 = { season: seasonHead(season), rounds: season.rounds.map(roundV1), championships: season.championships.map(championshipV1) };
   if (!season.championships.some((c) => c.id === choice.championship)) choice.championship = season.championships[0]?.id ?? '';
-  const base = { seasons: names, season: seasonV1, choice };
+  const base = { seasons: names, season: seasonV1, choice, ...(note ? { note } : {}) };
   if (!choice.championship) return { data: { ...base, standings: null, error: 'This season has no championship yet.' }, key: `${detail.body.version}|none` };
   const q = new URLSearchParams({ championship: choice.championship, ...(choice.after ? { after: choice.after } : {}) });
   const st = await get<{ standings: Standings; title: TitleMaths; history: StandingsHistory; notes: string[]; detail?: string }>(`/api/championships/${encodeURIComponent(season.id)}/standings?${q}`);
-  const key = `${JSON.stringify(names)}|${season.id}|${detail.body.version}|${st.etag}|${q}`;
+  const key = `${JSON.stringify(names)}|${note}|${season.id}|${detail.body.version}|${st.etag}|${q}`;
   if (!st.ok) return { data: { ...base, standings: null, error: st.body.detail ?? 'The standings cannot be read just now.' }, key };
   const standings = standingsV1(season, st.body.standings, st.body.title, st.body.notes, st.body.history) as StandingsV1;
   return { data: { ...base, standings, error: '' }, key };

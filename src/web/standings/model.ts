@@ -28,6 +28,8 @@ export interface StandingsPageData {
   /** The choice in the address, as understood (`after` empty = the latest round with results). */
   choice: { season: string; championship: string; after: string };
   error: string;
+  /** Why the season shown is not the one asked for (a rally no season counts). */
+  note?: string;
 }
 
 export const pageHref = (c: { season: string; championship?: string; after?: string }): string => {

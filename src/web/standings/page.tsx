@@ -153,6 +153,7 @@ export function StandingsPage({ data, onPick }: { data: StandingsPageData; onPic
       </header>
       <main id="main" tabIndex={-1}>
         {data.seasons.length ? <Picker data={data} onPick={onPick} /> : <p class="muted">No season on this server yet (organisers create one on the organiser page).</p>}
+        {data.note ? <p class="small muted" role="note" id="standings-note">{data.note}</p> : null}
         {data.error ? <p class="error" role="alert">{data.error}</p> : null}
         {season && s ? (
           <>
