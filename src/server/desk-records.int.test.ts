@@ -128,4 +128,24 @@ describe('desk records from two server processes on one PostgreSQL database', { 
     const acks = (await b('GET', `${R}/acknowledgments`, undefined, officer)).json() as { notices: { number: number; acknowledged: { car: number }[] }[] };
     assert.deepEqual(acks.notices.find((n) => n.number === 3)?.acknowledged.map((x) => x.car).sort(), [1, 2, 3, 4]);
   });
+
+  test('one protest lodged through both at once (same id) → recorded once; decided through both at once, differently → one decision, the other 409 protest-decided', async () => {
+    const [a, b] = calls as [Call, Call];
+    const officer = ((await a('POST', '/api/tokens', { role: 'officer', label: 'steward', rallyId: RALLY }, ADMIN_TOKEN, { 'idempotency-key': 'steward-two-processes' })).json() as { token: string }).token;
+    const body = { id: 'protest-two-processes', car: 3, lodgedBy: 'entrant of car 4', grounds: 'Car 3 cut a chicane on SS3' };
+    const lodged = await Promise.all([a('POST', `${R}/protests`, body, officer), b('POST', `${R}/protests`, body, officer)]);
+    assert.deepEqual(lodged.map((r) => r.statusCode).sort(), [200, 201], lodged.map((r) => r.body).join('\n'));
+    const decided = await Promise.all([
+      a('POST', `${R}/protests/${body.id}/decision`, { outcome: 'upheld', reason: 'the video shows the cut' }, officer),
+      b('POST', `${R}/protests/${body.id}/decision`, { outcome: 'rejected', reason: 'no evidence' }, officer),
+    ]);
+    assert.deepEqual(decided.map((r) => r.statusCode).sort(), [200, 409], decided.map((r) => r.body).join('\n'));
+    const won = (decided.find((r) => r.statusCode === 200)!.json() as { decision: { outcome: string } }).decision.outcome;
+    for (const call of [a, b]) {
+      const list = (await call('GET', `${R}/protests`)).json() as { protests: { id: string; decision?: { outcome: string } }[] };
+      const mine = list.protests.filter((x) => x.id === body.id);
+      assert.equal(mine.length, 1, 'recorded once');
+      assert.equal(mine[0]?.decision?.outcome, won);
+    }
+  });
 });

@@ -277,6 +277,21 @@ export function storeContractSuite(name: string, factory: () => Promise<StoreHan
       await expectStoreError(store.addPublication({ rallyId: uniqueRallyId('missing'), kind: 'official', publishedAt: '2026-02-07T02:00:00.000Z', principal: 'x', uptoSeq: 0, snapshot: {} }), 'rally-not-found');
     });
 
+    test('a publication with an idempotency key is stored once: the same key again, also at the same moment, answers the first (replayed); another rally\'s key is its own', async () => {
+      const id = await newRally();
+      const other = await newRally();
+      const pub = (rallyId: string, key: string, reason: string) => store.addPublication({ rallyId, kind: 'provisional', publishedAt: '2026-02-07T21:00:00.000Z', principal: 'officer', reason, uptoSeq: 3, snapshot: { idempotencyKey: key } }, { idempotencyKey: key });
+      const first = await pub(id, 'k-1', 'all crews in');
+      assert.equal(first.replayed, undefined);
+      const again = await Promise.all([pub(id, 'k-1', 'all crews in (retry)'), pub(id, 'k-1', 'all crews in (retry 2)')]);
+      for (const a of again) assert.deepEqual([a.number, a.reason, a.replayed], [1, 'all crews in', true]);
+      const racing = await Promise.all(Array.from({ length: 6 }, () => pub(id, 'k-2', 'after leg 2')));
+      assert.deepEqual(racing.map((r) => r.number), Array(6).fill(2));
+      assert.equal(racing.filter((r) => !r.replayed).length, 1, 'one of them stored it');
+      assert.equal((await pub(other, 'k-1', 'other rally')).number, 1);
+      assert.deepEqual((await store.listPublications(id)).map((p) => p.number), [1, 2]);
+    });
+
     test('tokens: found by hash, revoked once (first time kept), listed per rally', async () => {
       const rally = uniqueRallyId();
       const tk = { id: `tok-${rally}`, hash: `h-${rally}`, role: 'timekeeper' as const, rallyId: rally, controls: ['SS1S', 'SS1F'], label: 'SS1 finish', device: 'phone-7', createdAt: '2026-02-06T10:00:00.000Z', createdBy: 'admin' };

@@ -122,7 +122,13 @@ export interface Store {
   readFacts(rallyId: string, afterSeq?: number, limit?: number): Promise<StoredFact[]>;
   getFact(rallyId: string, factId: string): Promise<StoredFact | null>;
   latestSeq(rallyId: string): Promise<number>;
-  addPublication(p: Omit<PublicationRecord, 'number'>): Promise<PublicationRecord>;
+  /**
+   * Numbers and stores a publication. With `idempotencyKey` (kept as the snapshot's `idempotencyKey`), a
+   * publication of the rally already holding that key is answered instead (`replayed: true`), nothing stored:
+   * checked under the same lock that numbers publications, so two processes sending one retry at the same
+   * instant publish once.
+   */
+  addPublication(p: Omit<PublicationRecord, 'number'>, options?: { idempotencyKey?: string }): Promise<PublicationRecord & { replayed?: true }>;
   /** Full records, snapshots included, in number order. */
   listPublications(rallyId: string): Promise<PublicationRecord[]>;
   getPublication(rallyId: string, number: number): Promise<PublicationRecord | null>;

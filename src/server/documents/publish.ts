@@ -1,8 +1,9 @@
 // Publishing with a seal: the previous publication's seal hash is read and the
 // new one written one at a time per rally in this process, so the chain has no
 // fork. (Two server processes publishing the same rally in the same instant
-// could still both chain to the same predecessor; `rallyhq verify` reports
-// such a break.)
+// with different Idempotency-Keys could still both chain to the same
+// predecessor; `rallyhq verify` reports such a break. The same key twice is
+// stored once: the store checks it under its numbering lock.)
 import type { PublicationSeal } from '../../core/exchange/seal.ts';
 import { classify } from '../../core/scoring/index.ts';
 import type { PublicationRecord } from '../../store/contract.ts';

@@ -79,7 +79,9 @@ export async function registerPublicationRoutes(app: FastifyInstance, ctx: Serve
         reason,
         uptoSeq: e.seq,
         snapshot: { ...snapshotOf(e), ...(safeguards ? { safeguards } : {}), idempotencyKey: key, ...seal },
-      });
+      }, { idempotencyKey: key });
+      // Another process published this very request (the same key) in the same instant: its publication answers.
+      if (added.replayed) { replayed = true; return added; }
       await ctx.audit(p, 'publish', e.rallyId, { number: added.number, kind: added.kind, uptoSeq: added.uptoSeq, reason, idempotencyKey: key, ...(safeguards?.override ? { overridden: safeguards.blockers, override: safeguards.override } : {}) });
       return added;
     }, (all) => {

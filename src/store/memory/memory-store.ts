@@ -115,10 +115,12 @@ export class MemoryStore implements Store {
     return this.logs.get(rallyId)?.facts.length ?? 0;
   }
 
-  async addPublication(p: Omit<PublicationRecord, 'number'>): Promise<PublicationRecord> {
+  async addPublication(p: Omit<PublicationRecord, 'number'>, options: { idempotencyKey?: string } = {}): Promise<PublicationRecord & { replayed?: true }> {
     this.open();
     if (!this.rallies.has(p.rallyId)) throw new StoreError('rally-not-found', `no rally with id "${p.rallyId}"`);
     const list = this.publications.get(p.rallyId) ?? [];
+    const held = options.idempotencyKey === undefined ? undefined : list.find((x) => (x.snapshot as { idempotencyKey?: unknown } | null)?.idempotencyKey === options.idempotencyKey);
+    if (held) return { ...copy(held), replayed: true };
     const record = copy({ ...p, snapshot: p.snapshot ?? null, number: list.length + 1 });
     list.push(record);
     this.publications.set(p.rallyId, list);

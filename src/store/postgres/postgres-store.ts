@@ -160,11 +160,16 @@ export class PostgresStore implements Store {
     return rows[0] ? Number(rows[0].last_seq) : 0;
   }
 
-  async addPublication(p: Omit<PublicationRecord, 'number'>): Promise<PublicationRecord> {
+  async addPublication(p: Omit<PublicationRecord, 'number'>, options: { idempotencyKey?: string } = {}): Promise<PublicationRecord & { replayed?: true }> {
     return this.transaction(async (client) => {
-      // NOTE: the rally row lock serialises numbering across processes.
+      // NOTE: the rally row lock serialises numbering across processes, and the key's lookup with it:
+      // two processes sending one retry at the same instant see each other's publication.
       const lock = await client.query('SELECT 1 FROM rallies WHERE id = $1 FOR UPDATE', [p.rallyId]);
       if (lock.rowCount === 0) throw new StoreError('rally-not-found', `no rally with id "${p.rallyId}"`);
+      if (options.idempotencyKey !== undefined) {
+        const held = await client.query<PublicationRow>("SELECT * FROM publications WHERE rally_id = $1 AND (snapshot::jsonb ->> 'idempotencyKey') = $2 ORDER BY number LIMIT 1", [p.rallyId, options.idempotencyKey]);
+        if (held.rows[0]) return { ...publicationFromRow(held.rows[0]), replayed: true as const };
+      }
       const { rows } = await client.query<PublicationRow>(
         `WITH p AS (INSERT INTO publications (rally_id, number, kind, published_at, principal, reason, upto_seq, snapshot)
            SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7 FROM publications WHERE rally_id = $1 RETURNING *)

@@ -182,17 +182,23 @@ export class SqliteStore implements Store {
     return this.q.rallyHead.get(rallyId)?.last_seq ?? 0;
   }
 
-  async addPublication(p: Omit<PublicationRecord, 'number'>): Promise<PublicationRecord> {
+  async addPublication(p: Omit<PublicationRecord, 'number'>, options: { idempotencyKey?: string } = {}): Promise<PublicationRecord & { replayed?: true }> {
     this.open();
-    const insert = this.db.transaction(() => {
+    // NOTE: an IMMEDIATE transaction holds the database's write lock: the key is looked up and the number taken with no other process in between.
+    const insert = this.db.transaction((): { number: number; replayed: boolean } => {
       if (!this.q.rallyHead.get(p.rallyId)) throw new StoreError('rally-not-found', `no rally with id "${p.rallyId}"`);
+      if (options.idempotencyKey !== undefined) {
+        const held = this.db.prepare<[string, string], { number: number }>("SELECT number FROM publications WHERE rally_id = ? AND json_extract(snapshot, '$.idempotencyKey') = ? ORDER BY number LIMIT 1").get(p.rallyId, options.idempotencyKey);
+        if (held) return { number: held.number, replayed: true };
+      }
       const { next } = this.db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM publications WHERE rally_id = ?').get(p.rallyId) as { next: number };
       this.db.prepare('INSERT INTO publications (rally_id, number, kind, published_at, principal, reason, upto_seq, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(p.rallyId, next, p.kind, p.publishedAt, p.principal, p.reason ?? null, p.uptoSeq, jsonText(p.snapshot));
-      return next;
+      return { number: next, replayed: false };
     });
-    const number = insert.immediate();
-    return (await this.getPublication(p.rallyId, number)) as PublicationRecord;
+    const { number, replayed } = insert.immediate();
+    const record = (await this.getPublication(p.rallyId, number)) as PublicationRecord;
+    return replayed ? { ...record, replayed: true } : record;
   }
 
   async listPublications(rallyId: string): Promise<PublicationRecord[]> {
