@@ -65,6 +65,43 @@ describe('timing import page and downloads', () => {
     }
   });
 
+  test('a long file (every time of day of the rally, 3,500 lines) shows a progress bar until the server has read it', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit' });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(8000);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.url}/import.html?rally=${server.rallyId}`);
+      await page.getByLabel('Results officer token').fill(server.officerToken);
+      await page.getByRole('button', { name: 'Open' }).click();
+      const csv = await (await fetch(`${server.url}/api/rallies/${server.rallyId}/times.csv`)).text();
+      const lines = csv.trimEnd().split('\r\n').length - 1;
+      assert.ok(lines > 3000, `${lines} lines`);
+      await page.getByLabel('CSV file').setInputFiles({ name: 'all-times.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      // This file's own header (the mapping saved by the import before is another clock's).
+      const columns = page.getByRole('group', { name: /^Columns/ });
+      await columns.getByLabel('Car', { exact: true }).selectOption('car');
+      await columns.getByLabel('Control', { exact: true }).selectOption('control');
+      await columns.getByLabel('Time', { exact: true }).selectOption('time');
+      // The server's answer is held back (as on a slow link) until the bar has been seen.
+      let release!: () => void;
+      const held = new Promise<void>((r) => { release = r; });
+      await page.route('**/imports/preview', async (route) => { await held; await route.continue(); });
+      await page.getByRole('button', { name: 'Preview' }).click();
+      const bar = page.getByRole('progressbar');
+      await bar.waitFor();
+      assert.match(await page.locator('label:has(progress)').innerText(), /Preview: (sending|the server is reading every line)/);
+      release();
+      await page.waitForSelector(`text=Preview: ${lines} lines`);
+      assert.equal(await bar.count(), 0, 'the bar goes once the answer is in');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('every results table on the rally page has CSV and JSON links under it, and they answer with that table', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const { context, page, errors } = await phonePage(browser);
