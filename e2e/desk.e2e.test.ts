@@ -84,9 +84,9 @@ describe('the desk: a decision previewed, then saved', () => {
     }
   });
 
-  test('every control of the desk has an accessible name', async (t) => {
+  for (const [width, height] of [[1280, 900], [820, 1180]] as const) test(`every control of the desk has an accessible name, and no tab is wider than the screen (${width} px)`, async (t) => {
     if (!browser) return t.skip('no Chromium');
-    const desk = await openDesk(browser, server);
+    const desk = await openDesk(browser, server, width, height);
     try {
       const p = desk.page;
       for (const tab of await p.locator('nav.tabs button').all()) {
@@ -98,6 +98,8 @@ describe('the desk: a decision previewed, then saved', () => {
           return !labelled;
         }).map((e) => e.outerHTML.slice(0, 80)));
         assert.deepEqual(unnamed, [], `on ${await tab.innerText()}`);
+        // Usable on a tablet: wide tables scroll inside their box, the page itself never scrolls sideways.
+        assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${await tab.innerText()} fits ${width} px`);
       }
     } finally {
       await desk.close();
