@@ -122,3 +122,11 @@ test('CSV import of the current entry list (any order, any subset) changes nothi
     assert.deepEqual(applyEntryImport(rally, plan).entries, rally.entries);
   }));
 });
+
+test('the sample entry list of the docs (docs/samples/entries.csv) reads without a refusal: three crews to add, names with accents and a quoted comma kept', () => {
+  const plan = planEntryImport(rally, readFileSync(fixturePath('docs/samples/entries.csv'), 'utf8'));
+  assert.deepEqual(plan.fileErrors, []);
+  assert.deepEqual([plan.adds, plan.changes, plan.refused], [3, 0, 0]);
+  const added = plan.lines.flatMap((l) => (l.action === 'add' ? [l.entry] : []));
+  assert.deepEqual(added.map((e) => [e.car, e.driver.name, e.class]), [[7, 'Liisa Mäkinen', 'RC2'], [8, "O'Brien, Niamh", 'RC4'], [9, 'Tomás Ruiz', 'RC4']]);
+});
