@@ -71,6 +71,11 @@ export function titleLines(s: StandingsV1): { leader: string; rivals: string[]; 
   // Never a title called won on results that are not yet official.
   if (t.clinched && s.provisional.length) return { leader: `${t.leader} wins the title with ${lead?.current ?? ''} points if the provisional results stand: ${reach}.`, rivals: [], out: t.contenders.length - 1, clinch: [] };
   if (t.clinched) return { leader: `${t.leader} has won the title with ${lead?.current ?? ''} points: ${reach}.`, rivals: [], out: t.contenders.length - 1, clinch: [] };
+  if (t.roundsRemaining === 0) {
+    // Season over, level on points: the count-back already ranked them (the table says how).
+    const level = t.contenders.filter((c) => c.chance === 'only-on-count-back').map((c) => `${c.competitor}: level on ${c.current} points, behind on count-back`);
+    return { leader: `${t.leader} is ahead after the last round with ${lead?.current ?? ''} points, on count-back${s.provisional.length ? ', if the provisional results stand' : ''}.`, rivals: level, out: t.contenders.filter((c) => c.chance === 'no').length, clinch: [] };
+  }
   const rivals = t.contenders.filter((c) => c.chance === 'yes' || c.chance === 'only-on-count-back').map((c) => c.chance === 'yes'
     ? `${c.competitor}: ${c.current} now, can reach ${c.maxPossible}`
     : `${c.competitor}: ${c.current} now, can only draw level at ${c.maxPossible} (then count-back decides)`);
