@@ -4,7 +4,7 @@
 // sender, called from the live path once per committed change (never per
 // request), which composes the crew's notifications (src/core/live/push-notices.ts)
 // and delivers them to each subscriber's push service. Nothing else is fetched.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/swagger';
 import webpush from 'web-push';
 import type { Fact } from '../../core/facts.ts';
@@ -42,6 +42,12 @@ export interface PushHandle {
 const TTL_SECONDS = 6 * 3600;
 /** Deliveries at once per change. */
 const PARALLEL = 16;
+/**
+ * Subscription changes per address: a phone following a few crews needs a
+ * handful; enough for a service park of phones behind one Wi-Fi, too few to
+ * fill the database or turn the server into a sender to made-up endpoints.
+ */
+export const PUSH_WRITES_PER_ADDRESS = { max: 120, timeWindow: 60_000 } as const;
 
 const b64url = (bytes: number) => ({ type: 'string', pattern: '^[A-Za-z0-9_-]+={0,2}$', minLength: Math.floor((bytes * 4) / 3), maxLength: Math.ceil((bytes * 4) / 3) + 2 }) as const;
 const subscriptionBody = {
@@ -166,16 +172,25 @@ export async function registerPush(app: FastifyInstance, ctx: ServerContext, log
     response: { 200: { type: 'object', required: ['enabled', 'publicKey'], properties: { enabled: { type: 'boolean' }, publicKey: { type: 'string' } } } },
   };
   app.get('/api/push', { schema: info }, async () => ({ enabled, publicKey: keys.publicKey }));
+  const writes = app.hasDecorator('createRateLimit') ? app.createRateLimit({ ...PUSH_WRITES_PER_ADDRESS, keyGenerator: (r) => `push:${r.ip}` }) : null;
+  const throttled = async (request: FastifyRequest) => {
+    const r = await writes?.(request);
+    if (r && !r.isAllowed && r.isExceeded) {
+      const retryAfter = Math.max(1, Math.ceil(r.ttl / 1000));
+      throw apiError('too-many-attempts', `Too many notification subscriptions from this address; try again in ${retryAfter} s.`, undefined, { retryAfter, fix: 'Wait for the time given in Retry-After, then try again.' });
+    }
+  };
 
   app.put<{ Params: { id: string; car: number }; Body: { endpoint: string; keys: { p256dh: string; auth: string } } }>('/api/rallies/:id/crews/:car/push', {
     schema: {
       summary: 'Follow a crew with push notifications',
-      description: 'Stores a browser push subscription (PushSubscription.toJSON()) for the crew: its stage times, penalties and retirement are pushed to it when the facts are committed. 201 when new, 200 when it was there (the keys are refreshed). 409 `push-disabled` when the server sends no notifications.',
+      description: 'Stores a browser push subscription (PushSubscription.toJSON()) for the crew: its stage times, penalties and retirement are pushed to it when the facts are committed. 201 when new, 200 when it was there (the keys are refreshed). 409 `push-disabled` when the server sends no notifications; 429 after 120 subscription changes in a minute from one address.',
       tags: ['live'],
       params: crewParams,
       body: subscriptionBody,
     },
   }, async (request, reply) => {
+    await throttled(request);
     const { id, car } = request.params;
     const e = await ctx.rally(id);
     if (!e.definition.entries.some((x) => x.car === car)) throw apiError('car-not-found', `No car ${car} in the entry list of rally "${id}".`, 'car');
@@ -197,6 +212,7 @@ export async function registerPush(app: FastifyInstance, ctx: ServerContext, log
       body: unsubscribeBody,
     },
   }, async (request) => {
+    await throttled(request);
     const { id, car } = request.params;
     await ctx.rally(id);
     const removed = await deps.store.unsubscribe(id, car, request.body.endpoint);

@@ -16,6 +16,7 @@ import { parseLocalDateTime } from '../../core/time/local-time.ts';
 import { formatDuration } from '../../core/time/duration.ts';
 import { fixturePath } from '../../testing/fixtures.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../testing/harness.ts';
+import { PUSH_WRITES_PER_ADDRESS } from './index.ts';
 
 const SUBJECT = 'mailto:results@example.org';
 const file = JSON.parse(readFileSync(fixturePath('fixtures/snodrift-2026.rally.json'), 'utf8')) as { format: string; version: number; rally: { id: string }; facts: Fact[] };
@@ -170,7 +171,7 @@ describe('Web Push for a followed crew (SQLite, a local stand-in push service)',
 });
 
 describe('Web Push without a VAPID subject', () => {
-  test('the server says it sends none and takes no subscription', async () => {
+  test('the server says it sends none and takes no subscription; subscription changes are limited per address', async () => {
     const s = await startTestServer('memory');
     try {
       assert.equal((await s.call('POST', '/api/rallies/import', file, ADMIN_TOKEN)).statusCode, 201);
@@ -178,6 +179,11 @@ describe('Web Push without a VAPID subject', () => {
       const r = await s.call('PUT', `${R}/crews/${held[0]!.car}/push`, browserKeys().json('https://push.example.net/x'));
       assert.equal(r.statusCode, 409);
       assert.equal(r.json().code, 'push-disabled');
+      // One address changing subscriptions without end is held back (the first call above counted).
+      for (let i = 1; i < PUSH_WRITES_PER_ADDRESS.max; i++) assert.equal((await s.call('DELETE', `${R}/crews/${held[0]!.car}/push`, { endpoint: 'https://push.example.net/x' })).statusCode, 200);
+      const over = await s.call('DELETE', `${R}/crews/${held[0]!.car}/push`, { endpoint: 'https://push.example.net/x' });
+      assert.equal(over.statusCode, 429);
+      assert.ok(Number(over.headers['retry-after']) > 0);
     } finally {
       await s.close();
     }
