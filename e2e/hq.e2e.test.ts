@@ -32,6 +32,24 @@ describe('the results officer at HQ (laptop)', () => {
   before(async () => { if (browser) server = await startServer({ keep: (f) => !HELD.has(f.id) }); });
   after(async () => { await server?.close(); });
 
+  test('the administrator token printed at first start opens the desk in the browser alone (no other token needed)', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'America/Detroit' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/hq.html`);
+      await page.selectOption('#rally', server.rallyId);
+      await page.fill('#token', server.adminToken);
+      await page.click('#go');
+      await page.waitForSelector('#desk:not([hidden])');
+      await page.click('#tab-publish');
+      await page.waitForSelector('#publish');
+      assert.equal(await page.locator('#publish').isEnabled(), true);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a wrong token is refused with the reason; a timekeeper token cannot open the desk', async (t) => {
     if (!browser) return t.skip('no Chromium');
     const context = await browser.newContext();

@@ -46,6 +46,10 @@ describe('rallyhq serve', () => {
       assert.match(first.out, /rallyhq listening on http:\/\/127\.0\.0\.1:\d+ \(SQLite \.\/data\/rallyhq\.db\)/);
       const token = /administrator token[^:]*: (\S+)/.exec(first.out)?.[1];
       assert.ok(token && /^rhq_[A-Za-z0-9_-]{43}$/.test(token), first.out);
+      // Where to use it from the browser alone: the desk and the organiser's page, both served.
+      const pages = [...first.out.matchAll(/(http:\/\/\S+\/(?:hq|organise)\.html)/g)].map((m) => m[1] as string);
+      assert.deepEqual(pages, [`${first.url}/hq.html`, `${first.url}/organise.html`], first.out);
+      for (const page of pages) assert.equal((await fetch(page)).status, 200, page);
       const rallies = await (await fetch(`${first.url}/api/rallies`)).json() as { rallies: { id: string }[] };
       assert.deepEqual(rallies.rallies.map((r) => r.id), ['snodrift-2026']);
       const log = await (await fetch(`${first.url}/api/rallies/snodrift-2026/facts?limit=10000`)).json() as { facts: { fact: { control?: string; stage?: string } }[] };

@@ -97,7 +97,9 @@ export async function startServer(config: ServerConfig, io: CliIO, signal: () =>
     if (seeded) io.out(`seeded the demo rally ${seeded.rallyId} (${seeded.facts} facts of leg 1); play the rest with: npx rallyhq demo --speed 30\n`);
     if (adminSecret) {
       io.out(`administrator token (shown this once; keep it safe): ${adminSecret}\n`);
-      io.out('  use it as: Authorization: Bearer <token>   (rallyhq demo --token <token>)\n');
+      // Everything an organiser and the officials do is in the browser: these two pages are where to start.
+      io.out(`  in the browser: paste it into the officials' desk http://${host}:${port}/hq.html, or the organiser's page http://${host}:${port}/organise.html (Tokens and people: give each official a token of their own)\n`);
+      io.out('  from a script: Authorization: Bearer <token>   (rallyhq demo --token <token>)\n');
     }
     const sig = await signal();
     io.err(`rallyhq serve: ${sig}, closing\n`);
