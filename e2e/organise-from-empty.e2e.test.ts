@@ -166,3 +166,63 @@ describe('an organiser sets up a rally and a season from an empty database', () 
     }
   });
 });
+
+describe('a season without a rally on this server', () => {
+  let server: TestServer;
+  before(async () => { if (browser) server = await startServer({ empty: true }); });
+  after(async () => { await server?.close(); });
+
+  test('on an empty database the seasons open with the administrator token alone: a season, a championship, a round run elsewhere', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit', locale: 'en-US' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${server.url}/organise.html`);
+      const open = page.getByRole('form', { name: 'Open the seasons' });
+      await open.getByLabel('Administrator token').fill(server.adminToken);
+      await open.getByRole('button', { name: 'Open the seasons' }).click();
+      // Only the season view: the rally's views need a rally.
+      assert.deepEqual(await page.getByRole('navigation', { name: 'Organiser tasks' }).getByRole('button').allInnerTexts(), ['Season', 'Close']);
+      const season = page.getByRole('form', { name: 'New season' });
+      await season.getByLabel('Id', { exact: true }).fill('northwoods-2026');
+      await season.getByLabel('Name', { exact: true }).fill('Northwoods Club Series 2026');
+      await season.getByRole('button', { name: 'Create season' }).click();
+      await page.getByRole('heading', { name: 'Northwoods Club Series 2026 — calendar' }).waitFor();
+      const champ = page.getByRole('form', { name: 'Add a championship' });
+      await champ.getByLabel('Id', { exact: true }).fill('drivers');
+      await champ.getByLabel('Name', { exact: true }).fill('Drivers');
+      await champ.getByLabel('Points scheme').selectOption('ara-national');
+      await champ.getByRole('button', { name: 'Save championship' }).click();
+      const round = page.getByRole('form', { name: 'Add a round' });
+      await round.getByLabel('Id', { exact: true }).fill('pines');
+      await round.getByLabel('Name', { exact: true }).fill('Pines Rally');
+      await round.getByLabel('From', { exact: true }).fill('2026-06-20');
+      await round.getByLabel('Scored by rally').selectOption('');
+      await round.getByLabel('Source of the date').fill('club newsletter');
+      await round.getByRole('button', { name: 'Add round' }).click();
+      await page.getByRole('table', { name: 'Calendar' }).locator('tr[data-round="pines"]').waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+    // Its results, from the club's own timing, entered as a round run elsewhere (administrators, through the API).
+    const put = await server.api('PUT', '/api/championships/northwoods-2026/rounds/pines/results', {
+      status: 'final', source: 'club results sheet',
+      crews: [['Ada Moss', 1], ['Ben Hale', 2]].map(([driver, position]) => ({ driver, make: 'Subaru', class: 'O4WD', status: 'finished', position })),
+    }, server.adminToken);
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const fan = await phonePage(browser);
+    try {
+      await fan.page.goto(`${server.url}/standings.html?season=northwoods-2026`);
+      const rows = await fan.page.locator('#standings tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(0, 3).map((td) => (td as HTMLElement).innerText.trim())));
+      assert.deepEqual(rows, [['1', 'Ada Moss', '22'], ['2', 'Ben Hale', '17']]);
+      assert.match(await fan.page.locator('#standings-status').innerText(), /official results/i);
+      assert.deepEqual(fan.errors, []);
+    } finally {
+      await fan.context.close();
+    }
+  });
+});

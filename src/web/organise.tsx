@@ -27,6 +27,7 @@ function Login() {
   const [r, setR] = useState(rallyId.value);
   const [loaded, setLoaded] = useState(false);
   const [creating, setCreating] = useState(false);
+  const [seasonsOnly, setSeasonsOnly] = useState(false);
   useEffect(() => {
     void getJson<unknown>('/api/rallies').then((x) => {
       const list = listOf<RallySummary>(x, 'rallies');
@@ -53,17 +54,32 @@ function Login() {
         </form>
       ) : loaded ? <p>There is no rally yet.</p> : null}
       {create ? <CreateRally token={t} onCreated={(id, tok) => { remember(tok, id); go('itinerary'); say(`Rally ${id} created. Next: its itinerary, then its entries.`); }} /> : null}
+      {loaded && rallies.length === 0 ? <SeasonsOnly /> : seasonsOnly ? <SeasonsOnly />
+        : loaded ? <p><button type="button" class="small" onClick={() => setSeasonsOnly(true)}>Seasons only…</button></p> : null}
     </section>
   );
 }
 
+/** A series coordinator's way in: seasons need no rally (a round run elsewhere has its results entered). */
+function SeasonsOnly() {
+  const [t, setT] = useState('');
+  return (
+    <form class="org-form" aria-label="Open the seasons" onSubmit={(e) => { e.preventDefault(); remember(t.trim(), ''); go('season'); }}>
+      <p class="small">Seasons — calendars, championships, standings — need no rally on this server: open them with an administrator token.</p>
+      <label>Administrator token <input type="password" value={t} autoComplete="off" onInput={(e) => setT((e.currentTarget as HTMLInputElement).value)} /></label>
+      <button type="submit" disabled={!t.trim()}>Open the seasons</button>
+    </form>
+  );
+}
+
 function App() {
-  if (!token.value || !rallyId.value) return <Login />;
+  // Without a rally only the season view is open.
+  if (!token.value || (!rallyId.value && view.value !== 'season')) return <Login />;
   const m = message.value;
   return (
     <>
       <nav class="tabs" aria-label="Organiser tasks">
-        {VIEWS.map((v) => <button key={v.id} aria-pressed={view.value === v.id} onClick={() => go(v.id)}>{v.label}</button>)}
+        {VIEWS.filter((v) => rallyId.value || !v.needsRally).map((v) => <button key={v.id} aria-pressed={view.value === v.id} onClick={() => go(v.id)}>{v.label}</button>)}
         <button class="small no-print" onClick={() => forget()}>Close</button>
       </nav>
       <p role="status" class={m.error ? 'error' : 'muted'}>{m.text}</p>
