@@ -73,7 +73,7 @@ describe('a marshal corrects an entry; HQ sees the correction with its reason', 
       await p.selectOption('#audit-scope', 'car:23');
       const row = p.locator('#audit-facts tr', { hasText: 'misread the door' });
       await row.waitFor();
-      assert.match(await row.innerText(), /controlTime car 23 · SS16F · 2026-02-07T15:41:35\.0/);
+      assert.match(await row.innerText(), /controlTime car 23 · SS16F · 7 Feb 15:41:35\.0 EST/);
       assert.match(await row.innerText(), /SS16 finish/);
       assert.match(await row.innerText(), /finish phone A/);
       assert.match(await row.innerText(), /supersedes #\d+ controlTime car 32/);

@@ -92,8 +92,8 @@ describe('the results officer at HQ (laptop)', () => {
     try {
       await desk.page.waitForFunction(() => document.querySelector('#conflict-count')?.textContent === '1');
       const item = desk.page.locator('#conflicts > li').first();
-      assert.match(await item.innerText(), /15:41:35\.0 — SS16F-23/);
-      assert.match(await item.innerText(), /15:42:35\.0 — phone-b-000001 .*typed "23 15:42:35\.0"/);
+      assert.match(await item.innerText(), /7 Feb 15:41:35\.0 EST — SS16F-23/);
+      assert.match(await item.innerText(), /7 Feb 15:42:35\.0 EST — phone-b-000001 .*typed "23 15:42:35\.0"/);
       await item.getByLabel('Reason').fill('time card shows 15:41');
       await item.locator('li', { hasText: 'SS16F-23' }).getByRole('button', { name: 'Keep this' }).click();
       await desk.page.waitForFunction(() => document.querySelector('#conflict-count')?.textContent === '0');

@@ -7,7 +7,7 @@ import { formatDuration } from '../../core/time/duration.ts';
 import type { Issue } from '../lib/types.ts';
 import { openForm } from './decisions.tsx';
 import { fixFor } from './forms.ts';
-import { anomalies, conflicts, overdue, post, refresh, say, type Conflict, type ConflictEntry } from './state.ts';
+import { anomalies, conflicts, overdue, post, refresh, say, factTime, type Conflict, type ConflictEntry } from './state.ts';
 
 /** What the officer typed as a reason, by conflict: a live refresh must not wipe it. */
 const reasons = signal<Record<string, string>>({});
@@ -57,7 +57,7 @@ export function Conflicts() {
               <ul class="list">
                 {c.entries.map((e) => (
                   <li key={e.id}>
-                    {`${e.fact.at?.slice(11) ?? e.fact.time ?? ''} — ${e.id} by ${e.principal ?? '?'}${e.device ? ` (${e.device})` : ''}${e.fact.raw ? `, typed "${e.fact.raw}"` : ''} `}
+                    {`${e.fact.at ? factTime(e.fact.at) : e.fact.time ?? ''} — ${e.id} by ${e.principal ?? '?'}${e.device ? ` (${e.device})` : ''}${e.fact.raw ? `, typed "${e.fact.raw}"` : ''} `}
                     <button type="button" onClick={() => void keep(c, e)} aria-label={`Keep this: ${e.id}`}>Keep this</button>
                   </li>
                 ))}

@@ -5,7 +5,7 @@
 // diff, publications, protests, notices, tokens.
 import { signal } from '@preact/signals';
 import { Select } from '../lib/ui/field.tsx';
-import { definition, facts, get, onRefresh, type StoredFactView, when } from './state.ts';
+import { definition, facts, get, onRefresh, type StoredFactView, when, factTime } from './state.ts';
 
 interface AuditLine { at: string; principal: string; action: string; detail: Record<string, unknown> }
 const lines = signal<AuditLine[]>([]);
@@ -15,7 +15,7 @@ const scope = signal('all');
 
 function about(f: StoredFactView['fact']): string {
   const x = f as Record<string, unknown>;
-  return [x.car !== undefined ? `car ${String(x.car)}` : '', x.control ?? x.stage ?? x.where ?? x.section ?? '', x.at ?? x.time ?? '', x.seconds !== undefined ? `${String(x.seconds)} s` : '', x.rule ?? '']
+  return [x.car !== undefined ? `car ${String(x.car)}` : '', x.control ?? x.stage ?? x.where ?? x.section ?? '', typeof x.at === 'string' ? factTime(x.at) : x.time ?? '', x.seconds !== undefined ? `${String(x.seconds)} s` : '', x.rule ?? '']
     .filter((s) => s !== '').map(String).join(' · ');
 }
 

@@ -12,7 +12,7 @@ import { Field, Select } from '../lib/ui/field.tsx';
 import { newId } from '../lib/ui/ids.ts';
 import { FORM_ORDER, FORMS, factById, type FactBody, type Kind, type Values } from './forms.ts';
 import { NotionalProposals } from './notional.tsx';
-import { crewLabel, definition, post, refresh, say } from './state.ts';
+import { crewLabel, definition, post, refresh, say, factTime } from './state.ts';
 
 export interface PreviewAnswer {
   seq: number;
@@ -114,7 +114,7 @@ function FactSummary(p: { id: string }) {
   if (!p.id) return null;
   if (!f) return <div class="sub error">No fact "{p.id}" in the log.</div>;
   const x = f.fact;
-  const what = [x.type, x.car !== undefined ? `car ${x.car}` : '', (x.control ?? x.stage ?? '') as string, (x.at ?? x.time ?? '') as string].filter(Boolean).join(' · ');
+  const what = [x.type, x.car !== undefined ? `car ${x.car}` : '', (x.control ?? x.stage ?? '') as string, (typeof x.at === 'string' ? factTime(x.at) : x.time ?? '') as string].filter(Boolean).join(' · ');
   return <div class="sub">{what} — entered by {f.principal}{f.device ? ` (${f.device})` : ''}, log #{f.seq}{x.raw ? `, typed "${String(x.raw)}"` : ''}</div>;
 }
 

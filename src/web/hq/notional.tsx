@@ -5,6 +5,7 @@
 // Clerk confirms them or changes a line, and the form says which lines differ
 // from the proposal so the reason can cover them. Confirming supersedes the
 // interruption fact in effect, keeping its time of stoppage and responsible crews.
+import { zoneNameOn } from '../lib/rally-time.ts';
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { formatDuration, parseDuration } from '../../core/time/duration.ts';
@@ -66,13 +67,7 @@ export function valuesFrom(p: NotionalProposalsView, values: Values, filledBefor
 /** The rally's zone as people read it (EST), for the rally-local times of day shown. */
 function zoneName(): string {
   const d = definition.value;
-  if (!d) return '';
-  try {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: d.timeZone, timeZoneName: 'short' }).formatToParts(new Date(`${d.startDate}T12:00:00Z`));
-    return parts.find((x) => x.type === 'timeZoneName')?.value ?? d.timeZone;
-  } catch {
-    return d.timeZone;
-  }
+  return d ? zoneNameOn(d.startDate, d.timeZone) : '';
 }
 
 const clock = (iso: string | null): string => (iso ? iso.replace('T', ' ').replace(/(\.\d)\d*$/, '$1') : '—');

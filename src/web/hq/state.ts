@@ -4,7 +4,7 @@
 import { signal } from '@preact/signals';
 import { getJson, sendJson } from '../lib/api.ts';
 import { listOf, type Issue, type OverdueCrew, type Publication, type RallyDefinition } from '../lib/types.ts';
-import { zoneDateTime, zoneTime } from '../lib/rally-time.ts';
+import { localTimeText, zoneDateTime, zoneTime } from '../lib/rally-time.ts';
 
 export interface StoredFactView { seq: number; receivedAt: string; principal: string; device?: string; fact: Record<string, unknown> & { id: string; type: string; car?: number; supersedes?: string; reason?: string } }
 export interface ConflictEntry { seq: number; id: string; principal?: string; device?: string; receivedAt?: string; fact: { at?: string; time?: string; control?: string; stage?: string; raw?: string } }
@@ -27,6 +27,8 @@ export const message = signal<{ text: string; error: boolean }>({ text: '', erro
 
 /** A moment as the desk shows it: rally-local, 24-hour, with the zone (`7 Feb 2026 16:00:05 EST`), never the laptop's zone. */
 export const when = (iso: string): string => zoneDateTime(iso, definition.value?.timeZone ?? 'UTC');
+/** A fact's rally-local time (`2026-02-07T15:41:35.0`) with its day and zone: `7 Feb 15:41:35.0 EST`. */
+export const factTime = (local: string): string => (definition.value ? localTimeText(local, definition.value.timeZone) : local);
 /** A time of day of the rally (`16:30 EST`, or with seconds). */
 export const clockAt = (iso: string, withSeconds = false): string => zoneTime(iso, definition.value?.timeZone ?? 'UTC', withSeconds);
 

@@ -41,3 +41,25 @@ export function zoneDateTime(at: Date | string | number, timeZone: string): stri
     return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
   }
 }
+
+/** The zone's short name on a rally day (`EST`; `GMT-5` where it has none), read at noon of that date. */
+export function zoneNameOn(date: string, timeZone: string): string {
+  try {
+    return parts(new Date(`${date}T12:00:00Z`), timeZone).timeZoneName ?? timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A time of day as the facts hold it — rally-local, without an offset
+ * (`2026-02-07T15:41:35.0`) — with its day and the zone named: `7 Feb 15:41:35.0 EST`.
+ * Anything else is shown as it is.
+ */
+export function localTimeText(local: string, timeZone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(local);
+  if (!m) return local;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[4]} ${zoneNameOn(`${m[1]}-${m[2]}-${m[3]}`, timeZone)}`;
+}
