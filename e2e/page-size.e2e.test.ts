@@ -52,6 +52,31 @@ describe('page weight as served', () => {
     });
   }
 
+  // The public standings are rendered by the server with their stylesheet inlined; the page's script and
+  // every module it imports statically count (the chart library is fetched only when a chart is drawn).
+  test('standings.html with the ARA drivers\' 60 competitors, its script and the modules it imports is under 25 kB gzipped', async () => {
+    const url = `${server.url}/standings.html?rally=${server.rallyId}`;
+    const html = await wireSize(url);
+    assert.equal(html.encoding, 'gzip');
+    const text = (await fetch(url)).text();
+    assert.match(await text, /<td class="num pos">60<\/td>|<td class="num pos">59<\/td>/, 'the whole table comes with the page');
+    const todo = [...(await text).matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
+    const seen = new Set<string>();
+    let total = html.bytes;
+    while (todo.length) {
+      const a = todo.pop()!;
+      if (seen.has(a)) continue;
+      seen.add(a);
+      const r = await wireSize(server.url + a);
+      total += r.bytes;
+      const js = (await (await fetch(server.url + a)).text());
+      for (const m of js.matchAll(/from"\.\/([^"]+\.js)"/g)) todo.push(`/assets/${m[1]}`);
+    }
+    console.log(`standings.html: ${total} bytes gzipped (${seen.size} scripts)`);
+    assert.ok(seen.size >= 1, 'the page links its script');
+    assert.ok(total < BUDGET_BYTES, `standings.html weighs ${total} bytes gzipped`);
+  });
+
   test('/enroll?code=ABCD-EFGH redirects to the marshal page with the code', async () => {
     const res = await fetch(`${server.url}/enroll?code=ABCD-EFGH`, { redirect: 'manual' });
     assert.equal(res.status, 302);
