@@ -152,13 +152,19 @@ describe('the spectator on a phone, mid-SS16', () => {
       const through = st.body.stage.rows.map((r) => r.timeMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
       const med = through[Math.floor(through.length / 2)]!;
       assert.ok(Math.abs(ms(m[1]!) - med) < med / 3, `${m[1]} vs median ${med} ms`);
+      // The places are overall against the whole field (the crews through and the predictions of the rest), not "behind the five through" for everyone.
+      const places = (await page.locator('#stage-table .pred').allInnerTexts()).map((x) => /→ P(\d+)/.exec(x)?.[1]).filter((x): x is string => x !== undefined).map(Number);
+      assert.ok(places.length > 40, `${places.length} crews on SS16 have a predicted place`);
+      assert.ok(new Set(places).size > 10, `predicted places spread over the field: ${[...new Set(places)].sort((a, b) => a - b).join(', ')}`);
+      await page.locator(`#stage-table tr[data-car="${car}"]`).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, 'prediction-ss16-phone.png') });
       await page.selectOption('#stage-select', 'SS15');
       await page.waitForSelector('#accuracy');
       const acc = await cellText(page, '#accuracy');
       const a = /mean error (\d+\.\d) s over (\d+) crews, (\d+) % inside/.exec(acc);
       assert.ok(a, `accuracy reads "${acc}"`);
       assert.ok(Number(a[2]) >= 30, 'most crews of SS15 were predicted at their start');
-      await page.screenshot({ path: join(shots, 'prediction-phone.png'), fullPage: false });
+      await page.screenshot({ path: join(shots, 'prediction-accuracy-phone.png'), fullPage: false });
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -161,20 +161,54 @@ export interface LivePrediction extends Prediction {
   positionRange: [number, number] | null;
 }
 
-/** A crew on a running stage: its predicted time and where it would place (src/core/live/predict.ts). */
+/** Predicted stage times of every crew still to finish a running stage, once per picture and stage (pictures are replaced, never changed, by a delta). */
+const predictedTimes = new WeakMap<Picture, Map<string, Map<number, Prediction>>>();
+
+function stagePredictions(p: Picture, stage: StageInfo): Map<number, Prediction> {
+  let byStage = predictedTimes.get(p);
+  if (!byStage) { byStage = new Map(); predictedTimes.set(p, byStage); }
+  const kept = byStage.get(stage.code);
+  if (kept) return kept;
+  const times = p.stageTimes.get(stage.code);
+  const finished = driven(p, stage.code);
+  const splits = new Map([...(times?.values() ?? [])].filter((t) => t.splitsMs).map((t) => [t.car, t.splitsMs!]));
+  const splitIds = (stage.splits ?? []).map((x) => x.id);
+  const earlier = earlierStages(p, stage.code);
+  const out = new Map<number, Prediction>();
+  // Crews on the stage, and crews of the table still to start it: each predicted the same way.
+  for (const car of p.rows.keys()) {
+    const t = times?.get(car);
+    if ((t && (t.timeMs !== null || t.status !== 'running')) || isOut(p, car)) continue;
+    const pr = predictStageTime({ car, finished, splits, splitIds, earlier });
+    if (pr) out.set(car, pr);
+  }
+  byStage.set(stage.code, out);
+  return out;
+}
+
+/**
+ * A crew on a running stage: its predicted time and where it would place
+ * (src/core/live/predict.ts). The place is overall, against every crew of the
+ * table: the totals of the crews through the stage, and the predicted totals
+ * of those still to finish it — not against the crews through alone, which
+ * would give every crew behind the first few finishers the same place.
+ */
 export function predictFor(p: Picture, stage: StageInfo, car: number): LivePrediction | null {
   const times = p.stageTimes.get(stage.code);
   const own = times?.get(car);
   if (!own || own.timeMs !== null || own.status !== 'running' || isOut(p, car)) return null;
-  const finished = driven(p, stage.code);
-  const splits = new Map([...(times?.values() ?? [])].filter((t) => t.splitsMs).map((t) => [t.car, t.splitsMs!]));
-  const pred = predictStageTime({ car, finished, splits, splitIds: (stage.splits ?? []).map((s) => s.id), earlier: earlierStages(p, stage.code) });
+  const preds = stagePredictions(p, stage);
+  const pred = preds.get(car);
   if (!pred) return null;
   const row = p.rows.get(car);
   if (!row || row.position === null || p.after === null || stage.code !== runningStages(p)[0]?.code) return { ...pred, position: null, positionRange: null };
   // Totals after this stage of the crews through it: their table total plus the stage time and its penalties.
   const known = [...(times?.values() ?? [])].filter((t) => t.timeMs !== null && p.rows.get(t.car)?.position != null)
     .map((t) => p.rows.get(t.car)!.totalMs + t.timeMs! + t.penaltyMs);
+  for (const [other, pr] of preds) {
+    const r = p.rows.get(other);
+    if (other !== car && r && r.position !== null) known.push(r.totalMs + pr.timeMs);
+  }
   return {
     ...pred,
     position: predictedPosition(row.totalMs + pred.timeMs, known),

@@ -288,7 +288,7 @@ export function StageView({ loading }: { loading?: boolean }) {
         </table>
       </div>
       <TableDownloads path={apiPath(p.init.rallyId, `stages/${encodeURIComponent(stage.code)}`, r.cls, p.init.category)} what={`${stage.code} stage times`} />
-      {onAny ? <p class="muted small" id="prediction-note">Predicted: the likely stage time of a crew on the stage, with its range, from its splits against the crews through (or, before its first split, its pace against theirs on the three stages before); then the overall place that time would take among the crews through.</p> : null}
+      {onAny ? <p class="muted small" id="prediction-note">Predicted: the likely stage time of a crew on the stage, with its range, from its splits against the crews through (or, before its first split, its pace against theirs on the three stages before); then the overall place that time would take, against the totals of the crews through and the predicted totals of the crews still to finish.</p> : null}
       {acc ? <p class="muted small" id="accuracy">How good the predictions at the start of {stage.code} were: mean error {formatDuration(acc.meanErrorMs)} s over {acc.n} crews, {Math.round(acc.inRange * 100)} % inside the predicted range.</p> : null}
       {splitIds.length ? <p class="muted small">Splits: time from the start, with the rank at that split (among crews through it) and the gap to the fastest there.</p> : null}
     </>
@@ -327,8 +327,8 @@ function Predicted({ p, stage, car }: { p: Picture; stage: StageInfo; car: numbe
   if (!pred) return null;
   return (
     <div class="sub pred">
-      ≈{formatDuration(pred.timeMs)} ({formatDuration(pred.lowMs)}–{formatDuration(pred.highMs)})
-      {pred.position ? ` → P${pred.position}${pred.positionRange && (pred.positionRange[0] !== pred.positionRange[1]) ? ` (P${pred.positionRange[0]}–${pred.positionRange[1]})` : ''}` : ''}
+      ≈{formatDuration(pred.timeMs)} <span class="nw">({formatDuration(pred.lowMs)}–{formatDuration(pred.highMs)})</span>
+      {pred.position ? <>{' '}<span class="nw">{`→ P${pred.position}${pred.positionRange && (pred.positionRange[0] !== pred.positionRange[1]) ? ` (P${pred.positionRange[0]}–${pred.positionRange[1]})` : ''}`}</span></> : ''}
     </div>
   );
 }
