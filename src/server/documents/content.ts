@@ -4,9 +4,9 @@
 // (pdf.ts) only lays these out. Times read as rally people write them.
 import type { Fact } from '../../core/facts.ts';
 import type { Entry, RallyDefinition } from '../../core/model.ts';
-import type { ClassificationRow } from '../../core/results.ts';
+import type { Classification, ClassificationRow } from '../../core/results.ts';
 import type { RuleSet } from '../../core/rules/types.ts';
-import { classify, explain, stageResults, type ScoringState } from '../../core/scoring/index.ts';
+import { classify, classifyEveryCategory, explain, stageResults, type ScoringState } from '../../core/scoring/index.ts';
 import { carStatusLabel, stageCellLabel, stageStatusLabel } from '../../core/status-labels.ts';
 import { formatLocalDateTime } from '../../core/time/index.ts';
 import { crewFull, distanceText, gapText, makeModel, penaltyText, personWithNationality, stageDecimals, timeText } from '../../cli/format/cells.ts';
@@ -67,6 +67,8 @@ export interface DocumentQuery {
   stage?: string;
   after?: string;
   class?: string;
+  /** A rally with categories (ARA National and Regional): the one printed (classification, stage results: default the first; final classification: default every one). */
+  category?: string;
   fact?: string;
 }
 
@@ -100,12 +102,33 @@ function notClassifiedTable(rows: readonly ClassificationRow[], reasons: Map<num
   };
 }
 
+/** Retirements and exclusions of every category (a rally with categories classifies each apart). */
+function outOfRally(input: DocumentInput, after?: string): Pick<Classification, 'retired' | 'excluded'> {
+  const all = classifyEveryCategory(input.state, after ? { after } : {});
+  return { retired: all.flatMap((c) => c.retired), excluded: all.flatMap((c) => c.excluded) };
+}
+
 function outReasons(input: DocumentInput, after?: string): Map<number, string> {
-  const c = classify(input.state, after ? { after } : {});
+  const c = outOfRally(input, after);
   const m = new Map<number, string>();
   for (const r of c.retired) m.set(r.car, `retired at ${r.where}: ${r.reason}${r.restartedAt ? ` (restarted at ${r.restartedAt})` : ''}`);
   for (const x of c.excluded) m.set(x.car, `excluded: ${x.reason}${x.rule ? ` (${x.rule})` : ''}`);
   return m;
+}
+
+function checkCategory(def: RallyDefinition, category: string | undefined): string | undefined {
+  if (category === undefined) return undefined;
+  const cats = def.categories ?? [];
+  if (cats.length === 0) throw new DocumentQueryError('category', `category: this rally has one classification, no categories; leave category out`);
+  const c = cats.find((x) => x.code.toLowerCase() === category.toLowerCase());
+  if (!c) throw new DocumentQueryError('category', `category: no category "${category}"; categories are ${cats.map((x) => x.code).join(', ')}`);
+  return c.code;
+}
+
+/** "National: " before a heading when the rally runs several categories; nothing otherwise. */
+function categoryPrefix(def: RallyDefinition, category: string | null | undefined): string {
+  if (!category || (def.categories ?? []).length === 0) return '';
+  return `${def.categories!.find((c) => c.code === category)?.name ?? category}: `;
 }
 
 function findStage(def: RallyDefinition, code: string | undefined, field: string) {
@@ -189,17 +212,19 @@ function startList(input: DocumentInput, legId: string | undefined): OfficialDoc
   };
 }
 
-function stageResultsDoc(input: DocumentInput, stageCode: string | undefined, cls?: string): OfficialDocument {
+function stageResultsDoc(input: DocumentInput, stageCode: string | undefined, cls?: string, cat?: string): OfficialDocument {
   const def = input.definition;
   const stage = findStage(def, stageCode, 'stage');
-  const sr = stageResults(input.state, stage.code, cls ? { class: cls } : {});
+  // As the API's stage listing: a rally with categories ranks one category's crews (the first unless asked).
+  const category = cat ?? def.categories?.[0]?.code;
+  const sr = stageResults(input.state, stage.code, { ...(cls ? { class: cls } : {}), ...(category ? { category } : {}) });
   const dec = stageDecimals(stage.precisionMs, input.rules.stagePrecisionMs.value);
   const timed = sr.rows.filter((r) => r.timeMs !== null);
   const other = sr.rows.filter((r) => r.timeMs === null && r.status !== 'notRun');
-  const retiredHere = new Set(classify(input.state).retired.filter((r) => r.where === stage.code).map((r) => r.car));
+  const retiredHere = new Set(outOfRally(input).retired.filter((r) => r.where === stage.code).map((r) => r.car));
   return {
     kind: 'stage-results', title: 'Stage results',
-    subtitle: `${stage.code} ${stage.name}, ${distanceText(stage.distanceM, def.distanceUnit)}${cls ? `, class ${cls}` : ''}${sr.cancelled ? ' - CANCELLED' : sr.interrupted ? ' - interrupted (notional times)' : ''}`,
+    subtitle: `${categoryPrefix(def, category)}${stage.code} ${stage.name}, ${distanceText(stage.distanceM, def.distanceUnit)}${cls ? `, class ${cls}` : ''}${sr.cancelled ? ' - CANCELLED' : sr.interrupted ? ' - interrupted (notional times)' : ''}`,
     particulars: [],
     tables: [{
       columns: [col('Pos', 5, 'right'), col('Car', 5, 'right'), col('Driver / co-driver', 34), col('Class', 8), col('Time', 11, 'right'), col('Gap', 10, 'right'), col('Diff', 10, 'right'), col('Pen', 7, 'right'), col('Note', 10)],
@@ -215,33 +240,45 @@ function stageResultsDoc(input: DocumentInput, stageCode: string | undefined, cl
   };
 }
 
-function classificationDoc(input: DocumentInput, afterCode: string | undefined, cls?: string): OfficialDocument {
+function classificationDoc(input: DocumentInput, afterCode: string | undefined, cls?: string, cat?: string): OfficialDocument {
   const def = input.definition;
   const stage = afterCode ? findStage(def, afterCode, 'after') : undefined;
-  const c = classify(input.state, { ...(stage ? { after: stage.code } : {}), ...(cls ? { class: cls } : {}) });
+  const c = classify(input.state, { ...(stage ? { after: stage.code } : {}), ...(cls ? { class: cls } : {}), ...(cat ? { category: cat } : {}) });
   const dec = totalDecimals(input.rules);
   const counted = c.after ? def.stages.findIndex((s) => s.code === c.after) + 1 : 0;
   return {
     kind: 'classification', title: 'Classification',
-    subtitle: `${cls ? `Class ${cls}` : 'Overall'}, after ${c.after ?? 'no stage'} (${counted} of ${def.stages.length} stages)`,
+    subtitle: `${categoryPrefix(def, c.category)}${cls ? `Class ${cls}` : 'Overall'}, after ${c.after ?? 'no stage'} (${counted} of ${def.stages.length} stages)`,
     particulars: [],
     tables: [classificationTable(c.rows, dec, { classPositions: !!cls }), notClassifiedTable(c.rows.filter((r) => r.status === 'retired' || r.status === 'excluded'), outReasons(input, c.after ?? undefined))],
     notes: [],
   };
 }
 
-function finalClassification(input: DocumentInput): OfficialDocument {
+function finalClassification(input: DocumentInput, cat?: string): OfficialDocument {
   const def = input.definition;
   const dec = totalDecimals(input.rules);
-  const overall = classify(input.state);
   const reasons = outReasons(input);
-  const tables: DocTable[] = [classificationTable(overall.rows, dec, { classPositions: false, heading: 'Overall' })];
-  for (const k of def.classes) {
-    const c = classify(input.state, { class: k.code });
-    tables.push(classificationTable(c.rows, dec, { classPositions: true, heading: `Class ${k.code} - ${k.name}` }));
+  // Every category, each classified apart over its own stages (ARA National and Regional), unless one is asked for.
+  const categories: (string | undefined)[] = cat ? [cat] : (def.categories ?? []).length ? def.categories!.map((c) => c.code) : [undefined];
+  const tables: DocTable[] = [];
+  let after: string | null = null;
+  for (const category of categories) {
+    const only = category ? { category } : {};
+    const overall = classify(input.state, only);
+    after ??= overall.after;
+    const prefix = categoryPrefix(def, category);
+    tables.push(classificationTable(overall.rows, dec, { classPositions: false, heading: `${prefix}Overall` }));
+    for (const k of def.classes) {
+      const c = classify(input.state, { ...only, class: k.code });
+      // A category prints the classes its crews run in.
+      if (category && c.rows.length === 0) continue;
+      tables.push(classificationTable(c.rows, dec, { classPositions: true, heading: `${prefix}Class ${k.code} - ${k.name}` }));
+    }
+    tables.push({ ...notClassifiedTable(overall.rows.filter((r) => r.status === 'retired' || r.status === 'excluded' || r.position === null), reasons), heading: `${prefix}Not classified` });
   }
-  tables.push(notClassifiedTable(overall.rows.filter((r) => r.status === 'retired' || r.status === 'excluded' || r.position === null), reasons));
-  return { kind: 'final-classification', title: 'Final classification', subtitle: `Overall and by class, after ${overall.after ?? 'no stage'}`, particulars: [], tables, notes: [] };
+  const which = cat ? `${categoryPrefix(def, cat)}` : categories.length > 1 ? `${categories.map((c) => def.categories!.find((x) => x.code === c)!.name).join(' and ')}, each: ` : '';
+  return { kind: 'final-classification', title: 'Final classification', subtitle: `${which}Overall and by class, after ${after ?? 'no stage'}`, particulars: [], tables, notes: [] };
 }
 
 function penaltiesDoc(input: DocumentInput): OfficialDocument {
@@ -262,7 +299,7 @@ function penaltiesDoc(input: DocumentInput): OfficialDocument {
 }
 
 function retirementsDoc(input: DocumentInput): OfficialDocument {
-  const c = classify(input.state);
+  const c = outOfRally(input);
   const byCar = new Map(input.definition.entries.map((e) => [e.car, e]));
   const crew = (car: number) => { const e = byCar.get(car); return e ? crewFull(e) : `car ${car}`; };
   return {
@@ -322,12 +359,13 @@ function decisionDoc(input: DocumentInput, factId: string | undefined): Official
 
 export function buildDocument(kind: DocumentKind, input: DocumentInput, q: DocumentQuery): OfficialDocument {
   const cls = checkClass(input.definition, q.class);
+  const cat = checkCategory(input.definition, q.category);
   switch (kind) {
     case 'entry-list': return entryList(input, cls);
     case 'start-list': return startList(input, q.leg);
-    case 'stage-results': return stageResultsDoc(input, q.stage, cls);
-    case 'classification': return classificationDoc(input, q.after, cls);
-    case 'final-classification': return finalClassification(input);
+    case 'stage-results': return stageResultsDoc(input, q.stage, cls, cat);
+    case 'classification': return classificationDoc(input, q.after, cls, cat);
+    case 'final-classification': return finalClassification(input, cat);
     case 'penalties': return penaltiesDoc(input);
     case 'retirements': return retirementsDoc(input);
     case 'decision': return decisionDoc(input, q.fact);

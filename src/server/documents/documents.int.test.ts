@@ -224,3 +224,87 @@ describe('official documents as PDF (demo rally, publications 1 provisional and 
     }
   });
 });
+
+// The demo rally runs two classifications on the same roads (ARA National and
+// Regional, docs/scoring.md "Two classifications in one event"): its documents
+// print each category classified apart, every crew of both.
+describe('official documents of a rally with two categories (the demo rally, Sno*Drift 2026 as published)', { skip }, () => {
+  const DEMO = fixturePath('fixtures/ara-2026-sno-drift.rally.json');
+  let s: TestServer;
+  let dir: string;
+  let state: ScoringState;
+  before(async () => {
+    s = await startTestServer('memory', { now: () => new Date('2026-02-08T01:00:00Z') });
+    dir = mkdtempSync(join(tmpdir(), 'rallyhq-documents-demo-'));
+    const json = JSON.parse(readFileSync(DEMO, 'utf8'));
+    const parsed = parseRallyFile(json);
+    assert.ok(parsed.ok);
+    state = score(parsed.file.rally, resolveRules(parsed.file.rally.rules).rules, parsed.file.facts);
+    assert.equal((await s.call('POST', '/api/rallies/import', json, ADMIN_TOKEN)).statusCode, 201);
+    const officer = await s.token('officer', 'snodrift-2026');
+    assert.equal((await s.call('POST', `${R}/publications`, { kind: 'official', reason: 'final classification', override: { reason: 'no provisional: not what this test is about' } }, officer, { 'idempotency-key': 'publish-demo-1' })).statusCode, 201);
+  });
+  after(async () => {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function text(url: string, name: string): Promise<string> {
+    const r = await s.call('GET', url);
+    assert.equal(r.statusCode, 200, r.body);
+    writeFileSync(join(dir, `${name}.pdf`), r.rawPayload);
+    const out = spawnSync('pdftotext', ['-layout', join(dir, `${name}.pdf`), '-'], { encoding: 'utf8' });
+    assert.equal(out.status, 0, out.stderr);
+    return out.stdout;
+  }
+
+  /** Position, car and total of each classified row, in order. */
+  function rowsInOrder(t: string, rows: { position: number | null; car: number; totalMs: number | null }[], what: string, atLeast = 4) {
+    let from = 0;
+    const classified = rows.filter((x) => x.position !== null);
+    assert.ok(classified.length >= atLeast, `${what}: ${classified.length} crews classified`);
+    for (const r of classified) {
+      const m = new RegExp(`^\\s*${r.position}\\s+${r.car}\\s.*\\s${formatDuration(r.totalMs!, 1).replace('.', '\\.')}\\s`, 'm').exec(t.slice(from));
+      assert.ok(m, `${what}: row ${r.position} car ${r.car} ${formatDuration(r.totalMs!, 1)}`);
+      from += m.index + m[0].length;
+    }
+  }
+
+  test('final classification: National, then Regional, each overall, by class and not classified — every classified crew of both in order with its total', async () => {
+    const t = await text(`${R}/publications/1/documents/final-classification.pdf`, 'final');
+    assert.match(t, /National and Regional, each: Overall and by class/);
+    const at = (h: string) => { const i = t.indexOf(h); assert.ok(i >= 0, h); return i; };
+    for (const [cat, next] of [['National', 'National: Class'], ['Regional', 'Regional: Class']] as const) {
+      rowsInOrder(t.slice(at(`${cat}: Overall`), at(next)), classify(state, { category: cat }).rows, `${cat} overall`);
+      const classes = new Set(classify(state, { category: cat }).rows.map((r) => r.entry.class));
+      for (const k of classes) {
+        const from = at(`${cat}: Class ${k} -`);
+        // The section ends at the category's next heading (its own "(continued)" on a new page does not end it).
+        const next = new RegExp(`${cat}: (Class (?!${k} -)|Not classified)`, 'g');
+        next.lastIndex = from + 1;
+        const ends = [next.exec(t)?.index ?? t.length];
+        const rows = classify(state, { category: cat, class: k }).rows.map((r) => ({ ...r, position: r.classPosition }));
+        rowsInOrder(t.slice(from, Math.min(...ends)), rows, `${cat} class ${k}`, 1);
+      }
+    }
+    // The Regional crews retired on SS10 and SS14 (as published) are listed with the reason.
+    const regionalOut = t.slice(at('Regional: Not classified'));
+    for (const car of [337, 111, 983]) assert.match(regionalOut, new RegExp(`^\\s*${car}\\s.*retired at`, 'm'), `car ${car}`);
+  });
+
+  test('classification and stage results of the Regional category, and the retirements of both', async () => {
+    const c = await text(`${R}/publications/1/documents/classification.pdf?category=Regional`, 'regional');
+    assert.match(c, /Regional: Overall, after/);
+    assert.match(c, /Document 1\.4-Regional/);
+    rowsInOrder(c, classify(state, { category: 'Regional' }).rows, 'Regional classification');
+    const st = await text(`${R}/publications/1/documents/stage-results.pdf?stage=SS3&category=Regional`, 'ss3-regional');
+    assert.match(st, /Regional: SS3 /);
+    const sr = stageResults(state, 'SS3', { category: 'Regional' });
+    rowsInOrder(st, sr.rows.filter((r) => r.timeMs !== null).map((r) => ({ position: r.position, car: r.car, totalMs: r.timeMs })), 'SS3 Regional');
+    const ret = await text(`${R}/publications/1/documents/retirements.pdf`, 'retirements');
+    for (const car of [337, 111, 983, 157]) assert.match(ret, new RegExp(`^\\s*${car}\\s`, 'm'), `car ${car} listed`);
+    const bad = await s.call('GET', `${R}/publications/1/documents/classification.pdf?category=Club`);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json().detail, /no category "Club"; categories are National, Regional/);
+  });
+});

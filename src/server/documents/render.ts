@@ -28,7 +28,7 @@ function rallyLine(def: RallyDefinition): string {
 
 export function documentNumber(n: number, kind: DocumentKind, q: DocumentQuery): string {
   const qualifier = q.stage ?? q.after ?? q.leg ?? q.fact ?? '';
-  return `${n}.${DOCUMENT_KINDS.indexOf(kind) + 1}${qualifier ? `-${qualifier}` : ''}${q.class ? `-${q.class}` : ''}`;
+  return `${n}.${DOCUMENT_KINDS.indexOf(kind) + 1}${qualifier ? `-${qualifier}` : ''}${q.category ? `-${q.category}` : ''}${q.class ? `-${q.class}` : ''}`;
 }
 
 export interface RenderedDocument { doc: OfficialDocument; pdf: Buffer; meta: DocumentMeta }

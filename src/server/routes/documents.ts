@@ -3,7 +3,7 @@
 //   GET …/documents/:kind.pdf                    a draft of the current results, marked as such
 //   GET …/documents                              the kinds, with their parameters
 // Kinds: entry-list, start-list (?leg=), stage-results (?stage=), classification
-// (?after=&class=), final-classification, penalties, retirements, decision (?fact=).
+// (?after=&class=&category=), final-classification (?category=), penalties, retirements, decision (?fact=).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import { DOCUMENT_KINDS, DOCUMENT_TITLES, DocumentQueryError, type DocumentKind, type DocumentQuery } from '../documents/content.ts';
@@ -12,8 +12,8 @@ import { apiError } from '../problem.ts';
 import { anyObject, errorResponses, rallyParams } from '../schemas.ts';
 
 const PARAMS: Record<DocumentKind, string[]> = {
-  'entry-list': ['class'], 'start-list': ['leg'], 'stage-results': ['stage', 'class'], classification: ['after', 'class'],
-  'final-classification': [], penalties: [], retirements: [], decision: ['fact'],
+  'entry-list': ['class'], 'start-list': ['leg'], 'stage-results': ['stage', 'class', 'category'], classification: ['after', 'class', 'category'],
+  'final-classification': ['category'], penalties: [], retirements: [], decision: ['fact'],
 };
 
 const querySchema = {
@@ -24,6 +24,7 @@ const querySchema = {
     stage: { type: 'string', minLength: 1, description: 'stage-results: stage code' },
     after: { type: 'string', minLength: 1, description: 'classification: after this stage (default: latest)' },
     class: { type: 'string', minLength: 1, description: 'entry-list, stage-results, classification: one class' },
+    category: { type: 'string', minLength: 1, description: 'a rally with categories (National, Regional): stage-results and classification print this one (default: the first); final-classification every one unless this is given' },
     fact: { type: 'string', minLength: 1, description: 'decision: the id of the decision fact' },
   },
 } as const;

@@ -137,7 +137,7 @@ export async function registerExportRoutes(app: FastifyInstance, ctx: ServerCont
       tags: ['documents'],
       params: { type: 'object', required: ['id', 'file'], properties: { id: rallyParams.properties.id, file: { type: 'string' } } },
       querystring: { type: 'object', additionalProperties: false, properties: {
-        leg: { type: 'string' }, stage: { type: 'string' }, after: { type: 'string' }, class: { type: 'string' }, fact: { type: 'string' },
+        leg: { type: 'string' }, stage: { type: 'string' }, after: { type: 'string' }, class: { type: 'string' }, category: { type: 'string' }, fact: { type: 'string' },
         table: { type: 'integer', minimum: 1, maximum: 1000, description: 'CSV: only table n of the document (1-based, in the order of the JSON `tables`), with its own columns' },
       } },
       response: { 200: { description: 'text/csv or application/json' }, 304: { type: 'null' }, ...errorResponses },
