@@ -1,4 +1,4 @@
-// A change of a rally's definition (entry list, itinerary) needs a reason —
+// A change of a rally's definition (entry list, itinerary, rules) needs a reason —
 // refused in words naming the field, nothing written — and the audit keeps it
 // with a diff that lists what changed, not keys sent in another order. On
 // SQLite and PostgreSQL.
@@ -72,6 +72,30 @@ function suite(kind: StoreKind, skip: () => string | null) {
       const none = await s.call('PUT', `${R}/itinerary`, { version: it.version + 1, legs: it.legs, stages: it.stages }, officer);
       assert.equal(none.statusCode, 400);
       assert.match(none.json().field, /^(body\.)?reason$/);
+    });
+
+    test('PUT …/rules: a reason is required, an unknown preset is refused naming rules.preset, and an override acts: the inquiry window of the status becomes 45 min with its article; the audit keeps reason and diff', opts(), async () => {
+      const rally = (await s.call('GET', R)).json() as Json;
+      const rules = rally.definition.rules as Json;
+      const none = await s.call('PUT', `${R}/rules`, { version: rally.version, rules }, officer);
+      assert.equal(none.statusCode, 400);
+      assert.match(none.json().field, /^(body\.)?reason$/);
+      const bad = await s.call('PUT', `${R}/rules`, { version: rally.version, rules: { ...rules, preset: 'no-such-preset' }, reason: 'typo' }, officer);
+      assert.equal(bad.statusCode, 400, bad.body);
+      assert.deepEqual([bad.json().code, bad.json().field], ['invalid-rally', '$.rules.preset']);
+      assert.equal(((await s.call('GET', R)).json() as Json).version, rally.version, 'nothing was written');
+
+      const before = ((await s.call('GET', `${R}/status`)).json() as Json).inquiry;
+      assert.notEqual(before.windowMin, 45);
+      const changed = { ...rules, overrides: { ...(rules.overrides ?? {}), inquiryWindowMin: { value: 45, rule: 'SR 12.3' } } };
+      const ok = await s.call('PUT', `${R}/rules`, { version: rally.version, rules: reversedKeys(changed), reason: 'supplementary regulations bulletin 2: inquiry window 45 min' }, officer);
+      assert.equal(ok.statusCode, 200, ok.body);
+      const after = ((await s.call('GET', `${R}/status`)).json() as Json).inquiry;
+      assert.deepEqual([after.windowMin, after.rule], [45, 'SR 12.3']);
+      const last = (await audit('update-rules')).at(-1)!;
+      assert.equal(last.detail.reason, 'supplementary regulations bulletin 2: inquiry window 45 min');
+      assert.equal(last.detail.diff.length, 1, JSON.stringify(last.detail.diff));
+      assert.match(last.detail.diff[0], /^rules .* → .*"inquiryWindowMin":\{"rule":"SR 12\.3","value":45\}/);
     });
   });
 }

@@ -28,6 +28,7 @@ export const WRITE_POLICIES: Readonly<Record<string, WritePolicy>> = {
   'POST /api/rallies': 'natural-key',
   'POST /api/rallies/import': 'natural-key',
   'PUT /api/rallies/:id/itinerary': 'natural-key',
+  'PUT /api/rallies/:id/rules': 'natural-key',
   'PUT /api/rallies/:id/entries': 'natural-key',
   'POST /api/rallies/:id/entries': 'natural-key',
   'PATCH /api/rallies/:id/entries/:car': 'same-state',

@@ -202,6 +202,25 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
     return { rallyId: r.id, version: r.version, legs: r.definition.legs, stages: r.definition.stages, warnings: warnings.map((f) => ({ ...f, text: inWords(f) })) };
   });
 
+  app.put<{ Params: { id: string } }>('/api/rallies/:id/rules', {
+    schema: {
+      summary: 'Change the rules choice: preset, version and the supplementary regulations\' overrides',
+      description: 'Results officer of the rally. Send the version you read and a reason (kept in the audit with the diff; 400 `reason-required` without one); 409 `version-conflict` when it changed meanwhile. '
+        + 'Refused with 400 `invalid-rally` naming the path (`$.rules.preset`, `$.rules.overrides.<key>`: an unknown preset or version, an override of an unknown key or with a bad value, one without the article that sets it); nothing is written. '
+        + 'Every result is scored again under the new rules.',
+      tags: ['rallies'],
+      params: rallyParams,
+      body: { type: 'object', required: ['version', 'rules', 'reason'], properties: { version: versionField, rules: anyObject('{ preset, version, overrides?: { <key>: { value, rule } } } (GET /api/presets lists the presets)'), reason: { ...reasonField, minLength: 1 } }, additionalProperties: false },
+      response: { 200: anyObject('{ version, rules }'), 409: errorResponses[400], ...errorResponses },
+      security: [{ bearer: [] }],
+    },
+  }, async (request) => {
+    if (String((request.body as { reason?: unknown }).reason ?? '').trim() === '') throw apiError('reason-required', 'reason: say why the rules change (e.g. "SR 12.3: inquiry window 45 min"); it is kept in the audit with the diff.', 'reason');
+    // The definition's checks resolve the rules: an unknown preset or a bad override is a 400 naming its path.
+    const r = await update(request, request.params.id, 'update-rules', (def, b) => ({ ...def, rules: b.rules }));
+    return { rallyId: r.id, version: r.version, rules: r.definition.rules };
+  });
+
   app.put<{ Params: { id: string } }>('/api/rallies/:id/entries', {
     schema: {
       summary: 'Replace the entry list (and optionally the classes)',
