@@ -41,6 +41,8 @@ describe('the public standings page', () => {
       assert.match(await page.locator('#title-maths').innerText(), /Samuel Sorensen leads with 22 points; 7 rounds left/);
       assert.match(await page.locator('#contenders').innerText(), /Travis Pastrana: 17 now, can reach/);
       assert.ok(await pageWidth(page) <= 390, 'no sideways scrolling of the page on a 390 px phone');
+      await shot(page, 'standings-workings-phone');
+      await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, 'standings-phone');
 
       // A second round with a result (entered as an external result): Pastrana wins it, Sorensen third.
@@ -64,8 +66,9 @@ describe('the public standings page', () => {
       await page.locator('#history-title').scrollIntoViewIfNeeded();
       await shot(page, 'standings-history-phone');
 
-      // Another championship: chosen in the form, the page follows.
+      // Another championship: chosen in the form and sent with Show.
       await page.getByLabel('Championship', { exact: true }).selectOption({ label: 'ARA National Championship — co-drivers' });
+      await page.getByRole('button', { name: 'Show' }).click();
       await page.getByRole('heading', { name: 'ARA National Championship — co-drivers' }).waitFor();
       assert.match(page.url(), /season=ara-2026&championship=codrivers/);
       assert.deepEqual(errors, []);

@@ -1,20 +1,12 @@
 // Public standings page. The server sends the first view as HTML with the
 // answers it was rendered from (readable without JavaScript: the picker is a
-// plain form, the workings are <details>); this script takes it over, sends
-// the form as soon as a choice changes, and draws the chart of positions.
+// plain form, the workings are <details>); this script takes it over and
+// draws the chart of positions.
 // Without a first view (the page served as a file) it asks the public API v1.
 import { hydrate, render } from 'preact';
 import { getJson } from './lib/api.ts';
 import { StandingsPage } from './standings/page.tsx';
 import type { SeasonV1, StandingsPageData, StandingsV1 } from './standings/model.ts';
-
-const onPick = (form: HTMLFormElement): void => {
-  // Another season: its own championships, so the championship is chosen afresh.
-  const season = (form.elements.namedItem('season') as HTMLSelectElement).value;
-  const champ = form.elements.namedItem('championship') as HTMLSelectElement;
-  if (season !== data.choice.season) champ.disabled = true;
-  form.submit();
-};
 
 async function fromApi(): Promise<StandingsPageData> {
   const q = new URLSearchParams(location.search);
@@ -39,11 +31,11 @@ async function start(): Promise<void> {
   const embedded = document.getElementById('standings-data');
   if (embedded?.textContent) {
     data = JSON.parse(embedded.textContent) as StandingsPageData;
-    hydrate(<StandingsPage data={data} onPick={onPick} />, root);
+    hydrate(<StandingsPage data={data} />, root);
   } else {
     data = await fromApi();
     root.replaceChildren();
-    render(<StandingsPage data={data} onPick={onPick} />, root);
+    render(<StandingsPage data={data} />, root);
   }
 }
 

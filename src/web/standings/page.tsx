@@ -1,5 +1,5 @@
 // The public standings page of one championship: the season and championship
-// picked in a plain form (works without JavaScript), who can still win, the
+// picked in a plain form (the same with or without JavaScript), who can still win, the
 // table with the workings of every total, and the position after each round
 // (a table, and a uPlot chart once the script has run). Rendered by the
 // server for the first view (src/server/web/standings-ssr.ts) and hydrated.
@@ -117,24 +117,24 @@ function Title({ s }: { s: StandingsV1 }) {
   );
 }
 
-function Picker({ data, onPick }: { data: StandingsPageData; onPick?: (form: HTMLFormElement) => void }) {
-  const change = (e: Event) => { const f = (e.currentTarget as HTMLSelectElement).form; if (f && onPick) onPick(f); };
+/** A plain form: nothing happens until Show (a choice made with the arrow keys does not reload the page under the reader). */
+function Picker({ data }: { data: StandingsPageData }) {
   return (
     <form class="pick" method="get" action="/standings.html" aria-label="Choose a championship">
       <div class="field">
         <label for="pick-season">Season</label>
-        <select id="pick-season" name="season" value={data.choice.season} onChange={change}>{data.seasons.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select>
+        <select id="pick-season" name="season" value={data.choice.season}>{data.seasons.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select>
       </div>
       <div class="field">
         <label for="pick-championship">Championship</label>
-        <select id="pick-championship" name="championship" value={data.choice.championship} onChange={change}>{(data.season?.championships ?? []).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select>
+        <select id="pick-championship" name="championship" value={data.choice.championship}>{(data.season?.championships ?? []).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select>
       </div>
-      <noscript><button type="submit">Show</button></noscript>
+      <button type="submit">Show</button>
     </form>
   );
 }
 
-export function StandingsPage({ data, onPick }: { data: StandingsPageData; onPick?: (form: HTMLFormElement) => void }) {
+export function StandingsPage({ data }: { data: StandingsPageData }) {
   const season = data.season;
   const s = data.standings;
   const round = (id: string): RoundV1 | undefined => season?.rounds.find((r) => r.id === id);
@@ -152,7 +152,7 @@ export function StandingsPage({ data, onPick }: { data: StandingsPageData; onPic
         <h1>{season ? `${season.season.name}: standings` : 'Championship standings'}</h1>
       </header>
       <main id="main" tabIndex={-1}>
-        {data.seasons.length ? <Picker data={data} onPick={onPick} /> : <p class="muted">No season on this server yet (organisers create one on the organiser page).</p>}
+        {data.seasons.length ? <Picker data={data} /> : <p class="muted">No season on this server yet (organisers create one on the organiser page).</p>}
         {data.note ? <p class="small muted" role="note" id="standings-note">{data.note}</p> : null}
         {data.error ? <p class="error" role="alert">{data.error}</p> : null}
         {season && s ? (
