@@ -13,6 +13,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { nextDay, rallyTimetable, toICalendar, type CalendarEvent } from '../../core/exchange/ical.ts';
 import type { ClassificationRow } from '../../core/results.ts';
+import type { RallyDefinition } from '../../core/model.ts';
 import { classify, stageResults } from '../../core/scoring/index.ts';
 import { decimalsFor, formatDuration, formatGap } from '../../core/time/index.ts';
 import type { ServerContext } from '../context.ts';
@@ -62,6 +63,20 @@ function rallyHead(e: RallyEntry) {
   return { id: e.rallyId, name: e.definition.name, timeZone: e.definition.timeZone, startDate: e.definition.startDate, endDate: e.definition.endDate, country: e.definition.country ?? null };
 }
 
+const CATEGORY_QUERY = { type: 'string', minLength: 1, description: 'Category code, for a rally running several on the same roads (ARA National, Regional): its crews ranked among themselves. Default the first declared; the answer names it.' } as const;
+
+/** The category an answer is of: the one asked for (checked), else the rally's first; undefined for a rally without categories. Places never mix categories. */
+function categoryFor(d: RallyDefinition, asked: string | undefined): string | undefined {
+  const cats = d.categories ?? [];
+  if (asked === undefined) return cats[0]?.code;
+  if (!cats.some((c) => c.code === asked)) {
+    throw apiError('unknown-category', cats.length
+      ? `query.category: no category "${asked}"; categories are ${cats.map((c) => c.code).join(', ')}.`
+      : 'query.category: this rally has no categories (one classification for every crew); leave category out.', 'query.category');
+  }
+  return asked;
+}
+
 export async function registerPublicApi(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   // One @fastify/rate-limit registration for the whole app: reuse it when another part registered it first.
   if (!app.hasDecorator('createRateLimit')) await app.register(rateLimit, { global: false });
@@ -93,32 +108,33 @@ export async function registerPublicApi(app: FastifyInstance, ctx: ServerContext
     return { apiVersion: PUBLIC_API_VERSION, rallies: rallies.map((r) => ({ id: r.id, name: r.definition.name, timeZone: r.definition.timeZone, startDate: r.definition.startDate, endDate: r.definition.endDate, country: r.definition.country ?? null })) };
   });
 
-  app.get<{ Params: { id: string }; Querystring: { class?: string; after?: string } }>('/api/public/v1/rallies/:id/results', {
+  app.get<{ Params: { id: string }; Querystring: { class?: string; after?: string; category?: string } }>('/api/public/v1/rallies/:id/results', {
     ...opts,
     schema: {
       summary: 'Public API v1: overall or class classification', tags: ['public'], params: rallyParams,
-      querystring: { type: 'object', additionalProperties: false, properties: { class: { type: 'string', minLength: 1 }, after: { type: 'string', minLength: 1 } } },
-      response: { 200: anyObject('{ apiVersion, rally, seq, publication, after, class, rows: [{ position, classPosition, car, driver, codriver, class, make, model, status, totalMs, total, penaltyMs, gapToLeaderMs, gapToLeader, gapToPrevMs, stagesCounted }] }'), 304: { type: 'null' }, ...errorResponses },
+      querystring: { type: 'object', additionalProperties: false, properties: { class: { type: 'string', minLength: 1 }, after: { type: 'string', minLength: 1 }, category: CATEGORY_QUERY } },
+      response: { 200: anyObject('{ apiVersion, rally, seq, publication, after, class, category?, rows: [{ position, classPosition, car, driver, codriver, class, make, model, status, totalMs, total, penaltyMs, gapToLeaderMs, gapToLeader, gapToPrevMs, stagesCounted }] }'), 304: { type: 'null' }, ...errorResponses },
     },
   }, async (request, reply) => {
     const e = await ctx.rally(request.params.id);
     const { class: cls, after } = request.query;
+    const category = categoryFor(e.definition, request.query.category);
     if (cls !== undefined && !e.definition.classes.some((c) => c.code === cls)) throw apiError('unknown-class', `query.class: no class "${cls}"; classes are ${e.definition.classes.map((c) => c.code).join(', ')}.`, 'query.class');
     if (after !== undefined && !e.definition.stages.some((s) => s.code === after)) throw apiError('unknown-stage', `query.after: no stage "${after}"; stages are ${e.definition.stages.map((s) => s.code).join(', ')}.`, 'query.after');
     const publication = await latestPublication(ctx, e.rallyId);
     if (notModified(request, reply, etagOf(e, request).replace(/"$/, `-p${publication?.number ?? 0}"`))) return reply.code(304).send();
-    const c = classify(e.state, { ...(cls ? { class: cls } : {}), ...(after ? { after } : {}) });
+    const c = classify(e.state, { ...(cls ? { class: cls } : {}), ...(after ? { after } : {}), ...(category ? { category } : {}) });
     const dec = decimalsFor(e.rules.stagePrecisionMs.value);
-    return { apiVersion: PUBLIC_API_VERSION, rally: rallyHead(e), seq: e.seq, publication, after: c.after, class: cls ?? null, rows: c.rows.map((r) => resultRow(r, dec)) };
+    return { apiVersion: PUBLIC_API_VERSION, rally: rallyHead(e), seq: e.seq, publication, after: c.after, class: cls ?? null, ...(category ? { category } : {}), rows: c.rows.map((r) => resultRow(r, dec)) };
   });
 
-  app.get<{ Params: { id: string; stage: string }; Querystring: { class?: string } }>('/api/public/v1/rallies/:id/stages/:stage', {
+  app.get<{ Params: { id: string; stage: string }; Querystring: { class?: string; category?: string } }>('/api/public/v1/rallies/:id/stages/:stage', {
     ...opts,
     schema: {
       summary: 'Public API v1: stage times', tags: ['public'],
       params: { type: 'object', required: ['id', 'stage'], properties: { id: rallyParams.properties.id, stage: { type: 'string' } } },
-      querystring: { type: 'object', additionalProperties: false, properties: { class: { type: 'string', minLength: 1 } } },
-      response: { 200: anyObject('{ apiVersion, rally, seq, stage: { code, name, distanceM, cancelled, interrupted }, rows: [{ position, classPosition, car, driver, codriver, class, status, timeMs, time, gapToWinnerMs, penaltyMs }] }'), 304: { type: 'null' }, ...errorResponses },
+      querystring: { type: 'object', additionalProperties: false, properties: { class: { type: 'string', minLength: 1 }, category: CATEGORY_QUERY } },
+      response: { 200: anyObject('{ apiVersion, rally, seq, category?, stage: { code, name, distanceM, cancelled, interrupted }, rows: [{ position, classPosition, car, driver, codriver, class, status, timeMs, time, gapToWinnerMs, penaltyMs }] }'), 304: { type: 'null' }, ...errorResponses },
     },
   }, async (request, reply) => {
     const e = await ctx.rally(request.params.id);
@@ -126,11 +142,12 @@ export async function registerPublicApi(app: FastifyInstance, ctx: ServerContext
     if (!stage) throw apiError('stage-not-found', `stage: no stage "${request.params.stage}"; stages are ${e.definition.stages.map((s) => s.code).join(', ')}.`, 'stage');
     const cls = request.query.class;
     if (cls !== undefined && !e.definition.classes.some((c) => c.code === cls)) throw apiError('unknown-class', `query.class: no class "${cls}".`, 'query.class');
+    const category = categoryFor(e.definition, request.query.category);
     if (notModified(request, reply, etagOf(e, request))) return reply.code(304).send();
-    const sr = stageResults(e.state, stage.code, cls ? { class: cls } : {});
+    const sr = stageResults(e.state, stage.code, { ...(cls ? { class: cls } : {}), ...(category ? { category } : {}) });
     const dec = decimalsFor(stage.precisionMs ?? e.rules.stagePrecisionMs.value);
     return {
-      apiVersion: PUBLIC_API_VERSION, rally: rallyHead(e), seq: e.seq,
+      apiVersion: PUBLIC_API_VERSION, rally: rallyHead(e), seq: e.seq, ...(category ? { category } : {}),
       stage: { code: stage.code, name: stage.name, distanceM: stage.distanceM, cancelled: sr.cancelled, interrupted: sr.interrupted },
       rows: sr.rows.map((r) => ({ position: r.position, classPosition: r.classPosition, car: r.car, ...crew(r), class: r.entry.class, status: r.status, timeMs: r.timeMs, time: r.timeMs === null ? null : formatDuration(r.timeMs, dec), gapToWinnerMs: r.gapToWinnerMs, penaltyMs: r.penaltyMs })),
     };

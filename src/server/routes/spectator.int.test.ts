@@ -98,6 +98,28 @@ describe('the spectator\'s grid and category-scoped stage listings (ARA Sno*Drif
     }
   });
 
+  test('public API v1: stage times and results are one category\'s (National by default, Regional when asked), named; an unknown one is a 400', async () => {
+    const P = R.replace('/api/rallies/', '/api/public/v1/rallies/');
+    const nat = new Set(REAL.crews.filter((c) => c.category === 'National').map((c) => c.car));
+    const reg = new Set(REAL.crews.filter((c) => c.category === 'Regional').map((c) => c.car));
+    for (const [q, cars, name] of [['', nat, 'National'], ['?category=Regional', reg, 'Regional']] as const) {
+      for (const path of [`${P}/stages/SS1${q}`, `${P}/results${q}`]) {
+        const res = await s.call('GET', path);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().category, name, path);
+        const rows = res.json().rows as { car: number; position: number | null }[];
+        assert.ok(rows.length > 0 && rows.every((r) => cars.has(r.car)), `${path}: ${name} crews only`);
+        const places = rows.map((r) => r.position).filter((x): x is number => x !== null).sort((a, b) => a - b);
+        // Ranked among themselves from 1 (equal times share a place, the next one skips: 19, 19, 21).
+        assert.equal(places[0], 1, path);
+        places.forEach((x, i) => assert.ok(x <= i + 1 && (i === 0 || x === i + 1 || x === places[i - 1]), `${path}: place ${x} at ${i + 1}`));
+      }
+    }
+    const bad = await s.call('GET', `${P}/stages/SS1?category=Club`);
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().field, 'query.category');
+  });
+
   test('an unknown category is a 400 naming query.category and the categories', async () => {
     for (const path of [`${R}/grid?category=Club`, `${R}/stages/SS1?category=Club`]) {
       const res = await s.call('GET', path);
