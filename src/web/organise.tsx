@@ -9,6 +9,7 @@ import { CreateRally } from './organise/create.tsx';
 import { EntriesView } from './organise/entries.tsx';
 import { ItineraryView } from './organise/itinerary.tsx';
 import { PeopleView } from './organise/people.tsx';
+import { RulesView } from './organise/rules.tsx';
 import { SeasonView } from './organise/season.tsx';
 import { StartListsView } from './organise/startlists.tsx';
 import { forget, go, message, rallyId, remember, say, token, view } from './organise/state.ts';
@@ -17,6 +18,7 @@ const VIEWS: { id: string; label: string; needsRally: boolean }[] = [
   { id: 'entries', label: 'Entries', needsRally: true },
   { id: 'itinerary', label: 'Itinerary', needsRally: true },
   { id: 'startlists', label: 'Start lists', needsRally: true },
+  { id: 'rules', label: 'Rules', needsRally: true },
   { id: 'season', label: 'Season', needsRally: false },
   { id: 'people', label: 'Tokens and people', needsRally: true },
 ];
@@ -83,7 +85,7 @@ function App() {
         <button class="small no-print" onClick={() => forget()}>Close</button>
       </nav>
       <p role="status" class={m.error ? 'error' : 'muted'}>{m.text}</p>
-      {view.value === 'entries' ? <EntriesView key={rallyId.value} /> : view.value === 'itinerary' ? <ItineraryView key={rallyId.value} /> : view.value === 'season' ? <SeasonView /> : view.value === 'startlists' ? <StartListsView key={rallyId.value} /> : view.value === 'people' ? <PeopleView key={rallyId.value} /> : <p>Unknown view.</p>}
+      {view.value === 'entries' ? <EntriesView key={rallyId.value} /> : view.value === 'itinerary' ? <ItineraryView key={rallyId.value} /> : view.value === 'season' ? <SeasonView /> : view.value === 'startlists' ? <StartListsView key={rallyId.value} /> : view.value === 'people' ? <PeopleView key={rallyId.value} /> : view.value === 'rules' ? <RulesView key={rallyId.value} /> : <p>Unknown view.</p>}
     </>
   );
 }
