@@ -11,8 +11,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+/** One connection attempt; a loaded machine can take seconds to accept one. */
+async function connectsOnce(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await c.connect();
     await c.query('select 1');
@@ -22,6 +23,15 @@ async function reachable(url: string): Promise<boolean> {
   } finally {
     await c.end().catch(() => {});
   }
+}
+
+/** Reachable within a few tries: one slow connect is not "PostgreSQL is missing". */
+async function reachable(url: string, tries = 4): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    if (await connectsOnce(url)) return true;
+    if (i < tries - 1) await new Promise((r) => setTimeout(r, 1000 * (i + 1)));
+  }
+  return false;
 }
 
 /** True when the environment says it is CI (`CI=true`, `CI=1`, …; not `CI=false` or `CI=0`). */
