@@ -196,10 +196,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerWeb(app, {
     picture: (rallyId, category) => live.picture(rallyId, category),
     store: deps.store,
-    status: async (rallyId) => {
+    // The inquiry clock from the latest publication alone (the page already read it): no other read per page view.
+    status: async (rallyId, latest) => {
       const e = await ctx.rally(rallyId);
       const nowMs = now().getTime();
-      return { now: new Date(nowMs).toISOString(), inquiry: inquiryClock(e, await deps.store.listPublications(rallyId), nowMs) };
+      return { now: new Date(nowMs).toISOString(), inquiry: inquiryClock(e, latest ? [latest] : [], nowMs) };
     },
     grid: async (rallyId, category) => {
       const e = await ctx.rally(rallyId);

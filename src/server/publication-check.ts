@@ -27,7 +27,8 @@ export interface InquiryClock {
 }
 
 /** The inquiry clock: it starts at the latest provisional publication (if none is official after it); worked out by core/inquiry-window.ts. */
-export function inquiryClock(e: RallyEntry, publications: readonly PublicationRecord[], nowMs: number): InquiryClock {
+/** Only the latest publication decides it: the list may hold just that one. */
+export function inquiryClock(e: Pick<RallyEntry, 'rules'>, publications: readonly Pick<PublicationRecord, 'number' | 'kind' | 'publishedAt'>[], nowMs: number): InquiryClock {
   const w = inquiryWindow(e.rules.inquiryWindowMin, publications.map((p) => ({ number: p.number, kind: p.kind, atMs: Date.parse(p.publishedAt) })), nowMs);
   const prov = w.provisional === null ? undefined : publications.find((p) => p.number === w.provisional);
   return {

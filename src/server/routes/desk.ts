@@ -45,10 +45,13 @@ export async function registerDeskRoutes(app: FastifyInstance, ctx: ServerContex
     },
   }, async (request) => {
     const e = await ctx.rally(request.params.id);
-    const pubs = await ctx.store.listPublications(e.rallyId);
+    // NOTE: every open rally page asks this each minute: the latest publication alone, not every snapshot.
+    const [prov, off] = await Promise.all([ctx.store.latestPublicationNumber(e.rallyId, 'provisional'), ctx.store.latestPublicationNumber(e.rallyId, 'official')]);
+    const n = Math.max(prov ?? 0, off ?? 0);
+    const last = n ? await ctx.store.getPublication(e.rallyId, n) : null;
+    const pubs = last ? [last] : [];
     const desk = await ctx.desk.read(e.rallyId);
     const nowMs = ctx.now().getTime();
-    const last = pubs.at(-1);
     return {
       rallyId: e.rallyId,
       seq: e.seq,

@@ -24,7 +24,7 @@ export interface RallySsrDeps {
   /** The stage-by-stage grid (GET …/grid), rendered into the first view when it is the view asked for. */
   grid?(rallyId: string, category?: string): Promise<GridAnswer | null>;
   /** The inquiry clock of GET …/status with the server's time, shown under the title and handed to the page. */
-  status?(rallyId: string): Promise<InquiryStatus | null>;
+  status?(rallyId: string, latest: PublicationHead | null): Promise<InquiryStatus | null>;
 }
 
 export interface InquiryStatus { now: string; inquiry: InquiryHead }
@@ -105,7 +105,7 @@ export function registerRallySsr(app: FastifyInstance, html: string, assets: Rea
     const init = rallyId ? ((await deps.picture(rallyId, query.get('category') ?? undefined)) as LiveInit | null) : null;
     if (!init) return fallback(req, reply);
     const pub = await latestPublication(deps.store, rallyId).catch(() => null);
-    const status = deps.status ? await deps.status(rallyId).catch(() => null) : null;
+    const status = deps.status ? await deps.status(rallyId, pub).catch(() => null) : null;
     // An open inquiry window's minutes left are part of the page: a new render each minute while it runs.
     const q = status?.inquiry;
     const left = q?.endsAt ? Date.parse(q.endsAt) - Date.parse(status?.now ?? '') : 0;
