@@ -146,6 +146,7 @@ describe('the desk: publication safeguards, inquiry clock, protests, notice boar
       assert.ok(codes.includes('protest-open'), codes.join());
       assert.ok(codes.includes('inquiry-open'), codes.join());
       assert.match(await p.locator('#blockers').innerText(), /SS16 is still running: car 10/);
+      assert.match(await p.locator('#blockers').innerText(), /inquiry window after provisional #1 is open until 16:30 EST \(30 min/);
       assert.equal(await p.getByRole('button', { name: 'Publish anyway (override)' }).isDisabled(), true, 'no override without a reason');
       await shot(p, 'desk-official-blocked');
       await p.getByRole('button', { name: 'Cancel' }).click();

@@ -8,8 +8,9 @@ import type { PublicationRecord } from '../store/contract.ts';
 import type { DeskState } from './desk-records.ts';
 import type { RallyEntry } from './rally-states.ts';
 import { rallyLocalMs } from './rally-time.ts';
-import { formatLocalDateTime } from '../core/time/index.ts';
 import { inquiryWindow } from '../core/inquiry-window.ts';
+// The same rally-local, 24-hour time with its zone (16:30 EST) the desk shows beside it.
+import { zoneTime } from '../web/lib/rally-time.ts';
 
 export interface Blocker { code: 'stage-running' | 'stage-not-run' | 'crew-overdue' | 'open-errors' | 'no-provisional' | 'inquiry-open' | 'protest-open'; detail: string }
 
@@ -59,7 +60,7 @@ export function officialBlockers(e: RallyEntry, publications: readonly Publicati
   if (errors.length > 0) out.push({ code: 'open-errors', detail: `${errors.length} open conflict${errors.length > 1 ? 's' : ''} or error${errors.length > 1 ? 's' : ''}: ${errors.slice(0, 5).map((i) => i.subject).join('; ')}${errors.length > 5 ? '; …' : ''}.` });
   const clock = inquiryClock(e, publications, nowMs);
   if (clock.provisional === null) out.push({ code: 'no-provisional', detail: 'No provisional classification has been published since the last official one: publish it first so the inquiry window can run (FMU26 Art 64.2).' });
-  else if (clock.open) out.push({ code: 'inquiry-open', detail: `The inquiry window after provisional #${clock.provisional} is open until ${formatLocalDateTime(rallyLocalMs(Date.parse(clock.endsAt as string), e.definition.timeZone)).slice(11, 16)} ${e.definition.timeZone} (${clock.windowMin} min, ${clock.rule}${clock.confirmed ? '' : ', unconfirmed'}).` });
+  else if (clock.open) out.push({ code: 'inquiry-open', detail: `The inquiry window after provisional #${clock.provisional} is open until ${zoneTime(clock.endsAt as string, e.definition.timeZone)} (${clock.windowMin} min, ${clock.rule}${clock.confirmed ? '' : ', unconfirmed'}).` });
   const open = desk.protests.filter((p) => !p.decision);
   if (open.length > 0) out.push({ code: 'protest-open', detail: `Open ${open.map((p) => `${p.kind} about car ${p.car} by ${p.lodgedBy}`).join('; ')}: decide ${open.length > 1 ? 'them' : 'it'} first.` });
   return out;
