@@ -287,6 +287,16 @@ describe('official documents of a rally with two categories (the demo rally, Sno
         rowsInOrder(t.slice(from, Math.min(...ends)), rows, `${cat} class ${k}`, 1);
       }
     }
+    // Several pages: each page's first row comes under the table's column headings, repeated (a row is never
+    // printed without them on its page), and each page says its number and the count.
+    const pages = t.split('\f').filter((p) => p.trim() !== '');
+    assert.ok(pages.length > 1, `${pages.length} pages`);
+    pages.forEach((p, i) => {
+      const lines = p.split('\n');
+      const firstRow = lines.findIndex((l) => /^\s*\d+\s+\d+\s+\S/.test(l));
+      if (firstRow >= 0) assert.ok(lines.slice(0, firstRow).some((l) => /Driver \/ co-driver/.test(l)), `page ${i + 1}: column headings before its first row`);
+      assert.match(p, new RegExp(`page ${i + 1} of ${pages.length}`));
+    });
     // The Regional crews retired on SS10 and SS14 (as published) are listed with the reason.
     const regionalOut = t.slice(at('Regional: Not classified'));
     for (const car of [337, 111, 983]) assert.match(regionalOut, new RegExp(`^\\s*${car}\\s.*retired at`, 'm'), `car ${car}`);
