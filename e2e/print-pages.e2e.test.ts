@@ -60,7 +60,7 @@ describe('printing the public pages of the demo rally', () => {
         const { text } = await printed(page);
         const missing = cars.filter((car) => !new RegExp(`(^|\\D)${car}(\\D|$)`, 'm').test(text));
         assert.deepEqual(missing, [], `${what}: every crew printed`);
-        for (const control of ['Download:', 'as CSV', 'Downloads']) assert.ok(!text.includes(control), `${what}: "${control}" is not printed`);
+        for (const control of ['Download:', 'as CSV', 'Downloads', 'Gaps to', 'Standings']) assert.ok(!text.includes(control), `${what}: "${control}" is not printed`);
       }
     } finally {
       await context.close();
