@@ -73,6 +73,8 @@ describe('the organiser sets up the entry list (laptop, phone)', () => {
       assert.equal(after.entries.find((e) => e.car === 1)!.registration, 'MI-RF1');
       assert.ok(!after.entries.some((e) => e.car === 71 || e.car === 72), 'refused lines were not imported');
       assert.match(await desk.page.getByRole('list', { name: 'Entry changes' }).innerText(), /import #1 — entries received by 30 Jan/);
+      // When, in the rally's zone with its name, as every organiser and desk page says it.
+      assert.match(await desk.page.getByRole('list', { name: 'Entry changes' }).innerText(), /, \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d E[SD]T/);
       assert.deepEqual(desk.errors, []);
     } finally {
       await desk.close();

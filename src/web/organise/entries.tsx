@@ -3,6 +3,7 @@
 // substitute — plus a CSV import whose line-by-line plan is shown before
 // anything is written.
 import { useEffect, useState } from 'preact/hooks';
+import { zoneDateTime } from '../lib/rally-time.ts';
 import type { Entry, RallyClass } from '../../core/model.ts';
 import { rallyPath, read, say, write } from './state.ts';
 
@@ -24,10 +25,9 @@ function Text(p: { label: string; v: string; set: (v: string) => void; wide?: bo
   );
 }
 
-function when(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
+/** The rally's zone, read with the list: change times are shown in it (`7 Feb 2026 16:00:05 EST`), never the browser's. */
+let zone = 'UTC';
+const when = (iso: string): string => zoneDateTime(iso, zone);
 
 function person(p: Entry['driver']): string {
   return `${p.name}${p.nationality ? ` (${p.nationality})` : ''}`;
@@ -242,6 +242,7 @@ export function EntriesView() {
   const [open, setOpen] = useState<{ car: number; kind: 'edit' | 'withdraw' | 'substitute' } | null>(null);
   async function load() {
     try {
+      zone = (await read<{ definition: { timeZone: string } }>(rallyPath(''))).definition.timeZone;
       setList(await read<EntryList>(rallyPath('/entries')));
       setChanges((await read<{ changes: Change[] }>(rallyPath('/entries/changes'))).changes);
     } catch (e) {
