@@ -175,8 +175,9 @@ function connectLive(fresh = false): void {
   es.addEventListener('publication', (ev) => {
     const h = JSON.parse((ev as MessageEvent<string>).data) as PublicationHead;
     if (!publication.value || h.number >= publication.value.number) publication.value = h;
-    // A new publication starts (or ends) the inquiry window: its clock comes with the status.
-    void loadPublication();
+    // A new publication starts (or ends) the inquiry window: its clock comes with the status. Asked
+    // within 3 s, not at once: every open page hears the event at the same moment.
+    setTimeout(() => void loadPublication(), Math.random() * 3000);
   });
   es.onopen = () => { connection.value = 'live'; };
   es.onerror = () => {
