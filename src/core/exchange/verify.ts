@@ -86,9 +86,16 @@ export function verifyPublication(
     add('rules', false, `the published rules cannot be resolved by this rallyhq: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
     return { ...base, ok: false, hash: seal.hash, checks };
   }
-  const recomputed = classify(score(definition, rules, prefix));
+  const state = score(definition, rules, prefix);
+  const recomputed = classify(state);
   const cHash = classificationHash(recomputed, hash);
-  add('classification', cHash === seal.classificationHash, cHash === seal.classificationHash ? `recomputed from the file, ${recomputed.rows.filter((r) => r.position !== null).length} classified crews, identical to the sealed classification` : 'the classification recomputed from the file differs from the sealed one');
+  const classified = (c: typeof recomputed) => c.rows.filter((r) => r.position !== null).length;
+  // A rally with categories: the seal holds the first category's table; the others are bound by the same log, rules and definition.
+  const others = (definition.categories ?? []).filter((c) => c.code !== recomputed.category);
+  const categoryNote = recomputed.category
+    ? ` (${recomputed.category}; ${others.map((c) => `${c.code}: ${classified(classify(state, { category: c.code }))} classified crews`).join(', ')} recomputed from the same sealed log, rules and definition)`
+    : '';
+  add('classification', cHash === seal.classificationHash, cHash === seal.classificationHash ? `recomputed from the file, ${classified(recomputed)} classified crews${categoryNote}, identical to the sealed classification` : 'the classification recomputed from the file differs from the sealed one');
   const publishedHash = classificationHash(record.snapshot.classification, hash);
   add('published table', publishedHash === seal.classificationHash, publishedHash === seal.classificationHash ? 'the published table is the sealed classification' : 'the published table differs from the sealed classification');
 

@@ -90,6 +90,8 @@ describe('verify: the demo rally export against its sealed publications (memory 
     const seal = JSON.parse(readFileSync(join(dir, 'pub2.json'), 'utf8')).snapshot.seal.hash as string;
     assert.ok(r.out.includes(`seal ${seal}`), r.out);
     for (const check of ['log', 'rules', 'classification', 'chain']) assert.match(r.out, new RegExp(`^ {2}ok {4}${check}`, 'm'), `${check} checked:\n${r.out}`);
+    // Two categories: the check says which table the seal holds and what else was recomputed.
+    assert.match(r.out, /ok {4}classification: recomputed from the file, \d+ classified crews \(National; Regional: \d+ classified crews recomputed from the same sealed log, rules and definition\)/);
     // The same command on an export changed afterwards by one time fails and says so.
     const file = JSON.parse(readFileSync(join(dir, 'snodrift-2026.rally.json'), 'utf8'));
     const i = file.facts.findIndex((f: { type: string; control: string }) => f.type === 'controlTime' && /^SF\d+$/.test(f.control));
