@@ -6,7 +6,7 @@
 // takes over without asking again and follows the stream from that position.
 // Readable without JavaScript: the views are plain links.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { gzipSync } from 'node:zlib';
+import { pageCache } from './page-cache.ts';
 import { renderToString } from 'preact-render-to-string';
 import { h } from 'preact';
 import { App } from '../../web/rally/app.tsx';
@@ -98,7 +98,7 @@ async function latestPublication(store: RallySsrDeps['store'], rallyId: string):
  */
 export function registerRallySsr(app: FastifyInstance, html: string, assets: ReadonlyMap<string, Asset>, deps: RallySsrDeps, fallback: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
   const template = prepareTemplate(html, assets);
-  const cache = new Map<string, { html: Buffer; gz: Buffer }>();
+  const cache = pageCache();
   app.get('/rally.html', { schema: { hide: true } }, async (req, reply) => {
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     const rallyId = query.get('id') ?? '';
@@ -110,19 +110,9 @@ export function registerRallySsr(app: FastifyInstance, html: string, assets: Rea
     const q = status?.inquiry;
     const left = q?.endsAt ? Date.parse(q.endsAt) - Date.parse(status?.now ?? '') : 0;
     const key = `${rallyId}|${init.seq}|${pub?.number ?? 0}|${q?.provisional ?? ''}|${left > 0 ? Math.ceil(left / 60_000) : 0}|${query.toString()}`;
-    let hit = cache.get(key);
-    if (!hit) {
+    return cache.send(req, reply, key, async () => {
       const g = ['grid', 'chart'].includes(query.get('view') ?? '') && deps.grid ? await deps.grid(rallyId, query.get('category') ?? undefined).catch(() => null) : null;
-      const body = Buffer.from(renderRally(template, init, pub, query, g, status), 'utf8');
-      hit = { html: body, gz: gzipSync(body) };
-      cache.set(key, hit);
-      if (cache.size > 64) cache.delete(cache.keys().next().value!);
-    }
-    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    reply.header('content-type', 'text/html; charset=utf-8');
-    reply.header('cache-control', 'no-cache');
-    reply.header('vary', 'accept-encoding');
-    if (gzip) reply.header('content-encoding', 'gzip');
-    return reply.send(gzip ? hit.gz : hit.html);
+      return renderRally(template, init, pub, query, g, status);
+    });
   });
 }

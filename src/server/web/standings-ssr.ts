@@ -5,7 +5,7 @@
 // internal championship routes: those are not rate-limited per address, so a
 // crowd opening the page does not use up the server's own allowance.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { gzipSync } from 'node:zlib';
+import { pageCache } from './page-cache.ts';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Season } from '../../core/championship/season.ts';
@@ -73,7 +73,7 @@ export function renderStandings(template: string, data: StandingsPageData): stri
 /** GET /standings.html?season=&championship=&after= (or ?rally=): rendered per choice; the last few answers kept gzipped. */
 export function registerStandingsSsr(app: FastifyInstance, html: string, assets: ReadonlyMap<string, Asset>, fallback: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
   const template = prepareTemplate(html, assets);
-  const cache = new Map<string, { html: Buffer; gz: Buffer }>();
+  const cache = pageCache();
   app.get('/standings.html', { schema: { hide: true } }, async (req, reply) => {
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     let page: Awaited<ReturnType<typeof standingsPageData>>;
@@ -84,18 +84,6 @@ export function registerStandingsSsr(app: FastifyInstance, html: string, assets:
       req.log.error({ err }, 'standings page: first view not rendered');
       return fallback(req, reply);
     }
-    let hit = cache.get(page.key);
-    if (!hit) {
-      const body = Buffer.from(renderStandings(template, page.data), 'utf8');
-      hit = { html: body, gz: gzipSync(body) };
-      cache.set(page.key, hit);
-      if (cache.size > 64) cache.delete(cache.keys().next().value!);
-    }
-    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    reply.header('content-type', 'text/html; charset=utf-8');
-    reply.header('cache-control', 'no-cache');
-    reply.header('vary', 'accept-encoding');
-    if (gzip) reply.header('content-encoding', 'gzip');
-    return reply.send(gzip ? hit.gz : hit.html);
+    return cache.send(req, reply, page.key, () => renderStandings(template, page.data));
   });
 }
