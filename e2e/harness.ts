@@ -141,6 +141,16 @@ export async function startServer(options: { keep?: (f: Fact) => boolean; rally?
   };
 }
 
+/** A laptop-sized page (1280 × 900) in the rally's time zone, with the page's uncaught errors collected. */
+export async function laptopPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit', locale: 'en-US' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page, errors };
+}
+
 /** A phone-sized page (375 × 740, touch) in the rally's time zone, with console errors collected. */
 export async function phonePage(browser: Browser, options: { timezoneId?: string } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, timezoneId: options.timezoneId ?? 'America/Detroit', locale: 'en-US' });

@@ -8,7 +8,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
+import { laptopPage, launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
 import { shot } from './desk-helpers.ts';
 
 let browser: Browser | null = null;
@@ -25,11 +25,7 @@ describe('an organiser sets up a rally and a season from an empty database', () 
 
   test('rally, itinerary, entries, start list, season, championships, a round scored by the rally; the public standings follow', async (t) => {
     if (!browser) return t.skip('no Chromium');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit', locale: 'en-US' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(8000);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await laptopPage(browser);
     try {
       // 1. The rally.
       await page.goto(`${server.url}/organise.html`);
@@ -174,11 +170,7 @@ describe('a season without a rally on this server', () => {
 
   test('on an empty database the seasons open with the administrator token alone: a season, a championship, a round run elsewhere', async (t) => {
     if (!browser) return t.skip('no Chromium');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit', locale: 'en-US' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(8000);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await laptopPage(browser);
     try {
       await page.goto(`${server.url}/organise.html`);
       const open = page.getByRole('form', { name: 'Open the seasons' });

@@ -8,7 +8,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
+import { laptopPage, launchBrowser, phonePage, startServer, type TestServer } from './harness.ts';
 import { shot } from './desk-helpers.ts';
 
 let browser: Browser | null = null;
@@ -17,15 +17,6 @@ after(async () => { await browser?.close(); });
 
 const due = (page: Page, id: string) => page.locator(`tr[data-control="${id}"] td.due`).innerText();
 
-async function laptop(b: Browser) {
-  const context = await b.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit', locale: 'en-US' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(8000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { context, page, errors };
-}
-
 describe('the organiser edits the Sno*Drift itinerary', () => {
   let server: TestServer;
   before(async () => { if (browser) server = await startServer(); });
@@ -33,7 +24,7 @@ describe('the organiser edits the Sno*Drift itinerary', () => {
 
   test('edit a target time and see the due times move; an implausible distance is flagged as typed; saved with a reason; a conflict asks for a reload', async (t) => {
     if (!browser) return t.skip('no Chromium');
-    const { context, page, errors } = await laptop(browser);
+    const { context, page, errors } = await laptopPage(browser);
     try {
       await page.goto(`${server.url}/organise.html?id=${server.rallyId}&view=itinerary`);
       await page.getByLabel('Token').fill(server.officerToken);
@@ -164,7 +155,7 @@ describe('a rally set up from an empty database in the browser', () => {
     assert.deepEqual(errors, []);
 
     // The itinerary at a desk: one leg, one stage, the finish control.
-    const desk = await laptop(browser);
+    const desk = await laptopPage(browser);
     const page2 = desk.page;
     try {
       await page2.goto(`${server.url}/organise.html?id=lakeshore-rally-2026&view=itinerary`);

@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServer, type TestServer } from './harness.ts';
+import { laptopPage, launchBrowser, startServer, type TestServer } from './harness.ts';
 import { shot } from './desk-helpers.ts';
 
 let browser: Browser | null = null;
@@ -31,11 +31,7 @@ describe('tokens and people (laptop, tablet)', () => {
 
   test('issue a marshal code for SS3F, see its QR code, the phone enrolls; revoke in two clicks and the phone gets 401', async (t) => {
     if (!browser) return t.skip('no Chromium');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit', locale: 'en-US' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(8000);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await laptopPage(browser);
     try {
       await page.goto(`${server.url}/organise.html?id=${server.rallyId}&view=people`);
       await page.getByLabel('Token').fill(server.officerToken);

@@ -6,7 +6,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, ROOT, startServer, type TestServer } from './harness.ts';
+import { laptopPage, launchBrowser, ROOT, startServer, type TestServer } from './harness.ts';
 
 let browser: Browser | null = null;
 before(async () => { browser = await launchBrowser(); });
@@ -21,11 +21,7 @@ describe('the organiser sets up a season (laptop, tablet)', () => {
 
   test('create a season, add a round linked to the demo rally, see the standings turn official after the publication', async (t) => {
     if (!browser) return t.skip('no Chromium');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit', locale: 'en-US' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(8000);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await laptopPage(browser);
     try {
       await page.goto(`${server.url}/organise.html?id=${server.rallyId}&view=season&season=ara-2026`);
       await page.getByLabel('Token').fill(server.adminToken);

@@ -5,7 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, ROOT, startServer, type TestServer } from './harness.ts';
+import { laptopPage, launchBrowser, ROOT, startServer, type TestServer } from './harness.ts';
 
 let browser: Browser | null = null;
 before(async () => { browser = await launchBrowser(); });
@@ -27,11 +27,7 @@ describe('the organiser builds a start list (laptop)', () => {
     // Crews that retired in leg 1 and restart start after the others (the default placement).
     const restarting = new Set(c.retired.filter((r) => r.restartedAt !== undefined).map((r) => r.car));
     const leg1 = c.rows.filter((r) => r.position !== null && !restarting.has(r.car)).sort((a, b) => a.position! - b.position!).map((r) => r.car);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit', locale: 'en-US' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(8000);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await laptopPage(browser);
     try {
       await page.goto(`${server.url}/organise.html?id=${server.rallyId}&view=startlists`);
       await page.getByLabel('Token').fill(server.officerToken);
