@@ -107,6 +107,42 @@ test('CSV import: each line is planned as add, change, unchanged or refused with
   assert.equal(after.entries.find((e) => e.car === b!.car)!.class, 'RC4');
 });
 
+test('CSV import on a rally with two categories (Sno*Drift 2026, National and Regional): each crew needs one; given by code or name, an unknown or missing one refused naming the categories', () => {
+  const ara = (JSON.parse(readFileSync(fixturePath('fixtures/ara-2026-sno-drift.rally.json'), 'utf8')) as { rally: RallyDefinition }).rally;
+  const pastrana = ara.entries.find((e) => e.driver.name === 'Travis Pastrana')!;
+  const csv = [
+    'car,driver,codriver,make,model,class,category',
+    `${pastrana.car},${pastrana.driver.name},${pastrana.codriver.name},${pastrana.make},${pastrana.model},${pastrana.class},National`,
+    '901,Ann Kerr,Bo Dale,Subaru,Impreza,O4WD,regional',
+    '902,Cy Moss,Di Fenn,Ford,Fiesta,O2WD,Club',
+    '903,Ed Lowe,Fa Gill,Ford,Fiesta,O2WD,',
+  ].join('\n');
+  const plan = planEntryImport(ara, csv);
+  assert.deepEqual(plan.fileErrors, []);
+  assert.deepEqual(plan.lines.map((l) => [l.line, l.action]), [[2, 'unchanged'], [3, 'add'], [4, 'refuse'], [5, 'refuse']]);
+  const add = plan.lines[1]!;
+  assert.ok(add.action === 'add' && add.entry.category === 'Regional' && /, Regional$/.test(add.lines[0]!));
+  const club = plan.lines[2]!;
+  assert.ok(club.action === 'refuse');
+  assert.deepEqual(club.reasons, ['unknown category "Club"; the rally\'s categories are National, Regional']);
+  const none = plan.lines[3]!;
+  assert.ok(none.action === 'refuse' && /category is empty; this rally classifies its crews by category: give one of National, Regional/.test(none.reasons[0]!));
+  const after = applyEntryImport(ara, plan);
+  assert.deepEqual(checkDefinition(after, '$'), [], 'the import leaves a valid definition');
+  assert.equal(after.entries.find((e) => e.car === 901)!.category, 'Regional');
+  // Without a category column an existing crew keeps its category; a new crew cannot be placed and is refused.
+  const keep = planEntryImport(ara, `car,driver,codriver,make,model,class\n${pastrana.car},${pastrana.driver.name},${pastrana.codriver.name},${pastrana.make},${pastrana.model},${pastrana.class}\n904,Gu Hale,Ha Ives,Ford,Fiesta,O2WD`);
+  assert.deepEqual(keep.lines.map((l) => l.action), ['unchanged', 'refuse']);
+  // Moving a crew to the other category is a change that says so.
+  const move = planEntryImport(ara, `car,driver,codriver,make,model,class,category\n${pastrana.car},${pastrana.driver.name},${pastrana.codriver.name},${pastrana.make},${pastrana.model},${pastrana.class},Regional`);
+  const m = move.lines[0]!;
+  assert.ok(m.action === 'change');
+  assert.deepEqual(m.lines, ['category: National → Regional']);
+  // A rally with one classification refuses a category rather than storing one nothing reads.
+  const single = planEntryImport(rally, 'car,driver,codriver,make,model,class,category\n41,Jo Smith,Ann Lee,Subaru,WRX,RC2,National');
+  assert.ok(single.lines[0]!.action === 'refuse' && /one classification/.test(single.lines[0]!.reasons[0]!));
+});
+
 test('CSV import: a header without a required column refuses the whole file and names it', () => {
   const plan = planEntryImport(rally, 'car,driver,make,model,class\n5,A,B,C,RC2\n');
   assert.equal(plan.lines.length, 0);

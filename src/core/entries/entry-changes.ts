@@ -53,12 +53,13 @@ export function entryDiff(before: Entry, after: Entry): string[] {
   for (const f of EDITABLE_FIELDS) {
     if (show(before[f]) !== show(after[f])) lines.push(`${f}: ${show(before[f])} → ${show(after[f])}`);
   }
+  if (show(before.category) !== show(after.category)) lines.push(`category: ${show(before.category)} → ${show(after.category)}`);
   return lines;
 }
 
 /** A short line describing a crew, for an add. */
 export function entryLine(e: Entry): string {
-  return `#${e.car} ${e.driver.name} / ${e.codriver.name}, ${e.make} ${e.model}, class ${e.class}${e.late ? ' (late entry)' : ''}`;
+  return `#${e.car} ${e.driver.name} / ${e.codriver.name}, ${e.make} ${e.model}, class ${e.class}${e.category ? `, ${e.category}` : ''}${e.late ? ' (late entry)' : ''}`;
 }
 
 function checkClass(def: RallyDefinition, cls: string, field: string): ChangeOutcome | null {

@@ -25,6 +25,7 @@ const COLUMNS = {
   entrant: ['entrant', 'team'],
   priority: ['priority', 'seeding', 'seed'],
   eligibility: ['eligibility', 'championships', 'registrations'],
+  category: ['category', 'championshipcategory'],
 } as const;
 
 type Column = keyof typeof COLUMNS;
@@ -77,6 +78,9 @@ export function planEntryImport(def: RallyDefinition, text: string): ImportPlan 
   if (plan.fileErrors.length) return plan;
 
   const classes = new Map(def.classes.map((c) => [c.code.toLowerCase(), c.code]));
+  // A rally that classifies by category (ARA National and Regional) needs each crew's; matched by code or name.
+  const categories = new Map((def.categories ?? []).flatMap((c) => [[c.code.toLowerCase(), c.code], [c.name.toLowerCase(), c.code]] as const));
+  const categoryList = (def.categories ?? []).map((c) => c.code).join(', ');
   const current = new Map(def.entries.map((e) => [e.car, e]));
   const withdrawn = new Set((def.withdrawn ?? []).map((e) => e.car));
   const seen = new Map<number, number>();
@@ -99,6 +103,13 @@ export function planEntryImport(def: RallyDefinition, text: string): ImportPlan 
     for (const c of ['driverNationality', 'codriverNationality'] as const) {
       const v = get(c);
       if (v && !/^[A-Za-z]{3}$/.test(v)) reasons.push(`${c === 'driverNationality' ? 'driver' : 'co-driver'} nationality "${v}" is not a three-letter code like USA or CAN`);
+    }
+    const catText = get('category');
+    const category = catText ? categories.get(catText.toLowerCase()) : undefined;
+    if (catText && categories.size === 0) reasons.push(`category "${catText}" given, but this rally has one classification; leave the category column empty or remove it`);
+    else if (catText && !category) reasons.push(`unknown category "${catText}"; the rally's categories are ${categoryList}`);
+    else if (!catText && categories.size > 0 && (index.category !== undefined || (car !== null && current.get(car)?.category === undefined))) {
+      reasons.push(`category is empty; this rally classifies its crews by category: give one of ${categoryList} (a category column)`);
     }
     if (car !== null) {
       const first = seen.get(car);
@@ -130,6 +141,7 @@ export function planEntryImport(def: RallyDefinition, text: string): ImportPlan 
       if (v) (entry as unknown as Record<string, unknown>)[field] = v;
       else delete (entry as unknown as Record<string, unknown>)[field];
     }
+    if (category) entry.category = category;
     if (index.eligibility !== undefined) {
       if (eligibility.length) entry.eligibility = eligibility;
       else delete entry.eligibility;
