@@ -118,3 +118,33 @@ describe('the organiser sets up the entry list (laptop, phone)', () => {
     }
   });
 });
+
+describe('the organiser adds a crew to a rally with two categories (ARA Sno*Drift 2026, laptop)', () => {
+  let server: TestServer;
+  before(async () => { if (browser) server = await startServer({ fixture: 'ara' }); });
+  after(async () => { await server?.close(); });
+
+  test('the add form asks for the category (National or Regional); the crew is entered in the one chosen', async (t) => {
+    if (!browser) return t.skip('no Chromium');
+    const desk = await open(browser, server, { width: 1280, height: 900 });
+    try {
+      const form = desk.page.getByRole('form', { name: 'Add a crew' });
+      await form.waitFor();
+      await form.locator('input[name="car"]').fill('901');
+      await form.locator('input[name="driver"]').fill('Ann Kerr');
+      await form.locator('input[name="codriver"]').fill('Bo Dale');
+      await form.locator('input[name="make"]').fill('Subaru');
+      await form.locator('input[name="model"]').fill('Impreza');
+      await form.getByLabel('Class *').selectOption('O4WD');
+      await form.getByLabel('Category *').selectOption('Regional');
+      await form.locator('input[name="reason"]').fill('late entry form received 5 Feb');
+      await form.getByRole('button', { name: 'Add crew' }).click();
+      await desk.page.locator('tr[data-car="901"]').waitFor();
+      const list = (await server.api<{ entries: { car: number; category?: string }[] }>('GET', `/api/rallies/${server.rallyId}/entries`)).body;
+      assert.equal(list.entries.find((e) => e.car === 901)?.category, 'Regional');
+      assert.deepEqual(desk.errors, []);
+    } finally {
+      await desk.close();
+    }
+  });
+});

@@ -143,6 +143,25 @@ test('CSV import on a rally with two categories (Sno*Drift 2026, National and Re
   assert.ok(single.lines[0]!.action === 'refuse' && /one classification/.test(single.lines[0]!.reasons[0]!));
 });
 
+test('adding or editing a crew on a rally with two categories (Sno*Drift 2026): the category is required, checked, and a move between them is a change that says so', () => {
+  const ara = (JSON.parse(readFileSync(fixturePath('fixtures/ara-2026-sno-drift.rally.json'), 'utf8')) as { rally: RallyDefinition }).rally;
+  const none = addEntry(ara, crew(901, 'O2WD'), who);
+  assert.ok(!none.ok && none.field === 'category' && /give one of National, Regional/.test(none.message));
+  const wrong = addEntry(ara, { ...crew(901, 'O2WD'), category: 'Club' }, who);
+  assert.ok(!wrong.ok && wrong.field === 'category' && /unknown category "Club"/.test(wrong.message));
+  const ok = addEntry(ara, { ...crew(901, 'O2WD'), category: 'Regional' }, who);
+  assert.ok(ok.ok);
+  assert.deepEqual(checkDefinition(ok.definition, '$'), []);
+  const pastrana = ara.entries.find((e) => e.driver.name === 'Travis Pastrana')!;
+  const moved = editEntry(ara, pastrana.car, { category: 'Regional' }, who);
+  assert.ok(moved.ok);
+  assert.deepEqual(moved.change.lines, ['category: National → Regional']);
+  const bad = editEntry(ara, pastrana.car, { category: 'Club' }, who);
+  assert.ok(!bad.ok && bad.field === 'category');
+  const single = addEntry(rally, { ...crew(77), category: 'National' }, who);
+  assert.ok(!single.ok && single.field === 'category' && /one classification/.test(single.message));
+});
+
 test('CSV import: a header without a required column refuses the whole file and names it', () => {
   const plan = planEntryImport(rally, 'car,driver,make,model,class\n5,A,B,C,RC2\n');
   assert.equal(plan.lines.length, 0);

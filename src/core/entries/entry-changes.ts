@@ -32,7 +32,7 @@ function needsReason(who: Who): ChangeOutcome | null {
 
 const PERSON_FIELDS = ['name', 'nationality', 'licence', 'club'] as const;
 /** Fields of an entry a change may set, in the order people read them. */
-export const EDITABLE_FIELDS = ['class', 'make', 'model', 'carGroup', 'registration', 'entrant', 'group', 'eligibility', 'support', 'late'] as const;
+export const EDITABLE_FIELDS = ['class', 'category', 'make', 'model', 'carGroup', 'registration', 'entrant', 'group', 'eligibility', 'support', 'late'] as const;
 
 function show(v: unknown): string {
   if (v === undefined || v === null || v === '') return '—';
@@ -53,7 +53,6 @@ export function entryDiff(before: Entry, after: Entry): string[] {
   for (const f of EDITABLE_FIELDS) {
     if (show(before[f]) !== show(after[f])) lines.push(`${f}: ${show(before[f])} → ${show(after[f])}`);
   }
-  if (show(before.category) !== show(after.category)) lines.push(`category: ${show(before.category)} → ${show(after.category)}`);
   return lines;
 }
 
@@ -67,6 +66,14 @@ function checkClass(def: RallyDefinition, cls: string, field: string): ChangeOut
   return refuse(field, `unknown class "${cls}"; use one of ${def.classes.map((c) => c.code).join(', ') || '(none declared: add classes first)'}`);
 }
 
+/** A rally classified by category (ARA National and Regional) places every crew in one of its own; one without categories takes none. */
+function checkCategory(def: RallyDefinition, category: string | undefined): ChangeOutcome | null {
+  const known = (def.categories ?? []).map((c) => c.code);
+  if (known.length === 0) return category === undefined ? null : refuse('category', `this rally has one classification; leave the category out (got "${category}")`);
+  if (category === undefined) return refuse('category', `this rally classifies its crews by category: give one of ${known.join(', ')}`);
+  return known.includes(category) ? null : refuse('category', `unknown category "${category}"; use one of ${known.join(', ')}`);
+}
+
 function findEntry(def: RallyDefinition, car: number): Entry | null {
   return def.entries.find((e) => e.car === car) ?? null;
 }
@@ -76,7 +83,7 @@ export function addEntry(def: RallyDefinition, entry: Entry, who: Who): ChangeOu
   if (r) return r;
   if (findEntry(def, entry.car)) return refuse('car', `car ${entry.car} is already entered (${findEntry(def, entry.car)!.driver.name}); pick a free number or edit that entry`, 409);
   if ((def.withdrawn ?? []).some((e) => e.car === entry.car)) return refuse('car', `car ${entry.car} belonged to a crew that withdrew; give the new crew another number`, 409);
-  const bad = checkClass(def, entry.class, 'class');
+  const bad = checkClass(def, entry.class, 'class') ?? checkCategory(def, entry.category);
   if (bad) return bad;
   const entries = [...def.entries, entry].sort((a, b) => a.car - b.car);
   return { ok: true, entry, definition: { ...def, entries }, change: { kind: 'add', car: entry.car, reason: who.reason, at: who.at, by: who.by, lines: [entryLine(entry)] } };
@@ -119,7 +126,7 @@ export function editEntry(def: RallyDefinition, car: number, patch: EntryPatch, 
   if (patch.driver?.name !== undefined && patch.driver.name !== before.driver.name) return refuse('driver.name', 'a new driver is a substitution: record it with who approved it (substitute), not as an edit');
   if (patch.codriver?.name !== undefined && patch.codriver.name !== before.codriver.name) return refuse('codriver.name', 'a new co-driver is a substitution: record it with who approved it (substitute), not as an edit');
   const after = patched(before, patch);
-  const bad = checkClass(def, after.class, 'class');
+  const bad = checkClass(def, after.class, 'class') ?? checkCategory(def, after.category);
   if (bad) return bad;
   const lines = entryDiff(before, after);
   if (lines.length === 0) return refuse('patch', `nothing to change: car ${car} already reads so`);

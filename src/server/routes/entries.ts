@@ -129,7 +129,7 @@ export async function registerEntryRoutes(app: FastifyInstance, ctx: ServerConte
       summary: 'Add a crew (a late entry carries late: true)',
       description: 'Results officer of the rally. The entry is checked like a rally file\'s (class known, nationality a three-letter code); a number already entered or withdrawn answers 409.',
       tags: ['entries'], params: rallyParams,
-      body: { type: 'object', required: ['entry', 'reason'], additionalProperties: false, properties: { entry: anyObject('An entry: car, driver, codriver, make, model, class, and optionally carGroup, registration, entrant, group (priority), eligibility, late.'), reason, version } },
+      body: { type: 'object', required: ['entry', 'reason'], additionalProperties: false, properties: { entry: anyObject('An entry: car, driver, codriver, make, model, class, category (on a rally classified by category), and optionally carGroup, registration, entrant, group (priority), eligibility, late.'), reason, version } },
       response: { 201: anyObject('{ rallyId, version, entry, change }'), ...conflict, ...errorResponses },
       security: [{ bearer: [] }],
     },
@@ -151,6 +151,7 @@ export async function registerEntryRoutes(app: FastifyInstance, ctx: ServerConte
             type: 'object', additionalProperties: false,
             properties: {
               class: { type: 'string', minLength: 1 }, make: { type: 'string', minLength: 1 }, model: { type: 'string', minLength: 1 },
+              category: { type: 'string', minLength: 1, description: 'On a rally classified by category (e.g. ARA National, Regional): the crew\'s' },
               carGroup: { type: ['string', 'null'] }, registration: { type: ['string', 'null'] }, entrant: { type: ['string', 'null'] },
               group: { type: ['string', 'null'], description: 'Priority or seeding category (e.g. P1)' },
               eligibility: { type: ['array', 'null'], items: { type: 'string', minLength: 1 } },
@@ -216,7 +217,7 @@ export async function registerEntryRoutes(app: FastifyInstance, ctx: ServerConte
       summary: 'Import crews from CSV: a line-by-line plan first, then (apply: true) its adds and changes',
       description: 'Results officer of the rally. Without `apply` nothing is written: the answer lists each line as add, change (field by field), unchanged or refused (with every reason). '
         + 'With `apply: true`, `version` (the one the plan was made against) and a `reason`, the adds and changes are stored in one change; refused lines are not imported. '
-        + 'Columns (first line, any order, case ignored): car, driver, codriver, make, model, class (required); driver nationality, driver licence, driver club, the same for codriver, group (car group), registration, entrant, priority, eligibility (codes separated by ;). Crews not in the file are left as they are.',
+        + 'Columns (first line, any order, case ignored): car, driver, codriver, make, model, class (required); driver nationality, driver licence, driver club, the same for codriver, group (car group), registration, entrant, priority, eligibility (codes separated by ;), category (on a rally classified by category). Crews not in the file are left as they are.',
       tags: ['entries'], params: rallyParams,
       body: { type: 'object', required: ['csv'], additionalProperties: false, properties: { csv: { type: 'string' }, apply: { type: 'boolean' }, version: { type: 'integer', minimum: 1, maximum: 2147483647 }, reason: { type: 'string' } } },
       response: { 200: anyObject('{ rallyId, version, applied, plan: { fileErrors, lines, adds, changes, unchanged, refused } }'), ...conflict, ...errorResponses },

@@ -151,10 +151,10 @@ export async function registerRallyRoutes(app: FastifyInstance, ctx: ServerConte
   });
 
   app.get<{ Params: { id: string } }>('/api/rallies/:id/entries', {
-    schema: { summary: 'Entry list and classes, crews withdrawn before the start, and the cars that have started (have a fact)', tags: ['rallies', 'entries'], params: rallyParams, response: { 200: anyObject('{ version, classes, entries, withdrawn, started }'), ...errorResponses } },
+    schema: { summary: 'Entry list and classes, crews withdrawn before the start, and the cars that have started (have a fact)', tags: ['rallies', 'entries'], params: rallyParams, response: { 200: anyObject('{ version, classes, categories, entries, withdrawn, started }'), ...errorResponses } },
   }, async (request) => {
     const e = await ctx.rally(request.params.id);
-    return { rallyId: e.rallyId, version: e.version, classes: e.definition.classes, entries: e.definition.entries, withdrawn: e.definition.withdrawn ?? [], started: [...startedCars(e)].sort((a, b) => a - b) };
+    return { rallyId: e.rallyId, version: e.version, classes: e.definition.classes, categories: e.definition.categories ?? [], entries: e.definition.entries, withdrawn: e.definition.withdrawn ?? [], started: [...startedCars(e)].sort((a, b) => a - b) };
   });
 
   async function update(request: FastifyRequest, id: string, action: string, change: (def: RallyDefinition, body: Record<string, unknown>) => unknown, also?: (e: RallyEntry, def: RallyDefinition) => void) {

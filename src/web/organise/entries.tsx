@@ -4,10 +4,10 @@
 // anything is written.
 import { useEffect, useState } from 'preact/hooks';
 import { zoneDateTime } from '../lib/rally-time.ts';
-import type { Entry, RallyClass } from '../../core/model.ts';
+import type { Category, Entry, RallyClass } from '../../core/model.ts';
 import { rallyPath, read, say, write } from './state.ts';
 
-interface EntryList { version: number; classes: RallyClass[]; entries: Entry[]; withdrawn: Entry[]; started: number[] }
+interface EntryList { version: number; classes: RallyClass[]; categories?: Category[]; entries: Entry[]; withdrawn: Entry[]; started: number[] }
 interface Change { kind: string; car: number; reason: string; at: string; by: string; lines: string[]; version: number }
 type LinePlan =
   | { line: number; action: 'add' | 'change'; car: number; lines: string[] }
@@ -33,8 +33,8 @@ function person(p: Entry['driver']): string {
   return `${p.name}${p.nationality ? ` (${p.nationality})` : ''}`;
 }
 
-function AddForm(p: { classes: RallyClass[]; onDone: () => void }) {
-  const blank = { car: '', driver: '', dnat: '', codriver: '', cnat: '', make: '', model: '', cls: p.classes[0]?.code ?? '', group: '', carGroup: '', registration: '', reason: '' };
+function AddForm(p: { classes: RallyClass[]; categories: Category[]; onDone: () => void }) {
+  const blank = { car: '', driver: '', dnat: '', codriver: '', cnat: '', make: '', model: '', cls: p.classes[0]?.code ?? '', cat: p.categories[0]?.code ?? '', group: '', carGroup: '', registration: '', reason: '' };
   const [f, setF] = useState(blank);
   const [late, setLate] = useState(false);
   const set = (k: keyof typeof blank) => (v: string) => setF({ ...f, [k]: v });
@@ -43,7 +43,7 @@ function AddForm(p: { classes: RallyClass[]; onDone: () => void }) {
     const entry: Record<string, unknown> = {
       car: Number(f.car), driver: { name: f.driver.trim(), ...(f.dnat ? { nationality: f.dnat.trim().toUpperCase() } : {}) },
       codriver: { name: f.codriver.trim(), ...(f.cnat ? { nationality: f.cnat.trim().toUpperCase() } : {}) },
-      make: f.make.trim(), model: f.model.trim(), class: f.cls,
+      make: f.make.trim(), model: f.model.trim(), class: f.cls, ...(p.categories.length ? { category: f.cat } : {}),
       ...(f.group ? { group: f.group.trim() } : {}), ...(f.carGroup ? { carGroup: f.carGroup.trim() } : {}), ...(f.registration ? { registration: f.registration.trim() } : {}),
       ...(late ? { late: true } : {}),
     };
@@ -63,6 +63,11 @@ function AddForm(p: { classes: RallyClass[]; onDone: () => void }) {
         <label>Class *
           <select name="class" value={f.cls} onChange={(e) => set('cls')(value(e))}>{p.classes.map((c) => <option key={c.code} value={c.code}>{c.code} — {c.name}</option>)}</select>
         </label>
+        {p.categories.length ? (
+          <label>Category *
+            <select name="category" value={f.cat} onChange={(e) => set('cat')(value(e))}>{p.categories.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}</select>
+          </label>
+        ) : null}
         <Text label="Priority" v={f.group} set={set('group')} placeholder="P1" name="priority" />
         <Text label="Car group" v={f.carGroup} set={set('carGroup')} placeholder="Rally2" name="carGroup" />
         <Text label="Registration" v={f.registration} set={set('registration')} name="registration" />
@@ -74,10 +79,10 @@ function AddForm(p: { classes: RallyClass[]; onDone: () => void }) {
   );
 }
 
-function EditForm(p: { entry: Entry; classes: RallyClass[]; onDone: () => void }) {
+function EditForm(p: { entry: Entry; classes: RallyClass[]; categories: Category[]; onDone: () => void }) {
   const e = p.entry;
   const init = {
-    cls: e.class, make: e.make, model: e.model, carGroup: e.carGroup ?? '', registration: e.registration ?? '', group: e.group ?? '', entrant: e.entrant ?? '',
+    cls: e.class, cat: e.category ?? '', make: e.make, model: e.model, carGroup: e.carGroup ?? '', registration: e.registration ?? '', group: e.group ?? '', entrant: e.entrant ?? '',
     dnat: e.driver.nationality ?? '', dlic: e.driver.licence ?? '', dclub: e.driver.club ?? '',
     cnat: e.codriver.nationality ?? '', clic: e.codriver.licence ?? '', cclub: e.codriver.club ?? '', reason: '',
   };
@@ -88,6 +93,7 @@ function EditForm(p: { entry: Entry; classes: RallyClass[]; onDone: () => void }
     const changes: Record<string, unknown> = {};
     const opt = (k: string, now: string, before: string) => { if (now.trim() !== before) changes[k] = now.trim() || null; };
     if (f.cls !== init.cls) changes.class = f.cls;
+    if (f.cat !== init.cat) changes.category = f.cat;
     if (f.make.trim() !== init.make) changes.make = f.make.trim();
     if (f.model.trim() !== init.model) changes.model = f.model.trim();
     opt('carGroup', f.carGroup, init.carGroup); opt('registration', f.registration, init.registration); opt('group', f.group, init.group); opt('entrant', f.entrant, init.entrant);
@@ -108,6 +114,7 @@ function EditForm(p: { entry: Entry; classes: RallyClass[]; onDone: () => void }
   return (
     <form class="org-form" onSubmit={submit} aria-label={`Edit car ${e.car}`}>
       <label>Class <select value={f.cls} onChange={(ev) => set('cls')(value(ev))}>{p.classes.map((c) => <option key={c.code} value={c.code}>{c.code}</option>)}</select></label>
+      {p.categories.length ? <label>Category <select value={f.cat} onChange={(ev) => set('cat')(value(ev))}>{p.categories.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}</select></label> : null}
       <Text label="Make" v={f.make} set={set('make')} />
       <Text label="Model" v={f.model} set={set('model')} />
       <Text label="Car group" v={f.carGroup} set={set('carGroup')} />
@@ -283,7 +290,7 @@ export function EntriesView() {
       {openEntry && open ? (
         <fieldset class="org" ref={(el) => (el?.querySelector('input, select') as HTMLElement | null)?.focus()}>
           <legend>{open.kind === 'edit' ? 'Edit' : open.kind === 'withdraw' ? 'Withdraw' : 'Substitute in'} car {openEntry.car} — {openEntry.driver.name} / {openEntry.codriver.name}</legend>
-          {open.kind === 'edit' ? <EditForm key={`e${openEntry.car}`} entry={openEntry} classes={list.classes} onDone={done} />
+          {open.kind === 'edit' ? <EditForm key={`e${openEntry.car}`} entry={openEntry} classes={list.classes} categories={list.categories ?? []} onDone={done} />
             : open.kind === 'withdraw' ? <WithdrawForm key={`w${openEntry.car}`} entry={openEntry} started={started.has(openEntry.car)} onDone={done} />
             : <SubstituteForm key={`s${openEntry.car}`} entry={openEntry} onDone={done} />}
           <button type="button" class="small" onClick={() => setOpen(null)}>Cancel</button>
@@ -296,7 +303,7 @@ export function EntriesView() {
         </>
       ) : null}
       <div class="no-print">
-        <AddForm classes={list.classes} onDone={() => void load()} />
+        <AddForm classes={list.classes} categories={list.categories ?? []} onDone={() => void load()} />
         <ImportPanel onDone={() => void load()} />
       </div>
       <h2>Changes</h2>
