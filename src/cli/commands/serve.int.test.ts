@@ -50,6 +50,12 @@ describe('rallyhq serve', () => {
       const pages = [...first.out.matchAll(/(http:\/\/\S+\/(?:hq|organise)\.html)/g)].map((m) => m[1] as string);
       assert.deepEqual(pages, [`${first.url}/hq.html`, `${first.url}/organise.html`], first.out);
       for (const page of pages) assert.equal((await fetch(page)).status, 200, page);
+      // The pages the server renders itself, started from a folder outside the checkout (as `npx rallyhq serve` is):
+      // their JSX must compile under rallyhq's own settings, not whatever the working folder has.
+      for (const path of ['/rally.html?id=snodrift-2026', '/standings.html', '/standings.html?rally=snodrift-2026', '/history.html', '/notices.html?rally=snodrift-2026']) {
+        const res = await fetch(`${first.url}${path}`);
+        assert.equal(res.status, 200, `${path}: ${res.status} ${res.status >= 500 ? await res.text() : ''}`);
+      }
       const rallies = await (await fetch(`${first.url}/api/rallies`)).json() as { rallies: { id: string }[] };
       assert.deepEqual(rallies.rallies.map((r) => r.id), ['snodrift-2026']);
       const log = await (await fetch(`${first.url}/api/rallies/snodrift-2026/facts?limit=10000`)).json() as { facts: { fact: { control?: string; stage?: string } }[] };
