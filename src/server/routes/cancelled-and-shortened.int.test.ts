@@ -13,17 +13,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { championshipApp } from '../../testing/championship-app.ts';
 import type { Fact } from '../../core/facts.ts';
 import type { RallyDefinition } from '../../core/model.ts';
 import type { Season } from '../../core/championship/index.ts';
-import { MemoryStore } from '../../store/memory/memory-store.ts';
 import { openHistoryStore } from '../../store/history/open-history.ts';
-import type { HistoryStore } from '../../store/history/types.ts';
 import { runCli } from '../../cli/main.ts';
-import { RallyStates } from '../rally-states.ts';
-import { registerChampionshipRoutes } from './championships.ts';
-import { installProblemHandlers } from '../problem.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const demo = JSON.parse(readFileSync(join(ROOT, 'fixtures/ara-2026-sno-drift.rally.json'), 'utf8')) as { format: string; version: number; rally: RallyDefinition; facts: (Fact & { seq?: number })[] };
@@ -49,31 +45,18 @@ describe('a cancelled Power Stage and a shortened rally through the server and t
     { ...seed, id: 'short-2026', name: 'Shortened', rounds: [{ ...round, round: 1, rally: 'snodrift-short', rallyFile: `data/${dir.split('/').at(-1)}/short.rally.json` }],
       championships: [{ id: 'drivers', name: 'Drivers', kind: 'drivers', scheme: 'fia-wrc-2017', category: 'National' }] },
   ];
-  let history: HistoryStore;
-  let states: RallyStates;
-  let store: MemoryStore;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   before(async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'cps.rally.json'), JSON.stringify(files.cps));
     writeFileSync(join(dir, 'short.rally.json'), JSON.stringify(files.short));
-    history = await openHistoryStore(`sqlite:${join(dir, 'history.db')}`);
+    const history = await openHistoryStore(`sqlite:${join(dir, 'history.db')}`);
     for (const s of seasons) await history.putSeason(s, '2026-02-08T00:00:00.000Z');
-    store = new MemoryStore();
-    for (const f of Object.values(files)) {
-      await store.createRally(f.rally, '2026-02-01T00:00:00.000Z');
-      await store.appendFacts(f.rally.id, f.facts.map((fact) => ({ fact, principal: 'import', receivedAt: '2026-02-08T00:00:00.000Z' })));
-    }
-    states = new RallyStates(store);
-    app = Fastify();
-    installProblemHandlers(app);
-    await registerChampionshipRoutes(app, { history, states });
+    ({ app, close } = await championshipApp(history, Object.values(files)));
   });
   after(async () => {
-    await app.close();
-    states.close();
-    await history.close();
-    await store.close();
+    await close();
     rmSync(dir, { recursive: true, force: true });
   });
 

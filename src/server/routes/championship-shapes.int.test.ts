@@ -9,17 +9,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { championshipApp } from '../../testing/championship-app.ts';
 import type { Fact } from '../../core/facts.ts';
 import type { RallyDefinition } from '../../core/model.ts';
 import type { Season } from '../../core/championship/index.ts';
 import { runCli } from '../../cli/main.ts';
-import { MemoryStore } from '../../store/memory/memory-store.ts';
 import { openHistoryStore } from '../../store/history/open-history.ts';
-import type { HistoryStore } from '../../store/history/types.ts';
-import { RallyStates } from '../rally-states.ts';
-import { registerChampionshipRoutes } from './championships.ts';
-import { installProblemHandlers } from '../problem.ts';
 
 const file = JSON.parse(readFileSync(new URL('../../../fixtures/ara-2026-sno-drift.rally.json', import.meta.url), 'utf8')) as { rally: RallyDefinition; facts: Fact[] };
 
@@ -27,26 +23,12 @@ interface Body { standings: { rows: { competitor: string; total: number; rounds:
 
 describe('ARA 2026 championship shapes through the standings API', () => {
   let app: FastifyInstance;
-  let store: MemoryStore;
-  let states: RallyStates;
-  let history: HistoryStore;
+  let close: () => Promise<void>;
 
   before(async () => {
-    store = new MemoryStore();
-    await store.createRally(file.rally, '2026-02-01T00:00:00.000Z');
-    await store.appendFacts(file.rally.id, file.facts.map(({ seq: _s, ...fact }) => ({ fact: fact as Fact, principal: 'import', receivedAt: '2026-02-08T00:00:00.000Z' })));
-    states = new RallyStates(store);
-    history = await openHistoryStore('sqlite::memory:');
-    app = Fastify();
-    installProblemHandlers(app);
-    await registerChampionshipRoutes(app, { history, states });
+    ({ app, close } = await championshipApp(await openHistoryStore('sqlite::memory:'), [file]));
   });
-  after(async () => {
-    await app.close();
-    states.close();
-    await history.close();
-    await store.close();
-  });
+  after(async () => { await close(); });
 
   const get = async (query: string): Promise<Body> => {
     const r = await app.inject({ method: 'GET', url: `/api/championships/ara-2026/standings?${query}` });
@@ -103,27 +85,16 @@ describe('leg bonus through the standings API and the CLI (a season scored with 
     championships: [{ id: 'drivers', name: 'Drivers (ERC 2020 points)', kind: 'drivers', scheme: 'fia-erc-2020', category: 'National' }],
   };
   let dir: string;
-  let history: HistoryStore;
-  let states: RallyStates;
-  let store: MemoryStore;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rallyhq-legbonus-'));
-    history = await openHistoryStore(`sqlite:${join(dir, 'history.db')}`);
+    const history = await openHistoryStore(`sqlite:${join(dir, 'history.db')}`);
     await history.putSeason(season, '2026-02-08T00:00:00.000Z');
-    store = new MemoryStore();
-    await store.createRally(file.rally, '2026-02-01T00:00:00.000Z');
-    await store.appendFacts(file.rally.id, file.facts.map(({ seq: _s, ...fact }) => ({ fact: fact as Fact, principal: 'import', receivedAt: '2026-02-08T00:00:00.000Z' })));
-    states = new RallyStates(store);
-    app = Fastify();
-    installProblemHandlers(app);
-    await registerChampionshipRoutes(app, { history, states });
+    ({ app, close } = await championshipApp(history, [file]));
   });
   after(async () => {
-    await app.close();
-    states.close();
-    await history.close();
-    await store.close();
+    await close();
     rmSync(dir, { recursive: true, force: true });
   });
 
