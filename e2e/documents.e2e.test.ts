@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, loadFixture, phonePage, startServer, type TestServer } from './harness.ts';
 
 let browser: Browser | null = null;
@@ -16,6 +16,19 @@ after(async () => { await browser?.close(); });
 
 // SS16's finish times of cars 1–5 are held back: the clock file brings them.
 const HELD = new Set(['SS16F-1', 'SS16F-2', 'SS16F-3', 'SS16F-4', 'SS16F-5']);
+
+/** The import page on a laptop, opened with the results officer's token; the page's uncaught errors collected. */
+async function openImport(b: Browser, server: TestServer): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await b.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/import.html?rally=${server.rallyId}`);
+  await page.getByLabel('Results officer token').fill(server.officerToken);
+  await page.getByRole('button', { name: 'Open' }).click();
+  return { context, page, errors };
+}
 
 describe('timing import page and downloads', () => {
   let server: TestServer;
@@ -30,15 +43,8 @@ describe('timing import page and downloads', () => {
 
   test('a clock file with three bad lines: previewed by line number, stored only on confirm, the bad lines quarantined', async (t) => {
     if (!browser) return t.skip('no Chromium');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit' });
+    const { context, page, errors } = await openImport(browser, server);
     try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(8000);
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${server.url}/import.html?rally=${server.rallyId}`);
-      await page.getByLabel('Results officer token').fill(server.officerToken);
-      await page.getByRole('button', { name: 'Open' }).click();
       const csv = ['Clock time,Car #,Point', ...held.map((h) => `${h.at},${h.car},SS16F`), '2026-02-07T15:31:xx,6,SS16F', '2026-02-07T15:32:10.0,,SS16F', '2026-02-07T15:33:10.0,7,SS99F'].join('\n');
       await page.getByLabel('CSV file').setInputFiles({ name: 'ss16-finish-clock.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
       await page.getByLabel('Car', { exact: true }).selectOption('Car #');
@@ -67,15 +73,8 @@ describe('timing import page and downloads', () => {
 
   test('a long file (every time of day of the rally, 3,500 lines) shows a progress bar until the server has read it', async (t) => {
     if (!browser) return t.skip('no Chromium');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/Detroit' });
+    const { context, page, errors } = await openImport(browser, server);
     try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(8000);
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${server.url}/import.html?rally=${server.rallyId}`);
-      await page.getByLabel('Results officer token').fill(server.officerToken);
-      await page.getByRole('button', { name: 'Open' }).click();
       const csv = await (await fetch(`${server.url}/api/rallies/${server.rallyId}/times.csv`)).text();
       const lines = csv.trimEnd().split('\r\n').length - 1;
       assert.ok(lines > 3000, `${lines} lines`);
